@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "CareLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "careledger", targets: ["careledger"]),
+        .library(name: "TransparencyLog", targets: ["TransparencyLog"]),
+        .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The only place that talks to OpenSSL (libcrypto) directly.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "LedgerCrypto", dependencies: ["COpenSSL"]),
+        // Domain-agnostic append-only log: storage, Merkle tree, proofs, checkpoints, tiles.
+        .target(name: "TransparencyLog", dependencies: ["LedgerCrypto"]),
+        .executableTarget(
+            name: "careledger",
+            dependencies: [
+                "TransparencyLog", "LedgerCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Child process for the crash tests and the load generator for BENCHMARKS.md.
+        .executableTarget(name: "log-torture", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/log-torture"),
+        .executableTarget(name: "log-bench", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/log-bench"),
+        .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
+        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
