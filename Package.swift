@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "CareLedger",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "careledger", targets: ["careledger"]),
         .library(name: "TransparencyLog", targets: ["TransparencyLog"]),

@@ -1,0 +1,163 @@
+import Foundation
+import LedgerCrypto
+
+/// What an append gets back once its entry is durable and covered by a signed checkpoint.
+public struct AppendReceipt: Sendable, Equatable {
+    public let seq: UInt64
+    public let leafHash: Digest32
+    public let checkpoint: SignedCheckpoint
+}
+
+/// Group commit. Appenders queue their entries and wait; one committer thread takes
+/// everything queued (up to a batch limit), writes it with one write and one fdatasync per
+/// file, signs one checkpoint, and wakes them all. The queue is bounded: when it is full,
+/// appenders wait for room instead of growing memory.
+final class CommitQueue: @unchecked Sendable {
+    struct Limits: Sendable {
+        var maxQueuedEntries = 8192
+        var maxBatchEntries = 4096
+        var maxBatchBytes = 32 << 20
+    }
+
+    private struct Pending {
+        let entries: [[UInt8]]
+        let bytes: Int
+        let continuation: CheckedContinuation<[AppendReceipt], Error>
+    }
+
+    private let limits: Limits
+    private let core: LogWriterCore
+    // Everything below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var pending: [Pending] = []
+    private var queuedEntries = 0
+    private var waiting: [(count: Int, continuation: CheckedContinuation<Void, Error>)] = []
+    private var closing = false
+    private var finished: CheckedContinuation<Void, Never>?
+    private var done = false
+    private var closeError: Error?
+
+    init(core: LogWriterCore, limits: Limits) {
+        self.core = core
+        self.limits = limits
+        let thread = Thread { [self] in run() }
+        thread.name = "log-committer"
+        thread.start()
+    }
+
+    func append(_ entries: [[UInt8]]) async throws -> [AppendReceipt] {
+        guard !entries.isEmpty else { return [] }
+        try await admit(entries.count)
+        let bytes = entries.reduce(0) { $0 + $1.count }
+        return try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            defer { condition.unlock() }
+            guard !closing else {
+                queuedEntries -= entries.count
+                continuation.resume(throwing: LogError.closed)
+                return
+            }
+            pending.append(Pending(entries: entries, bytes: bytes, continuation: continuation))
+            condition.signal()
+        }
+    }
+
+    /// Reserves room for `count` entries, waiting while the queue is full.
+    private func admit(_ count: Int) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            condition.lock()
+            defer { condition.unlock() }
+            if closing {
+                continuation.resume(throwing: LogError.closed)
+            } else if queuedEntries == 0 || queuedEntries + count <= limits.maxQueuedEntries {
+                queuedEntries += count
+                continuation.resume()
+            } else {
+                waiting.append((count, continuation))
+            }
+        }
+    }
+
+    /// Stops taking appends, commits what is queued, flushes the caches.
+    func close() async throws {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            closing = true
+            if done {
+                continuation.resume()
+            } else {
+                finished = continuation
+            }
+            condition.signal()
+            condition.unlock()
+        }
+        if let closeError { throw closeError }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && !closing {
+                if !condition.wait(until: Date(timeIntervalSinceNow: 1)) && pending.isEmpty {
+                    // Idle: make the caches durable so a crash replays little.
+                    condition.unlock()
+                    try? core.flush()
+                    condition.lock()
+                }
+            }
+            if pending.isEmpty && closing {
+                for waiter in waiting { waiter.continuation.resume(throwing: LogError.closed) }
+                waiting = []
+                condition.unlock()
+                break
+            }
+            var batch = [Pending]()
+            var entries = 0, bytes = 0
+            while let next = pending.first,
+                  batch.isEmpty || (entries + next.entries.count <= limits.maxBatchEntries && bytes + next.bytes <= limits.maxBatchBytes) {
+                batch.append(pending.removeFirst())
+                entries += next.entries.count
+                bytes += next.bytes
+            }
+            condition.unlock()
+
+            commit(batch)
+
+            condition.lock()
+            queuedEntries -= entries
+            while let first = waiting.first, queuedEntries == 0 || queuedEntries + first.count <= limits.maxQueuedEntries {
+                waiting.removeFirst()
+                queuedEntries += first.count
+                first.continuation.resume()
+            }
+            condition.unlock()
+        }
+        do { try core.close() } catch { closeError = error }
+        condition.lock()
+        done = true
+        let waiter = finished
+        condition.unlock()
+        waiter?.resume()
+    }
+
+    private func commit(_ batch: [Pending]) {
+        let all = batch.count == 1 ? batch[0].entries : batch.flatMap(\.entries)
+        do {
+            let result = try core.commit(all)
+            var seq = result.firstSeq
+            var position = 0
+            for item in batch {
+                var receipts = [AppendReceipt]()
+                receipts.reserveCapacity(item.entries.count)
+                for _ in item.entries {
+                    receipts.append(AppendReceipt(seq: seq, leafHash: result.leafHashes[position], checkpoint: result.checkpoint))
+                    seq += 1
+                    position += 1
+                }
+                item.continuation.resume(returning: receipts)
+            }
+        } catch {
+            for item in batch { item.continuation.resume(throwing: error) }
+        }
+    }
+}

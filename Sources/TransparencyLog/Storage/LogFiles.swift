@@ -1,0 +1,185 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LedgerCrypto
+import Synchronization
+
+/// The read side of a log directory: mapped caches, segment files, the committed size and
+/// the latest checkpoint. Safe to use from any thread; the one writer publishes progress
+/// through `committedSize` after the data it covers is durable.
+final class LogFiles: Sendable {
+    static let maxEntries: UInt64 = 1 << 32
+    static let maxLevel = 32
+
+    let layout: LogLayout
+    let config: LogConfig
+    let verifier: NoteVerifier
+    let index: MappedColumn
+    /// Indexed by level; nil where the level is not stored.
+    let levels: [MappedColumn?]
+    let checkpointIndex: MappedColumn
+    let segments: SegmentReader
+
+    private let committed = Atomic<UInt64>(0)
+    private let latest: Mutex<SignedCheckpoint?> = Mutex(nil)
+
+    init(layout: LogLayout, io: StorageIO?) throws {
+        self.layout = layout
+        config = try LogConfig.load(layout)
+        verifier = try config.verifier()
+        index = try MappedColumn(path: layout.index, recordSize: 4, capacity: Self.maxEntries, io: io)
+        var levels = [MappedColumn?]()
+        for level in 0...Self.maxLevel {
+            if TreeLevels.isStored(level) {
+                levels.append(try MappedColumn(path: layout.treeLevel(level), recordSize: 32, capacity: max(1, Self.maxEntries >> UInt64(level)), io: io))
+            } else {
+                levels.append(nil)
+            }
+        }
+        self.levels = levels
+        checkpointIndex = try MappedColumn(path: layout.checkpointIndex, recordSize: 16, capacity: Self.maxEntries, io: io)
+        segments = SegmentReader(layout: layout)
+    }
+
+    var committedSize: UInt64 { committed.load(ordering: .acquiring) }
+    var latestCheckpoint: SignedCheckpoint? { latest.withLock { $0 } }
+
+    func publish(size: UInt64, checkpoint: SignedCheckpoint) {
+        latest.withLock { $0 = checkpoint }
+        committed.store(size, ordering: .releasing)
+    }
+
+    func segmentNumber(of seq: UInt64) -> UInt64 { seq / config.entriesPerSegment }
+
+    // MARK: reading entries
+
+    /// The entry at `seq`, with its stored check word verified.
+    func entry(at seq: UInt64) throws -> [UInt8] {
+        try entries(from: seq, count: 1)[0]
+    }
+
+    /// Consecutive entries from one or more segments, each frame verified.
+    func entries(from first: UInt64, count: Int) throws -> [[UInt8]] {
+        let size = committedSize
+        guard count > 0 else { return [] }
+        guard first < size, first + UInt64(count) <= size else {
+            throw LogError.seqOutOfRange(seq: first + UInt64(count) - 1, size: size)
+        }
+        var out = [[UInt8]]()
+        out.reserveCapacity(count)
+        var seq = first
+        let end = first + UInt64(count)
+        while seq < end {
+            let segment = segmentNumber(of: seq)
+            let lastInSegment = min(end, (segment + 1) * config.entriesPerSegment) - 1
+            let start = Int64(index.uint32(seq))
+            let lastOffset = Int64(index.uint32(lastInSegment))
+            // The last frame's size is unknown until its header is read.
+            let header = try segments.read(segment: segment, offset: lastOffset, count: Frame.headerSize)
+            let lastLength = Int(header[0]) << 8 | Int(header[1])
+            let stop = lastOffset + Int64(Frame.size(kind: .entry, payloadCount: lastLength))
+            let bytes = try segments.read(segment: segment, offset: start, count: Int(stop - start))
+            try bytes.withUnsafeBytes { raw in
+                // Checkpoint frames may sit between entries, so each frame is found by the index.
+                for s in seq...lastInSegment {
+                    let at = Int(Int64(index.uint32(s)) - start)
+                    guard at >= 0, at < raw.count, case .frame(.entry, let payload, _, _) = Frame.decode(raw, at: at) else {
+                        throw LogError.corrupt("frame of seq \(s) at \(layout.segment(segment)) offset \(Int64(index.uint32(s))) does not check; run 'careledger log verify'")
+                    }
+                    out.append(Array(raw[payload]))
+                }
+            }
+            seq = lastInSegment + 1
+        }
+        return out
+    }
+
+    func leafHash(at seq: UInt64) throws -> Digest32 {
+        let size = committedSize
+        guard seq < size else { throw LogError.seqOutOfRange(seq: seq, size: size) }
+        return levels[0]!.digest(seq)
+    }
+}
+
+/// The stored tree as a `MerkleNodeSource` for one tree size: complete nodes come from the
+/// stored levels, and the few unstored levels are recomputed from the stored level below.
+struct StoredTree: MerkleNodeSource {
+    let files: LogFiles
+    let size: UInt64
+
+    func node(level: Int, index: UInt64) throws -> Digest32 {
+        guard level >= 0, level <= LogFiles.maxLevel, (index + 1) << UInt64(level) <= size else {
+            throw LogError.invalidArgument("node (level \(level), index \(index)) is not complete in a tree of size \(size)")
+        }
+        return compute(level: level, index: index)
+    }
+
+    @inline(__always)
+    private func compute(level: Int, index: UInt64) -> Digest32 {
+        if let column = files.levels[level] { return column.digest(index) }
+        let left = compute(level: level - 1, index: index << 1)
+        let right = compute(level: level - 1, index: index << 1 | 1)
+        return MerkleHashing.nodeHash(left, right)
+    }
+}
+
+/// A checkpoint as signed: the note text and what it says.
+public struct SignedCheckpoint: Sendable, Equatable {
+    public let note: String
+    public let checkpoint: Checkpoint
+
+    public init(note: String, checkpoint: Checkpoint) {
+        self.note = note
+        self.checkpoint = checkpoint
+    }
+}
+
+/// Reads segment files with pread through a small cache of open descriptors. A descriptor
+/// closes when its last reader lets go, so eviction never pulls one from under a read.
+final class SegmentReader: Sendable {
+    private final class Descriptor: Sendable {
+        let fd: Int32
+        init(_ fd: Int32) { self.fd = fd }
+        deinit { Glibc.close(fd) }
+    }
+
+    private let layout: LogLayout
+    private let descriptors = Mutex<[UInt64: Descriptor]>([:])
+
+    init(layout: LogLayout) { self.layout = layout }
+
+    func read(segment: UInt64, offset: Int64, count: Int) throws -> [UInt8] {
+        let file = try descriptor(segment)
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = out.withUnsafeMutableBytes { pread(file.fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StorageError("read", path: layout.segment(segment), code: errno)
+            }
+            if n == 0 { throw LogError.corrupt("\(layout.segment(segment)) ends at \(offset + Int64(done)), before the frame it indexes") }
+            done += n
+        }
+        return out
+    }
+
+    /// Forgets descriptors of segments at or after `segment` (after recovery removed them).
+    func forget(from segment: UInt64) {
+        descriptors.withLock { table in
+            for number in table.keys where number >= segment { table[number] = nil }
+        }
+    }
+
+    private func descriptor(_ segment: UInt64) throws -> Descriptor {
+        try descriptors.withLock { table in
+            if let file = table[segment] { return file }
+            let fd = Glibc.open(layout.segment(segment), O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw StorageError("open", path: layout.segment(segment), code: errno) }
+            if table.count >= 64, let victim = table.keys.min() { table[victim] = nil }
+            let file = Descriptor(fd)
+            table[segment] = file
+            return file
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import LedgerCrypto
+import Testing
+@testable import TransparencyLog
+
+@Suite struct LogStoreTests {
+    @Test func createAppendReopen() async throws {
+        let dir = TemporaryDirectory()
+        let verifier = try TransparencyLog.create(directory: dir.path, origin: "test.example/log", signingKey: testSigningKey, entriesPerSegment: 64)
+        let log = try TransparencyLog.open(directory: dir.path)
+        #expect(log.size == 0)
+        #expect(log.latestCheckpoint.checkpoint.rootHash == MerkleHashing.emptyRoot)
+
+        // Concurrent appenders share batches; every receipt must check against its checkpoint.
+        let receipts = try await withThrowingTaskGroup(of: AppendReceipt.self) { group in
+            for i in 0..<300 { group.addTask { try await log.append(testEntry(i)) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(receipts.map(\.seq)) == Set(0..<300))
+        for receipt in receipts {
+            let checkpoint = try Checkpoint.open(note: receipt.checkpoint.note, verifier: verifier)
+            let proof = try log.inclusionProof(seq: receipt.seq, size: checkpoint.size)
+            #expect(MerkleTree.verifyInclusion(leafHash: receipt.leafHash, index: receipt.seq, size: checkpoint.size, proof: proof, root: checkpoint.rootHash))
+        }
+        let byEntry = Dictionary(uniqueKeysWithValues: receipts.map { ($0.seq, $0.leafHash) })
+        for seq in 0..<UInt64(300) {
+            let entry = try log.entry(at: seq)
+            #expect(MerkleHashing.leafHash(entry) == byEntry[seq])
+        }
+        let size = log.size
+        let root = log.latestCheckpoint.checkpoint.rootHash
+        try await log.close()
+
+        let reopened = try TransparencyLog.open(directory: dir.path)
+        #expect(reopened.recoveryReport.isClean)
+        #expect(reopened.size == size)
+        #expect(try reopened.rootHash(size: size) == root)
+        let more = try await reopened.append(contentsOf: (300..<2000).map { testEntry($0) })
+        #expect(more.first?.seq == 300 && more.last?.seq == 1999)
+        let all = try reopened.entries(from: 0, count: 2000)
+        for (i, entry) in all.enumerated() where MerkleHashing.leafHash(entry) != MerkleHashing.leafHash(testEntry(i)) && i >= 300 {
+            Issue.record("entry \(i) differs")
+        }
+        let oldRoot = try reopened.rootHash(size: 300)
+        let proof = try reopened.consistencyProof(from: 300, to: 2000)
+        #expect(MerkleTree.verifyConsistency(from: 300, to: 2000, fromRoot: oldRoot, toRoot: reopened.latestCheckpoint.checkpoint.rootHash, proof: proof))
+
+        // A second writer is refused while the first holds the lock; readers are welcome.
+        #expect(throws: LogError.locked(dir.path)) { try TransparencyLog.open(directory: dir.path) }
+        let reader = try TransparencyLog.openReadOnly(directory: dir.path)
+        #expect(reader.size == 2000)
+        #expect(try reader.entry(at: 1234) == testEntry(1234))
+        try await reopened.close()
+    }
+
+    @Test func oversizedEntryIsRefused() async throws {
+        let dir = TemporaryDirectory()
+        try TransparencyLog.create(directory: dir.path, origin: "test.example/log", signingKey: testSigningKey)
+        let log = try TransparencyLog.open(directory: dir.path)
+        await #expect(throws: LogError.entryTooLarge(size: 65_536, limit: 65_535)) {
+            try await log.append([UInt8](repeating: 1, count: 65_536))
+        }
+        let receipt = try await log.append([UInt8](repeating: 1, count: 65_535))
+        #expect(try log.entry(at: receipt.seq).count == 65_535)
+        try await log.close()
+    }
+}
