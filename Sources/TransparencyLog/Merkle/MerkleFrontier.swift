@@ -20,10 +20,20 @@ public struct MerkleFrontier: Sendable, Equatable {
         }
     }
 
+    /// Appends a leaf.
+    ///
+    /// A separate overload rather than a defaulted `completed` argument: a defaulted
+    /// closure argument of a `rethrows` function counts as throwing, so every plain
+    /// `append(leafHash:)` call needed a `try`.
+    @inline(__always)
+    public mutating func append(leafHash: Digest32) {
+        append(leafHash: leafHash) { _, _, _ in }
+    }
+
     /// Appends a leaf. `completed(level, index, hash)` is called for the leaf (level 0) and
     /// for every interior node the append completes, lowest level first.
     @inline(__always)
-    public mutating func append(leafHash: Digest32, completed: (Int, UInt64, Digest32) throws -> Void = { _, _, _ in }) rethrows {
+    public mutating func append(leafHash: Digest32, completed: (Int, UInt64, Digest32) throws -> Void) rethrows {
         var hash = leafHash
         var index = size
         var level = 0
