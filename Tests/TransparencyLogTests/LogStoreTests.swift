@@ -50,7 +50,12 @@ import Testing
         let reader = try TransparencyLog.openReadOnly(directory: dir.path)
         #expect(reader.size == 2000)
         #expect(try reader.entry(at: 1234) == testEntry(1234))
+        let live = LogVerifier.verify(directory: dir.path)
+        #expect(live.isValid, "\(live.problems)")
+        #expect(live.entries == 2000)
         try await reopened.close()
+        let closed = LogVerifier.verify(directory: dir.path)
+        #expect(closed.isValid && closed.warnings.isEmpty, "\(closed.problems) \(closed.warnings)")
     }
 
     @Test func oversizedEntryIsRefused() async throws {

@@ -1,0 +1,99 @@
+import Foundation
+import LedgerCrypto
+
+/// One segment checked on its own, so segments can be checked in parallel. Segments start
+/// at a multiple of 2^k entries, so each holds whole subtrees of the Merkle tree: its leaves,
+/// links of the chain and nodes up to its own root need nothing from other segments. What
+/// does cross segments (the first chain link, checkpoint roots, higher nodes) is left to
+/// `LogVerifier`, which combines the results in order.
+struct SegmentCheck {
+    struct CheckpointFrame {
+        let note: String
+        let checkpoint: Checkpoint?
+        let signatureProblem: String?
+        /// Perfect subtrees of [segment start, checkpoint size), highest first.
+        let localFrontier: [Digest32]
+        let entriesBefore: UInt64
+        let offset: Int64
+        let end: Int64
+    }
+
+    var segment: UInt64
+    var entries: UInt64 = 0
+    var bytes: Int64 = 0
+    var firstLeaf: Digest32?
+    var firstChain: Digest32?
+    var lastChain: Digest32?
+    var checkpoints: [CheckpointFrame] = []
+    var frontier = MerkleFrontier()
+    var problems: [LogVerification.Problem] = []
+    /// Cache records that disagree, by the seq that first depends on them.
+    var cacheMismatches: [(seq: UInt64, problem: LogVerification.Problem)] = []
+    var end: SegmentScanner.End = .endOfFile(offset: 0)
+    var headerValid = true
+
+    static func run(files: LogFiles, segment: UInt64) -> SegmentCheck {
+        var result = SegmentCheck(segment: segment)
+        let path = files.layout.segment(segment)
+        let perSegment = files.config.entriesPerSegment
+        let firstSeq = segment * perSegment
+        guard SegmentScanner.checkHeader(path: path, segment: segment) == .valid else {
+            result.headerValid = false
+            result.problems.append(.init(seq: firstSeq, file: path, offset: 0, message: "segment header is missing or wrong"))
+            return result
+        }
+        let hasher = SHA256Hasher()
+        let indexCount = (try? files.index.fileRecordCount()) ?? 0
+        let counts = files.levels.map { (try? $0?.fileRecordCount()) ?? nil }
+        var previousChain: Digest32?
+        do {
+            result.end = try SegmentScanner.scan(path: path, from: Int64(SegmentHeader.size)) { frame in
+                result.bytes = frame.offset + Int64(frame.size)
+                switch frame.kind {
+                case .entry:
+                    let seq = firstSeq + result.entries
+                    if result.entries == perSegment {
+                        result.problems.append(.init(seq: seq, file: path, offset: frame.offset, message: "segment holds more than \(perSegment) entries"))
+                        return
+                    }
+                    let leaf = MerkleHashing.leafHash(frame.payload, using: hasher)
+                    if let previous = previousChain {
+                        if MerkleHashing.chainHash(previous: previous, leafHash: leaf) != frame.chain {
+                            result.problems.append(.init(seq: seq, file: path, offset: frame.offset, message: "chain hash does not follow from the previous entry"))
+                        }
+                    } else {
+                        result.firstLeaf = leaf
+                        result.firstChain = frame.chain
+                    }
+                    previousChain = frame.chain
+                    result.lastChain = frame.chain
+                    if seq >= indexCount || files.index.uint32(seq) != UInt32(truncatingIfNeeded: frame.offset) {
+                        result.cacheMismatches.append((seq, .init(seq: seq, file: files.layout.index, offset: Int64(seq) * 4,
+                                                                   message: "index record does not point at the frame (offset \(frame.offset))")))
+                    }
+                    result.frontier.append(leafHash: leaf) { level, localIndex, hash in
+                        guard let column = files.levels[level] else { return }
+                        let index = (firstSeq >> UInt64(level)) + localIndex
+                        if index >= (counts[level] ?? 0) || column.digest(index) != hash {
+                            let lastSeq = ((index + 1) << UInt64(level)) - 1
+                            result.cacheMismatches.append((lastSeq, .init(seq: lastSeq, file: column.path, offset: Int64(index) * 32,
+                                                                          message: "stored tree node (level \(level), index \(index)) differs from the entries")))
+                        }
+                    }
+                    result.entries += 1
+                case .checkpoint:
+                    let note = String(decoding: frame.payload, as: UTF8.self)
+                    var checkpoint: Checkpoint?
+                    var problem: String?
+                    do { checkpoint = try Checkpoint.open(note: note, verifier: files.verifier) } catch { problem = "\(error)" }
+                    result.checkpoints.append(.init(note: note, checkpoint: checkpoint, signatureProblem: problem,
+                                                    localFrontier: result.frontier.hashes, entriesBefore: result.entries,
+                                                    offset: frame.offset, end: frame.offset + Int64(frame.size)))
+                }
+            }
+        } catch {
+            result.problems.append(.init(seq: nil, file: path, offset: nil, message: "\(error)"))
+        }
+        return result
+    }
+}
