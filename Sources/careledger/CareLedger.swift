@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct CareLedger: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "careledger",
+        abstract: "Credit and blacklist records of childcare institutions and their staff, in a tamper-evident log.",
+        subcommands: [Serve.self, LogCommand.self, VerifyCommand.self]
+    )
+}
