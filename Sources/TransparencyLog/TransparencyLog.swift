@@ -101,7 +101,7 @@ public final class TransparencyLog: Sendable {
     public static func openReadOnly(directory: String) throws -> TransparencyLog {
         let files = try LogFiles(layout: LogLayout(directory: directory), io: nil)
         let (state, report) = try Recovery.run(files: files, mode: .check)
-        files.publish(size: state.size, checkpoint: state.latest!)
+        files.publish(size: state.size, checkpoint: state.latest!, frontier: state.frontier)
         return TransparencyLog(files: files, queue: nil, lock: nil, report: report)
     }
 
@@ -179,7 +179,7 @@ public final class TransparencyLog: Sendable {
     public func refresh() throws {
         guard queue == nil else { return }
         let (state, _) = try Recovery.run(files: files, mode: .check)
-        files.publish(size: state.size, checkpoint: state.latest!)
+        files.publish(size: state.size, checkpoint: state.latest!, frontier: state.frontier)
     }
 }
 

@@ -47,4 +47,12 @@ public enum MerkleHashing {
 /// in-memory tree and the naive test reference are interchangeable.
 public protocol MerkleNodeSource {
     func node(level: Int, index: UInt64) throws -> Digest32
+    /// MTH(D[start:end]) of a ragged right edge, if the source keeps it ready; nil means
+    /// "compute it from complete nodes". A log answers many proofs at its latest size, whose
+    /// right edge is the same for all of them.
+    func cachedRangeHash(start: UInt64, end: UInt64) -> Digest32?
+}
+
+extension MerkleNodeSource {
+    public func cachedRangeHash(start: UInt64, end: UInt64) -> Digest32? { nil }
 }

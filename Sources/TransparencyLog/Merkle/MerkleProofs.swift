@@ -207,6 +207,7 @@ public enum MerkleTree {
     @inline(__always)
     static func rangeHash(start: UInt64, end: UInt64, nodes: some MerkleNodeSource) throws -> Digest32 {
         var remaining = end - start
+        if remaining & (remaining - 1) != 0, let cached = nodes.cachedRangeHash(start: start, end: end) { return cached }
         var right = end
         var level = remaining.trailingZeroBitCount
         right -= UInt64(1) &<< UInt64(level)

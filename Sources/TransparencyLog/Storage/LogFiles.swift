@@ -22,6 +22,33 @@ final class LogFiles: Sendable {
 
     private let committed = Atomic<UInt64>(0)
     private let latest: Mutex<SignedCheckpoint?> = Mutex(nil)
+    private let rightEdge = Mutex(RightEdge(size: 0, starts: [], hashes: []))
+
+    /// MTH(D[start:size]) for each start of a perfect subtree of the committed tree's frontier.
+    struct RightEdge {
+        var size: UInt64
+        var starts: [UInt64]
+        var hashes: [Digest32]
+
+        init(size: UInt64, starts: [UInt64], hashes: [Digest32]) {
+            (self.size, self.starts, self.hashes) = (size, starts, hashes)
+        }
+
+        init(frontier: MerkleFrontier) {
+            size = frontier.size
+            var starts = [UInt64](), start: UInt64 = 0
+            for level in stride(from: 63, through: 0, by: -1) where size & (UInt64(1) << UInt64(level)) != 0 {
+                starts.append(start)
+                start += UInt64(1) << UInt64(level)
+            }
+            var hashes = frontier.hashes
+            if hashes.count > 1 {
+                for i in stride(from: hashes.count - 2, through: 0, by: -1) { hashes[i] = MerkleHashing.nodeHash(hashes[i], hashes[i + 1]) }
+            }
+            self.starts = starts
+            self.hashes = hashes
+        }
+    }
 
     init(layout: LogLayout, io: StorageIO?) throws {
         self.layout = layout
@@ -44,9 +71,18 @@ final class LogFiles: Sendable {
     var committedSize: UInt64 { committed.load(ordering: .acquiring) }
     var latestCheckpoint: SignedCheckpoint? { latest.withLock { $0 } }
 
-    func publish(size: UInt64, checkpoint: SignedCheckpoint) {
+    func publish(size: UInt64, checkpoint: SignedCheckpoint, frontier: MerkleFrontier) {
+        let edge = RightEdge(frontier: frontier)
         latest.withLock { $0 = checkpoint }
+        rightEdge.withLock { $0 = edge }
         committed.store(size, ordering: .releasing)
+    }
+
+    func rightEdgeHash(start: UInt64, end: UInt64) -> Digest32? {
+        rightEdge.withLock { edge in
+            guard edge.size == end, let i = edge.starts.firstIndex(of: start) else { return nil }
+            return edge.hashes[i]
+        }
     }
 
     func segmentNumber(of seq: UInt64) -> UInt64 { seq / config.entriesPerSegment }
@@ -112,6 +148,10 @@ struct StoredTree: MerkleNodeSource {
             throw LogError.invalidArgument("node (level \(level), index \(index)) is not complete in a tree of size \(size)")
         }
         return compute(level: level, index: index)
+    }
+
+    func cachedRangeHash(start: UInt64, end: UInt64) -> Digest32? {
+        files.rightEdgeHash(start: start, end: end)
     }
 
     @inline(__always)

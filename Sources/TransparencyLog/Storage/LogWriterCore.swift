@@ -31,7 +31,7 @@ final class LogWriterCore {
         self.signer = signer
         self.state = state
         segmentFD = try io.open(files.layout.segment(state.segment), flags: O_RDWR, mode: 0)
-        files.publish(size: state.size, checkpoint: state.latest!)
+        files.publish(size: state.size, checkpoint: state.latest!, frontier: state.frontier)
     }
 
     var size: UInt64 { state.size }
@@ -114,7 +114,7 @@ final class LogWriterCore {
         state = LogState(size: size, frontier: frontier, chain: chain, checkpoints: state.checkpoints + 1,
                          segment: parts[last].segment, segmentLength: parts[last].base + Int64(parts[last].bytes.count),
                          latest: SignedCheckpoint(note: note, checkpoint: checkpoint))
-        files.publish(size: size, checkpoint: state.latest!)
+        files.publish(size: size, checkpoint: state.latest!, frontier: frontier)
         // For readers in other processes; a failure here loses nothing, so it is not fatal.
         try? io.replaceFile(files.layout.checkpoint, with: Array(note.utf8), durable: false)
         unflushedEntries += UInt64(entries.count)
@@ -146,7 +146,7 @@ final class LogWriterCore {
         segmentFD = try io.open(files.layout.segment(recovered.segment), flags: O_RDWR, mode: 0)
         state = recovered
         broken = nil
-        files.publish(size: state.size, checkpoint: state.latest!)
+        files.publish(size: state.size, checkpoint: state.latest!, frontier: state.frontier)
     }
 
     /// Makes the caches durable and records how far they go, bounding replay after a crash.
