@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "careledger", targets: ["careledger"]),
         .library(name: "TransparencyLog", targets: ["TransparencyLog"]),
         .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
+        .library(name: "CreditRecords", targets: ["CreditRecords"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,6 +23,8 @@ let package = Package(
         .target(name: "LedgerCrypto", dependencies: ["COpenSSL"]),
         // Domain-agnostic append-only log: storage, Merkle tree, proofs, checkpoints, tiles.
         .target(name: "TransparencyLog", dependencies: ["LedgerCrypto"]),
+        // The record model: kinds, identifiers, validation, canonical (RFC 8785) JSON.
+        .target(name: "CreditRecords", dependencies: ["LedgerCrypto"]),
         .executableTarget(
             name: "careledger",
             dependencies: [
@@ -34,6 +37,7 @@ let package = Package(
         .executableTarget(name: "log-bench", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/log-bench"),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto"]),
+        .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto"]),
     ],
     swiftLanguageModes: [.v6]
 )

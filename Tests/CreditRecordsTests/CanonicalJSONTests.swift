@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import CreditRecords
+
+@Suite struct CanonicalJSONTests {
+    func canonical(_ text: String) throws -> String {
+        String(decoding: try CanonicalJSON.encode(try JSONParser.parse(text)), as: UTF8.self)
+    }
+
+    // RFC 8785 §3.2.2: the worked example (numbers, string escapes, literals, member order).
+    @Test func rfc8785Example() throws {
+        let input = #"""
+        {
+          "numbers": [333333333.33333329, 1E30, 4.50,
+                      2e-3, 0.000000000000000000000000001],
+          "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+          "literals": [null, true, false]
+        }
+        """#
+        #expect(try canonical(input) == #"{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}"#)
+    }
+
+    // RFC 8785 §3.2.3: sorting by UTF-16 code units, not code points or UTF-8 bytes.
+    @Test func rfc8785Sorting() throws {
+        let input = #"""
+        {"\u20ac": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh",
+         "1": "One", "\ud83d\ude00": "Emoji: Grinning Face", "\u0080": "Control",
+         "\u00f6": "Latin Small Letter O With Diaeresis"}
+        """#
+        guard case .object = try JSONParser.parse(input) else { Issue.record("not an object"); return }
+        let output = try canonical(input)
+        let order = ["Carriage Return", "One", "Control", "Latin Small Letter O With Diaeresis", "Euro Sign",
+                     "Emoji: Grinning Face", "Hebrew Letter Dalet With Dagesh"]
+        let positions = order.map { output.range(of: $0)!.lowerBound }
+        #expect(positions == positions.sorted())
+    }
+
+    // RFC 8785 Appendix B: IEEE 754 doubles and their ECMAScript form.
+    @Test(arguments: [
+        ("0000000000000000", "0"), ("8000000000000000", "0"), ("0000000000000001", "5e-324"),
+        ("8000000000000001", "-5e-324"), ("7fefffffffffffff", "1.7976931348623157e+308"),
+        ("ffefffffffffffff", "-1.7976931348623157e+308"), ("4340000000000000", "9007199254740992"),
+        ("c340000000000000", "-9007199254740992"), ("4430000000000000", "295147905179352830000"),
+        ("44b52d02c7e14af5", "9.999999999999997e+22"), ("44b52d02c7e14af6", "1e+23"),
+        ("44b52d02c7e14af7", "1.0000000000000001e+23"), ("444b1ae4d6e2ef4e", "999999999999999700000"),
+        ("444b1ae4d6e2ef4f", "999999999999999900000"), ("444b1ae4d6e2ef50", "1e+21"),
+        ("3eb0c6f7a0b5ed8c", "9.999999999999997e-7"), ("3eb0c6f7a0b5ed8d", "0.000001"),
+        ("41b3de4355555553", "333333333.3333332"), ("41b3de4355555554", "333333333.33333325"),
+        ("41b3de4355555555", "333333333.3333333"), ("41b3de4355555556", "333333333.3333334"),
+        ("41b3de4355555557", "333333333.33333343"), ("becbf647612f3696", "-0.0000033333333333333333"),
+        ("43143ff3c1cb0959", "1424953923781206.2"),
+    ])
+    func rfc8785Numbers(hex: String, expected: String) throws {
+        let value = Double(bitPattern: UInt64(hex, radix: 16)!)
+        #expect(try CanonicalJSON.number("\(value)") == expected)
+        #expect(try CanonicalJSON.number(expected) == expected)
+    }
+
+    @Test func integersAsRecordsUseThem() throws {
+        #expect(try canonical(#"{"v":1,"target":123,"capacity":60,"year":2025,"neg":-7,"zero":-0}"#)
+                == #"{"capacity":60,"neg":-7,"target":123,"v":1,"year":2025,"zero":0}"#)
+    }
+
+    @Test func chineseTextIsKeptAsUTF8() throws {
+        let input = #"{"name":"温州市瓯海区小星星托育有限公司","decisionNo":"瓯卫罚〔2026〕5号","facts":"监控录像保存不足90日\n"}"#
+        let output = try canonical(input)
+        #expect(output == #"{"decisionNo":"瓯卫罚〔2026〕5号","facts":"监控录像保存不足90日\n","name":"温州市瓯海区小星星托育有限公司"}"#)
+        // The same record, spelled differently, canonicalises to the same bytes.
+        let respelled = #"{ "facts" : "\u76d1\u63a7\u5f55\u50cf\u4fdd\u5b58\u4e0d\u8db390\u65e5\u000A", "name":"温州市瓯海区小星星托育有限公司", "decisionNo":"瓯卫罚〔2026〕5号" }"#
+        #expect(try canonical(respelled) == output)
+    }
+
+    @Test(arguments: [
+        "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "01", "1.", ".5", "-", "1e", "+1",
+        "\"abc", "\"\\x\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"tab\there\"", "nul", "truex",
+        "{\"a\":1,\"a\":2}", "[1] [2]", "\"\\u12\"", "NaN", "Infinity",
+    ])
+    func malformedIsRefused(text: String) {
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func invalidUTF8IsRefused() {
+        for bad: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xE4, 0xB8, 0x22], [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22]] {
+            #expect(throws: JSONParser.Error.self) { try JSONParser.parse(bad) }
+        }
+    }
+
+    @Test func nestingIsBounded() throws {
+        let ok = String(repeating: "[", count: 32) + String(repeating: "]", count: 32)
+        _ = try JSONParser.parse(ok)
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(deep) }
+        let deepObject = String(repeating: "{\"a\":", count: 40) + "1" + String(repeating: "}", count: 40)
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(deepObject) }
+    }
+
+    @Test func everyPrefixOfADocumentIsRefusedCleanly() throws {
+        let document = Array(#"{"kind":"penalty","body":{"party":{"name":"王丽"},"categories":["warning","fine"],"n":1.5e3}}"#.utf8)
+        _ = try JSONParser.parse(document)
+        for cut in 0..<document.count {
+            #expect(throws: JSONParser.Error.self) { try JSONParser.parse(Array(document[0..<cut])) }
+        }
+    }
+}
