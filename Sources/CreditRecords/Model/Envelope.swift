@@ -1,0 +1,62 @@
+import LedgerCrypto
+
+/// Who submitted a record: the principal and, for inspectors, its authority's USCC.
+public struct Submitter: Sendable, Equatable {
+    public let principal: String
+    public let authority: String?
+
+    public init(principal: String, authority: String?) {
+        self.principal = principal
+        self.authority = authority
+    }
+}
+
+/// The optional Ed25519 signature a principal puts on `{"kind","body"}` (JCS bytes).
+public struct ClientSignature: Sendable, Equatable {
+    public let keyId: String
+    /// base64 of the 64-byte signature.
+    public let sig: String
+
+    public init(keyId: String, sig: String) {
+        self.keyId = keyId
+        self.sig = sig
+    }
+}
+
+/// What the log stores (DESIGN §3): the RFC 8785 bytes of
+/// `{"v":1,"kind","body","submittedAt","submittedBy":{"principal","authority"},"clientSignature"?}`.
+public struct Envelope: Sendable, Equatable {
+    public let kind: RecordKind
+    public let body: JSONObject
+    /// RFC 3339 UTC, seconds precision ("2026-11-22T08:00:00Z").
+    public let submittedAt: String
+    public let submittedBy: Submitter
+    public let clientSignature: ClientSignature?
+
+    public init(kind: RecordKind, body: JSONObject, submittedAt: String, submittedBy: Submitter, clientSignature: ClientSignature?) {
+        self.kind = kind
+        self.body = body
+        self.submittedAt = submittedAt
+        self.submittedBy = submittedBy
+        self.clientSignature = clientSignature
+    }
+
+    public var json: JSONValue {
+        var submitter = JSONObject([("principal", .string(submittedBy.principal))])
+        if let authority = submittedBy.authority { submitter["authority"] = .string(authority) }
+        var object = JSONObject([("v", 1), ("kind", .string(kind.rawValue)), ("body", .object(body)),
+                                 ("submittedAt", .string(submittedAt)), ("submittedBy", .object(submitter))])
+        if let signature = clientSignature {
+            object["clientSignature"] = .object(JSONObject([("keyId", .string(signature.keyId)), ("sig", .string(signature.sig))]))
+        }
+        return .object(object)
+    }
+
+    /// The log entry.
+    public func canonicalBytes() throws -> [UInt8] { try CanonicalJSON.encode(json) }
+
+    /// The bytes a client signature covers: JCS of `{"kind","body"}`.
+    public static func signedBytes(kind: RecordKind, body: JSONObject) throws -> [UInt8] {
+        try CanonicalJSON.encode(.object(JSONObject([("kind", .string(kind.rawValue)), ("body", .object(body))])))
+    }
+}

@@ -1,0 +1,28 @@
+/// The nine kinds of record (RECORDS.md). Raw values are the `kind` strings on the wire.
+public enum RecordKind: String, CaseIterable, Sendable, Codable {
+    case institutionFiling = "institution_filing"
+    case inspection
+    case penalty
+    case enforcement
+    case judgment
+    case ban
+    case annualReview = "annual_review"
+    case revocation
+    case creditRepair = "credit_repair"
+}
+
+/// One bad field: where (RFC 6901 pointer into the submitted document), a stable code
+/// for programs, and a message for people. Never contains a personal ID number.
+public struct FieldError: Sendable, Equatable, Codable, CustomStringConvertible {
+    public let pointer: String
+    public let code: String
+    public let message: String
+
+    public init(pointer: String, code: String, message: String) {
+        self.pointer = pointer
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(pointer): \(code): \(message)" }
+}

@@ -1,0 +1,94 @@
+import Synchronization
+
+/// The records already in the log, as cross-record rules need them: every record's kind,
+/// authority and decision date, whether it was revoked or repaired, and the document numbers
+/// each authority has used. Built by replaying the log at start-up, then kept current as
+/// records are appended.
+public final class RecordRegistry: RecordLookup, Sendable {
+    private struct State {
+        var summaries: [UInt64: RecordSummary] = [:]
+        var documentNumbers: Set<String> = []
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public var count: Int { state.withLock { $0.summaries.count } }
+
+    /// Records a committed envelope at `seq`.
+    public func apply(seq: UInt64, envelope: Envelope) {
+        let body = envelope.body
+        let authority = body["authority"]?.objectValue?["uscc"]?.stringValue ?? ""
+        let decided = RecordRegistry.decisionDate(kind: envelope.kind, body: body)
+        let number = RecordRegistry.documentNumber(kind: envelope.kind, body: body)
+        let target = body["target"]?.integerValue.map { UInt64($0) }
+        state.withLock { state in
+            state.summaries[seq] = RecordSummary(seq: seq, kind: envelope.kind, authority: authority, decidedAt: decided)
+            if let number { state.documentNumbers.insert(RecordRegistry.key(authority, number)) }
+            if let target {
+                if envelope.kind == .revocation { state.summaries[target]?.isRevoked = true }
+                if envelope.kind == .creditRepair { state.summaries[target]?.isRepaired = true }
+            }
+        }
+    }
+
+    public func summary(of seq: UInt64) -> RecordSummary? { state.withLock { $0.summaries[seq] } }
+
+    public func isRecorded(documentNumber: String, authority: String) -> Bool {
+        state.withLock { $0.documentNumbers.contains(RecordRegistry.key(authority, documentNumber)) }
+    }
+
+    static func key(_ authority: String, _ number: String) -> String { authority + "\u{1F}" + number }
+
+    /// The field that holds a kind's document number.
+    public static func documentNumber(kind: RecordKind, body: JSONObject) -> String? {
+        switch kind {
+        case .institutionFiling: return body["filingNo"]?.stringValue
+        case .inspection: return body["inspectionNo"]?.stringValue
+        case .judgment: return body["caseNo"]?.stringValue
+        case .annualReview: return nil
+        case .penalty, .enforcement, .ban, .revocation, .creditRepair: return body["decisionNo"]?.stringValue
+        }
+    }
+
+    /// The date a kind's decision was taken.
+    public static func decisionDate(kind: RecordKind, body: JSONObject) -> LocalDate? {
+        let field: String
+        switch kind {
+        case .institutionFiling: field = "filedAt"
+        case .inspection: field = "inspectedAt"
+        case .annualReview: field = "reviewedAt"
+        default: field = "decidedAt"
+        }
+        return body[field]?.stringValue.flatMap(LocalDate.init(iso:))
+    }
+}
+
+extension Envelope {
+    public enum DecodeError: Error, CustomStringConvertible {
+        case malformed(String)
+        public var description: String { switch self { case .malformed(let why): return "not a record envelope: \(why)" } }
+    }
+
+    /// Reads a log entry back into an envelope.
+    public static func decode(_ bytes: [UInt8]) throws -> Envelope {
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes, maxDepth: 64) } catch { throw DecodeError.malformed("\(error)") }
+        guard let object = value.objectValue, object["v"]?.integerValue == 1,
+              let kind = object["kind"]?.stringValue.flatMap(RecordKind.init(rawValue:)),
+              let body = object["body"]?.objectValue,
+              let submittedAt = object["submittedAt"]?.stringValue,
+              let submitter = object["submittedBy"]?.objectValue,
+              let principal = submitter["principal"]?.stringValue else {
+            throw DecodeError.malformed("missing or wrong fields")
+        }
+        var signature: ClientSignature?
+        if let sig = object["clientSignature"]?.objectValue, let keyId = sig["keyId"]?.stringValue, let value = sig["sig"]?.stringValue {
+            signature = ClientSignature(keyId: keyId, sig: value)
+        }
+        return Envelope(kind: kind, body: body, submittedAt: submittedAt,
+                        submittedBy: Submitter(principal: principal, authority: submitter["authority"]?.stringValue),
+                        clientSignature: signature)
+    }
+}
