@@ -12,6 +12,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
         // The only place that talks to OpenSSL (libcrypto) directly.
@@ -25,10 +29,21 @@ let package = Package(
         .target(name: "TransparencyLog", dependencies: ["LedgerCrypto"]),
         // The record model: kinds, identifiers, validation, canonical (RFC 8785) JSON.
         .target(name: "CreditRecords", dependencies: ["LedgerCrypto"]),
+        // The HTTP service (Hummingbird 2): a thin layer over the library modules.
+        .target(
+            name: "CareLedgerServer",
+            dependencies: [
+                "TransparencyLog", "LedgerCrypto", "CreditRecords",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "careledger",
             dependencies: [
-                "TransparencyLog", "LedgerCrypto",
+                "TransparencyLog", "LedgerCrypto", "CreditRecords", "CareLedgerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +53,13 @@ let package = Package(
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto"]),
         .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto"]),
+        .testTarget(
+            name: "CareLedgerServerTests",
+            dependencies: [
+                "CareLedgerServer", "CreditRecords", "TransparencyLog", "LedgerCrypto",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
