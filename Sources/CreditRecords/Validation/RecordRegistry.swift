@@ -4,10 +4,19 @@ import Synchronization
 /// authority and decision date, whether it was revoked or repaired, and the document numbers
 /// each authority has used. Built by replaying the log at start-up, then kept current as
 /// records are appended.
+///
+/// Replay contract: `apply` is called once per committed entry, in seq order. Every kind
+/// records its summary (kind, authority USCC, decision date) and its document number; a
+/// revocation marks its target revoked and frees the target's document number (the corrected
+/// record may carry it again); a credit repair marks its target repaired. A target that is not
+/// in the registry (a malformed or foreign log) is ignored rather than trusted.
 public final class RecordRegistry: RecordLookup, Sendable {
     private struct State {
         var summaries: [UInt64: RecordSummary] = [:]
-        var documentNumbers: Set<String> = []
+        /// document key → the seqs of unrevoked records carrying it.
+        var documentNumbers: [String: Set<UInt64>] = [:]
+        /// seq → its document key, to free it on revocation.
+        var documentKeys: [UInt64: String] = [:]
     }
 
     private let state = Mutex(State())
@@ -22,13 +31,27 @@ public final class RecordRegistry: RecordLookup, Sendable {
         let authority = body["authority"]?.objectValue?["uscc"]?.stringValue ?? ""
         let decided = RecordRegistry.decisionDate(kind: envelope.kind, body: body)
         let number = RecordRegistry.documentNumber(kind: envelope.kind, body: body)
-        let target = body["target"]?.integerValue.map { UInt64($0) }
+        let target = body["target"]?.integerValue.flatMap { UInt64(exactly: $0) }
         state.withLock { state in
+            if let previous = state.documentKeys.removeValue(forKey: seq) { state.documentNumbers[previous]?.remove(seq) }
             state.summaries[seq] = RecordSummary(seq: seq, kind: envelope.kind, authority: authority, decidedAt: decided)
-            if let number { state.documentNumbers.insert(RecordRegistry.key(authority, number)) }
-            if let target {
-                if envelope.kind == .revocation { state.summaries[target]?.isRevoked = true }
-                if envelope.kind == .creditRepair { state.summaries[target]?.isRepaired = true }
+            if let number {
+                let key = RecordRegistry.key(authority, number)
+                state.documentNumbers[key, default: []].insert(seq)
+                state.documentKeys[seq] = key
+            }
+            guard let target, target != seq, state.summaries[target] != nil else { return }
+            switch envelope.kind {
+            case .revocation:
+                state.summaries[target]?.isRevoked = true
+                if let key = state.documentKeys[target] {
+                    state.documentNumbers[key]?.remove(target)
+                    if state.documentNumbers[key]?.isEmpty == true { state.documentNumbers[key] = nil }
+                }
+            case .creditRepair:
+                state.summaries[target]?.isRepaired = true
+            default:
+                break
             }
         }
     }
@@ -36,7 +59,7 @@ public final class RecordRegistry: RecordLookup, Sendable {
     public func summary(of seq: UInt64) -> RecordSummary? { state.withLock { $0.summaries[seq] } }
 
     public func isRecorded(documentNumber: String, authority: String) -> Bool {
-        state.withLock { $0.documentNumbers.contains(RecordRegistry.key(authority, documentNumber)) }
+        state.withLock { !($0.documentNumbers[RecordRegistry.key(authority, documentNumber)]?.isEmpty ?? true) }
     }
 
     static func key(_ authority: String, _ number: String) -> String { authority + "\u{1F}" + number }

@@ -47,6 +47,8 @@ public struct ValidatedRecord: Sendable {
     public let target: UInt64?
     public let documentNumber: String?
     public let clientSignature: ClientSignature?
+    /// The typed record (the same content as `body`).
+    public let record: Record
 }
 
 public struct ValidationFailure: Error, Sendable, Equatable {
@@ -55,21 +57,155 @@ public struct ValidationFailure: Error, Sendable, Equatable {
 }
 
 /// Checks a submitted record `{"kind","body","clientSignature"?}` and reports every problem
-/// at once. (The full rules arrive with the record model; see schemas/records.)
+/// at once, each as a `FieldError` with an RFC 6901 pointer into the submitted document, a
+/// stable snake_case code and an English message naming the rule. Messages never repeat a
+/// submitted value, so no ID number can leak through them.
+///
+/// The rules are RECORDS.md's, the national format's field lengths, and these decisions
+/// where the documents are silent:
+/// - Fields RECORDS.md shows without "optional", `?` or "required when" are required; the
+///   optional additions (national identifiers on a party, `dataSource`, `content`,
+///   `remarks`, `notes`) are listed in each kind's doc comment and in schemas/records.
+/// - `null` is accepted only for a ban's `until` (RECORDS.md shows it); elsewhere it is a
+///   type error. Required strings must not be empty or white space only (`empty`); `remarks`
+///   and `notes` may be empty. Nothing is trimmed.
+/// - Lengths count Unicode scalar values, like JSON Schema `maxLength` and the national
+///   platform's character columns. Integers must be written without fraction or exponent
+///   (`60`, not `60.0` or `6e1`).
+/// - A fine needs `fineAmount` > 0; `license` and `confiscatedAmount` may appear without
+///   their categories. `rectifyBy` is refused on a `pass`; `findings` must not be empty
+///   unless the result is `pass`. `year` of an annual review must not be after the year of
+///   `reviewedAt`. A revocation may not be dated before its target's decision.
+/// - A credit repair is too early when its own `decidedAt` is before the target's
+///   `decidedAt` + 3 calendar months (clamped to the month's end).
+/// - A document number is compared exactly (no trimming or width folding), per authority
+///   USCC; once every record carrying it has been revoked it may be used again (the
+///   corrected record after a `data_error` revocation keeps its decision number).
+/// - `clientSignature` is `{"keyId": non-empty string of at most 256 characters, "sig":
+///   standard base64 of 64 bytes (88 characters ending in "==")}`.
 public enum RecordValidator {
     public static func validate(_ document: JSONValue, context: ValidationContext) -> Result<ValidatedRecord, ValidationFailure> {
         guard let object = document.objectValue else {
             return .failure(ValidationFailure([FieldError(pointer: "", code: "type", message: "a record is a JSON object")]))
         }
-        var errors = [FieldError]()
-        let kind = object["kind"]?.stringValue.flatMap(RecordKind.init(rawValue:))
-        if kind == nil { errors.append(FieldError(pointer: "/kind", code: "enum", message: "kind must be one of \(RecordKind.allCases.map(\.rawValue).joined(separator: ", "))")) }
-        let body = object["body"]?.objectValue
-        if body == nil { errors.append(FieldError(pointer: "/body", code: "type", message: "body must be an object")) }
-        let authority = body?["authority"]?.objectValue?["uscc"]?.stringValue
-        if body != nil && authority == nil { errors.append(FieldError(pointer: "/body/authority/uscc", code: "required", message: "authority.uscc is required")) }
-        guard errors.isEmpty, let kind, let body, let authority else { return .failure(ValidationFailure(errors)) }
-        return .success(ValidatedRecord(kind: kind, body: body, authority: authority, target: body["target"]?.integerValue.map { UInt64($0) },
-                                        documentNumber: nil, clientSignature: nil))
+        let sink = ErrorSink(today: context.today)
+        let top = ObjectReader(object: object, pointer: "", path: [], sink: sink)
+        top.allow(["kind", "body", "clientSignature"])
+        let kind = top.enumValue("kind", RecordKind.self)
+        let bodyObject: JSONObject?
+        if let value = top.value("body", required: true) {
+            bodyObject = value.objectValue
+            if bodyObject == nil { sink.add("/body", "type", "body must be an object") }
+        } else {
+            bodyObject = nil
+        }
+        let signature = top.object("clientSignature", required: false).flatMap(readSignature)
+
+        var record: Record?
+        if let kind, let bodyObject {
+            record = Record.read(kind: kind, ObjectReader(object: bodyObject, pointer: "/body", path: [], sink: sink))
+            crossRecordRules(kind: kind, body: bodyObject, context: context, sink: sink)
+        }
+        guard sink.errors.isEmpty, let kind, let bodyObject, let record else {
+            if sink.errors.isEmpty { sink.add("/body", "invalid", "the body is not a valid record") }
+            return .failure(ValidationFailure(sink.errors))
+        }
+        var body = bodyObject
+        for (path, value) in sink.replacements { body = replacing(in: body, path: path[...], with: .string(value)) }
+        return .success(ValidatedRecord(kind: kind, body: body, authority: record.authority.uscc, target: record.target,
+                                        documentNumber: record.documentNumber, clientSignature: signature, record: record))
+    }
+
+    private static func readSignature(_ r: ObjectReader) -> ClientSignature? {
+        r.allow(["keyId", "sig"])
+        let keyId = r.string("keyId", maxLength: 256)
+        var sig = r.string("sig")
+        if let s = sig, !isBase64Signature(s) {
+            r.sink.add(r.at("sig"), "signature_format", "sig must be the standard base64 encoding of a 64-byte Ed25519 signature")
+            sig = nil
+        }
+        guard let keyId, let sig else { return nil }
+        return ClientSignature(keyId: keyId, sig: sig)
+    }
+
+    static func isBase64Signature(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count == 88, b[86] == UInt8(ascii: "="), b[87] == UInt8(ascii: "=") else { return false }
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        // The last data character carries 4 zero bits after 64 bytes: one of A, Q, g, w.
+        return b[0..<86].allSatisfy(alphabet.contains) && "AQgw".utf8.contains(b[85])
+    }
+
+    /// Rules that need the log: targets of revocations and repairs, document numbers. They
+    /// run on whatever of the body is readable, so they are reported with the other errors.
+    private static func crossRecordRules(kind: RecordKind, body: JSONObject, context: ValidationContext, sink: ErrorSink) {
+        let authority = body["authority"]?.objectValue?["uscc"]?.stringValue.flatMap { USCC.validate($0) == nil ? $0 : nil }
+        let decidedAt = RecordRegistry.decisionDate(kind: kind, body: body)
+        if let authority, let number = RecordRegistry.documentNumber(kind: kind, body: body),
+           characterCount(number) <= FieldLimit.documentNumber,
+           context.lookup.isRecorded(documentNumber: number, authority: authority) {
+            let field: String
+            switch kind {
+            case .institutionFiling: field = "filingNo"
+            case .inspection: field = "inspectionNo"
+            case .judgment: field = "caseNo"
+            default: field = "decisionNo"
+            }
+            sink.add("/body/" + field, "duplicate_document_number", "this authority has already recorded a document with this \(field)")
+        }
+        guard kind == .revocation || kind == .creditRepair,
+              let n = body["target"]?.integerValue, let seq = UInt64(exactly: n) else { return }
+        guard let target = context.lookup.summary(of: seq) else {
+            sink.add("/body/target", "target_not_found", "target must be the seq of a record in the log")
+            return
+        }
+        if kind == .revocation {
+            if target.kind == .revocation || target.kind == .creditRepair {
+                sink.add("/body/target", "target_kind", "a revocation cannot withdraw a revocation or a credit repair")
+            } else if target.isRevoked {
+                sink.add("/body/target", "already_revoked", "the target record has already been revoked")
+            }
+            if let decidedAt, let targetDate = target.decidedAt, decidedAt < targetDate {
+                sink.add("/body/decidedAt", "date_order", "a revocation must not be dated before the decision it withdraws")
+            }
+        } else {
+            switch target.kind {
+            case .ban:
+                sink.add("/body/target", "repair_of_ban", "a ban (终身禁入 / 从业禁止) can never be repaired")
+                return
+            case .penalty, .enforcement, .judgment: break
+            default:
+                sink.add("/body/target", "target_kind", "credit repair applies only to penalties, enforcement measures and judgments")
+                return
+            }
+            if target.isRevoked {
+                sink.add("/body/target", "target_revoked", "the target record has been revoked; there is nothing to repair")
+            } else if target.isRepaired {
+                sink.add("/body/target", "already_repaired", "the target record has already been repaired")
+            }
+            if let decidedAt, let targetDate = target.decidedAt, decidedAt < targetDate.adding(months: 3) {
+                sink.add("/body/decidedAt", "repair_too_early", "credit repair may be decided no earlier than 3 months after the target's decision")
+            }
+        }
+    }
+
+    /// The object with the string at `path` replaced (members keep their order).
+    private static func replacing(in object: JSONObject, path: ArraySlice<String>, with value: JSONValue) -> JSONObject {
+        guard let key = path.first, let current = object[key] else { return object }
+        var copy = object
+        copy[key] = replacing(in: current, path: path.dropFirst(), with: value)
+        return copy
+    }
+
+    private static func replacing(in current: JSONValue, path: ArraySlice<String>, with value: JSONValue) -> JSONValue {
+        guard let key = path.first else { return value }
+        switch current {
+        case .object(let o): return .object(replacing(in: o, path: path, with: value))
+        case .array(var a):
+            guard let i = Int(key), a.indices.contains(i) else { return current }
+            a[i] = replacing(in: a[i], path: path.dropFirst(), with: value)
+            return .array(a)
+        default: return current
+        }
     }
 }
