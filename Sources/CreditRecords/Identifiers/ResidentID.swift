@@ -5,11 +5,11 @@
 /// trimmed); 17 digits and a check character `0`–`9` or `X` (a lower-case `x` is accepted and
 /// normalised to `X`); the first two digits a valid province code — the GB/T 2260 provinces
 /// plus `83`, which the residence permits of Taiwan residents carry; a real calendar birth
-/// date, not before 1900-01-01 and not after today; the right check character.
+/// date, not before 1800-01-01 (the standard's own examples include 1880) and not after today; the right check character.
 public enum ResidentID {
     static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     static let checkCharacters = Array("10X98765432".utf8)
-    public static let earliestBirthDate = LocalDate(year: 1900, month: 1, day: 1)!
+    public static let earliestBirthDate = LocalDate(year: 1800, month: 1, day: 1)!
 
     /// The MOD 11-2 check character for 17 digits, or nil if they are not 17 digits.
     public static func checkCharacter(for first17: String) -> Character? {
@@ -45,7 +45,7 @@ public enum ResidentID {
             return .failure(IdentifierProblem(code: "id_birth_date", message: "\(what) must carry a real calendar birth date"))
         }
         guard birth >= earliestBirthDate else {
-            return .failure(IdentifierProblem(code: "id_birth_date", message: "\(what) must carry a birth date not before 1900-01-01"))
+            return .failure(IdentifierProblem(code: "id_birth_date", message: "\(what) must carry a birth date not before 1800-01-01"))
         }
         if let today, birth > today {
             return .failure(IdentifierProblem(code: "id_birth_date", message: "\(what) must carry a birth date not in the future"))
