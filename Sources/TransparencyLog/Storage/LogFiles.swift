@@ -94,7 +94,9 @@ final class LogFiles: Sendable {
         try entries(from: seq, count: 1)[0]
     }
 
-    /// Consecutive entries from one or more segments, each frame verified.
+    /// Consecutive entries from one or more segments, each frame verified: its check word, and
+    /// its leaf hash against the stored tree, so a frame moved, swapped or rewritten with a
+    /// fresh CRC behind cache-state (which open does not rescan) is refused, never served.
     func entries(from first: UInt64, count: Int) throws -> [[UInt8]] {
         let size = committedSize
         guard count > 0 else { return [] }
@@ -103,6 +105,7 @@ final class LogFiles: Sendable {
         }
         var out = [[UInt8]]()
         out.reserveCapacity(count)
+        let hasher = SHA256Hasher()
         var seq = first
         let end = first + UInt64(count)
         while seq < end {
@@ -114,6 +117,9 @@ final class LogFiles: Sendable {
             let header = try segments.read(segment: segment, offset: lastOffset, count: Frame.headerSize)
             let lastLength = Int(header[0]) << 8 | Int(header[1])
             let stop = lastOffset + Int64(Frame.size(kind: .entry, payloadCount: lastLength))
+            guard start <= lastOffset else {
+                throw LogError.corrupt("index of seq \(seq)...\(lastInSegment) is out of order; run 'careledger log verify'")
+            }
             let bytes = try segments.read(segment: segment, offset: start, count: Int(stop - start))
             try bytes.withUnsafeBytes { raw in
                 // Checkpoint frames may sit between entries, so each frame is found by the index.
@@ -121,6 +127,9 @@ final class LogFiles: Sendable {
                     let at = Int(Int64(index.uint32(s)) - start)
                     guard at >= 0, at < raw.count, case .frame(.entry, let payload, _, _) = Frame.decode(raw, at: at) else {
                         throw LogError.corrupt("frame of seq \(s) at \(layout.segment(segment)) offset \(Int64(index.uint32(s))) does not check; run 'careledger log verify'")
+                    }
+                    guard MerkleHashing.leafHash(UnsafeRawBufferPointer(rebasing: raw[payload]), using: hasher) == levels[0]!.digest(s) else {
+                        throw LogError.corrupt("entry \(s) at \(layout.segment(segment)) offset \(Int64(index.uint32(s))) does not match its leaf hash; run 'careledger log verify'")
                     }
                     out.append(Array(raw[payload]))
                 }

@@ -40,7 +40,11 @@ enum SegmentScanner {
         guard fd >= 0 else { throw StorageError("open", path: path, code: errno) }
         defer { close(fd) }
         posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
-        var buffer = [UInt8](repeating: 0, count: chunkSize + 65_536 + 64)
+        // No bigger than the file needs (a short tail or a small segment would otherwise zero
+        // 8 MiB per scan); the slack holds one whole frame of the largest size.
+        var info = stat()
+        let remaining = fstat(fd, &info) == 0 ? max(0, Int64(info.st_size) - offset) : Int64(chunkSize)
+        var buffer = [UInt8](repeating: 0, count: Int(min(Int64(chunkSize), remaining)) + 65_536 + 64)
         var filled = 0        // valid bytes in buffer
         var consumed = 0      // bytes of buffer already decoded
         var bufferStart = offset  // file offset of buffer[0]

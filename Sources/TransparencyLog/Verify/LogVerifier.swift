@@ -27,9 +27,14 @@ public struct LogVerification: Sendable {
     public var warnings: [String] = []
 
     public var isValid: Bool { problems.isEmpty }
-    /// The first problem by position in the log (lowest seq first).
+    /// The first problem by position in the log: a damaged log.json (which invalidates
+    /// everything) first, then lowest seq first; at the same seq the segments (the truth) before
+    /// the files derived from them, and segments in order.
     public var firstProblem: Problem? {
-        problems.min { ($0.seq ?? .max, $0.offset ?? 0) < ($1.seq ?? .max, $1.offset ?? 0) }
+        func position(_ p: Problem) -> (Int, UInt64, Int, String, Int64) {
+            (p.file.hasSuffix("/log.json") ? 0 : 1, p.seq ?? .max, p.file.hasSuffix(".seg") ? 0 : 1, p.file, p.offset ?? 0)
+        }
+        return problems.min { position($0) < position($1) }
     }
 }
 
@@ -50,6 +55,13 @@ public enum LogVerifier {
         var found: UInt64 = 0
         while fileSize(layout.segment(found)) != nil { found += 1 }
         let segmentCount = found
+        // A gap hides every segment after it from the scan below: name the missing one.
+        let later = ((try? FileManager.default.contentsOfDirectory(atPath: layout.segments)) ?? [])
+            .compactMap { $0.hasSuffix(".seg") ? UInt64($0.dropLast(4)) : nil }.filter { $0 > found }
+        if let last = later.max() {
+            report.problems.append(.init(seq: found * files.config.entriesPerSegment, file: layout.segment(found), offset: nil,
+                                         message: "segment is missing, but later segments (up to \(last)) exist"))
+        }
         let results = Mutex<[SegmentCheck?]>(Array(repeating: nil, count: Int(segmentCount)))
         let next = Atomic<UInt64>(0)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, Int(segmentCount)))) { _ in
@@ -88,7 +100,10 @@ public enum LogVerifier {
         var tornAt: LogVerification.Problem?
         let checkpointRecords = (try? files.checkpointIndex.fileRecordCount()) ?? 0
 
+        var previousSegment: SegmentCheck?
+        var signatureFailures = 0
         for result in segments {
+            defer { previousSegment = result }
             let path = files.layout.segment(result.segment)
             report.problems += result.problems
             report.segmentBytes += result.bytes
@@ -100,12 +115,15 @@ public enum LogVerifier {
             if let firstLeaf = result.firstLeaf, MerkleHashing.chainHash(previous: chain, leafHash: firstLeaf) != result.firstChain {
                 report.problems.append(.init(seq: entries, file: path, offset: Int64(SegmentHeader.size), message: "chain hash does not follow from the previous segment"))
             }
-            if entries != result.segment * perSegment {
-                report.problems.append(.init(seq: entries, file: path, offset: nil, message: "previous segment is not full (\(entries % perSegment) of \(perSegment) entries)"))
+            if entries != result.segment * perSegment, let previous = previousSegment {
+                // Entries are missing at the end of the previous segment: name that place.
+                report.problems.append(.init(seq: entries, file: files.layout.segment(previous.segment), offset: max(previous.bytes, Int64(SegmentHeader.size)),
+                                             message: "segment is not full (\(entries % perSegment) of \(perSegment) entries) but later segments exist"))
             }
             for frame in result.checkpoints {
                 let size = result.segment * perSegment + frame.entriesBefore
                 guard let checkpoint = frame.checkpoint else {
+                    signatureFailures += 1
                     report.problems.append(.init(seq: size, file: path, offset: frame.offset, message: "checkpoint does not verify: \(frame.signatureProblem ?? "")"))
                     continue
                 }
@@ -146,6 +164,11 @@ public enum LogVerifier {
 
         report.entries = committed
         report.checkpoints = checkpointNumber
+        if checkpointNumber == 0 && signatureFailures > 0 {
+            // Whole checkpoint frames, none of which verifies: log.json names the wrong origin or key.
+            report.problems.append(.init(seq: nil, file: files.layout.config, offset: nil,
+                                         message: "none of the \(signatureFailures) checkpoints in the segments verifies under the origin and public key in log.json"))
+        }
         if checkpointNumber == 0 { report.problems.append(.init(seq: nil, file: files.layout.segments, offset: nil, message: "no checkpoint found")) }
         if entries > committed {
             report.warnings.append("\(entries - committed) entries after the last checkpoint were never acknowledged; the next open cuts them")
@@ -175,14 +198,18 @@ public enum LogVerifier {
     private static func checkSideFiles(files: LogFiles, committed: UInt64, checkpoints: UInt64, roots: [UInt64: Digest32], torn: LogVerification.Problem?,
                                        into report: inout LogVerification) {
         let layout = files.layout
+        // When the segments themselves are damaged, side files that cover more than survives
+        // are a consequence, not a place: they get no seq, so they never rank first.
+        let segmentsDamaged = torn != nil || report.problems.contains { $0.file.hasPrefix(layout.segments) }
+        let missingFrom: UInt64? = segmentsDamaged ? nil : committed
         if let data = FileManager.default.contents(atPath: layout.checkpoint) {
             do {
                 let checkpoint = try Checkpoint.open(note: String(decoding: data, as: UTF8.self), verifier: files.verifier)
                 if checkpoint.size > committed {
-                    report.problems.append(torn ?? .init(seq: committed, file: layout.checkpoint, offset: nil,
+                    report.problems.append(torn ?? .init(seq: missingFrom, file: layout.checkpoint, offset: nil,
                                                          message: "published checkpoint covers \(checkpoint.size) entries but the log holds \(committed): entries are missing"))
                     if torn != nil {
-                        report.problems.append(.init(seq: committed, file: layout.checkpoint, offset: nil, message: "published checkpoint covers \(checkpoint.size) entries but the log holds \(committed)"))
+                        report.problems.append(.init(seq: missingFrom, file: layout.checkpoint, offset: nil, message: "published checkpoint covers \(checkpoint.size) entries but the log holds \(committed)"))
                     }
                 } else if roots[checkpoint.size] != checkpoint.rootHash {
                     report.problems.append(.init(seq: checkpoint.size, file: layout.checkpoint, offset: nil, message: "published checkpoint matches no checkpoint in the segments"))
@@ -197,7 +224,7 @@ public enum LogVerifier {
                 return
             }
             if state.entries > committed || state.checkpoints > checkpoints {
-                report.problems.append(torn ?? .init(seq: committed, file: layout.cacheState, offset: nil,
+                report.problems.append(torn ?? .init(seq: missingFrom, file: layout.cacheState, offset: nil,
                                                      message: "cache-state covers \(state.entries) entries but the log holds \(committed)"))
             }
         }
