@@ -108,8 +108,10 @@ public final class TransparencyLog: Sendable {
     /// Stops accepting appends, commits what is queued, makes the caches durable and
     /// releases the directory lock.
     public func close() async throws {
+        // Released even when the final flush fails: the committer has stopped either way,
+        // and a failed close must not keep the log locked until this object is freed.
+        defer { lock?.release() }
         try await queue?.close()
-        lock?.release()
     }
 
     // MARK: appending
