@@ -137,7 +137,7 @@ final class LogWriterCore {
         }
         // After a failed fsync the page cache may hold data that is not on disk, so the
         // state on disk is re-read before the next batch (the PostgreSQL lesson).
-        if cause is StorageError, (cause as! StorageError).operation == "fdatasync" { broken = cause }
+        if let cause = cause as? StorageError, cause.isSyncFailure { broken = cause }
     }
 
     /// Re-runs recovery from disk, as a fresh open would.
@@ -154,7 +154,14 @@ final class LogWriterCore {
     /// Makes the caches durable and records how far they go, bounding replay after a crash.
     func flush() throws {
         guard broken == nil else { return }
-        try CacheSink.flush(files: files, io: io, state: state)
+        do {
+            try CacheSink.flush(files: files, io: io, state: state)
+        } catch let error as StorageError where error.isSyncFailure {
+            // The caches' unsynced pages may be gone: rebuild them from the segments before
+            // the next batch, or a later flush would make the holes durable.
+            broken = error
+            throw error
+        }
         unflushedEntries = 0
         lastFlush = ContinuousClock.now
     }
