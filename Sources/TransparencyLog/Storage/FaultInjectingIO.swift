@@ -59,10 +59,18 @@ public final class FaultInjectingIO: StorageIO, @unchecked Sendable {
         }
 
         public var description: String {
+            func name(_ code: Int32) -> String {
+                switch code {
+                case EIO: return "EIO"
+                case ENOSPC: return "ENOSPC"
+                case EDQUOT: return "EDQUOT"
+                default: return "errno \(code)"
+                }
+            }
             switch self {
-            case .failBeforeWrite(let code): return "failBeforeWrite(\(code))"
+            case .failBeforeWrite(let code): return "failBeforeWrite(\(name(code)))"
             case .shortWrite: return "shortWrite"
-            case .failAfterWrite(let code): return "failAfterWrite(\(code))"
+            case .failAfterWrite(let code): return "failAfterWrite(\(name(code)))"
             case .fsyncFails(let persisted): return "fsyncFails(persisted: \(persisted))"
             case .enospc: return "enospc"
             }
