@@ -48,11 +48,14 @@ public final class FaultInjectingIO: StorageIO, @unchecked Sendable {
         case fsyncFails(persisted: Bool)
         /// The disk is full: ENOSPC before anything is written.
         case enospc
+        /// The power fails just before the operation: as `simulatePowerLoss()`, and the
+        /// operation fails with EIO like every later one.
+        case powerLoss
 
         /// Whether the fault means something for `operation` (otherwise it just fails it).
         public func applies(to operation: Operation) -> Bool {
             switch self {
-            case .failBeforeWrite, .failAfterWrite, .enospc: return true
+            case .failBeforeWrite, .failAfterWrite, .enospc, .powerLoss: return true
             case .shortWrite: return operation == .pwrite
             case .fsyncFails: return operation == .fdatasync || operation == .fsyncDirectory
             }
@@ -73,6 +76,7 @@ public final class FaultInjectingIO: StorageIO, @unchecked Sendable {
             case .failAfterWrite(let code): return "failAfterWrite(\(name(code)))"
             case .fsyncFails(let persisted): return "fsyncFails(persisted: \(persisted))"
             case .enospc: return "enospc"
+            case .powerLoss: return "powerLoss"
             }
         }
     }
@@ -333,6 +337,12 @@ public final class FaultInjectingIO: StorageIO, @unchecked Sendable {
         let record = Record(number: state.count, operation: operation, path: path, fault: fault)
         if fault != nil { state.fired.append(record) }
         state.history?.append(record)
+        if case .powerLoss = fault {
+            state.poweredOff = true
+            state.active = nil
+            dropUnsynced(&state)
+            throw StorageError(name, path: path, code: EIO)
+        }
         return fault
     }
 
@@ -355,7 +365,7 @@ public final class FaultInjectingIO: StorageIO, @unchecked Sendable {
         switch fault {
         case .failBeforeWrite(let code), .failAfterWrite(let code): return code
         case .shortWrite, .enospc: return ENOSPC
-        case .fsyncFails: return EIO
+        case .fsyncFails, .powerLoss: return EIO
         }
     }
 
