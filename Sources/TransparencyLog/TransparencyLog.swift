@@ -20,6 +20,8 @@ public final class TransparencyLog: Sendable {
         public var maxQueuedEntries = 8192
         public var maxBatchEntries = 4096
         public var cacheFlushInterval: Duration = .seconds(1)
+        /// The caches are also flushed after this many entries, whatever the time.
+        public var cacheFlushEntries: UInt64 = 1 << 17
         public init() {}
     }
 
@@ -90,6 +92,7 @@ public final class TransparencyLog: Sendable {
         let (state, report) = try Recovery.run(files: files, mode: .repair(options.io))
         let core = try LogWriterCore(files: files, io: options.io, signer: signer, state: state)
         core.flushInterval = options.cacheFlushInterval
+        core.flushEntries = options.cacheFlushEntries
         var limits = CommitQueue.Limits()
         limits.maxQueuedEntries = options.maxQueuedEntries
         limits.maxBatchEntries = options.maxBatchEntries
@@ -108,8 +111,10 @@ public final class TransparencyLog: Sendable {
     /// Stops accepting appends, commits what is queued, makes the caches durable and
     /// releases the directory lock.
     public func close() async throws {
+        // Released even when the final flush fails: the committer has stopped either way,
+        // and a failed close must not keep the log locked until this object is freed.
+        defer { lock?.release() }
         try await queue?.close()
-        lock?.release()
     }
 
     // MARK: appending

@@ -79,15 +79,17 @@ final class LogWriterCore {
         let checkpointOffset = parts[last].base + Int64(parts[last].bytes.count)
         Array(note.utf8).withUnsafeBytes { Frame.append(kind: .checkpoint, payload: $0, chain: nil, to: &parts[last].bytes) }
 
-        var newFD: Int32 = -1
+        // A batch may span several new segments: each must be fsync'd, not only the last.
+        var newFDs = [Int32]()
         do {
             // Segments first, then caches; nothing is visible to readers until publish below.
             for (n, part) in parts.enumerated() {
                 if n == 0 {
                     try part.bytes.withUnsafeBytes { try io.writeAll(segmentFD, $0, offset: part.base) }
                 } else {
-                    newFD = try io.open(files.layout.segment(part.segment), flags: O_RDWR | O_CREAT | O_EXCL, mode: 0o644)
-                    try part.bytes.withUnsafeBytes { try io.writeAll(newFD, $0, offset: 0) }
+                    let fd = try io.open(files.layout.segment(part.segment), flags: O_RDWR | O_CREAT | O_EXCL, mode: 0o644)
+                    newFDs.append(fd)
+                    try part.bytes.withUnsafeBytes { try io.writeAll(fd, $0, offset: 0) }
                 }
             }
             try offsets.withUnsafeBytes { try files.index.write(at: first, $0) }
@@ -98,17 +100,16 @@ final class LogWriterCore {
             withUnsafeBytes(of: UInt32(checkpointOffset).littleEndian) { record += $0 }
             try record.withUnsafeBytes { try files.checkpointIndex.write(at: state.checkpoints, $0) }
             try io.fdatasync(segmentFD)
-            if newFD >= 0 {
-                try io.fdatasync(newFD)
-                try io.fsyncDirectory(files.layout.segments)
-            }
+            for fd in newFDs { try io.fdatasync(fd) }
+            if !newFDs.isEmpty { try io.fsyncDirectory(files.layout.segments) }
         } catch {
-            rollBack(newSegment: parts.count > 1 ? parts[last].segment : nil, newFD: newFD, cause: error)
+            rollBack(newSegments: parts.dropFirst().map(\.segment), newFDs: newFDs, cause: error)
             throw error
         }
 
-        if newFD >= 0 {
+        if let newFD = newFDs.last {
             io.close(segmentFD)
+            for fd in newFDs.dropLast() { io.close(fd) }
             segmentFD = newFD
         }
         state = LogState(size: size, frontier: frontier, chain: chain, checkpoints: state.checkpoints + 1,
@@ -124,10 +125,11 @@ final class LogWriterCore {
 
     /// Removes a failed batch: the segment goes back to its last durable length. Cache files
     /// need nothing: their records past the committed size are overwritten by the next batch.
-    private func rollBack(newSegment: UInt64?, newFD: Int32, cause: Error) {
+    /// The batch's new segments go entirely: they hold nothing committed.
+    private func rollBack(newSegments: [UInt64], newFDs: [Int32], cause: Error) {
         do {
-            if newFD >= 0 { io.close(newFD) }
-            if let newSegment { unlink(files.layout.segment(newSegment)) }
+            for fd in newFDs { io.close(fd) }
+            for segment in newSegments { unlink(files.layout.segment(segment)) }
             try io.ftruncate(segmentFD, length: state.segmentLength)
             try io.fdatasync(segmentFD)
         } catch {
@@ -135,7 +137,7 @@ final class LogWriterCore {
         }
         // After a failed fsync the page cache may hold data that is not on disk, so the
         // state on disk is re-read before the next batch (the PostgreSQL lesson).
-        if cause is StorageError, (cause as! StorageError).operation == "fdatasync" { broken = cause }
+        if let cause = cause as? StorageError, cause.isSyncFailure { broken = cause }
     }
 
     /// Re-runs recovery from disk, as a fresh open would.
@@ -152,7 +154,14 @@ final class LogWriterCore {
     /// Makes the caches durable and records how far they go, bounding replay after a crash.
     func flush() throws {
         guard broken == nil else { return }
-        try CacheSink.flush(files: files, io: io, state: state)
+        do {
+            try CacheSink.flush(files: files, io: io, state: state)
+        } catch let error as StorageError where error.isSyncFailure {
+            // The caches' unsynced pages may be gone: rebuild them from the segments before
+            // the next batch, or a later flush would make the holes durable.
+            broken = error
+            throw error
+        }
         unflushedEntries = 0
         lastFlush = ContinuousClock.now
     }

@@ -125,7 +125,7 @@ enum Recovery {
         guard committed.size >= start.entries else {
             throw LogError.corrupt("cache-state covers \(start.entries) entries but the segments hold only \(committed.size) committed")
         }
-        try checkPublished(files: files, against: latest.checkpoint, size: committed.size)
+        if let note = try checkPublished(files: files, against: latest.checkpoint, size: committed.size) { report.notes.append(note) }
         report.replayedEntries = committed.size - start.entries
         report.cutEntries = current.size - committed.size
         if let torn { report.notes.append("torn tail at \(layout.segment(torn.segment)) offset \(torn.offset): \(torn.reason)") }
@@ -144,10 +144,14 @@ enum Recovery {
     }
 
     /// Throws when a checkpoint handed out earlier covers more than the segments hold.
-    private static func checkPublished(files: LogFiles, against latest: Checkpoint, size: UInt64) throws {
-        guard let data = FileManager.default.contents(atPath: files.layout.checkpoint) else { return }
+    ///
+    /// The file is replaced without an fsync (it is only a copy for readers), so after a
+    /// power loss it can be empty or torn: one that does not verify proves nothing either
+    /// way and is only reported (the writer replaces it at its next batch).
+    private static func checkPublished(files: LogFiles, against latest: Checkpoint, size: UInt64) throws -> String? {
+        guard let data = FileManager.default.contents(atPath: files.layout.checkpoint) else { return nil }
         guard let published = try? Checkpoint.open(note: String(decoding: data, as: UTF8.self), verifier: files.verifier) else {
-            throw LogError.corrupt("\(files.layout.checkpoint) does not verify")
+            return "\(files.layout.checkpoint) does not verify (\(data.count) bytes, torn by a crash?): ignored"
         }
         if published.size > size {
             throw LogError.corrupt("the published checkpoint covers \(published.size) entries but the segments hold only \(size): acknowledged entries are missing")
@@ -155,6 +159,7 @@ enum Recovery {
         if published.size == size && published.rootHash != latest.rootHash {
             throw LogError.corrupt("the published checkpoint for size \(size) has a different root than the segments")
         }
+        return nil
     }
 
     private static func tailBytes(layout: LogLayout, after state: LogState) throws -> (bytes: Int64, laterSegments: [UInt64]) {

@@ -17,6 +17,8 @@ public struct StorageError: Error, CustomStringConvertible, Equatable {
     }
 
     public var isOutOfSpace: Bool { code == ENOSPC || code == EDQUOT }
+    /// A failed fdatasync or directory fsync: what the page cache holds may not be on disk.
+    public var isSyncFailure: Bool { operation == "fdatasync" || operation == "fsync" }
     public var description: String {
         "\(operation) \(path): \(String(cString: strerror(code))) (errno \(code))"
     }
