@@ -94,11 +94,17 @@ final class CommitQueue: @unchecked Sendable {
         if let closeError { throw closeError }
     }
 
+    /// An idle log makes its caches durable after the same interval as a busy one.
+    private var idleFlushSeconds: Double {
+        let interval = core.flushInterval.components
+        return max(0.05, Double(interval.seconds) + Double(interval.attoseconds) / 1e18)
+    }
+
     private func run() {
         while true {
             condition.lock()
             while pending.isEmpty && !closing {
-                if !condition.wait(until: Date(timeIntervalSinceNow: 1)) && pending.isEmpty {
+                if !condition.wait(until: Date(timeIntervalSinceNow: idleFlushSeconds)) && pending.isEmpty {
                     // Idle: make the caches durable so a crash replays little.
                     condition.unlock()
                     try? core.flush()
