@@ -1,0 +1,40 @@
+import CreditRecords
+import Testing
+@testable import CareLedgerServer
+
+@Suite struct DemoDataSetTests {
+    /// Every demo record passes the real validator, in order, against what came before it.
+    @Test func everyRecordValidates() throws {
+        let today = LocalDate(year: 2026, month: 11, day: 23)!
+        let demo = DemoDataSet.make(today: today)
+        let registry = RecordRegistry()
+        var seqs = [String: UInt64]()
+        var kinds = [RecordKind: Int]()
+        for (seq, record) in demo.records.enumerated() {
+            let document = record.document(seqs)
+            switch RecordValidator.validate(document, context: ValidationContext(today: today, lookup: registry)) {
+            case .failure(let failure):
+                Issue.record("demo record \(seq) (\(record.label ?? "-")) is refused: \(failure.errors)")
+            case .success(let validated):
+                #expect(validated.authority == record.authority.uscc)
+                let envelope = Envelope(kind: validated.kind, body: validated.body, submittedAt: "2026-11-23T00:00:00Z",
+                                        submittedBy: Submitter(principal: record.authority.principal, authority: record.authority.uscc), clientSignature: nil)
+                registry.apply(seq: UInt64(seq), envelope: envelope)
+                kinds[validated.kind, default: 0] += 1
+            }
+            if let label = record.label { seqs[label] = UInt64(seq) }
+        }
+        #expect(kinds[.inspection] == 300)
+        #expect(kinds[.ban] == 2)
+        #expect(kinds[.revocation] == 1 && kinds[.creditRepair] == 1)
+        #expect(kinds[.institutionFiling] == 32)
+        #expect(Set(demo.authorities.map(\.region)).count == 12)
+    }
+
+    @Test func sameEveryTime() throws {
+        let today = LocalDate(year: 2026, month: 11, day: 23)!
+        let a = DemoDataSet.make(today: today).records.map { $0.document(["penalty-1": 1, "penalty-2": 2]) }
+        let b = DemoDataSet.make(today: today).records.map { $0.document(["penalty-1": 1, "penalty-2": 2]) }
+        #expect(a == b)
+    }
+}
