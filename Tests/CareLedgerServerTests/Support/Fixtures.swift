@@ -53,7 +53,7 @@ enum Fixtures {
             "basis": "《托育机构设置标准（试行）》第十二条；《中华人民共和国行政处罚法》第二十八条",
             "categories": ["warning", "fine"], "content": "警告，罚款人民币2000元", "fineAmount": "0.2",
             "decidedAt": "2026-05-20", "validUntil": "2026-11-20", "publicUntil": "2027-05-20",
-            "authority": authority(a),
+            "authority": authority(a), "dataSource": authority(a),
         ]]
     }
 
