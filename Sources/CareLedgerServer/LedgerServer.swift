@@ -42,10 +42,13 @@ public final class LedgerServer: Sendable {
         let log = try TransparencyLog.open(directory: data.records)
         do {
             let recovery = log.recoveryReport
-            if !recovery.isClean {
-                logger.notice("records log recovered a torn tail", metadata: [
-                    "cutBytes": "\(recovery.cutBytes)", "cutEntries": "\(recovery.cutEntries)", "notes": "\(recovery.notes)",
+            if recovery.cutBytes > 0 {
+                logger.warning("records log: a torn tail was cut (never acknowledged)", metadata: [
+                    "cutBytes": "\(recovery.cutBytes)", "cutEntries": "\(recovery.cutEntries)",
                 ])
+            }
+            if !recovery.notes.isEmpty && !report.createdLog {
+                logger.notice("records log recovery", metadata: ["notes": "\(recovery.notes)"])
             }
             if log.origin != configuration.origin && !report.createdLog {
                 logger.notice("the records log keeps its origin", metadata: ["origin": "\(log.origin)"])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareLedgerServer
+import Foundation
 import Logging
 
 struct Serve: AsyncParsableCommand {
@@ -33,8 +34,11 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "careledger")
         logger.logLevel = .info
         let server = try await LedgerServer.open(configuration: configuration, logger: logger)
-        for message in server.bootstrapReport.messages { print(message) }
-        print("serving the records log \(server.log.origin) (size \(server.log.size)) on http://\(listen) from \(data)")
+        // Straight to the descriptor: print() is buffered when stdout is a file or a pipe, and
+        // the operator (or a supervisor's log) must see this now, not at exit.
+        func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        for message in server.bootstrapReport.messages { say(message) }
+        say("serving the records log \(server.log.origin) (size \(server.log.size)) on http://\(listen) from \(data)")
         try await server.run()
     }
 }
