@@ -65,6 +65,22 @@ import Testing
         try await test.close()
     }
 
+    @Test func aLogThatCannotWriteIsA503WithRetryAfter() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.server.log.close()
+        try await test.test { client in
+            let response = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.penalty(5))
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.isProblem)
+            #expect(response.headers[.retryAfter] != nil)
+            // Reads still work.
+            #expect(try await client.send(.get, "/log/checkpoint").status == .ok)
+        }
+        #expect(test.server.registry.count == 0)
+    }
+
     @Test(.enabled(if: Fixtures.fullValidator)) func unknownFieldsAreNamed() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }

@@ -114,7 +114,7 @@ import Testing
                 let response = try await client.send(.post, "/v1/principals", token: admin, json: body)
                 #expect(response.status == .badRequest, "\(body)")
                 #expect(response.isProblem)
-                #expect(Set(try response.problemPointers()) == pointers, "\(body): \(response.text)")
+                #expect(Set(try response.problemPointers()) == pointers, "\(body): \(response.summary)")
             }
             let malformed = try await client.send(.post, "/v1/principals", token: admin, body: Array(#"{"id":"#.utf8))
             #expect(malformed.status == .badRequest)
@@ -123,7 +123,7 @@ import Testing
                 "institution": ["name": .string(Fixtures.aixin.name), "uscc": .string(Fixtures.aixin.uscc)],
                 "publicKey": .string(Base64.encode(Ed25519PrivateKey().publicKey.rawRepresentation)),
             ])
-            #expect(ok.status == .created, "\(ok.text)")
+            #expect(ok.status == .created, "\(ok.summary)")
         }
         #expect(test.server.principals.all.count == 2)
         try await test.close()

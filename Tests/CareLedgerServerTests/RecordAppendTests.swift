@@ -42,16 +42,16 @@ import TransparencyLog
             ]
             for (name, document, token) in documents {
                 let response = try await client.send(.post, "/v1/records", token: token, json: document)
-                #expect(response.status == .created, "\(name): \(response.text)")
+                #expect(response.status == .created, "\(name): \(response.summary)")
                 seqs[name] = try Self.verifyReceipt(response, server: test.server)
             }
             let revocation = try await client.send(.post, "/v1/records", token: inspector,
                                                    json: Fixtures.revocation(target: seqs["penalty"]!, 2))
-            #expect(revocation.status == .created, "\(revocation.text)")
+            #expect(revocation.status == .created, "\(revocation.summary)")
             _ = try Self.verifyReceipt(revocation, server: test.server)
             let repair = try await client.send(.post, "/v1/records", token: inspector,
                                                json: Fixtures.creditRepair(target: seqs["penalty-2"]!, 7))
-            #expect(repair.status == .created, "\(repair.text)")
+            #expect(repair.status == .created, "\(repair.summary)")
             _ = try Self.verifyReceipt(repair, server: test.server)
 
             #expect(test.server.registry.summary(of: seqs["penalty"]!)?.isRevoked == true)
@@ -117,13 +117,13 @@ import TransparencyLog
             // The market authority's own penalty, then the health inspector tries to withdraw it
             // in its own name.
             let own = try await client.send(.post, "/v1/records", token: market, json: Fixtures.penalty(41, authority: Fixtures.ouhaiMarket))
-            #expect(own.status == .created, "\(own.text)")
+            #expect(own.status == .created, "\(own.summary)")
             let seq = try #require(try own.json()["seq"]?.integerValue.map(UInt64.init))
             let revoke = try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.revocation(target: seq, 9))
-            #expect(revoke.status == .forbidden, "\(revoke.text)")
+            #expect(revoke.status == .forbidden, "\(revoke.summary)")
             // An admin may.
             let byAdmin = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.revocation(target: seq, 10))
-            #expect(byAdmin.status == .created, "\(byAdmin.text)")
+            #expect(byAdmin.status == .created, "\(byAdmin.summary)")
             // A target that does not exist is a validation error, not a 403 or a 500.
             let nowhere = try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.revocation(target: 999, 11))
             #expect(nowhere.status == .badRequest)
@@ -152,7 +152,7 @@ import TransparencyLog
                 return .object(object)
             }
             let good = try await client.send(.post, "/v1/records", token: signer, json: try signed(Fixtures.penalty(60), with: key))
-            #expect(good.status == .created, "\(good.text)")
+            #expect(good.status == .created, "\(good.summary)")
             let seq = try #require(try good.json()["seq"]?.integerValue.map(UInt64.init))
             let stored = try Envelope.decode(test.server.log.entry(at: seq))
             #expect(stored.clientSignature?.keyId == "insp-signing/2026")

@@ -113,7 +113,7 @@ import Testing
                         response = try await client.send(route.method, uri, token: token)
                     }
                     let want = Self.expected(route, caller)
-                    #expect(response.status == want, "\(route.method) \(uri) as \(caller): \(response.status) \(response.text)")
+                    #expect(response.status == want, "\(route.method) \(uri) as \(caller): \(response.status) \(response.summary)")
                     #expect(response.status.code < 500)
                     if response.status.code >= 400 {
                         #expect(response.isProblem, "\(route.method) \(uri) as \(caller) is not a problem")

@@ -115,7 +115,7 @@ extension TestClientProtocol {
     func createPrincipal(admin: String, _ spec: JSONValue) async throws -> String {
         let response = try await send(.post, "/v1/principals", token: admin, json: spec)
         guard response.status == .created, let token = try response.json()["token"]?.stringValue else {
-            throw TestFailure("creating a principal answered \(response.status): \(response.text)")
+            throw TestFailure("creating a principal answered \(response.status): \(response.summary)")
         }
         return token
     }
@@ -152,6 +152,10 @@ extension TestResponse {
         guard let object = try JSONParser.parse(bytes, maxDepth: 64).objectValue else { throw TestFailure("not a JSON object: \(text)") }
         return object
     }
+
+    /// For failure messages: a problem's text (problems never carry personal data), or only
+    /// the size of anything else, so no test output can show an ID number.
+    var summary: String { isProblem ? "\(status) \(text)" : "\(status), \(body.readableBytes) bytes" }
 
     var isProblem: Bool { headers[.contentType] == "application/problem+json" }
 
