@@ -40,7 +40,6 @@ extension LedgerServer {
         }
         context.logger.notice("principal created", metadata: ["principal": "\(input.id)", "role": "\(input.role.rawValue)", "by": "\(admin.id)"])
         var headers = HTTPFields()
-        headers[.location] = "/v1/principals/\(created.principal.id)"
         headers[.cacheControl] = "no-store"
         return JSONBody.response(.object(JSONObject([
             ("id", .string(created.principal.id)), ("role", .string(created.principal.role.rawValue)), ("token", .string(created.token)),
