@@ -3,9 +3,26 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory = "./careledger-data"
     public var host = "127.0.0.1"
     public var port = 8080
+    /// The records log's origin (checkpoint and key name); used when the log is created.
     public var origin = "careledger.local/records"
+    /// Request bodies larger than this are refused with 413.
     public var bodyLimit = 256 * 1024
+    /// Background checks per principal and day (the checks routes come next).
     public var checkQuota = 500
+    /// How long an Idempotency-Key is remembered; RECORDS.md asks for at least 24 hours.
+    public var idempotencyRetentionSeconds: Int64 = 24 * 3600
 
     public init() {}
+
+    /// Parses `HOST:PORT` (`[v6addr]:PORT` for IPv6). Nil when malformed.
+    public static func parseListen(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        let portText = text[text.index(after: colon)...]
+        guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy(\.isASCII), portText.allSatisfy(\.isNumber),
+              let port = Int(portText), (0...65535).contains(port) else { return nil }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        return (host, port)
+    }
 }

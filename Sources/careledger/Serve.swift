@@ -1,16 +1,44 @@
 import ArgumentParser
+import CareLedgerServer
+import Foundation
+import Logging
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the HTTP service.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP service.",
+        discussion: """
+            On first start it creates, in the data directory, the records log, the server secret \
+            and an admin principal whose token is written to admin.token (mode 0600). SIGTERM or \
+            SIGINT stops it gracefully: requests in flight finish, then the log is closed.
+            """
+    )
 
     @Option(help: "The service's data directory.") var data = "./careledger-data"
-    @Option(help: "Address to listen on.") var listen = "127.0.0.1:8080"
-    @Option(help: "The log's origin (checkpoint and key name).") var origin = DataDirectory.defaultOrigin
+    @Option(help: "Address to listen on, HOST:PORT.") var listen = "127.0.0.1:8080"
+    @Option(help: "The records log's origin (checkpoint and key name), used when the log is created.")
+    var origin = DataDirectory.defaultOrigin
+    @Option(name: .customLong("check-quota"), help: "Background checks per principal and day.") var checkQuota = 500
+
+    func validate() throws {
+        guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080") }
+        guard checkQuota >= 0 else { throw ValidationError("--check-quota must not be negative") }
+    }
 
     func run() async throws {
-        // The HTTP service is the next piece of work (records, validation, routes). Until it
-        // lands, say so plainly rather than pretend to serve.
-        printError("careledger serve: the HTTP service is not built yet; the log commands work today: careledger log --help")
-        throw ExitCode(2)
+        var configuration = ServerConfiguration()
+        configuration.dataDirectory = data
+        (configuration.host, configuration.port) = ServerConfiguration.parseListen(listen)!
+        configuration.origin = origin
+        configuration.checkQuota = checkQuota
+
+        var logger = Logger(label: "careledger")
+        logger.logLevel = .info
+        let server = try await LedgerServer.open(configuration: configuration, logger: logger)
+        // Straight to the descriptor: print() is buffered when stdout is a file or a pipe, and
+        // the operator (or a supervisor's log) must see this now, not at exit.
+        func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        for message in server.bootstrapReport.messages { say(message) }
+        say("serving the records log \(server.log.origin) (size \(server.log.size)) on http://\(listen) from \(data)")
+        try await server.run()
     }
 }

@@ -1,0 +1,53 @@
+/// What a principal may do (DESIGN §5).
+public enum Role: String, Sendable, CaseIterable, Codable, Hashable {
+    case admin
+    /// Bound to an authority; appends records in that authority's name.
+    case inspector
+    /// Bound to an institution; runs background checks.
+    case institution
+    case exporter
+    case auditor
+}
+
+/// An organisation a principal is bound to: an inspector's `Authority` (region required) or
+/// an institution's `Organization` (region optional), as in RECORDS.md.
+public struct Organization: Sendable, Equatable, Codable {
+    public let name: String
+    public let uscc: String
+    public let region: String?
+
+    public init(name: String, uscc: String, region: String?) {
+        self.name = name
+        self.uscc = uscc
+        self.region = region
+    }
+}
+
+/// A holder of a bearer token. The token itself is never stored: only its SHA-256.
+public struct Principal: Sendable, Equatable, Codable {
+    public let id: String
+    public let role: Role
+    public let authority: Organization?
+    public let institution: Organization?
+    /// Standard base64 of the raw 32-byte Ed25519 key that verifies its client signatures.
+    public let publicKey: String?
+    /// Lower-case hex SHA-256 of the token's UTF-8 bytes.
+    let tokenSHA256: String
+    /// RFC 3339 UTC.
+    public let createdAt: String
+    public var revokedAt: String?
+
+    public var isActive: Bool { revokedAt == nil }
+
+    init(id: String, role: Role, authority: Organization?, institution: Organization?, publicKey: String?,
+         tokenSHA256: String, createdAt: String, revokedAt: String? = nil) {
+        self.id = id
+        self.role = role
+        self.authority = authority
+        self.institution = institution
+        self.publicKey = publicKey
+        self.tokenSHA256 = tokenSHA256
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}

@@ -1,0 +1,137 @@
+import CreditRecords
+import Hummingbird
+import LedgerCrypto
+import TransparencyLog
+
+/// The log's read side: the C2SP checkpoint and tiles (`/log/…`) and RFC 9162 proofs.
+extension LedgerServer {
+    static let bundleReaders: Set<Role> = [.auditor, .exporter, .admin]
+
+    func addLogRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/log/checkpoint") { _, _ in
+            self.checkpoint()
+        }
+        router.get("/log/tile/**") { request, _ in
+            try self.tile(request)
+        }
+        router.get("/v1/log/proof/inclusion") { request, _ in
+            try self.inclusionProof(request)
+        }
+        router.get("/v1/log/proof/consistency") { request, _ in
+            try self.consistencyProof(request)
+        }
+    }
+
+    func checkpoint() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers,
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: log.latestCheckpoint.note)))
+    }
+
+    /// Hash tiles are public and immutable (partial ones cached briefly, as the log grows past
+    /// them); entry bundles name people, so they need an auditor's, exporter's or admin's token.
+    func tile(_ request: Request) throws -> Response {
+        let full = request.uri.path
+        guard full.hasPrefix("/log/") else { throw Problem.notFound("There is no such tile.") }
+        let path = String(full.dropFirst("/log/".count))
+        let isBundle = path == "tile/entries" || path.hasPrefix("tile/entries/")
+        if isBundle { _ = try principals.require(request, Self.bundleReaders) }
+
+        let tile: TilePath
+        do {
+            tile = try TilePath(parsing: path)
+        } catch let error as TileError {
+            // The reason, not the path: a path is client input and is not echoed.
+            if case .malformedPath(_, let reason) = error {
+                throw Problem.badRequest("Not a canonical C2SP tlog-tiles path: \(reason.contains("\"") ? "see the tlog-tiles spec" : reason).",
+                                         slug: "bad-tile-path")
+            }
+            throw Problem.badRequest("Not a valid tile.", slug: "bad-tile-path")
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = isBundle ? try log.entryBundle(tile) : try log.hashTile(tile)
+        } catch let error as TileError {
+            if case .notFound = error { throw Problem.notFound("The log has no such tile at its current size.") }
+            throw logUnavailable(error)
+        } catch {
+            throw logUnavailable(error)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/octet-stream"
+        if isBundle {
+            headers[.cacheControl] = "private"
+        } else {
+            headers[.cacheControl] = tile.isPartial ? "public, max-age=60" : "public, max-age=31536000, immutable"
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// `{seq, size, leafHash, proof, checkpoint}`; size defaults to the latest checkpoint's.
+    func inclusionProof(_ request: Request) throws -> Response {
+        var errors = [Problem.Item]()
+        RequestInput.refuseUnknownParameters(request, known: ["seq", "size"], errors: &errors)
+        let seq = RequestInput.queryNumber(request, "seq", errors: &errors)
+        let requestedSize = RequestInput.queryNumber(request, "size", errors: &errors)
+        if seq == nil && !errors.contains(where: { $0.parameter == "seq" }) {
+            errors.append(Problem.Item(parameter: "seq", code: "required", message: "seq is required."))
+        }
+        let latest = log.latestCheckpoint.checkpoint.size
+        let size = requestedSize ?? latest
+        if let requestedSize, requestedSize > latest {
+            errors.append(Problem.Item(parameter: "size", code: "beyond_tree", message: "size must not exceed the tree size \(latest)."))
+        }
+        if let seq, errors.isEmpty, seq >= size {
+            errors.append(Problem.Item(parameter: "seq", code: "out_of_range", message: "seq must be less than size (\(size))."))
+        }
+        guard errors.isEmpty, let seq else { throw Problem.badQuery(errors) }
+        do {
+            let proof = try log.inclusionProof(seq: seq, size: size)
+            return JSONBody.response(.object(JSONObject([
+                ("seq", .uint(seq)), ("size", .uint(size)),
+                ("leafHash", .string(try log.leafHash(at: seq).base64)),
+                ("proof", .array(proof.map { .string($0.base64) })),
+                ("checkpoint", try signedNote(size: size)),
+            ])))
+        } catch {
+            throw logUnavailable(error)
+        }
+    }
+
+    /// `{from, to, proof, checkpoint}`; to defaults to the latest checkpoint's size.
+    func consistencyProof(_ request: Request) throws -> Response {
+        var errors = [Problem.Item]()
+        RequestInput.refuseUnknownParameters(request, known: ["from", "to"], errors: &errors)
+        let from = RequestInput.queryNumber(request, "from", errors: &errors)
+        let requestedTo = RequestInput.queryNumber(request, "to", errors: &errors)
+        if from == nil && !errors.contains(where: { $0.parameter == "from" }) {
+            errors.append(Problem.Item(parameter: "from", code: "required", message: "from is required."))
+        }
+        let latest = log.latestCheckpoint.checkpoint.size
+        let to = requestedTo ?? latest
+        if let requestedTo, requestedTo > latest {
+            errors.append(Problem.Item(parameter: "to", code: "beyond_tree", message: "to must not exceed the tree size \(latest)."))
+        }
+        if let from, errors.isEmpty, from > to {
+            errors.append(Problem.Item(parameter: "from", code: "out_of_range", message: "from must not exceed to (\(to))."))
+        }
+        guard errors.isEmpty, let from else { throw Problem.badQuery(errors) }
+        do {
+            let proof = try log.consistencyProof(from: from, to: to)
+            return JSONBody.response(.object(JSONObject([
+                ("from", .uint(from)), ("to", .uint(to)),
+                ("proof", .array(proof.map { .string($0.base64) })),
+                ("checkpoint", try signedNote(size: to)),
+            ])))
+        } catch {
+            throw logUnavailable(error)
+        }
+    }
+
+    /// The note the log signed at exactly `size`, or null when it signed none there.
+    private func signedNote(size: UInt64) throws -> JSONValue {
+        try log.checkpoint(size: size).map { .string($0.note) } ?? .null
+    }
+}

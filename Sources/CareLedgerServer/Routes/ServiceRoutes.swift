@@ -1,0 +1,19 @@
+import CreditRecords
+import Hummingbird
+
+/// Liveness and metrics, both public.
+extension LedgerServer {
+    func addServiceRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in
+            JSONBody.response(.object(JSONObject([("status", "ok"), ("treeSize", .uint(self.log.size))])),
+                              headers: [.cacheControl: "no-store"])
+        }
+        router.get("/metrics") { _, _ in
+            self.metrics.treeSize.record(Int64(self.log.size))
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: self.metrics.render())))
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import CreditRecords
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+@testable import CareLedgerServer
+
+/// Every route × every role, no token and a revoked token. The table must name every route
+/// the router has (`routeTableCoversTheRouter`), so a new route cannot go untested.
+@Suite struct RoleRouteMatrixTests {
+    enum Caller: CustomStringConvertible, CaseIterable {
+        case role(Role)
+        case noToken
+        case revokedToken
+
+        static var allCases: [Caller] { Role.allCases.map(Caller.role) + [.noToken, .revokedToken] }
+
+        var description: String {
+            switch self {
+            case .role(let role): return role.rawValue
+            case .noToken: return "no token"
+            case .revokedToken: return "revoked token"
+            }
+        }
+    }
+
+    /// One route: its template as the router names it, who may call it, and how to call it
+    /// successfully (a fresh request for each call, `n` counting calls).
+    struct Route: Sendable {
+        let method: HTTPRequest.Method
+        let template: String
+        let access: Access
+        let success: HTTPResponse.Status
+        let request: @Sendable (_ n: Int) -> (uri: String, body: JSONValue?)
+    }
+
+    static let routes: [Route] = [
+        Route(method: .post, template: "/v1/principals", access: .roles([.admin]), success: .created) { n in
+            ("/v1/principals", ["id": .string("matrix-exporter-\(n)"), "role": "exporter"])
+        },
+        Route(method: .delete, template: "/v1/principals/{id}", access: .roles([.admin]), success: .noContent) { n in
+            ("/v1/principals/victim-\(n)", nil)
+        },
+        Route(method: .post, template: "/v1/records", access: .roles([.inspector, .admin]), success: .created) { n in
+            ("/v1/records", Fixtures.penalty(1000 + n))
+        },
+        Route(method: .get, template: "/v1/records/{seq}", access: .roles([.inspector, .auditor, .exporter, .admin]), success: .ok) { _ in
+            ("/v1/records/0", nil)
+        },
+        Route(method: .get, template: "/v1/records", access: .roles([.auditor, .exporter, .admin]), success: .ok) { _ in
+            ("/v1/records?from=0&limit=10", nil)
+        },
+        Route(method: .get, template: "/log/checkpoint", access: .publicRoute, success: .ok) { _ in ("/log/checkpoint", nil) },
+        Route(method: .get, template: "/log/tile/**", access: .publicRoute, success: .ok) { _ in ("/log/tile/0/000.p/1", nil) },
+        Route(method: .get, template: "/log/tile/**", access: .roles([.auditor, .exporter, .admin]), success: .ok) { _ in
+            ("/log/tile/entries/000.p/1", nil)
+        },
+        Route(method: .get, template: "/v1/log/proof/inclusion", access: .publicRoute, success: .ok) { _ in
+            ("/v1/log/proof/inclusion?seq=0", nil)
+        },
+        Route(method: .get, template: "/v1/log/proof/consistency", access: .publicRoute, success: .ok) { _ in
+            ("/v1/log/proof/consistency?from=1", nil)
+        },
+        Route(method: .get, template: "/healthz", access: .publicRoute, success: .ok) { _ in ("/healthz", nil) },
+        Route(method: .get, template: "/metrics", access: .publicRoute, success: .ok) { _ in ("/metrics", nil) },
+    ]
+
+    static func expected(_ route: Route, _ caller: Caller) -> HTTPResponse.Status {
+        guard case .roles(let roles) = route.access else { return route.success }
+        switch caller {
+        case .noToken, .revokedToken: return .unauthorized
+        case .role(let role): return roles.contains(role) ? route.success : .forbidden
+        }
+    }
+
+    @Test func routeTableCoversTheRouter() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let registered = Set(test.server.router().routes.map { "\($0.method) \($0.path)" })
+        let tabled = Set(Self.routes.map { "\($0.method) \($0.template)" })
+        #expect(registered == tabled, "routes missing from the matrix: \(registered.subtracting(tabled)); stale: \(tabled.subtracting(registered))")
+        try await test.close()
+    }
+
+    @Test func everyRouteAnswersEveryCallerAsExpected() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            let roles = try await client.makeRoles(admin: admin)
+            // Something to read, and principals to revoke.
+            let first = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.penalty(1))
+            #expect(first.status == .created)
+            for n in 0..<(100) {
+                _ = try await client.createPrincipal(admin: admin, ["id": .string("victim-\(n)"), "role": "auditor"])
+            }
+
+            var n = 0
+            for route in Self.routes {
+                for caller in Caller.allCases {
+                    n += 1
+                    let (uri, body) = route.request(n)
+                    let token: String?
+                    switch caller {
+                    case .role(let role): token = roles[role]
+                    case .noToken: token = nil
+                    case .revokedToken: token = roles.revoked
+                    }
+                    let response: TestResponse
+                    if let body {
+                        response = try await client.send(route.method, uri, token: token, json: body)
+                    } else {
+                        response = try await client.send(route.method, uri, token: token)
+                    }
+                    let want = Self.expected(route, caller)
+                    #expect(response.status == want, "\(route.method) \(uri) as \(caller): \(response.status) \(response.summary)")
+                    #expect(response.status.code < 500)
+                    if response.status.code >= 400 {
+                        #expect(response.isProblem, "\(route.method) \(uri) as \(caller) is not a problem")
+                    }
+                    if response.status == .unauthorized {
+                        #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+                    }
+                }
+            }
+        }
+        try await test.close()
+    }
+
+    @Test func unknownRoutesAreProblems() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            for uri in ["/", "/v1", "/v1/nothing", "/v1/records/0/extra", "/log", "/v2/records"] {
+                for token in [nil, admin] {
+                    let response = try await client.send(.get, uri, token: token)
+                    #expect(response.status == .notFound, "\(uri)")
+                    #expect(response.isProblem)
+                    #expect(try response.json()["type"]?.stringValue == "https://careledger.example/problems/not-found")
+                }
+            }
+            let wrongMethod = try await client.send(.put, "/v1/records", token: admin)
+            #expect(wrongMethod.status.code >= 400 && wrongMethod.status.code < 500)
+            #expect(wrongMethod.isProblem)
+        }
+        try await test.close()
+    }
+}
