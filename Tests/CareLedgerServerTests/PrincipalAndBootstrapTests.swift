@@ -151,10 +151,10 @@ import Testing
 
     @Test func usccCheckCharacters() {
         for valid in ["91350100M000100Y43", "91440300708461136T", "11230500001755309F", "113303040025997855"] {
-            #expect(Identifiers.isValidUSCC(valid), "\(valid)")
+            #expect(PrincipalIdentifiers.isValidUSCC(valid), "\(valid)")
         }
         for invalid in ["91350100M000100Y44", "9135010", "91350100M000100Y4I", "00000000000000000X"] {
-            #expect(!Identifiers.isValidUSCC(invalid), "\(invalid)")
+            #expect(!PrincipalIdentifiers.isValidUSCC(invalid), "\(invalid)")
         }
     }
 }

@@ -37,7 +37,7 @@ struct PrincipalRequest {
         var id: String?
         switch object["id"] {
         case nil: errors.append(Problem.Item(pointer: "/id", code: "required", message: "id is required"))
-        case .string(let s)? where Identifiers.isValidPrincipalId(s): id = s
+        case .string(let s)? where PrincipalIdentifiers.isValidPrincipalId(s): id = s
         case .string?: errors.append(Problem.Item(pointer: "/id", code: "pattern", message: "id must match ^[a-z0-9][a-z0-9._-]{0,63}$"))
         case let other?: errors.append(Problem.Item(pointer: "/id", code: "type", message: "id must be a string, not \(other.typeName)"))
         }
@@ -108,7 +108,7 @@ struct PrincipalRequest {
         let uscc = object["uscc"]?.stringValue
         if object["uscc"] == nil {
             errors.append(Problem.Item(pointer: pointer + "/uscc", code: "required", message: "uscc is required"))
-        } else if let uscc, Identifiers.isValidUSCC(uscc) {
+        } else if let uscc, PrincipalIdentifiers.isValidUSCC(uscc) {
         } else {
             errors.append(Problem.Item(pointer: pointer + "/uscc", code: "uscc_checksum",
                                        message: "uscc must be an 18-character unified social credit code with a valid check character"))
@@ -116,7 +116,7 @@ struct PrincipalRequest {
         let region = object["region"]?.stringValue
         if object["region"] == nil {
             if regionRequired { errors.append(Problem.Item(pointer: pointer + "/region", code: "required", message: "region is required")) }
-        } else if let region, Identifiers.isValidRegion(region) {
+        } else if let region, PrincipalIdentifiers.isValidRegion(region) {
         } else {
             errors.append(Problem.Item(pointer: pointer + "/region", code: "region", message: "region must be a six-digit administrative region code"))
         }

@@ -60,9 +60,9 @@ public struct DemoDataSet: Sendable {
         for d in districts {
             // 机关 codes: registrar 1, category 1.
             let h = Authority(principal: "insp-\(d.pinyin)-health", name: "温州市\(d.name)卫生健康局",
-                              uscc: Identifiers.uscc(prefix: "11", region: d.region, random: &random), region: d.region)
+                              uscc: DemoIdentifiers.uscc(prefix: "11", region: d.region, random: &random), region: d.region)
             let m = Authority(principal: "insp-\(d.pinyin)-market", name: "温州市\(d.name)市场监督管理局",
-                              uscc: Identifiers.uscc(prefix: "11", region: d.region, random: &random), region: d.region)
+                              uscc: DemoIdentifiers.uscc(prefix: "11", region: d.region, random: &random), region: d.region)
             health[d.region] = h
             market[d.region] = m
             authorities += [h, m]
@@ -83,9 +83,9 @@ public struct DemoDataSet: Sendable {
                 let (prefix, type, suffix) = kinds[i % 3 == 2 ? 1 : (i == 3 ? 2 : 0)]
                 let name = "温州市\(d.name)\(brandNames[brand % brandNames.count])\(suffix)"
                 brand += 1
-                let representative = Identifiers.person(region: d.region, random: &random, today: today)
-                let staff = (0..<4).map { _ in Identifiers.person(region: d.region, random: &random, today: today) }
-                let institution = Institution(name: name, uscc: Identifiers.uscc(prefix: prefix, region: d.region, random: &random),
+                let representative = DemoIdentifiers.person(region: d.region, random: &random, today: today)
+                let staff = (0..<4).map { _ in DemoIdentifiers.person(region: d.region, random: &random, today: today) }
+                let institution = Institution(name: name, uscc: DemoIdentifiers.uscc(prefix: prefix, region: d.region, random: &random),
                                               district: d, representative: representative, staff: staff)
                 institutions.append(institution)
                 let filed = today.adding(months: -(18 + random.next(24)))
@@ -125,7 +125,7 @@ public struct DemoDataSet: Sendable {
                 ("type", .string(["routine", "random", "joint", "complaint", "special"][n % 5])),
                 ("areas", ["fire_safety", "food_safety", "hygiene", "security_video", "staffing"]),
                 ("result", .string(result)),
-                ("inspectors", [.string(Identifiers.name(&random)), .string(Identifiers.name(&random))]),
+                ("inspectors", [.string(DemoIdentifiers.name(&random)), .string(DemoIdentifiers.name(&random))]),
             ])
             if result != "pass" {
                 let f = findings[random.next(findings.count)]
@@ -146,7 +146,7 @@ public struct DemoDataSet: Sendable {
             let fine = n % 3 != 0
             var body = JSONObject([
                 ("party", n % 5 == 4
-                    ? .object(JSONObject(Identifiers.partyPerson(institution.staff[0])))
+                    ? .object(JSONObject(DemoIdentifiers.partyPerson(institution.staff[0])))
                     : ["category": "organization", "name": .string(institution.name), "uscc": .string(institution.uscc),
                        "legalRepresentative": institution.representative]),
                 ("decisionNo", .string("\(d.short)\(authority === market[d.region]! ? "市监" : "卫")罚〔\(date.year)〕\(n + 1)号")),
@@ -187,7 +187,7 @@ public struct DemoDataSet: Sendable {
         let perpetrator = scene.staff[1], manager = scene.staff[2]
         let judged = today.adding(months: -5)
         add(nil, health[ouhai.region]!, .judgment, JSONObject([
-            ("person", perpetrator), ("court", ["name": "温州市瓯海区人民法院", "uscc": .string(Identifiers.uscc(prefix: "11", region: ouhai.region, random: &random))]),
+            ("person", perpetrator), ("court", ["name": "温州市瓯海区人民法院", "uscc": .string(DemoIdentifiers.uscc(prefix: "11", region: ouhai.region, random: &random))]),
             ("caseNo", .string("（\(judged.year)）浙0304刑初\(100 + random.next(400))号")), ("offence", "虐待被监护、看护人罪"),
             ("sentence", "有期徒刑二年"), ("decidedAt", .string(judged.description)),
             ("practiceBanUntil", .string(judged.adding(years: 5).description)), ("authority", health[ouhai.region]!.json),
@@ -274,7 +274,7 @@ struct SplitMix64 {
 }
 
 /// Made-up identifiers with correct check characters.
-enum Identifiers {
+enum DemoIdentifiers {
     static let usccAlphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
 
     static func uscc(prefix: String, region: String, random: inout SplitMix64) -> String {
