@@ -1,4 +1,5 @@
 import CreditRecords
+import TransparencyLog
 import Testing
 @testable import CareLedgerServer
 
@@ -36,5 +37,27 @@ import Testing
         let a = DemoDataSet.make(today: today).records.map { $0.document(["penalty-1": 1, "penalty-2": 2]) }
         let b = DemoDataSet.make(today: today).records.map { $0.document(["penalty-1": 1, "penalty-2": 2]) }
         #expect(a == b)
+    }
+}
+
+@Suite struct DemoLoadTests {
+    /// The demo goes through the append path: every record is committed, the registry knows
+    /// the revocation and the repair, the log verifies, and a second load changes nothing.
+    @Test func loadsThroughTheAppendPath() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let load = try await test.server.loadDemo(today: LocalDate(year: 2026, month: 11, day: 23)!)
+        #expect(!load.alreadyLoaded)
+        #expect(test.server.log.size == UInt64(load.records))
+        #expect(load.tokens.count == 27)
+        let highlights = Dictionary(uniqueKeysWithValues: load.highlights.map { ($0.label, $0.seq) })
+        let revocation = try Envelope.decode(try test.server.log.entry(at: highlights["revocation"]!))
+        let target = UInt64(revocation.body["target"]!.integerValue!)
+        #expect(test.server.registry.summary(of: target)?.isRevoked == true)
+        #expect(try Envelope.decode(try test.server.log.entry(at: highlights["ban-perpetrator"]!)).kind == .ban)
+        let again = try await test.server.loadDemo()
+        #expect(again.alreadyLoaded && test.server.log.size == UInt64(load.records))
+        try await test.close()
+        #expect(LogVerifier.verify(directory: test.dataDirectory + "/records").isValid)
     }
 }

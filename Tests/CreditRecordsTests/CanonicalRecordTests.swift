@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCrypto
 import Testing
 @testable import CreditRecords
 
@@ -51,5 +52,18 @@ import Testing
         #expect(bytes.contains("11010519491231002X"))
         #expect(!bytes.contains("11010519491231002x"))
         #expect(try envelopeBytes(text.replacingOccurrences(of: "002x", with: "002X")) == Array(bytes.utf8))
+    }
+}
+
+@Suite struct ClientSigningTests {
+    @Test func signatureCoversTheNormalisedBody() throws {
+        let key = try Ed25519PrivateKey(rawRepresentation: [UInt8](repeating: 3, count: 32))
+        let document: JSONValue = ["kind": "ban", "body": ["person": ["name": "林晓燕", "idType": "resident_id", "idNumber": "11010519491231002x"]]]
+        let signed = try ClientSigning.sign(document, with: key, keyId: "insp-1")
+        let body = signed.objectValue!["body"]!.objectValue!
+        #expect(body["person"]?.objectValue?["idNumber"] == "11010519491231002X")
+        let sig = Base64.decode(signed.objectValue!["clientSignature"]!.objectValue!["sig"]!.stringValue!)!
+        #expect(key.publicKey.isValidSignature(sig, for: try Envelope.signedBytes(kind: .ban, body: body)))
+        #expect(throws: ClientSigning.Error.self) { try ClientSigning.sign(["kind": "nope"], with: key, keyId: "k") }
     }
 }

@@ -27,6 +27,8 @@ public struct DemoDataSet: Sendable {
 
     public let authorities: [Authority]
     public let records: [Record]
+    /// Where the abuse case happened: the institution a demo institution principal stands for.
+    public let sampleInstitution: (name: String, uscc: String, region: String)
 
     struct District {
         let name: String, region: String, short: String, pinyin: String, institutions: Int
@@ -251,7 +253,8 @@ public struct DemoDataSet: Sendable {
                 return ["kind": .string(kind.rawValue), "body": .object(body)]
             })
         }
-        return DemoDataSet(authorities: authorities, records: records)
+        return DemoDataSet(authorities: authorities, records: records,
+                           sampleInstitution: (scene.name, scene.uscc, scene.district.region))
     }
 }
 

@@ -1,0 +1,65 @@
+import ArgumentParser
+import CareLedgerServer
+import Foundation
+import Logging
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load a realistic sample data set (Wenzhou institutions) through the append path, then serve it.",
+        discussion: "Uses its own data directory by default, so it never mixes sample records into real ones."
+    )
+
+    @Option(help: "Data directory for the demo.") var data = "./careledger-demo"
+    @Option(help: "Address to listen on, HOST:PORT.") var listen = "127.0.0.1:8080"
+
+    func validate() throws {
+        guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080") }
+    }
+
+    func run() async throws {
+        var configuration = ServerConfiguration()
+        configuration.dataDirectory = data
+        (configuration.host, configuration.port) = ServerConfiguration.parseListen(listen)!
+        var logger = Logger(label: "careledger")
+        logger.logLevel = .warning
+        let server = try await LedgerServer.open(configuration: configuration, logger: logger)
+        func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+        let started = ContinuousClock.now
+        let load = try await server.loadDemo()
+        let base = "http://\(listen)"
+        if load.alreadyLoaded {
+            say("\(data) already holds \(load.records) records; serving them (tokens are in \(data)/demo-tokens.txt).")
+        } else {
+            let elapsed = ContinuousClock.now - started
+            say("loaded \(load.records) sample records in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow))) into \(data)")
+            var lines = ["# careledger demo tokens (shown once; keep this file private)"]
+            for token in load.tokens { lines.append("\(token.id)\t\(token.role.rawValue)\t\(token.token)") }
+            let tokenFile = data + "/demo-tokens.txt"
+            guard FileManager.default.createFile(atPath: tokenFile, contents: Data((lines.joined(separator: "\n") + "\n").utf8),
+                                           attributes: [.posixPermissions: 0o600]) else { throw ValidationError("cannot write \(tokenFile)") }
+            let inspector = load.tokens.first { $0.id == "insp-ouhai-health" }!
+            let auditor = load.tokens.first { $0.id == "auditor-demo" }!
+            say("""
+
+                tokens (also in \(tokenFile), mode 0600; the admin token is in \(data)/admin.token):
+                  INSPECTOR=\(inspector.token)   # insp-ouhai-health, 温州市瓯海区卫生健康局
+                  AUDITOR=\(auditor.token)   # auditor-demo
+                  (\(load.tokens.count - 2) more: one inspector per district bureau, an institution, an exporter)
+
+                try:
+                  curl -s \(base)/log/checkpoint
+                  curl -s -H "Authorization: Bearer $AUDITOR" '\(base)/v1/records?from=0&limit=3'
+                """)
+            for (label, seq) in load.highlights {
+                say("  curl -s -H \"Authorization: Bearer $INSPECTOR\" \(base)/v1/records/\(seq)    # \(label)")
+            }
+            if let ban = load.highlights.first {
+                say("  curl -s '\(base)/v1/log/proof/inclusion?seq=\(ban.seq)'")
+            }
+            say("  swift run careledger verify --data \(data)")
+        }
+        say("\nserving on \(base) (Ctrl-C to stop)")
+        try await server.run()
+    }
+}
