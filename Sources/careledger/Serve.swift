@@ -18,10 +18,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The records log's origin (checkpoint and key name), used when the log is created.")
     var origin = DataDirectory.defaultOrigin
     @Option(name: .customLong("check-quota"), help: "Background checks per principal and day.") var checkQuota = 500
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
 
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080") }
         guard checkQuota >= 0 else { throw ValidationError("--check-quota must not be negative") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
 
     func run() async throws {
@@ -32,7 +34,7 @@ struct Serve: AsyncParsableCommand {
         configuration.checkQuota = checkQuota
 
         var logger = Logger(label: "careledger")
-        logger.logLevel = .info
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let server = try await LedgerServer.open(configuration: configuration, logger: logger)
         // Straight to the descriptor: print() is buffered when stdout is a file or a pipe, and
         // the operator (or a supervisor's log) must see this now, not at exit.
