@@ -30,11 +30,13 @@ let package = Package(
         .target(name: "TransparencyLog", dependencies: ["LedgerCrypto"]),
         // The record model: kinds, identifiers, validation, canonical (RFC 8785) JSON.
         .target(name: "CreditRecords", dependencies: ["LedgerCrypto"]),
+        // People and institutions by identifier, and the status rules (DESIGN §4).
+        .target(name: "BackgroundIndex", dependencies: ["CreditRecords", "LedgerCrypto"]),
         // The HTTP service (Hummingbird 2): a thin layer over the library modules.
         .target(
             name: "CareLedgerServer",
             dependencies: [
-                "TransparencyLog", "LedgerCrypto", "CreditRecords",
+                "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -46,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "careledger",
             dependencies: [
-                "TransparencyLog", "LedgerCrypto", "CreditRecords", "CareLedgerServer",
+                "TransparencyLog", "LedgerCrypto", "CreditRecords", "CareLedgerServer", "BackgroundIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto"]),
         .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto"]),
+        .testTarget(name: "BackgroundIndexTests", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"]),
         .testTarget(
             name: "CareLedgerServerTests",
             dependencies: [
