@@ -20,7 +20,7 @@ final class CommitQueue: @unchecked Sendable {
     }
 
     private struct Pending {
-        let entries: [[UInt8]]
+        let entries: [PreparedEntry]
         let bytes: Int
         let continuation: CheckedContinuation<[AppendReceipt], Error>
     }
@@ -45,10 +45,10 @@ final class CommitQueue: @unchecked Sendable {
         thread.start()
     }
 
-    func append(_ entries: [[UInt8]]) async throws -> [AppendReceipt] {
+    func append(_ entries: [PreparedEntry]) async throws -> [AppendReceipt] {
         guard !entries.isEmpty else { return [] }
         try await admit(entries.count)
-        let bytes = entries.reduce(0) { $0 + $1.count }
+        let bytes = entries.reduce(0) { $0 + $1.bytes.count }
         return try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             defer { condition.unlock() }

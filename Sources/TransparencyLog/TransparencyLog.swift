@@ -130,13 +130,13 @@ public final class TransparencyLog: Sendable {
         for entry in entries where entry.count > Self.maxEntrySize {
             throw LogError.entryTooLarge(size: entry.count, limit: Self.maxEntrySize)
         }
-        guard entries.count > 1024 else { return try await queue.append(entries) }
+        guard entries.count > 1024 else { return try await queue.append(PreparedEntry.prepare(entries)) }
         var receipts = [AppendReceipt]()
         receipts.reserveCapacity(entries.count)
         var start = 0
         while start < entries.count {
             let end = min(entries.count, start + 1024)
-            receipts += try await queue.append(Array(entries[start..<end]))
+            receipts += try await queue.append(PreparedEntry.prepare(Array(entries[start..<end])))
             start = end
         }
         return receipts

@@ -143,7 +143,9 @@ import Testing
         for entry in entries { _ = try await log.append(entry) }
         io.simulatePowerLoss()
         try? await log.close()
-        #expect(fileSize(dir.path + "/checkpoint") == 0)
+        // The file is written past the injectable I/O (it is not the commit point); model
+        // the unsynced write a power loss drops by emptying it.
+        #expect(truncate(dir.path + "/checkpoint", 0) == 0)
         try await Self.expectLog(dir, verifier: verifier, holds: entries)
         let reopened = try TransparencyLog.openReadOnly(directory: dir.path)
         #expect(reopened.size == 6)

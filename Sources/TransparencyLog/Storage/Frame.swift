@@ -52,6 +52,27 @@ enum Frame {
         if let chain { chain.withUnsafeBytes { buffer.append(contentsOf: $0) } }
     }
 
+    /// CRC-32C over (kind ‖ length ‖ payload) of an entry frame: what the appender can
+    /// compute before the chain hash is known.
+    static func partialCRC(entry payload: UnsafeRawBufferPointer) -> UInt32 {
+        var head: (UInt8, UInt8, UInt8) = (FrameKind.entry.rawValue, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF))
+        let crc = withUnsafeBytes(of: &head) { CRC32C.checksum($0) }
+        return CRC32C.checksum(payload, continuing: crc)
+    }
+
+    /// Appends an entry frame whose CRC over kind, length and payload was computed earlier.
+    static func appendEntry(payload: UnsafeRawBufferPointer, partialCRC: UInt32, chain: Digest32, to buffer: inout [UInt8]) {
+        let word = chain.withUnsafeBytes { CRC32C.checksum($0, continuing: partialCRC) } & 0x7FFF_FFFF
+        buffer.append(UInt8(payload.count >> 8))
+        buffer.append(UInt8(payload.count & 0xFF))
+        buffer.append(UInt8(word >> 24))
+        buffer.append(UInt8(word >> 16 & 0xFF))
+        buffer.append(UInt8(word >> 8 & 0xFF))
+        buffer.append(UInt8(word & 0xFF))
+        buffer.append(contentsOf: payload)
+        chain.withUnsafeBytes { buffer.append(contentsOf: $0) }
+    }
+
     enum Decoded: Equatable {
         /// A whole frame whose check word matches.
         case frame(kind: FrameKind, payload: Range<Int>, chain: Digest32?, size: Int)

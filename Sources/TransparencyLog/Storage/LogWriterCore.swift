@@ -19,7 +19,8 @@ final class LogWriterCore {
     private var broken: Error?
     private var unflushedEntries: UInt64 = 0
     private var lastFlush = ContinuousClock.now
-    private let hasher = SHA256Hasher()
+    private var lastPublished = ContinuousClock.now - .seconds(1)
+    private var publishedSize: UInt64?
 
     /// Caches are flushed (fsync + cache-state) this often, which bounds replay after a crash.
     var flushInterval: Duration = .seconds(1)
@@ -38,7 +39,7 @@ final class LogWriterCore {
 
     /// Appends `entries` as one batch: one write per file touched, one fdatasync, one
     /// signature. Returns only once the batch and its checkpoint are durable.
-    func commit(_ entries: [[UInt8]]) throws -> Committed {
+    func commit(_ entries: [PreparedEntry]) throws -> Committed {
         if let error = broken { try reload(after: error) }
         let perSegment = files.config.entriesPerSegment
         let first = state.size
@@ -52,18 +53,18 @@ final class LogWriterCore {
         var leaves = [Digest32]()
         leaves.reserveCapacity(entries.count)
         var nodes = [Int: (start: UInt64, bytes: [UInt8])]()
-        parts[0].bytes.reserveCapacity(entries.reduce(0) { $0 + $1.count + 38 } + 512)
+        parts[0].bytes.reserveCapacity(entries.reduce(0) { $0 + $1.bytes.count + 38 } + 512)
 
         for (i, entry) in entries.enumerated() {
             let seq = first + UInt64(i)
             if seq / perSegment != parts[parts.count - 1].segment {
                 parts.append((seq / perSegment, 0, SegmentHeader.bytes(segment: seq / perSegment)))
             }
-            let leaf = entry.withUnsafeBytes { MerkleHashing.leafHash($0, using: hasher) }
+            let leaf = entry.leafHash
             chain = MerkleHashing.chainHash(previous: chain, leafHash: leaf)
             let p = parts.count - 1
             offsets.append(UInt32(parts[p].base + Int64(parts[p].bytes.count)))
-            entry.withUnsafeBytes { Frame.append(kind: .entry, payload: $0, chain: chain, to: &parts[p].bytes) }
+            entry.bytes.withUnsafeBytes { Frame.appendEntry(payload: $0, partialCRC: entry.partialCRC, chain: chain, to: &parts[p].bytes) }
             leaves.append(leaf)
             frontier.append(leafHash: leaf) { level, index, hash in
                 guard TreeLevels.isStored(level) else { return }
@@ -116,8 +117,7 @@ final class LogWriterCore {
                          segment: parts[last].segment, segmentLength: parts[last].base + Int64(parts[last].bytes.count),
                          latest: SignedCheckpoint(note: note, checkpoint: checkpoint))
         files.publish(size: size, checkpoint: state.latest!, frontier: frontier)
-        // For readers in other processes; a failure here loses nothing, so it is not fatal.
-        try? io.replaceFile(files.layout.checkpoint, with: Array(note.utf8), durable: false)
+        publishCheckpointFile(force: false)
         unflushedEntries += UInt64(entries.count)
         if unflushedEntries >= flushEntries || ContinuousClock.now - lastFlush >= flushInterval { try? flush() }
         return Committed(firstSeq: first, leafHashes: leaves, checkpoint: state.latest!)
@@ -151,8 +151,22 @@ final class LogWriterCore {
         files.publish(size: state.size, checkpoint: state.latest!, frontier: state.frontier)
     }
 
+    /// Writes the latest checkpoint to the `checkpoint` file for readers in other processes,
+    /// at most every 100 ms (a rename per batch costs a fifth of the append rate) and on every
+    /// flush. It is a convenience and a lower bound for recovery's checks, not the commit
+    /// point, so it bypasses the fault-injectable I/O and a failure here loses nothing.
+    private func publishCheckpointFile(force: Bool) {
+        guard let latest = state.latest, latest.checkpoint.size != publishedSize else { return }
+        guard force || ContinuousClock.now - lastPublished >= .milliseconds(100) else { return }
+        if (try? PosixIO().replaceFile(files.layout.checkpoint, with: Array(latest.note.utf8), durable: false)) != nil {
+            publishedSize = latest.checkpoint.size
+            lastPublished = ContinuousClock.now
+        }
+    }
+
     /// Makes the caches durable and records how far they go, bounding replay after a crash.
     func flush() throws {
+        publishCheckpointFile(force: true)
         guard broken == nil else { return }
         do {
             try CacheSink.flush(files: files, io: io, state: state)
