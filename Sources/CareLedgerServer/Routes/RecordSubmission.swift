@@ -80,19 +80,18 @@ extension LedgerServer {
         } catch let error as JSONParser.Error {
             throw Problem.malformedJSON(error)
         }
-        let record = try validate(document)
-        try authorize(record, principal: principal)
-        let signature = try checkClientSignature(record, document: document, principal: principal)
-
-        let keys = Self.reservationKeys(record)
+        // The record's keys are held before it is validated, so the one validation pass sees
+        // every record committed before it and no concurrent request can record the same
+        // document number or act on the same target meanwhile.
+        let keys = Self.reservationKeys(document)
         guard reservations.reserve(keys) else {
             throw Problem.conflict("Another request is recording the same document number or acting on the same target; retry once it has answered.",
                                    slug: "in-progress")
         }
         defer { reservations.release(keys) }
-        // Validated again under the reservation: a record committed since the first pass
-        // (the same document number, a revocation of the same target) is seen now.
-        _ = try validate(document)
+        let record = try validate(document)
+        try authorize(record, principal: principal)
+        let signature = try checkClientSignature(record, document: document, principal: principal)
 
         let envelope = Envelope(kind: record.kind, body: record.body, submittedAt: Timestamp.now(),
                                 submittedBy: Submitter(principal: principal.id, authority: principal.role == .inspector ? principal.authority?.uscc : nil),
@@ -197,12 +196,15 @@ extension LedgerServer {
 
     /// The keys two concurrent appends must not share: the authority's document number, and
     /// the target a revocation or credit repair acts on.
-    static func reservationKeys(_ record: ValidatedRecord) -> [String] {
+    static func reservationKeys(_ document: JSONValue) -> [String] {
+        guard let object = document.objectValue, let kind = object["kind"]?.stringValue.flatMap(RecordKind.init(rawValue:)),
+              let body = object["body"]?.objectValue else { return [] }
         var keys = [String]()
-        if let number = record.documentNumber ?? RecordRegistry.documentNumber(kind: record.kind, body: record.body) {
-            keys.append("document\u{1F}\(record.authority)\u{1F}\(number)")
+        if let number = RecordRegistry.documentNumber(kind: kind, body: body),
+           let authority = body["authority"]?.objectValue?["uscc"]?.stringValue {
+            keys.append("document\u{1F}\(authority)\u{1F}\(number)")
         }
-        if record.kind == .revocation || record.kind == .creditRepair, let target = record.target {
+        if kind == .revocation || kind == .creditRepair, let target = body["target"]?.integerValue {
             keys.append("target\u{1F}\(target)")
         }
         return keys

@@ -29,7 +29,13 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            let sorted = object.members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+            let members = object.members
+            // UTF-8 byte order equals UTF-16 code unit order unless a key holds a character
+            // beyond the BMP (a 4-byte UTF-8 sequence); compare the cheaper bytes when none does.
+            let astral = members.contains { $0.key.utf8.contains { $0 >= 0xF0 } }
+            let sorted = astral
+                ? members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+                : members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             for (i, member) in sorted.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 writeString(member.key, to: &out)
@@ -42,6 +48,12 @@ public enum CanonicalJSON {
 
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
+        // Most strings need no escape: copy them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: s.utf8)
+            out.append(0x22)
+            return
+        }
         for b in s.utf8 {
             switch b {
             case 0x22: out += [0x5C, 0x22]

@@ -17,7 +17,17 @@ final class ErrorSink {
 
 /// RFC 6901 escaping of one reference token.
 func pointerToken(_ key: String) -> String {
-    key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    // Runs for every member read, so it stays off Foundation's string search.
+    guard key.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return key }
+    var out = ""
+    for character in key.unicodeScalars {
+        switch character {
+        case "~": out += "~0"
+        case "/": out += "~1"
+        default: out.unicodeScalars.append(character)
+        }
+    }
+    return out
 }
 
 /// Field lengths count Unicode scalar values (code points), as the national platform's
