@@ -55,6 +55,7 @@ let package = Package(
         // Child process for the crash tests and the load generator for BENCHMARKS.md.
         .executableTarget(name: "log-torture", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/log-torture"),
         .executableTarget(name: "log-bench", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/log-bench"),
+        .executableTarget(name: "load-records", dependencies: ["CareLedgerServer", "CreditRecords", "TransparencyLog"], path: "tools/load-records"),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto"]),
         .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto"]),
