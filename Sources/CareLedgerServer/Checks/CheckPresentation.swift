@@ -128,9 +128,10 @@ public enum CheckEvidence {
 
     static func evidenceLine(_ v: Verification) -> String {
         let size = v.treeSize.map { " (tree size \($0))" } ?? ""
-        let counted = v.findingsChecked == 1 ? "1 finding" : "\(v.findingsChecked) findings"
+        let counted = v.findingsChecked == 0 ? "no findings to prove"
+            : (v.findingsChecked == 1 ? "1 finding" : "\(v.findingsChecked) findings") + " proven in the log"
         if v.verified {
-            return "Evidence verified against \(v.keyName ?? "the pinned key")\(size): signed checkpoint, \(counted) proven in the log."
+            return "Evidence verified against \(v.keyName ?? "the pinned key")\(size): signed checkpoint, \(counted)."
         }
         if !v.problems.isEmpty {
             return "WARNING: the evidence does NOT verify\(v.keyName.map { " against \($0)" } ?? ""): " + v.problems.joined(separator: "; ")
