@@ -1,11 +1,12 @@
+import BackgroundIndex
 import CreditRecords
 import Hummingbird
 import Logging
 import TransparencyLog
 
-/// The HTTP service: the open records log, the registry replayed from it, the principals
-/// and the Idempotency-Key memory, and the Hummingbird router over them. Routes live in
-/// `Routes/`, one file per group.
+/// The HTTP service: the open records log, the registry and the background index kept
+/// current from it, the access log, the principals and the Idempotency-Key memory, and the
+/// Hummingbird router over them. Routes live in `Routes/`, one file per group.
 public final class LedgerServer: Sendable {
     public let configuration: ServerConfiguration
     public let data: ServerDataDirectory
@@ -14,6 +15,12 @@ public final class LedgerServer: Sendable {
     /// What the start created (first start only), for the operator.
     public let bootstrapReport: ServerDataDirectory.Report
     let registry: RecordRegistry
+    /// The background index and what keeps it current (DESIGN §4).
+    let indexFeeder: IndexFeeder
+    var index: BackgroundIndex { indexFeeder.index }
+    let envelopes: LogEnvelopeSource
+    /// The access log: every check, before its answer is sent.
+    let access: AccessLedger
     let idempotency: IdempotencyStore
     let reservations = KeyReservations()
     let metrics = ServerMetrics()
@@ -22,24 +29,36 @@ public final class LedgerServer: Sendable {
     let logger: Logger
 
     private init(configuration: ServerConfiguration, data: ServerDataDirectory, log: TransparencyLog, principals: PrincipalStore,
-                 report: ServerDataDirectory.Report, registry: RecordRegistry, idempotency: IdempotencyStore, secret: [UInt8], logger: Logger) {
+                 report: ServerDataDirectory.Report, registry: RecordRegistry, indexFeeder: IndexFeeder, access: AccessLedger,
+                 idempotency: IdempotencyStore, secret: [UInt8], logger: Logger) {
         self.configuration = configuration
         self.data = data
         self.log = log
         self.principals = principals
         self.bootstrapReport = report
         self.registry = registry
+        self.indexFeeder = indexFeeder
+        self.envelopes = LogEnvelopeSource(log: log)
+        self.access = access
         self.idempotency = idempotency
         self.secret = secret
         self.logger = logger
     }
 
-    /// Creates what is missing in the data directory, opens the log for writing and replays
-    /// it into the registry, so cross-record rules hold across restarts.
+    /// Creates what is missing in the data directory, opens both logs for writing, replays the
+    /// records log into the registry (so cross-record rules hold across restarts) and brings
+    /// the background index up to date (its snapshot plus the log's tail, or a rebuild).
     public static func open(configuration: ServerConfiguration, logger: Logger = Logger(label: "careledger")) async throws -> LedgerServer {
         let data = ServerDataDirectory(configuration.dataDirectory)
         let report = try data.bootstrap(origin: configuration.origin)
         let log = try TransparencyLog.open(directory: data.records)
+        let accessLog: TransparencyLog
+        do {
+            accessLog = try TransparencyLog.open(directory: data.access)
+        } catch {
+            try? await log.close()
+            throw error
+        }
         do {
             let recovery = log.recoveryReport
             if recovery.cutBytes > 0 {
@@ -63,15 +82,43 @@ public final class LedgerServer: Sendable {
             if skipped > 0 {
                 logger.warning("log entries that are not record envelopes were skipped", metadata: ["count": "\(skipped)"])
             }
+            let (access, accessSkipped) = try AccessLedger.open(log: accessLog)
+            if accessLog.recoveryReport.cutBytes > 0 {
+                logger.warning("access log: a torn tail was cut (never acknowledged)", metadata: ["cutBytes": "\(accessLog.recoveryReport.cutBytes)"])
+            }
+            if accessSkipped > 0 {
+                logger.warning("access log entries that are not check records were skipped", metadata: ["count": "\(accessSkipped)"])
+            }
+            let feeder = try openIndex(log: log, path: data.indexSnapshot, interval: configuration.indexSnapshotInterval, logger: logger)
             let server = LedgerServer(configuration: configuration, data: data, log: log, principals: principals, report: report,
-                                      registry: registry, idempotency: idempotency, secret: secret, logger: logger)
+                                      registry: registry, indexFeeder: feeder, access: access, idempotency: idempotency,
+                                      secret: secret, logger: logger)
             server.metrics.treeSize.record(Int64(log.size))
             logger.info("records log open", metadata: ["treeSize": "\(log.size)", "origin": "\(log.origin)"])
             return server
         } catch {
             try? await log.close()
+            try? await accessLog.close()
             throw error
         }
+    }
+
+    /// The snapshot and the tail after it, or (when the snapshot is missing, corrupt, stale or
+    /// from another log) the whole log; a fresh snapshot is written when that replay was long.
+    static func openIndex(log: TransparencyLog, path: String, interval: UInt64, logger: Logger) throws -> IndexFeeder {
+        let started = ContinuousClock.now
+        let loaded = try IndexSnapshots.load(log: log, path: path)
+        if let problem = loaded.problem {
+            logger.notice("background index rebuilt from the log", metadata: ["reason": "\(problem)", "entries": "\(loaded.replayed)"])
+        } else {
+            logger.info("background index loaded from its snapshot", metadata: ["tail": "\(loaded.replayed)"])
+        }
+        let feeder = IndexFeeder(index: loaded.index, log: log, applied: loaded.size,
+                                 snapshotAt: loaded.problem == nil ? loaded.size - loaded.replayed : 0,
+                                 snapshotPath: path, snapshotInterval: interval, logger: logger)
+        if loaded.problem != nil || loaded.replayed >= interval { feeder.snapshotNow() }
+        logger.info("background index ready", metadata: ["treeSize": "\(loaded.size)", "elapsed": "\(ContinuousClock.now - started)"])
+        return feeder
     }
 
     /// Applies every committed entry, in seq order; returns how many were not envelopes.
@@ -93,9 +140,14 @@ public final class LedgerServer: Sendable {
         return skipped
     }
 
-    /// Commits what is queued and closes the log.
+    /// Writes the index snapshot, commits what is queued and closes both logs. (Entries the
+    /// close still commits are after the snapshot's size: the next start replays them.)
     public func close() async throws {
-        try await log.close()
+        indexFeeder.snapshotNow()
+        var failure: (any Error)?
+        do { try await log.close() } catch { failure = error }
+        do { try await access.log.close() } catch { failure = failure ?? error }
+        if let failure { throw failure }
     }
 
     /// Every route of the service, behind the problem/logging middleware.
@@ -105,6 +157,7 @@ public final class LedgerServer: Sendable {
         addRecordRoutes(to: router)
         addLogRoutes(to: router)
         addPrincipalRoutes(to: router)
+        addCheckRoutes(to: router)
         addServiceRoutes(to: router)
         return router
     }
@@ -124,6 +177,6 @@ public final class LedgerServer: Sendable {
             throw error
         }
         try await close()
-        logger.info("records log closed")
+        logger.info("logs closed")
     }
 }

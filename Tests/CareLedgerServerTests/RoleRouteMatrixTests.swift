@@ -61,6 +61,20 @@ import Testing
         Route(method: .get, template: "/v1/log/proof/consistency", access: .publicRoute, success: .ok) { _ in
             ("/v1/log/proof/consistency?from=1", nil)
         },
+        Route(method: .post, template: "/v1/checks", access: .roles([.institution, .inspector, .admin]), success: .ok) { _ in
+            ("/v1/checks", Fixtures.check())
+        },
+        Route(method: .get, template: "/v1/audit/checks", access: .roles([.auditor, .admin]), success: .ok) { _ in
+            ("/v1/audit/checks?idType=resident_id&idNumber=330381199211083443", nil)
+        },
+        // The placeholder index knows no institution (404); the real one knows this one.
+        Route(method: .get, template: "/v1/institutions/{uscc}", access: .publicRoute,
+              success: IndexProbe.disclosesInstitutions ? .ok : .notFound) { _ in ("/v1/institutions/\(Fixtures.xiaoxingxing.uscc)", nil) },
+        Route(method: .get, template: "/access-log/checkpoint", access: .publicRoute, success: .ok) { _ in ("/access-log/checkpoint", nil) },
+        Route(method: .get, template: "/access-log/tile/**", access: .publicRoute, success: .ok) { _ in ("/access-log/tile/0/000.p/1", nil) },
+        Route(method: .get, template: "/access-log/tile/**", access: .roles([.auditor, .admin]), success: .ok) { _ in
+            ("/access-log/tile/entries/000.p/1", nil)
+        },
         Route(method: .get, template: "/healthz", access: .publicRoute, success: .ok) { _ in ("/healthz", nil) },
         Route(method: .get, template: "/metrics", access: .publicRoute, success: .ok) { _ in ("/metrics", nil) },
     ]
@@ -91,6 +105,9 @@ import Testing
             // Something to read, and principals to revoke.
             let first = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.penalty(1))
             #expect(first.status == .created)
+            // And an access-log entry, for its tiles.
+            let check = try await client.send(.post, "/v1/checks", token: admin, json: Fixtures.check())
+            #expect(check.status == .ok)
             for n in 0..<(100) {
                 _ = try await client.createPrincipal(admin: admin, ["id": .string("victim-\(n)"), "role": "auditor"])
             }

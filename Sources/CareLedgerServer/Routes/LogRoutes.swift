@@ -9,10 +9,10 @@ extension LedgerServer {
 
     func addLogRoutes(to router: Router<BasicRequestContext>) {
         router.get("/log/checkpoint") { _, _ in
-            self.checkpoint()
+            self.checkpoint(of: self.log)
         }
         router.get("/log/tile/**") { request, _ in
-            try self.tile(request)
+            try self.tile(request, log: self.log, prefix: "/log/", bundleReaders: Self.bundleReaders)
         }
         router.get("/v1/log/proof/inclusion") { request, _ in
             try self.inclusionProof(request)
@@ -22,7 +22,7 @@ extension LedgerServer {
         }
     }
 
-    func checkpoint() -> Response {
+    func checkpoint(of log: TransparencyLog) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -32,12 +32,12 @@ extension LedgerServer {
 
     /// Hash tiles are public and immutable (partial ones cached briefly, as the log grows past
     /// them); entry bundles name people, so they need an auditor's, exporter's or admin's token.
-    func tile(_ request: Request) throws -> Response {
+    func tile(_ request: Request, log: TransparencyLog, prefix: String, bundleReaders: Set<Role>) throws -> Response {
         let full = request.uri.path
-        guard full.hasPrefix("/log/") else { throw Problem.notFound("There is no such tile.") }
-        let path = String(full.dropFirst("/log/".count))
+        guard full.hasPrefix(prefix) else { throw Problem.notFound("There is no such tile.") }
+        let path = String(full.dropFirst(prefix.count))
         let isBundle = path == "tile/entries" || path.hasPrefix("tile/entries/")
-        if isBundle { _ = try principals.require(request, Self.bundleReaders) }
+        if isBundle { _ = try principals.require(request, bundleReaders) }
 
         let tile: TilePath
         do {

@@ -119,6 +119,12 @@ extension LedgerServer {
         metrics.appendLatency.record(duration: ContinuousClock.now - started)
         metrics.appends.increment()
         registry.apply(seq: receipt.seq, envelope: envelope)
+        do {
+            try indexFeeder.catchUp(to: receipt.seq + 1, known: (receipt.seq, envelope))
+        } catch {
+            // Committed all the same: the next catch-up (any check or append) retries.
+            logger.error("could not bring the background index up to date", metadata: ["error": "\(error)"])
+        }
         let size = receipt.checkpoint.checkpoint.size
         metrics.treeSize.record(Int64(log.size))
 

@@ -1,3 +1,4 @@
+import CreditRecords
 import LedgerCrypto
 import TransparencyLog
 
@@ -6,6 +7,8 @@ import TransparencyLog
 /// | path | what |
 /// |---|---|
 /// | `records/` | the records log (TransparencyLog) |
+/// | `access/` | the access log: one entry per background check (TransparencyLog, its own key) |
+/// | `index.snapshot` | the background index as of a tree size (rebuilt from the log when unusable) |
 /// | `server-secret` | 32 random bytes, mode 0600, the key of the service's HMACs |
 /// | `principals.json` | principals and their token hashes, mode 0600 |
 /// | `admin.token` | the first admin's token, mode 0600, written once |
@@ -20,6 +23,8 @@ public struct ServerDataDirectory: Sendable {
     }
 
     public var records: String { root + "/records" }
+    public var access: String { root + "/access" }
+    public var indexSnapshot: String { root + "/index.snapshot" }
     public var serverSecret: String { root + "/server-secret" }
     public var principals: String { root + "/principals.json" }
     public var adminToken: String { root + "/admin.token" }
@@ -32,6 +37,7 @@ public struct ServerDataDirectory: Sendable {
     public struct Report: Sendable {
         public var messages: [String] = []
         public var createdLog = false
+        public var createdAccessLog = false
         public var createdSecret = false
         public var createdAdmin = false
     }
@@ -50,6 +56,15 @@ public struct ServerDataDirectory: Sendable {
             report.messages.append("verifier key: \(verifier.vkey)")
         }
 
+        if !DurableFile.exists(access + "/log.json") {
+            // Named after the records log as it is (its origin may predate --origin).
+            let accessOrigin = Self.accessOrigin(recordsOrigin: Self.origin(ofLog: records) ?? origin)
+            let verifier = try TransparencyLog.create(directory: access, origin: accessOrigin)
+            report.createdAccessLog = true
+            report.messages.append("created the access log in \(access) (origin \(accessOrigin))")
+            report.messages.append("access log verifier key: \(verifier.vkey)")
+        }
+
         if try DurableFile.createExclusive(serverSecret, with: SecureRandom.bytes(Self.secretLength), mode: 0o600) {
             report.createdSecret = true
             report.messages.append("created the server secret in \(serverSecret) (mode 0600)")
@@ -65,6 +80,21 @@ public struct ServerDataDirectory: Sendable {
             report.messages.append("created the admin principal '\(Self.adminId)'; its token is in \(adminToken) (mode 0600)")
         }
         return report
+    }
+
+    /// The access log's origin: the records origin with its last path element replaced by
+    /// `access` (`careledger.local/records` → `careledger.local/access`); an origin without a
+    /// path gains one (`example.org` → `example.org/access`).
+    public static func accessOrigin(recordsOrigin: String) -> String {
+        guard let slash = recordsOrigin.lastIndex(of: "/") else { return recordsOrigin + "/access" }
+        return String(recordsOrigin[...slash]) + "access"
+    }
+
+    /// The origin a log directory's `log.json` names, if it can be read.
+    static func origin(ofLog directory: String) -> String? {
+        guard let bytes = try? DurableFile.read(directory + "/log.json"),
+              let config = try? JSONParser.parse(bytes).objectValue else { return nil }
+        return config["origin"]?.stringValue
     }
 
     /// The server secret (32 bytes).

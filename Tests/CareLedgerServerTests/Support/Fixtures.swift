@@ -11,6 +11,8 @@ enum Fixtures {
 
     /// Every personal ID number the fixtures carry: none may appear in a log line or a problem.
     static let idNumbers = ["330302199003150044", "330381199211083443", "11010519491231002X"]
+    /// The names the fixtures give people (none may appear in the access log).
+    static let personNames = ["王丽", "林晓燕", "张三"]
 
     static func authority(_ a: Org) -> JSONValue {
         ["name": .string(a.name), "uscc": .string(a.uscc), "region": .string(a.region)]
@@ -104,6 +106,30 @@ enum Fixtures {
         ["kind": "credit_repair", "body": [
             "target": .number(String(target)), "decisionNo": .string("瓯卫信修〔2026〕\(n)号"), "decidedAt": "2026-09-01",
             "authority": authority(ouhaiHealth),
+        ]]
+    }
+
+    static let zhangSan: JSONValue = ["name": "张三", "idType": "resident_id", "idNumber": "11010519491231002X"]
+
+    /// A `POST /v1/checks` body.
+    static func check(_ person: JSONValue = linXiaoyan, purpose: String = "hiring", consentRef: String = "consent-2026-001") -> JSONValue {
+        ["person": person, "purpose": .string(purpose), "consentRef": .string(consentRef)]
+    }
+
+    /// A warning to a person (not an organisation), decided a month ago: `records_found` for a year.
+    static func personalPenalty(_ n: Int, person: JSONValue = zhangSan) -> JSONValue {
+        let decided = LocalDate.today().adding(months: -1)
+        var party = person.objectValue!
+        party["category"] = "person"
+        return ["kind": "penalty", "body": [
+            "party": .object(party),
+            "decisionNo": .string("瓯卫罚〔2026〕\(n)号"),
+            "violationType": "未取得健康合格证明从事保育工作",
+            "facts": "当事人未取得健康合格证明即从事婴幼儿保育工作。",
+            "basis": "《托育机构管理规范（试行）》第二十条",
+            "categories": ["warning"], "content": "警告",
+            "decidedAt": .string(decided.description), "publicUntil": .string(decided.adding(years: 1).description),
+            "authority": authority(ouhaiHealth), "dataSource": authority(ouhaiHealth),
         ]]
     }
 

@@ -58,17 +58,19 @@ final class TestServer: Sendable {
         return path
     }
 
-    static func start(directory: String = makeDirectory(), capture: LogCapture = LogCapture()) async throws -> TestServer {
+    static func start(directory: String = makeDirectory(), capture: LogCapture = LogCapture(),
+                      configure: @Sendable (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = ServerConfiguration()
         configuration.dataDirectory = directory + "/data"
+        configure(&configuration)
         let server = try await LedgerServer.open(configuration: configuration, logger: capture.logger())
         return TestServer(directory: directory, capture: capture, server: server)
     }
 
     /// Closes this server and opens another on the same data directory.
-    func restart() async throws -> TestServer {
+    func restart(configure: @Sendable (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         try await server.close()
-        return try await TestServer.start(directory: directory, capture: capture)
+        return try await TestServer.start(directory: directory, capture: capture, configure: configure)
     }
 
     func close() async throws { try await server.close() }

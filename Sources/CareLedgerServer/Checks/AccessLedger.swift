@@ -1,0 +1,165 @@
+import CreditRecords
+import LedgerCrypto
+import Synchronization
+import TransparencyLog
+
+/// What a check's access-log entry says its outcome was.
+enum AccessStatus: String, Sendable {
+    case barred
+    case recordsFound = "records_found"
+    case clear
+    case refusedQuota = "refused_quota"
+}
+
+/// One access-log entry (RFC 8785 JSON): who checked, the keyed hash of whom, why, the
+/// outcome, when. Never a name or an ID number.
+struct AccessEntry: Sendable, Equatable {
+    var checkId: String
+    var principal: String
+    var institution: String?
+    var subject: String
+    var purpose: String
+    var consentRef: String
+    var status: String
+    var at: String
+
+    var json: JSONValue {
+        var object = JSONObject([("v", 1), ("checkId", .string(checkId)), ("principal", .string(principal))])
+        if let institution { object["institution"] = .string(institution) }
+        object["subject"] = .string(subject)
+        object["purpose"] = .string(purpose)
+        object["consentRef"] = .string(consentRef)
+        object["status"] = .string(status)
+        object["at"] = .string(at)
+        return .object(object)
+    }
+
+    func bytes() throws -> [UInt8] { try CanonicalJSON.encode(json) }
+
+    /// Nil for an entry that is not an access entry of version 1.
+    static func decode(_ bytes: [UInt8]) -> AccessEntry? {
+        guard let object = try? JSONParser.parse(bytes, maxDepth: 4).objectValue, object["v"] == 1,
+              let checkId = object["checkId"]?.stringValue, let principal = object["principal"]?.stringValue,
+              let subject = object["subject"]?.stringValue, let purpose = object["purpose"]?.stringValue,
+              let consentRef = object["consentRef"]?.stringValue, let status = object["status"]?.stringValue,
+              let at = object["at"]?.stringValue else { return nil }
+        return AccessEntry(checkId: checkId, principal: principal, institution: object["institution"]?.stringValue, subject: subject,
+                           purpose: purpose, consentRef: consentRef, status: status, at: at)
+    }
+
+    /// The audit answer's shape: `{checkId, principal, institution, purpose, consentRef, status, at}`.
+    var auditJSON: JSONValue {
+        .object(JSONObject([
+            ("checkId", .string(checkId)), ("principal", .string(principal)), ("institution", institution.map(JSONValue.string) ?? .null),
+            ("purpose", .string(purpose)), ("consentRef", .string(consentRef)), ("status", .string(status)), ("at", .string(at)),
+        ]))
+    }
+}
+
+/// The access log (a second TransparencyLog) and what the service keeps in memory about it:
+/// the entries of each subject hash (for the audit route) and today's checks per principal
+/// (for the quota), both rebuilt by reading the log at start.
+final class AccessLedger: Sendable {
+    let log: TransparencyLog
+
+    private struct State {
+        var bySubject: [String: [UInt64]] = [:]
+        /// China Standard Time day number the counts are for.
+        var day: Int64
+        var counts: [String: Int] = [:]
+    }
+
+    private let state: Mutex<State>
+
+    private init(log: TransparencyLog, state: State) {
+        self.log = log
+        self.state = Mutex(state)
+    }
+
+    /// Reads every entry of `log`: subjects, and today's answered checks per principal.
+    /// Returns the ledger and how many entries were not access entries.
+    static func open(log: TransparencyLog, now: Int64 = Timestamp.epochSeconds()) throws -> (AccessLedger, skipped: Int) {
+        let today = cstDay(now)
+        let startOfDay = Timestamp.format(epochSeconds: today * 86400 - 8 * 3600)
+        let endOfDay = Timestamp.format(epochSeconds: (today + 1) * 86400 - 8 * 3600)
+        var state = State(day: today)
+        var skipped = 0
+        let size = log.size
+        var seq: UInt64 = 0
+        while seq < size {
+            let count = Int(min(1024, size - seq))
+            for (offset, bytes) in try log.entries(from: seq, count: count).enumerated() {
+                guard let entry = AccessEntry.decode(bytes) else {
+                    skipped += 1
+                    continue
+                }
+                state.bySubject[entry.subject, default: []].append(seq + UInt64(offset))
+                // Fixed-width RFC 3339 UTC strings compare as the instants they name.
+                if entry.status != AccessStatus.refusedQuota.rawValue && entry.at >= startOfDay && entry.at < endOfDay {
+                    state.counts[entry.principal, default: 0] += 1
+                }
+            }
+            seq += UInt64(count)
+        }
+        return (AccessLedger(log: log, state: state), skipped)
+    }
+
+    /// The calendar day in China Standard Time (UTC+8) as a day number.
+    static func cstDay(_ epochSeconds: Int64) -> Int64 {
+        let shifted = epochSeconds + 8 * 3600
+        return shifted >= 0 ? shifted / 86400 : (shifted - 86399) / 86400
+    }
+
+    /// Seconds until the next midnight in China Standard Time (at least 1).
+    static func secondsToCSTMidnight(_ epochSeconds: Int64) -> Int64 {
+        max(1, (cstDay(epochSeconds) + 1) * 86400 - 8 * 3600 - epochSeconds)
+    }
+
+    /// The keyed hash of a person that the access log holds instead of the ID number:
+    /// base64 HMAC-SHA256(secret, idType ‖ 0x00 ‖ normalised idNumber).
+    static func subject(secret: [UInt8], idType: IdType, idNumber: String) -> String {
+        HMACSHA256.authenticationCode(for: Array(idType.rawValue.utf8) + [0] + Array(idNumber.utf8), key: secret).base64
+    }
+
+    static func newCheckId() -> String { Hex.encode(SecureRandom.bytes(16)) }
+
+    /// Takes one of the principal's `quota` checks for the day of `now`; false when none is left.
+    func reserve(principal: String, quota: Int, now: Int64) -> Bool {
+        let day = Self.cstDay(now)
+        return state.withLock { state in
+            if state.day != day {
+                state.day = day
+                state.counts = [:]
+            }
+            let used = state.counts[principal, default: 0]
+            guard used < quota else { return false }
+            state.counts[principal] = used + 1
+            return true
+        }
+    }
+
+    /// Gives back a check taken by `reserve` whose answer was not sent.
+    func release(principal: String, now: Int64) {
+        let day = Self.cstDay(now)
+        state.withLock { state in
+            guard state.day == day, let used = state.counts[principal], used > 0 else { return }
+            state.counts[principal] = used - 1
+        }
+    }
+
+    func used(principal: String) -> Int { state.withLock { $0.counts[principal, default: 0] } }
+
+    /// Appends the entry; returns once it is durable and covered by a signed checkpoint.
+    @discardableResult
+    func record(_ entry: AccessEntry) async throws -> AppendReceipt {
+        let receipt = try await log.append(entry.bytes())
+        state.withLock { state in state.bySubject[entry.subject, default: []].append(receipt.seq) }
+        return receipt
+    }
+
+    /// Every committed check of a subject, oldest first.
+    func checks(subject: String) throws -> [AccessEntry] {
+        let seqs = state.withLock { $0.bySubject[subject] ?? [] }.sorted()
+        return try seqs.compactMap { AccessEntry.decode(try log.entry(at: $0)) }
+    }
+}

@@ -1,0 +1,198 @@
+import BackgroundIndex
+import CreditRecords
+import LedgerCrypto
+import Logging
+import Glibc
+import Synchronization
+import TransparencyLog
+
+/// Record envelopes read back from the records log by seq, for the index's answers.
+public struct LogEnvelopeSource: EnvelopeSource {
+    public let log: TransparencyLog
+
+    public init(log: TransparencyLog) { self.log = log }
+
+    public func envelope(at seq: UInt64) throws -> Envelope { try Envelope.decode(log.entry(at: seq)) }
+}
+
+/// Loading, rebuilding and writing the background index's snapshot (`<data>/index.snapshot`),
+/// shared by the service and `careledger index`.
+public enum IndexSnapshots {
+    public struct Loaded: Sendable {
+        public let index: BackgroundIndex
+        /// Why the snapshot was not used (missing, corrupt, stale, foreign), or nil when it was.
+        public let problem: String?
+        /// Entries applied by replaying the log after the snapshot (or from 0).
+        public let replayed: UInt64
+        /// The log size the index reflects once loaded.
+        public let size: UInt64
+    }
+
+    /// The log's root at `size`, or nil when the log is shorter (a snapshot from elsewhere).
+    static func rootAt(_ log: TransparencyLog) -> (UInt64) throws -> Digest32? {
+        { size in size <= log.size ? try log.rootHash(size: size) : nil }
+    }
+
+    /// The snapshot at `path` if it names a prefix of this log, else a fresh index; then the
+    /// log's tail (or all of it) replayed in seq order.
+    public static func load(log: TransparencyLog, path: String) throws -> Loaded {
+        let (loaded, problem) = BackgroundIndex.loadSnapshot(from: path, rootAt: rootAt(log))
+        let index = loaded ?? BackgroundIndex()
+        let from = loaded?.size ?? 0
+        let to = log.size
+        try replay(log, into: index, from: from, to: to)
+        return Loaded(index: index, problem: loaded == nil ? (problem ?? "no usable snapshot") : nil, replayed: to - from, size: to)
+    }
+
+    /// A new index built from every entry of the log.
+    public static func rebuild(log: TransparencyLog) throws -> BackgroundIndex {
+        let index = BackgroundIndex()
+        try replay(log, into: index, from: 0, to: log.size)
+        return index
+    }
+
+    /// Writes the index's snapshot (temp file, fsync, rename), naming the log's root at the
+    /// size the index reflects.
+    public static func write(_ index: BackgroundIndex, log: TransparencyLog, path: String) throws {
+        try index.writeSnapshot(to: path, rootHash: log.rootHash(size: index.size))
+    }
+
+    static func replay(_ log: TransparencyLog, into index: BackgroundIndex, from: UInt64, to: UInt64) throws {
+        var seq = from
+        while seq < to {
+            let count = Int(min(1024, to - seq))
+            for (offset, entry) in try log.entries(from: seq, count: count).enumerated() {
+                index.apply(seq: seq + UInt64(offset), entry: entry)
+            }
+            seq += UInt64(count)
+        }
+    }
+}
+
+/// Keeps the background index equal to a prefix of the records log. Appenders resume in any
+/// order after a group commit, but the index takes entries in seq order, each once: whoever
+/// comes first applies every committed entry up to its own (reading the others back from the
+/// log), under one lock, so a check made after a 201 always sees that record.
+final class IndexFeeder: Sendable {
+    let index: BackgroundIndex
+    let log: TransparencyLog
+    let snapshotPath: String
+    /// A snapshot is written after this many entries (and on a clean shutdown).
+    let snapshotInterval: UInt64
+
+    private struct State {
+        /// Entries applied (counted here rather than read from the index, so a lagging or
+        /// placeholder index can never make an entry apply twice).
+        var applied: UInt64
+        var snapshotAt: UInt64
+    }
+
+    private let state: Mutex<State>
+    private let logger: Logger
+
+    init(index: BackgroundIndex, log: TransparencyLog, applied: UInt64, snapshotAt: UInt64, snapshotPath: String,
+         snapshotInterval: UInt64, logger: Logger) {
+        self.index = index
+        self.log = log
+        self.snapshotPath = snapshotPath
+        self.snapshotInterval = snapshotInterval
+        self.logger = logger
+        state = Mutex(State(applied: applied, snapshotAt: snapshotAt))
+    }
+
+    var applied: UInt64 { state.withLock { $0.applied } }
+
+    /// Applies every committed entry below `size`; `known` is one of them already decoded.
+    func catchUp(to size: UInt64, known: (seq: UInt64, envelope: Envelope)? = nil) throws {
+        try state.withLock { state in
+            while state.applied < size {
+                let seq = state.applied
+                if let known, known.seq == seq {
+                    index.apply(seq: seq, envelope: known.envelope)
+                    state.applied += 1
+                    continue
+                }
+                let count = Int(min(1024, size - seq))
+                for (offset, entry) in try log.entries(from: seq, count: count).enumerated() {
+                    let s = seq + UInt64(offset)
+                    if let known, known.seq == s { index.apply(seq: s, envelope: known.envelope) } else { index.apply(seq: s, entry: entry) }
+                }
+                state.applied += UInt64(count)
+            }
+            if state.applied - state.snapshotAt >= snapshotInterval {
+                writeSnapshot(&state)
+            }
+        }
+    }
+
+    /// Writes a snapshot now (shutdown), unless nothing was applied since the last one.
+    func snapshotNow() {
+        state.withLock { state in
+            if state.applied != state.snapshotAt || !DurableFile.exists(snapshotPath) { writeSnapshot(&state) }
+        }
+    }
+
+    /// Under the lock, so no entry is applied while the index is written out.
+    private func writeSnapshot(_ state: inout State) {
+        do {
+            try IndexSnapshots.write(index, log: log, path: snapshotPath)
+            state.snapshotAt = state.applied
+            logger.info("index snapshot written", metadata: ["treeSize": "\(state.applied)"])
+        } catch {
+            // The index stays correct in memory; the next start replays a longer tail.
+            logger.warning("could not write the index snapshot", metadata: ["error": "\(error)"])
+            state.snapshotAt = state.applied
+        }
+    }
+}
+
+/// Whether the linked BackgroundIndex applies DESIGN §4's rules (a lifetime ban bars its
+/// person) or is the placeholder whose every answer is `clear`; tests of the rules run only
+/// with the real one.
+enum IndexProbe {
+    struct OneEnvelope: EnvelopeSource {
+        let envelope: Envelope
+        func envelope(at seq: UInt64) throws -> Envelope { envelope }
+    }
+
+    static func banEnvelope() -> Envelope {
+        let authority: JSONValue = ["name": "温州市瓯海区卫生健康局", "uscc": "113303040025997855", "region": "330304"]
+        let body: JSONValue = [
+            "person": ["name": "林晓燕", "idType": "resident_id", "idNumber": "330381199211083443"],
+            "role": "perpetrator", "reason": "child_abuse", "scope": "lifetime", "until": nil,
+            "institution": ["name": "温州市瓯海区小星星托育有限公司", "uscc": "91330304MA2J7K8L10"],
+            "decisionNo": "瓯卫禁〔2026〕1号", "decidedAt": "2026-01-20", "basis": "终身禁入", "facts": "殴打婴幼儿",
+            "authority": authority,
+        ]
+        return Envelope(kind: .ban, body: body.objectValue!, submittedAt: "2026-01-20T08:00:00Z",
+                        submittedBy: Submitter(principal: "probe", authority: "113303040025997855"), clientSignature: nil)
+    }
+
+    /// A lifetime ban applied to a fresh index bars its person.
+    static let appliesRules: Bool = {
+        let index = BackgroundIndex()
+        let envelope = banEnvelope()
+        index.apply(seq: 0, envelope: envelope)
+        let key = PersonKey(idType: .residentId, number: "330381199211083443")
+        return (try? index.person(key, today: LocalDate.today(), source: OneEnvelope(envelope: envelope)))?.status == .barred
+    }()
+
+    /// The ban's institution is known to the index (disclosure answers 200, not 404).
+    static let disclosesInstitutions: Bool = {
+        let index = BackgroundIndex()
+        let envelope = banEnvelope()
+        index.apply(seq: 0, envelope: envelope)
+        return (try? index.institution(uscc: "91330304MA2J7K8L10", today: LocalDate.today(), source: OneEnvelope(envelope: envelope))) != nil
+    }()
+
+    /// A written snapshot loads back.
+    static let snapshots: Bool = {
+        let index = BackgroundIndex()
+        index.apply(seq: 0, envelope: banEnvelope())
+        let path = "/tmp/careledger-index-probe-\(Hex.encode(SecureRandom.bytes(8)))"
+        defer { unlink(path) }
+        let root = Digest32(bytes: [UInt8](repeating: 7, count: 32))!
+        guard (try? index.writeSnapshot(to: path, rootHash: root)) != nil else { return false }
+        return BackgroundIndex.loadSnapshot(from: path, rootAt: { $0 == 1 ? root : nil }).index != nil
+    }()
+}

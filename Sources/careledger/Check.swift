@@ -1,0 +1,134 @@
+import ArgumentParser
+import CareLedgerServer
+import CreditRecords
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import TransparencyLog
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a background check on a person and verify the evidence in the answer.",
+        discussion: """
+            Asks the service (POST /v1/checks) and checks the answer's evidence: the signature of \
+            the checkpoint it reflects, with the log's verifier key (--vkey or --vkey-file, from \
+            `careledger log vkey` run by someone you trust), and each finding's inclusion proof \
+            against that checkpoint. Without a key the answer is shown as unverified. \
+            Exit status: 0 answered (and verified when a key was given), 1 no answer, \
+            2 the evidence does not verify.
+            """
+    )
+
+    @Option(help: "The service's base URL, e.g. http://127.0.0.1:8080.") var server: String
+    @Option(name: .customLong("token-file"), help: "File holding the bearer token (institution, inspector or admin).") var tokenFile: String
+    @Option(name: .customLong("id-type"), help: "resident_id, passport, hk_macau_permit, taiwan_permit or foreign_permanent_resident_id.")
+    var idType: String = "resident_id"
+    @Option(name: .customLong("id"), help: "The ID number; - reads it from standard input (keeps it out of the process list).") var id: String
+    @Option(help: "The person's name as the candidate gave it.") var name: String
+    @Option(help: "Why: hiring, annual_recheck or inspection (asked for at a terminal when missing).") var purpose: String?
+    @Option(name: .customLong("consent-ref"), help: "Reference of the candidate's written consent (asked for at a terminal when missing).")
+    var consentRef: String?
+    @Option(help: "The records log's verifier key string (C2SP signed-note form).") var vkey: String?
+    @Option(name: .customLong("vkey-file"), help: "File holding the records log's verifier key string.") var vkeyFile: String?
+    @Flag(help: "Print the answer as JSON, with a `verification` member.") var json = false
+
+    func validate() throws {
+        guard IdType(rawValue: idType) != nil else {
+            throw ValidationError("--id-type must be one of \(IdType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let purpose, CheckPurpose(rawValue: purpose) == nil {
+            throw ValidationError("--purpose must be one of \(CheckPurpose.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard vkey == nil || vkeyFile == nil else { throw ValidationError("give --vkey or --vkey-file, not both") }
+        guard URL(string: server)?.scheme.map({ ["http", "https"].contains($0) }) == true else {
+            throw ValidationError("--server must be an http:// or https:// URL")
+        }
+    }
+
+    func run() async throws {
+        let verifier = try loadVerifier()
+        guard let tokenData = FileManager.default.contents(atPath: tokenFile) else { throw ValidationError("cannot read \(tokenFile)") }
+        let token = String(decoding: tokenData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let number = id == "-" ? (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces) : id
+        let purpose = try self.purpose ?? ask("Purpose of the check (hiring, annual_recheck, inspection): ", option: "--purpose") {
+            CheckPurpose(rawValue: $0) != nil
+        }
+        let consentRef = try self.consentRef ?? ask("Reference of the candidate's written consent: ", option: "--consent-ref") { !$0.isEmpty }
+
+        let request: JSONValue = [
+            "person": ["idType": .string(idType), "idNumber": .string(number), "name": .string(name)],
+            "purpose": .string(purpose), "consentRef": .string(consentRef),
+        ]
+        let (status, body) = try await post(path: "/v1/checks", token: token, body: CanonicalJSON.encode(request))
+        guard status == 200, let answer = try? JSONParser.parse(body, maxDepth: 64).objectValue else {
+            printError(Self.describeFailure(status: status, body: body))
+            throw ExitCode(1)
+        }
+        let verification = CheckEvidence.verify(answer, verifier: verifier)
+        if json {
+            var out = answer
+            out["verification"] = Self.json(verification)
+            print(String(decoding: try CanonicalJSON.encode(.object(out)), as: UTF8.self))
+        } else {
+            print(CheckEvidence.humanReport(answer, verification: verification))
+        }
+        if !verification.problems.isEmpty { throw ExitCode(2) }
+    }
+
+    static func json(_ v: CheckEvidence.Verification) -> JSONValue {
+        .object(JSONObject([
+            ("verified", .bool(v.verified)), ("key", v.keyName.map(JSONValue.string) ?? .null),
+            ("treeSize", v.treeSize.map { .number(String($0)) } ?? .null), ("findingsChecked", .number(String(v.findingsChecked))),
+            ("problems", .array(v.problems.map(JSONValue.string))),
+        ]))
+    }
+
+    /// A problem's title, detail and field errors (problems never carry personal data).
+    static func describeFailure(status: Int, body: [UInt8]) -> String {
+        guard let problem = try? JSONParser.parse(body, maxDepth: 16).objectValue else { return "the service answered \(status)" }
+        var lines = ["the service answered \(status): \(problem["title"]?.stringValue ?? "") — \(problem["detail"]?.stringValue ?? "")"]
+        for item in problem["errors"]?.arrayValue ?? [] {
+            guard let item = item.objectValue else { continue }
+            let at = item["pointer"]?.stringValue ?? item["parameter"]?.stringValue ?? ""
+            lines.append("  \(at): \(item["message"]?.stringValue ?? "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func loadVerifier() throws -> NoteVerifier? {
+        var text = vkey
+        if let vkeyFile {
+            guard let data = FileManager.default.contents(atPath: vkeyFile) else { throw ValidationError("cannot read \(vkeyFile)") }
+            text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let text else { return nil }
+        do { return try NoteVerifier(vkey: text) } catch {
+            throw ValidationError("the verifier key is not a C2SP signed-note key string: \(error)")
+        }
+    }
+
+    /// Asks at a terminal; refuses (naming the option) when standard input is not one.
+    func ask(_ prompt: String, option: String, valid: (String) -> Bool) throws -> String {
+        guard isatty(0) == 1 else { throw ValidationError("\(option) is required") }
+        for _ in 0..<3 {
+            FileHandle.standardError.write(Data(prompt.utf8))
+            guard let line = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) else { break }
+            if valid(line) { return line }
+        }
+        throw ValidationError("\(option) is required")
+    }
+
+    func post(path: String, token: String, body: [UInt8]) async throws -> (Int, [UInt8]) {
+        let base = server.hasSuffix("/") ? String(server.dropLast()) : server
+        guard let url = URL(string: base + path) else { throw ValidationError("--server is not a usable URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.httpBody = Data(body)
+        request.timeoutInterval = 30
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, Array(data))
+    }
+}
