@@ -119,7 +119,8 @@ extension RecordFacts {
         guard let base = entry.baseAddress else { return nil }
         var s = Scanner(p: base, end: entry.count, i: 0)
         var kindRange: (Int, Int)?
-        var bodyStart = -1
+        var raw = RawBody()  // the body's fields do not depend on the kind, so it is read in place
+        var hasBody = false
         var versionOK = false
         var submitted = 0  // submittedAt (a string) and submittedBy (an object), as Envelope.decode wants
         let ok = s.members { s, key, keyCount in
@@ -134,9 +135,9 @@ extension RecordFacts {
                 return s.skipValue()
             }
             if keyCount == 4 && Scanner.equal(s.p + key, keyCount, "body") {
-                s.skipWhitespace()
-                bodyStart = s.i
-                return s.skipValue()
+                guard !hasBody else { return false }
+                hasBody = true
+                return s.members { s, k, c in raw.read(&s, key: s.p + k, count: c) }
             }
             if keyCount == 4 && Scanner.equal(s.p + key, keyCount, "kind") {
                 guard let r = s.string(), !r.escaped else { return false }
@@ -152,11 +153,8 @@ extension RecordFacts {
             return s.skipValue()
         }
         s.skipWhitespace()
-        guard ok, s.i == s.end, versionOK, submitted == 3, let (kindStart, kindCount) = kindRange, bodyStart >= 0,
+        guard ok, s.i == s.end, versionOK, submitted == 3, hasBody, let (kindStart, kindCount) = kindRange,
               let kind = Scanner.kind(base + kindStart, kindCount) else { return nil }
-        var b = Scanner(p: base, end: entry.count, i: bodyStart)
-        var raw = RawBody()
-        guard b.members({ b, key, keyCount in raw.read(&b, key: b.p + key, count: keyCount) }) else { return nil }
         return raw.facts(kind: kind, base: base)
     }
 
@@ -269,7 +267,9 @@ private struct RawBody {
         case .institutionFiling:
             f.institution = institutionRef(institution)
             if let a = action {
-                f.action = FilingAction.allCases.first { Scanner.equal(base + a.start, a.count, $0.rawValue) }
+                let p = base + a.start
+                f.action = Scanner.equal(p, a.count, "filed") ? .filed : Scanner.equal(p, a.count, "changed") ? .changed
+                    : Scanner.equal(p, a.count, "deregistered") ? .deregistered : nil
             }
         case .inspection:
             f.institution = institutionRef(institution)
@@ -293,13 +293,12 @@ private struct Scanner {
     static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
 
     @inline(__always) static func equal(_ a: UnsafePointer<UInt8>, _ count: Int, _ s: StaticString) -> Bool {
-        count == s.utf8CodeUnitCount && memcmp(a, s.utf8Start, count) == 0
+        guard count == s.utf8CodeUnitCount else { return false }
+        let b = s.utf8Start
+        for i in 0..<count where a[i] != b[i] { return false }
+        return true
     }
 
-    static func equal(_ a: UnsafePointer<UInt8>, _ count: Int, _ s: String) -> Bool {
-        var s = s
-        return s.withUTF8 { count == $0.count && memcmp(a, $0.baseAddress!, count) == 0 }
-    }
 
     static func kind(_ a: UnsafePointer<UInt8>, _ count: Int) -> RecordKind? {
         switch count {
@@ -340,20 +339,21 @@ private struct Scanner {
         guard i < end, p[i] == Scanner.quote else { return nil }
         i += 1
         let start = i
-        var escaped = false
+        // Fast: the next quote, and no backslash before it (canonical entries rarely escape).
+        guard let q = memchr(p + i, Int32(Scanner.quote), end - i) else { return nil }
+        let quoteAt = UnsafePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - p
+        if memchr(p + i, Int32(Scanner.backslash), quoteAt - i) == nil {
+            i = quoteAt + 1
+            return (start, quoteAt - start, false)
+        }
         while i < end {
             let c = p[i]
             if c == Scanner.quote {
-                let span = (start, i - start, escaped)
+                let span = (start, i - start, true)
                 i += 1
                 return span
             }
-            if c == Scanner.backslash {
-                escaped = true
-                i += 2
-                continue
-            }
-            i += 1
+            i += c == Scanner.backslash ? 2 : 1
         }
         return nil
     }

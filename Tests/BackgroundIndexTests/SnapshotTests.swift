@@ -141,6 +141,19 @@ func sameAnswers(_ a: BackgroundIndex, _ b: BackgroundIndex, source: MemorySourc
         }
     }
 
+    @Test func escapesInOtherFieldsKeepTheFastPath() throws {
+        var rec = R.penalty(alice.party, publicUntil: tomorrow)
+        if case .object(var o) = rec.body {
+            o["facts"] = "第一行\n\"引号\" \\ 反斜杠 \u{01}"
+            rec.body = .object(o)
+        }
+        let bytes = try rec.envelope.canonicalBytes()
+        #expect(String(decoding: bytes, as: UTF8.self).contains("\\\""))
+        let fast = try #require(RecordFacts.extract(entry: bytes))
+        #expect(fast == RecordFacts(envelope: try Envelope.decode(bytes)))
+        #expect(fast.person == SubjectRef.person(type: .residentId, number: alice.number))
+    }
+
     @Test func escapedFieldsFallBackToTheDecoder() throws {
         let bytes = try R.ban(bob).envelope.canonicalBytes()
         let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "11010519491231002X", with: "11010519491231002\\u0058")
