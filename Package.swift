@@ -56,6 +56,8 @@ let package = Package(
         .executableTarget(name: "log-torture", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/log-torture"),
         .executableTarget(name: "log-bench", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/log-bench"),
         .executableTarget(name: "load-records", dependencies: ["CareLedgerServer", "CreditRecords", "TransparencyLog"], path: "tools/load-records"),
+        // BackgroundIndex figures: rebuild rate, snapshot + tail start-up, lookups, memory per record.
+        .executableTarget(name: "index-bench", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"], path: "tools/index-bench"),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto"]),
         .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto"]),

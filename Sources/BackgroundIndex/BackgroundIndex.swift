@@ -1,5 +1,6 @@
 import CreditRecords
 import LedgerCrypto
+import Synchronization
 
 /// A person as background checks key them: ID type + normalised number (upper-case X, no
 /// spaces). The name is compared, never used as the key.
@@ -9,7 +10,7 @@ public struct PersonKey: Hashable, Sendable {
 
     public init(idType: IdType, number: String) {
         self.idType = idType
-        self.number = number.uppercased()
+        self.number = String(number.uppercased().unicodeScalars.filter { !$0.properties.isWhitespace })
     }
 }
 
@@ -71,49 +72,79 @@ public protocol EnvelopeSource: Sendable {
 
 /// The subject index: people by ID type + number, institutions by USCC, kept current as
 /// entries are appended, answering by DESIGN §4's rules for a given `today`.
+///
+/// Memory holds only what decides a status (see `Entry`); an answer's details are read back
+/// through an `EnvelopeSource` by seq. One writer applies entries in seq order; any number of
+/// tasks query. A `Mutex` guards the state; a query holds it only to copy one subject's chain.
+///
+/// Rules where DESIGN and RECORDS.md leave room (docs/background-index.md has the full list):
+/// - a person is indexed from ban.person, judgment.person and the party of a penalty or
+///   enforcement whose category is `person`. Legal representatives (of a filing, or of an
+///   organisation or individual business that is a penalty's party) are not: a finding against
+///   an organisation is not a finding against the person who represents it;
+/// - a ban whose `until` has passed is no finding at all (not `records_found`);
+/// - a credit repair of a judgment ends its record period, not a court's practiceBanUntil;
+/// - institution disclosure shows penalties through their publication period (publicUntil, else
+///   decidedAt + 3 years); a person's check counts them through max(that, validUntil).
 public final class BackgroundIndex: Sendable {
-    public init() {}
+    let state: Mutex<IndexState>
+
+    public init() { state = Mutex(IndexState()) }
+
+    init(state: IndexState) { self.state = Mutex(state) }
 
     /// Entries applied so far (the tree size the index reflects).
-    public var size: UInt64 { 0 }
+    public var size: UInt64 { state.withLock { $0.size } }
 
-    /// Applies the entry at `seq`; entries must come in seq order, each exactly once.
-    public func apply(seq: UInt64, envelope: Envelope) {}
+    /// Applies the entry at `seq`; entries must come in seq order, each exactly once (a seq
+    /// already applied is ignored; a gap is a programming error and traps, because an index
+    /// that skipped an entry could answer `clear` for a barred person).
+    public func apply(seq: UInt64, envelope: Envelope) {
+        let facts = RecordFacts(envelope: envelope)
+        state.withLock { state in
+            guard seq >= state.size else { return }
+            state.apply(seq: seq, facts: facts)
+        }
+    }
 
     /// Applies a log entry that may not be an envelope (then only the size advances).
     public func apply(seq: UInt64, entry: [UInt8]) {
-        if let envelope = try? Envelope.decode(entry) { apply(seq: seq, envelope: envelope) }
+        let facts = BackgroundIndex.facts(entry: entry)
+        state.withLock { state in
+            guard seq >= state.size else { return }
+            state.apply(seq: seq, facts: facts)
+        }
+    }
+
+    /// The fast byte scan, or the full decoder when the scan declines.
+    static func facts(entry: [UInt8]) -> RecordFacts? {
+        if let facts = RecordFacts.extract(entry: entry) { return facts }
+        return (try? Envelope.decode(entry)).map(RecordFacts.init(envelope:))
     }
 
     public func person(_ key: PersonKey, today: LocalDate, source: some EnvelopeSource) throws -> PersonAnswer {
-        PersonAnswer(status: .clear, findings: [])
+        let ref = SubjectRef.person(type: key.idType, number: key.number)
+        let chain = state.withLock { $0.chain(from: $0.head(person: ref)) }
+        let (status, hits) = Rules.person(chain, today: DayNumber.from(today))
+        let findings = try hits.map { try Rules.finding(seq: $0.seq, until: $0.until, kind: $0.kind, source: source) }
+        return PersonAnswer(status: status, findings: findings)
+    }
+
+    /// The status alone, from memory (no envelope is read).
+    public func status(of key: PersonKey, today: LocalDate) -> PersonStatus {
+        let ref = SubjectRef.person(type: key.idType, number: key.number)
+        let chain = state.withLock { $0.chain(from: $0.head(person: ref)) }
+        return Rules.person(chain, today: DayNumber.from(today)).status
     }
 
     /// nil when nothing was ever recorded about this code (the route answers 404).
     public func institution(uscc: String, today: LocalDate, source: some EnvelopeSource) throws -> InstitutionDisclosure? {
-        nil
-    }
-}
-
-/// Snapshots: the index as of a tree size, so a restart replays only the log's tail.
-extension BackgroundIndex {
-    public struct Stats: Sendable, Equatable {
-        public var entries: UInt64
-        public var people: Int
-        public var institutions: Int
-        public var records: Int
-    }
-
-    public var stats: Stats { Stats(entries: size, people: 0, institutions: 0, records: 0) }
-
-    /// Writes (temp file, fsync, rename) a snapshot of everything applied so far, naming the
-    /// tree size (`size`) and the log's root hash at that size.
-    public func writeSnapshot(to path: String, rootHash: Digest32) throws {}
-
-    /// Loads the snapshot at `path` if its checksum holds and `rootAt(size)` — the log's root
-    /// at the snapshot's size, nil if the log is shorter — equals the root it names. Returns
-    /// nil and the reason otherwise (missing, corrupt, stale, foreign), never a wrong index.
-    public static func loadSnapshot(from path: String, rootAt: (UInt64) throws -> Digest32?) -> (index: BackgroundIndex?, problem: String?) {
-        (nil, "snapshots are not built yet")
+        let ref = SubjectRef.institution(uscc: uscc)
+        let chain: [(entry: Entry, info: UInt8)]? = state.withLock { state in
+            let head = state.head(institution: ref)
+            return head < 0 ? nil : state.chain(from: head)
+        }
+        guard let chain else { return nil }
+        return try Rules.institution(uscc: Rules.normalisedCode(uscc), chain: chain, today: DayNumber.from(today), source: source)
     }
 }

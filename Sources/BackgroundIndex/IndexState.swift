@@ -1,0 +1,181 @@
+import CreditRecords
+
+/// One record as it concerns one subject: 20 bytes, no pointers. A subject's entries form a
+/// chain through `previous` (newest first) inside one shared array, so a person costs one
+/// table slot and no allocation of their own.
+///
+/// Fields by kind (days are `DayNumber`s):
+/// - ban:         `a` = last barred day (`DayNumber.never` for lifetime)
+/// - judgment:    `a` = practiceBanUntil (or none), `b` = last day it counts as a record
+/// - penalty:     person: `b` = max(publicUntil or decidedAt + 3 y, validUntil);
+///                institution: `b` = publicUntil or decidedAt + 3 y (the publication period)
+/// - enforcement: `b` = decidedAt + 3 y
+/// - institution_filing: `flags` = the action (FilingAction index)
+/// - annual_review: `a` = year, `flags` = 1 when passed
+struct Entry: Equatable {
+    var seqLow: UInt32
+    var seqHigh: UInt16
+    var kind: UInt8
+    var flags: UInt8
+    var a: Int32
+    var b: Int32
+    var previous: Int32
+
+    init(seq: UInt64, kind: RecordKind, flags: UInt8 = 0, a: Int32 = DayNumber.none, b: Int32 = DayNumber.none, previous: Int32) {
+        seqLow = UInt32(truncatingIfNeeded: seq)
+        seqHigh = UInt16(truncatingIfNeeded: seq >> 32)
+        self.kind = KindCode.code(kind)
+        self.flags = flags
+        self.a = a
+        self.b = b
+        self.previous = previous
+    }
+
+    init(seqLow: UInt32, seqHigh: UInt16, kind: UInt8, flags: UInt8, a: Int32, b: Int32, previous: Int32) {
+        (self.seqLow, self.seqHigh, self.kind, self.flags, self.a, self.b, self.previous) = (seqLow, seqHigh, kind, flags, a, b, previous)
+    }
+
+    var seq: UInt64 { UInt64(seqHigh) << 32 | UInt64(seqLow) }
+    var recordKind: RecordKind? { KindCode.kind(kind) }
+
+    /// Seqs must fit in 48 bits (2.8e14 entries).
+    static let maxSeq: UInt64 = 1 << 48 - 1
+}
+
+/// Record kinds as 4-bit codes; 0xF marks an entry that is not a record.
+enum KindCode {
+    static let notARecord: UInt8 = 0x0F
+    static let revoked: UInt8 = 0x10
+    static let repaired: UInt8 = 0x20
+
+    static func code(_ kind: RecordKind) -> UInt8 {
+        switch kind {
+        case .institutionFiling: return 0
+        case .inspection: return 1
+        case .penalty: return 2
+        case .enforcement: return 3
+        case .judgment: return 4
+        case .ban: return 5
+        case .annualReview: return 6
+        case .revocation: return 7
+        case .creditRepair: return 8
+        }
+    }
+
+    static let kinds: [RecordKind] = [.institutionFiling, .inspection, .penalty, .enforcement, .judgment, .ban, .annualReview, .revocation, .creditRepair]
+
+    static func kind(_ code: UInt8) -> RecordKind? {
+        let c = Int(code & 0x0F)
+        return c < kinds.count ? kinds[c] : nil
+    }
+}
+
+/// Everything the index holds. Per seq one byte (kind code | revoked | repaired); per subject a
+/// table slot (16-byte key → 4-byte chain head); per (record, subject) one `Entry`.
+struct IndexState {
+    var size: UInt64 = 0
+    var info: [UInt8] = []
+    var entries: [Entry] = []
+    var people: [SubjectKey: Int32] = [:]
+    var otherPeople: [String: Int32] = [:]
+    var institutions: [SubjectKey: Int32] = [:]
+    var otherInstitutions: [String: Int32] = [:]
+    var records = 0
+
+    func head(person ref: SubjectRef) -> Int32 {
+        switch ref {
+        case .packed(let key): return people[key] ?? -1
+        case .other(let key): return otherPeople[key] ?? -1
+        }
+    }
+
+    func head(institution ref: SubjectRef) -> Int32 {
+        switch ref {
+        case .packed(let key): return institutions[key] ?? -1
+        case .other(let key): return otherInstitutions[key] ?? -1
+        }
+    }
+
+    /// The subject's entries, oldest first, each with its seq's info byte.
+    func chain(from head: Int32) -> [(entry: Entry, info: UInt8)] {
+        var out: [(Entry, UInt8)] = []
+        var i = head
+        while i >= 0 {
+            let e = entries[Int(i)]
+            let seq = e.seq
+            out.append((e, seq < UInt64(info.count) ? info[Int(seq)] : KindCode.notARecord))
+            i = e.previous
+        }
+        return out.reversed()
+    }
+
+    private mutating func link(person ref: SubjectRef, _ make: (Int32) -> Entry) {
+        let index = Int32(entries.count)
+        switch ref {
+        case .packed(let key):
+            let previous = people.updateValue(index, forKey: key) ?? -1
+            entries.append(make(previous))
+        case .other(let key):
+            let previous = otherPeople.updateValue(index, forKey: key) ?? -1
+            entries.append(make(previous))
+        }
+    }
+
+    private mutating func link(institution ref: SubjectRef, _ make: (Int32) -> Entry) {
+        let index = Int32(entries.count)
+        switch ref {
+        case .packed(let key):
+            let previous = institutions.updateValue(index, forKey: key) ?? -1
+            entries.append(make(previous))
+        case .other(let key):
+            let previous = otherInstitutions.updateValue(index, forKey: key) ?? -1
+            entries.append(make(previous))
+        }
+    }
+
+    /// Applies the entry at `seq` (== size). `facts` nil: not a record; only the size advances.
+    mutating func apply(seq: UInt64, facts: RecordFacts?) {
+        precondition(seq == size, "BackgroundIndex: entries must be applied in seq order")
+        precondition(seq <= Entry.maxSeq, "BackgroundIndex: seq beyond 48 bits")
+        size += 1
+        guard let f = facts else {
+            info.append(KindCode.notARecord)
+            return
+        }
+        info.append(KindCode.code(f.kind))
+        records += 1
+        let kind = f.kind
+        switch kind {
+        case .ban:
+            // A ban without a readable end (never for a validated record) bars: failing safe.
+            let end = f.lifetime || f.banUntil == DayNumber.none ? DayNumber.never : f.banUntil
+            if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, a: end, previous: $0) } }
+            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, previous: $0) } }
+        case .judgment:
+            if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, a: f.banUntil, b: f.recordEnd, previous: $0) } }
+        case .penalty, .enforcement:
+            if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, b: f.recordEnd, previous: $0) } }
+            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, b: f.publicationEnd, previous: $0) } }
+        case .institutionFiling:
+            let action = UInt8(FilingAction.allCases.firstIndex(of: f.action ?? .filed)!)
+            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, flags: action, previous: $0) } }
+        case .inspection:
+            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, previous: $0) } }
+        case .annualReview:
+            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, flags: f.passed ? 1 : 0, a: f.year, previous: $0) } }
+        case .revocation:
+            // Withdraws any earlier record except a revocation or a credit repair (the validator
+            // refuses those; a log that has one anyway gets it ignored, not trusted).
+            guard let t = f.target, t < seq else { return }
+            let code = info[Int(t)] & 0x0F
+            guard code != KindCode.notARecord, code != KindCode.code(.revocation), code != KindCode.code(.creditRepair) else { return }
+            info[Int(t)] |= KindCode.revoked
+        case .creditRepair:
+            // Ends the publication of a penalty, enforcement or judgment early; nothing else.
+            guard let t = f.target, t < seq else { return }
+            let code = info[Int(t)] & 0x0F
+            guard code == KindCode.code(.penalty) || code == KindCode.code(.enforcement) || code == KindCode.code(.judgment) else { return }
+            info[Int(t)] |= KindCode.repaired
+        }
+    }
+}

@@ -1,0 +1,313 @@
+import CreditRecords
+import LedgerCrypto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Snapshots: the index as of a tree size, so a restart replays only the log's tail.
+///
+/// File format (little-endian), version 1:
+/// ```
+/// 0   "CLIDXSNP"                       magic, 8 bytes
+/// 8   u32 version, u32 reserved (0)
+/// 16  u64 tree size covered            = number of info bytes
+/// 24  32-byte root hash of the log at that size
+/// 56  u64 entries, u64 people, u64 other people, u64 institutions, u64 other institutions, u64 records
+/// 104 info: one byte per seq (kind code | revoked 0x10 | repaired 0x20)
+///     entries: 20 bytes each (u32 seq low, u16 seq high, u8 kind, u8 flags, i32 a, i32 b, i32 previous)
+///     people, institutions: 20 bytes each (u64 key hi, u64 key lo, i32 chain head)
+///     other people, other institutions: u32 length, UTF-8 key, i32 chain head
+/// end-32  SHA-256 of every byte before it
+/// ```
+extension BackgroundIndex {
+    public struct Stats: Sendable, Equatable {
+        public var entries: UInt64
+        public var people: Int
+        public var institutions: Int
+        public var records: Int
+    }
+
+    public var stats: Stats {
+        state.withLock {
+            Stats(entries: $0.size, people: $0.people.count + $0.otherPeople.count,
+                  institutions: $0.institutions.count + $0.otherInstitutions.count, records: $0.records)
+        }
+    }
+
+    public struct SnapshotError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    static let snapshotMagic: [UInt8] = Array("CLIDXSNP".utf8)
+    static let snapshotVersion: UInt32 = 1
+    static let headerSize = 104
+
+    /// Writes (temp file, fsync, rename) a snapshot of everything applied so far, naming the
+    /// tree size (`size`) and the log's root hash at that size. The caller must not apply
+    /// entries between reading that root and this call; `writeSnapshot(to:rootAt:)` has no
+    /// such race.
+    public func writeSnapshot(to path: String, rootHash: Digest32) throws {
+        let copy = state.withLock { $0 }
+        try BackgroundIndex.writeState(copy, rootHash: rootHash, to: path)
+    }
+
+    /// Writes a snapshot of the state as it is now, asking `rootAt` for the log's root at the
+    /// size it covers (outside the lock: appends continue meanwhile). Returns that size.
+    @discardableResult
+    public func writeSnapshot(to path: String, rootAt: (UInt64) throws -> Digest32) throws -> UInt64 {
+        let copy = state.withLock { $0 }  // copy-on-write: the arrays are shared until the writer next appends
+        try BackgroundIndex.writeState(copy, rootHash: try rootAt(copy.size), to: path)
+        return copy.size
+    }
+
+    /// Loads the snapshot at `path` if its checksum holds and `rootAt(size)` — the log's root
+    /// at the snapshot's size, nil if the log is shorter — equals the root it names. Returns
+    /// nil and the reason otherwise (missing, corrupt, stale, foreign), never a wrong index.
+    public static func loadSnapshot(from path: String, rootAt: (UInt64) throws -> Digest32?) -> (index: BackgroundIndex?, problem: String?) {
+        let bytes: [UInt8]
+        do {
+            guard let read = try readFile(path) else { return (nil, "no snapshot at \(path)") }
+            bytes = read
+        } catch {
+            return (nil, "cannot read the snapshot: \(error)")
+        }
+        do {
+            return (try decode(bytes, rootAt: rootAt), nil)
+        } catch {
+            return (nil, "\(error)")
+        }
+    }
+
+    /// Builds the index from the log's first `size` entries, asking `entries(start, count)` for
+    /// them in chunks; `progress` hears the number applied after each chunk.
+    public static func rebuild(size: UInt64, entries: (UInt64, Int) throws -> [[UInt8]], progress: ((UInt64) -> Void)?) throws -> BackgroundIndex {
+        let index = BackgroundIndex()
+        try index.catchUp(to: size, entries: entries, progress: progress)
+        return index
+    }
+
+    /// Applies the log's entries from `size` up to `target` (the tail after a snapshot).
+    public func catchUp(to target: UInt64, entries: (UInt64, Int) throws -> [[UInt8]], progress: ((UInt64) -> Void)? = nil) throws {
+        let chunk = 4096
+        var next = size
+        while next < target {
+            let batch = try entries(next, Int(min(UInt64(chunk), target - next)))
+            guard !batch.isEmpty else { throw SnapshotError(description: "the log returned no entries at \(next) (expected up to \(target))") }
+            for entry in batch {
+                apply(seq: next, entry: entry)
+                next += 1
+            }
+            progress?(next)
+        }
+    }
+
+    /// Start-up: the snapshot at `path` plus a replay of the log's tail up to `logSize`, or a
+    /// full rebuild when the snapshot is missing or rejected (`problem` says why).
+    public static func restore(snapshotAt path: String, logSize: UInt64, rootAt: (UInt64) throws -> Digest32?,
+                               entries: (UInt64, Int) throws -> [[UInt8]], progress: ((UInt64) -> Void)? = nil) throws -> (index: BackgroundIndex, problem: String?) {
+        let (loaded, problem) = loadSnapshot(from: path, rootAt: { size in size > logSize ? nil : try rootAt(size) })
+        if let loaded {
+            try loaded.catchUp(to: logSize, entries: entries, progress: progress)
+            return (loaded, nil)
+        }
+        return (try rebuild(size: logSize, entries: entries, progress: progress), problem)
+    }
+
+    // MARK: - Encoding
+
+    static func encode(_ s: IndexState, rootHash: Digest32) -> [UInt8] {
+        func otherSize(_ table: [String: Int32]) -> Int { table.keys.reduce(0) { $0 + 8 + $1.utf8.count } }
+        let total = headerSize + s.info.count + s.entries.count * 20 + (s.people.count + s.institutions.count) * 20
+            + otherSize(s.otherPeople) + otherSize(s.otherInstitutions) + 32
+        var out = [UInt8](repeating: 0, count: total)
+        out.withUnsafeMutableBytes { raw in
+            var w = Writer(p: raw.baseAddress!, at: 0)
+            w.bytes(snapshotMagic)
+            w.u32(snapshotVersion); w.u32(0)
+            w.u64(s.size)
+            rootHash.withUnsafeBytes { w.bytes($0) }
+            for n in [s.entries.count, s.people.count, s.otherPeople.count, s.institutions.count, s.otherInstitutions.count, s.records] { w.u64(UInt64(n)) }
+            s.info.withUnsafeBytes { w.bytes($0) }
+            s.entries.withUnsafeBufferPointer { entries in
+                for e in entries {
+                    w.u32(e.seqLow); w.u16(e.seqHigh); w.u8(e.kind); w.u8(e.flags)
+                    w.i32(e.a); w.i32(e.b); w.i32(e.previous)
+                }
+            }
+            func packed(_ table: [SubjectKey: Int32]) { for (k, v) in table { w.u64(k.hi); w.u64(k.lo); w.i32(v) } }
+            func other(_ table: [String: Int32]) {
+                for (k, v) in table {
+                    w.u32(UInt32(k.utf8.count)); w.bytes(Array(k.utf8)); w.i32(v)
+                }
+            }
+            packed(s.people); other(s.otherPeople); packed(s.institutions); other(s.otherInstitutions)
+            precondition(w.at == total - 32)
+            let digest = SHA256.hash(UnsafeRawBufferPointer(start: raw.baseAddress, count: w.at))
+            digest.withUnsafeBytes { w.bytes($0) }
+        }
+        return out
+    }
+
+    static func writeState(_ s: IndexState, rootHash: Digest32, to path: String) throws {
+        let bytes = encode(s, rootHash: rootHash)
+        try writeAtomically(bytes, to: path)
+    }
+
+    static func decode(_ bytes: [UInt8], rootAt: (UInt64) throws -> Digest32?) throws -> BackgroundIndex {
+        func fail(_ why: String) -> SnapshotError { SnapshotError(description: why) }
+        guard bytes.count >= headerSize + 32 else { throw fail("corrupt snapshot: \(bytes.count) bytes is shorter than a header") }
+        let ok = bytes.withUnsafeBytes { raw in
+            SHA256.hash(UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 32)])) == Digest32(bytes: raw[(raw.count - 32)...])
+        }
+        guard ok else { throw fail("corrupt snapshot: the checksum does not match its content") }
+        return try bytes.withUnsafeBytes { raw -> BackgroundIndex in
+            var r = Reader(p: raw.baseAddress!, at: 0, end: raw.count - 32)
+            guard try r.bytes(8).elementsEqual(snapshotMagic) else { throw fail("not an index snapshot (bad magic)") }
+            let version = try r.u32()
+            guard version == snapshotVersion else { throw fail("unknown snapshot version \(version) (this build reads \(snapshotVersion))") }
+            _ = try r.u32()
+            let size = try r.u64()
+            guard let root = Digest32(bytes: try r.bytes(32)) else { throw fail("corrupt snapshot header") }
+            let logRoot: Digest32?
+            do { logRoot = try rootAt(size) } catch { throw fail("cannot read the log's root at \(size): \(error)") }
+            guard let logRoot else { throw fail("stale or foreign snapshot: it covers \(size) entries but the log is shorter") }
+            guard logRoot == root else { throw fail("stale or foreign snapshot: its root at size \(size) is not the log's") }
+
+            let counts = try (0..<6).map { _ in try r.u64() }
+            guard size <= UInt64(r.end), counts.allSatisfy({ $0 <= UInt64(r.end) }) else { throw fail("corrupt snapshot: counts beyond the file") }
+            let (nEntries, nPeople, nOtherPeople, nInstitutions, nOtherInstitutions, nRecords) =
+                (Int(counts[0]), Int(counts[1]), Int(counts[2]), Int(counts[3]), Int(counts[4]), Int(counts[5]))
+            var s = IndexState()
+            s.size = size
+            s.records = nRecords
+            s.info = Array(try r.bytes(Int(size)))
+            for b in s.info where b & 0x0F > 8 && b != KindCode.notARecord { throw fail("corrupt snapshot: bad record code") }
+            s.entries.reserveCapacity(nEntries)
+            for i in 0..<nEntries {
+                let e = Entry(seqLow: try r.u32(), seqHigh: try r.u16(), kind: try r.u8(), flags: try r.u8(), a: try r.i32(), b: try r.i32(), previous: try r.i32())
+                guard e.seq < size, e.kind <= 8, e.previous < Int32(i), e.previous >= -1 else { throw fail("corrupt snapshot: entry \(i) is inconsistent") }
+                s.entries.append(e)
+            }
+            func head() throws -> Int32 {
+                let h = try r.i32()
+                guard h >= 0, h < Int32(nEntries) else { throw fail("corrupt snapshot: a chain head is out of range") }
+                return h
+            }
+            func packed(_ n: Int) throws -> [SubjectKey: Int32] {
+                var table = [SubjectKey: Int32](minimumCapacity: n)
+                for _ in 0..<n { table[SubjectKey(hi: try r.u64(), lo: try r.u64())] = try head() }
+                guard table.count == n else { throw fail("corrupt snapshot: duplicate keys") }
+                return table
+            }
+            func other(_ n: Int) throws -> [String: Int32] {
+                var table = [String: Int32](minimumCapacity: n)
+                for _ in 0..<n {
+                    let length = Int(try r.u32())
+                    table[String(decoding: try r.bytes(length), as: UTF8.self)] = try head()
+                }
+                guard table.count == n else { throw fail("corrupt snapshot: duplicate keys") }
+                return table
+            }
+            s.people = try packed(nPeople)
+            s.otherPeople = try other(nOtherPeople)
+            s.institutions = try packed(nInstitutions)
+            s.otherInstitutions = try other(nOtherInstitutions)
+            guard r.at == r.end else { throw fail("corrupt snapshot: \(r.end - r.at) unexpected bytes after the tables") }
+            return BackgroundIndex(state: s)
+        }
+    }
+
+    // MARK: - Files
+
+    static func readFile(_ path: String) throws -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw SnapshotError(description: "open \(path): errno \(errno)")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw SnapshotError(description: "fstat \(path): errno \(errno)") }
+        let length = Int(st.st_size)
+        var out = [UInt8](repeating: 0, count: length)
+        var done = 0
+        try out.withUnsafeMutableBytes { raw in
+            while done < length {
+                let n = read(fd, raw.baseAddress! + done, length - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw SnapshotError(description: "read \(path): errno \(errno)") }
+                done += n
+            }
+        }
+        return out
+    }
+
+    /// Temp file, write, fsync, rename over `path`, fsync the directory.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let temp = path + ".tmp-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SnapshotError(description: "open \(temp): errno \(errno)") }
+        var closed = false
+        defer { if !closed { close(fd); unlink(temp) } }
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw SnapshotError(description: "write \(temp): errno \(errno)") }
+                done += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw SnapshotError(description: "fsync \(temp): errno \(errno)") }
+        closed = true
+        guard close(fd) == 0 else { unlink(temp); throw SnapshotError(description: "close \(temp): errno \(errno)") }
+        guard rename(temp, path) == 0 else { unlink(temp); throw SnapshotError(description: "rename to \(path): errno \(errno)") }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            defer { close(dfd) }
+            guard fsync(dfd) == 0 else { throw SnapshotError(description: "fsync \(directory): errno \(errno)") }
+        }
+    }
+}
+
+private struct Writer {
+    let p: UnsafeMutableRawPointer
+    var at: Int
+
+    @inline(__always) mutating func u8(_ v: UInt8) { p.storeBytes(of: v, toByteOffset: at, as: UInt8.self); at += 1 }
+    @inline(__always) mutating func u16(_ v: UInt16) { p.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt16.self); at += 2 }
+    @inline(__always) mutating func u32(_ v: UInt32) { p.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt32.self); at += 4 }
+    @inline(__always) mutating func i32(_ v: Int32) { p.storeBytes(of: v.littleEndian, toByteOffset: at, as: Int32.self); at += 4 }
+    @inline(__always) mutating func u64(_ v: UInt64) { p.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt64.self); at += 8 }
+    mutating func bytes(_ b: UnsafeRawBufferPointer) {
+        guard b.count > 0 else { return }
+        (p + at).copyMemory(from: b.baseAddress!, byteCount: b.count)
+        at += b.count
+    }
+    mutating func bytes(_ b: [UInt8]) { b.withUnsafeBytes { bytes($0) } }
+}
+
+private struct Reader {
+    let p: UnsafeRawPointer
+    var at: Int
+    let end: Int
+
+    struct Short: Error, CustomStringConvertible { var description: String { "corrupt snapshot: truncated" } }
+
+    @inline(__always) mutating func take(_ n: Int) throws -> Int {
+        guard n >= 0, end - at >= n else { throw Short() }
+        defer { at += n }
+        return at
+    }
+    mutating func u8() throws -> UInt8 { p.load(fromByteOffset: try take(1), as: UInt8.self) }
+    mutating func u16() throws -> UInt16 { UInt16(littleEndian: p.loadUnaligned(fromByteOffset: try take(2), as: UInt16.self)) }
+    mutating func u32() throws -> UInt32 { UInt32(littleEndian: p.loadUnaligned(fromByteOffset: try take(4), as: UInt32.self)) }
+    mutating func i32() throws -> Int32 { Int32(littleEndian: p.loadUnaligned(fromByteOffset: try take(4), as: Int32.self)) }
+    mutating func u64() throws -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: try take(8), as: UInt64.self)) }
+    mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: p + (try take(n)), count: n) }
+}
