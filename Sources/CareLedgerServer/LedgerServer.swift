@@ -123,19 +123,13 @@ public final class LedgerServer: Sendable {
 
     /// Applies every committed entry, in seq order; returns how many were not envelopes.
     static func replay(_ log: TransparencyLog, into registry: RecordRegistry) throws -> Int {
-        let size = log.size
-        var seq: UInt64 = 0
         var skipped = 0
-        while seq < size {
-            let count = Int(min(1024, size - seq))
-            for (offset, entry) in try log.entries(from: seq, count: count).enumerated() {
-                if let envelope = try? Envelope.decode(entry) {
-                    registry.apply(seq: seq + UInt64(offset), envelope: envelope)
-                } else {
-                    skipped += 1
-                }
+        try log.forEachEntry { seq, entry in
+            if let envelope = try? Envelope.decode(entry) {
+                registry.apply(seq: seq, envelope: envelope)
+            } else {
+                skipped += 1
             }
-            seq += UInt64(count)
         }
         return skipped
     }

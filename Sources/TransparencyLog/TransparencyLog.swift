@@ -155,6 +155,20 @@ public final class TransparencyLog: Sendable {
     public func entries(from seq: UInt64, count: Int) throws -> [[UInt8]] { try files.entries(from: seq, count: count) }
     public func leafHash(at seq: UInt64) throws -> Digest32 { try files.leafHash(at: seq) }
 
+    /// Calls `body` with every entry in `range` (default: all committed), in seq order, read in
+    /// runs of consecutive frames so a replay costs a few large reads, not one per entry.
+    public func forEachEntry(in range: Range<UInt64>? = nil, _ body: (UInt64, [UInt8]) throws -> Void) throws {
+        let range = range ?? 0..<size
+        var seq = range.lowerBound
+        while seq < range.upperBound {
+            let count = Int(min(1024, range.upperBound - seq))
+            for (offset, entry) in try entries(from: seq, count: count).enumerated() {
+                try body(seq + UInt64(offset), entry)
+            }
+            seq += UInt64(count)
+        }
+    }
+
     /// The tree as of `size` (at most the committed size), as a node source for proofs and tiles.
     public func tree(size: UInt64? = nil) throws -> some MerkleNodeSource {
         let committed = self.size

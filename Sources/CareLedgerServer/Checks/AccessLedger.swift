@@ -84,22 +84,16 @@ final class AccessLedger: Sendable {
         let endOfDay = Timestamp.format(epochSeconds: (today + 1) * 86400 - 8 * 3600)
         var state = State(day: today)
         var skipped = 0
-        let size = log.size
-        var seq: UInt64 = 0
-        while seq < size {
-            let count = Int(min(1024, size - seq))
-            for (offset, bytes) in try log.entries(from: seq, count: count).enumerated() {
-                guard let entry = AccessEntry.decode(bytes) else {
-                    skipped += 1
-                    continue
-                }
-                state.bySubject[entry.subject, default: []].append(seq + UInt64(offset))
-                // Fixed-width RFC 3339 UTC strings compare as the instants they name.
-                if entry.status != AccessStatus.refusedQuota.rawValue && entry.at >= startOfDay && entry.at < endOfDay {
-                    state.counts[entry.principal, default: 0] += 1
-                }
+        try log.forEachEntry { seq, bytes in
+            guard let entry = AccessEntry.decode(bytes) else {
+                skipped += 1
+                return
             }
-            seq += UInt64(count)
+            state.bySubject[entry.subject, default: []].append(seq)
+            // Fixed-width RFC 3339 UTC strings compare as the instants they name.
+            if entry.status != AccessStatus.refusedQuota.rawValue && entry.at >= startOfDay && entry.at < endOfDay {
+                state.counts[entry.principal, default: 0] += 1
+            }
         }
         return (AccessLedger(log: log, state: state), skipped)
     }

@@ -58,14 +58,7 @@ public enum IndexSnapshots {
     }
 
     static func replay(_ log: TransparencyLog, into index: BackgroundIndex, from: UInt64, to: UInt64) throws {
-        var seq = from
-        while seq < to {
-            let count = Int(min(1024, to - seq))
-            for (offset, entry) in try log.entries(from: seq, count: count).enumerated() {
-                index.apply(seq: seq + UInt64(offset), entry: entry)
-            }
-            seq += UInt64(count)
-        }
+        try log.forEachEntry(in: from..<max(from, to)) { seq, entry in index.apply(seq: seq, entry: entry) }
     }
 }
 
@@ -105,19 +98,12 @@ final class IndexFeeder: Sendable {
     /// Applies every committed entry below `size`; `known` is one of them already decoded.
     func catchUp(to size: UInt64, known: (seq: UInt64, envelope: Envelope)? = nil) throws {
         try state.withLock { state in
-            while state.applied < size {
-                let seq = state.applied
-                if let known, known.seq == seq {
-                    index.apply(seq: seq, envelope: known.envelope)
-                    state.applied += 1
-                    continue
+            if state.applied < size {
+                // The caller's own record is already decoded; every other one is read back.
+                try log.forEachEntry(in: state.applied..<size) { seq, entry in
+                    if let known, known.seq == seq { index.apply(seq: seq, envelope: known.envelope) } else { index.apply(seq: seq, entry: entry) }
                 }
-                let count = Int(min(1024, size - seq))
-                for (offset, entry) in try log.entries(from: seq, count: count).enumerated() {
-                    let s = seq + UInt64(offset)
-                    if let known, known.seq == s { index.apply(seq: s, envelope: known.envelope) } else { index.apply(seq: s, entry: entry) }
-                }
-                state.applied += UInt64(count)
+                state.applied = size
             }
             if state.applied - state.snapshotAt >= snapshotInterval {
                 writeSnapshot(&state)

@@ -69,20 +69,30 @@ extension LedgerServer {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// A query number the route cannot do without.
+    static func requiredQueryNumber(_ request: Request, _ name: String, errors: inout [Problem.Item]) -> UInt64? {
+        let value = RequestInput.queryNumber(request, name, errors: &errors)
+        if value == nil && !errors.contains(where: { $0.parameter == name }) {
+            errors.append(Problem.Item(parameter: name, code: "required", message: "\(name) is required."))
+        }
+        return value
+    }
+
+    /// A tree size parameter: the latest checkpoint's size when absent, refused beyond it.
+    static func treeSize(_ request: Request, _ name: String, latest: UInt64, errors: inout [Problem.Item]) -> UInt64 {
+        guard let requested = RequestInput.queryNumber(request, name, errors: &errors) else { return latest }
+        if requested > latest {
+            errors.append(Problem.Item(parameter: name, code: "beyond_tree", message: "\(name) must not exceed the tree size \(latest)."))
+        }
+        return requested
+    }
+
     /// `{seq, size, leafHash, proof, checkpoint}`; size defaults to the latest checkpoint's.
     func inclusionProof(_ request: Request) throws -> Response {
         var errors = [Problem.Item]()
         RequestInput.refuseUnknownParameters(request, known: ["seq", "size"], errors: &errors)
-        let seq = RequestInput.queryNumber(request, "seq", errors: &errors)
-        let requestedSize = RequestInput.queryNumber(request, "size", errors: &errors)
-        if seq == nil && !errors.contains(where: { $0.parameter == "seq" }) {
-            errors.append(Problem.Item(parameter: "seq", code: "required", message: "seq is required."))
-        }
-        let latest = log.latestCheckpoint.checkpoint.size
-        let size = requestedSize ?? latest
-        if let requestedSize, requestedSize > latest {
-            errors.append(Problem.Item(parameter: "size", code: "beyond_tree", message: "size must not exceed the tree size \(latest)."))
-        }
+        let seq = Self.requiredQueryNumber(request, "seq", errors: &errors)
+        let size = Self.treeSize(request, "size", latest: log.latestCheckpoint.checkpoint.size, errors: &errors)
         if let seq, errors.isEmpty, seq >= size {
             errors.append(Problem.Item(parameter: "seq", code: "out_of_range", message: "seq must be less than size (\(size))."))
         }
@@ -104,16 +114,8 @@ extension LedgerServer {
     func consistencyProof(_ request: Request) throws -> Response {
         var errors = [Problem.Item]()
         RequestInput.refuseUnknownParameters(request, known: ["from", "to"], errors: &errors)
-        let from = RequestInput.queryNumber(request, "from", errors: &errors)
-        let requestedTo = RequestInput.queryNumber(request, "to", errors: &errors)
-        if from == nil && !errors.contains(where: { $0.parameter == "from" }) {
-            errors.append(Problem.Item(parameter: "from", code: "required", message: "from is required."))
-        }
-        let latest = log.latestCheckpoint.checkpoint.size
-        let to = requestedTo ?? latest
-        if let requestedTo, requestedTo > latest {
-            errors.append(Problem.Item(parameter: "to", code: "beyond_tree", message: "to must not exceed the tree size \(latest)."))
-        }
+        let from = Self.requiredQueryNumber(request, "from", errors: &errors)
+        let to = Self.treeSize(request, "to", latest: log.latestCheckpoint.checkpoint.size, errors: &errors)
         if let from, errors.isEmpty, from > to {
             errors.append(Problem.Item(parameter: "from", code: "out_of_range", message: "from must not exceed to (\(to))."))
         }
