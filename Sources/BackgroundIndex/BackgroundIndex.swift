@@ -68,6 +68,13 @@ public struct InstitutionDisclosure: Sendable, Equatable {
 /// status in memory and fetches the rest when it answers.
 public protocol EnvelopeSource: Sendable {
     func envelope(at seq: UInt64) throws -> Envelope
+    /// The entry's stored bytes, when the source has them: findings are then read straight
+    /// from the bytes, without decoding the envelope.
+    func entryBytes(at seq: UInt64) throws -> [UInt8]?
+}
+
+extension EnvelopeSource {
+    public func entryBytes(at seq: UInt64) throws -> [UInt8]? { nil }
 }
 
 /// The subject index: people by ID type + number, institutions by USCC, kept current as

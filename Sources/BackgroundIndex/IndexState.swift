@@ -81,6 +81,8 @@ struct IndexState {
     var institutions: [SubjectKey: Int32] = [:]
     var otherInstitutions: [String: Int32] = [:]
     var records = 0
+    /// The registry's part (`RecordLookup`): authority, decision date, document number.
+    var columns = RecordColumns()
 
     func head(person ref: SubjectRef) -> Int32 {
         switch ref {
@@ -138,6 +140,7 @@ struct IndexState {
         precondition(seq == size, "BackgroundIndex: entries must be applied in seq order")
         precondition(seq <= Entry.maxSeq, "BackgroundIndex: seq beyond 48 bits")
         size += 1
+        columns.append(facts)
         guard let f = facts else {
             info.append(KindCode.notARecord)
             return
@@ -169,6 +172,7 @@ struct IndexState {
             guard let t = f.target, t < seq else { return }
             let code = info[Int(t)] & 0x0F
             guard code != KindCode.notARecord, code != KindCode.code(.revocation), code != KindCode.code(.creditRepair) else { return }
+            if info[Int(t)] & KindCode.revoked == 0 { columns.revoke(Int(t)) }
             info[Int(t)] |= KindCode.revoked
         case .creditRepair:
             // Ends the publication of a penalty, enforcement or judgment early; nothing else.

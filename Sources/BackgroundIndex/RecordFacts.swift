@@ -27,9 +27,16 @@ struct RecordFacts: Equatable {
     var year: Int32 = 0
     var passed = false
     var target: UInt64?
+    /// body.authority.uscc: the recording authority (the registry's part, see `RecordColumns`).
+    var authority: SubjectRef?
+    /// The decision date by the kind's own field (filedAt, inspectedAt, reviewedAt, else decidedAt).
+    var decisionDay: Int32 = DayNumber.none
+    /// `DocumentDigest` of (authority, document number); 0 when the kind has none.
+    var document: UInt64 = 0
 
     static func == (a: RecordFacts, b: RecordFacts) -> Bool {
         a.kind == b.kind && a.person == b.person && a.institution == b.institution
+            && a.authority == b.authority && a.decisionDay == b.decisionDay && a.document == b.document
             && a.decidedAt?.0 == b.decidedAt?.0 && a.decidedAt?.1 == b.decidedAt?.1 && a.decidedAt?.2 == b.decidedAt?.2
             && a.validUntil == b.validUntil && a.publicUntil == b.publicUntil && a.banUntil == b.banUntil
             && a.lifetime == b.lifetime && a.action == b.action && a.year == b.year && a.passed == b.passed && a.target == b.target
@@ -48,6 +55,29 @@ struct RecordFacts: Equatable {
         if publicUntil != DayNumber.none { return publicUntil }
         guard let (y, m, d) = decidedAt else { return DayNumber.never }
         return DayNumber.adding(years: 3, toYear: y, month: m, day: d)
+    }
+}
+
+extension RecordFacts {
+    /// The member holding a kind's decision date (RecordRegistry.decisionDate's rule).
+    static func decisionField(_ kind: RecordKind) -> String {
+        switch kind {
+        case .institutionFiling: return "filedAt"
+        case .inspection: return "inspectedAt"
+        case .annualReview: return "reviewedAt"
+        default: return "decidedAt"
+        }
+    }
+
+    /// The member holding a kind's document number (RecordRegistry.documentNumber's rule).
+    static func documentField(_ kind: RecordKind) -> String? {
+        switch kind {
+        case .institutionFiling: return "filingNo"
+        case .inspection: return "inspectionNo"
+        case .judgment: return "caseNo"
+        case .annualReview: return nil
+        case .penalty, .enforcement, .ban, .revocation, .creditRepair: return "decisionNo"
+        }
     }
 }
 
@@ -74,6 +104,12 @@ extension RecordFacts {
             return SubjectRef.institution(uscc: uscc)
         }
         decidedAt = body["decidedAt"]?.stringValue.flatMap(DayNumber.parse)
+        let authorityCode = body["authority"]?.objectValue?["uscc"]?.stringValue
+        authority = authorityCode.map { SubjectRef.institution(uscc: $0) }
+        decisionDay = date(RecordFacts.decisionField(kind))
+        if let authorityCode, let number = RecordFacts.documentField(kind).flatMap({ body[$0]?.stringValue }) {
+            document = DocumentDigest.of(authority: authorityCode, number: number)
+        }
         switch kind {
         case .ban:
             self.person = personRef(body["person"]?.objectValue)
@@ -116,6 +152,16 @@ extension RecordFacts {
     /// envelope this scanner reads (bad structure, an escape inside a field it needs, …): the
     /// caller then falls back to `Envelope.decode`, which decides whether it is a record at all.
     static func extract(entry: UnsafeBufferPointer<UInt8>) -> RecordFacts? {
+        scan(entry) { kind, raw, base in raw.facts(kind: kind, base: base) }
+    }
+
+    static func extract(entry: [UInt8]) -> RecordFacts? {
+        entry.withUnsafeBufferPointer { extract(entry: $0) }
+    }
+
+    /// Reads the envelope's structure and the body's fields the index knows, then hands them
+    /// (as spans into `entry`) to `read`; nil when the entry is not a plain envelope.
+    fileprivate static func scan<R>(_ entry: UnsafeBufferPointer<UInt8>, _ read: (RecordKind, RawBody, UnsafePointer<UInt8>) -> R?) -> R? {
         guard let base = entry.baseAddress else { return nil }
         var s = Scanner(p: base, end: entry.count, i: 0)
         var kindRange: (Int, Int)?
@@ -155,27 +201,63 @@ extension RecordFacts {
         s.skipWhitespace()
         guard ok, s.i == s.end, versionOK, submitted == 3, hasBody, let (kindStart, kindCount) = kindRange,
               let kind = Scanner.kind(base + kindStart, kindCount) else { return nil }
-        return raw.facts(kind: kind, base: base)
+        return read(kind, raw, base)
     }
+}
 
-    static func extract(entry: [UInt8]) -> RecordFacts? {
-        entry.withUnsafeBufferPointer { extract(entry: $0) }
+/// The text of a finding (what a check's answer shows of one record), read straight from the
+/// entry bytes: a check answers with several findings, and a full JSON decode of each was most
+/// of its cost. nil when a needed field is missing or escaped: the caller decodes the envelope.
+struct FindingText: Equatable {
+    var kind: RecordKind
+    var reason: String?
+    var scope: String?
+    var decidedAt: LocalDate
+    var decisionNo: String
+    var authorityName: String
+    var authorityUSCC: String
+    var recordedName: String
+
+    static func extract(entry: [UInt8]) -> FindingText? {
+        entry.withUnsafeBufferPointer { buffer in
+            RecordFacts.scan(buffer) { kind, raw, base in
+                func text(_ span: Span?) -> String? {
+                    span.map { String(decoding: UnsafeBufferPointer(start: base + $0.start, count: $0.count), as: UTF8.self) }
+                }
+                let reason: Span?, number: Span?
+                switch kind {
+                case .ban: (reason, number) = (raw.reason, raw.decisionNo)
+                case .judgment: (reason, number) = (raw.offence, raw.caseNo)
+                case .penalty: (reason, number) = (raw.violationType, raw.decisionNo)
+                case .enforcement: (reason, number) = (raw.measure, raw.decisionNo)
+                default: return nil
+                }
+                guard reason != nil, let span = raw.decidedAt, let (y, m, d) = DayNumber.parse(base + span.start, span.count),
+                      let decidedAt = LocalDate(year: y, month: m, day: d), let decisionNo = text(number),
+                      let authorityName = text(raw.authority.name), let authorityUSCC = text(raw.authority.uscc),
+                      let name = text(raw.subject.name) else { return nil }
+                return FindingText(kind: kind, reason: text(reason), scope: kind == .ban ? text(raw.scope) : nil, decidedAt: decidedAt,
+                                   decisionNo: decisionNo, authorityName: authorityName, authorityUSCC: authorityUSCC, recordedName: name)
+            }
+        }
     }
 }
 
 /// A string value's place in the entry.
-private typealias Span = (start: Int, count: Int)
+fileprivate typealias Span = (start: Int, count: Int)
 
 /// The fields of a nested object (person, party, institution) the index needs.
-private struct RawSubject {
+fileprivate struct RawSubject {
     var idType: Span?
     var idNumber: Span?
     var uscc: Span?
     var category: Span?
+    var name: Span?
 
     mutating func read(_ s: inout Scanner, key: UnsafePointer<UInt8>, count: Int) -> Bool {
         switch count {
         case 4 where Scanner.equal(key, count, "uscc"): return s.plainString(into: &uscc)
+        case 4 where Scanner.equal(key, count, "name"): return s.optionalPlainString(into: &name)
         case 6 where Scanner.equal(key, count, "idType"): return s.plainString(into: &idType)
         case 8 where Scanner.equal(key, count, "idNumber"): return s.plainString(into: &idNumber)
         case 8 where Scanner.equal(key, count, "category"): return s.plainString(into: &category)
@@ -184,7 +266,7 @@ private struct RawSubject {
     }
 }
 
-private struct RawBody {
+fileprivate struct RawBody {
     var subject = RawSubject()  // person, party or institution: a body has at most one of them
     var subjectKey = 0  // 1 person, 2 party, 3 institution
     var institution = RawSubject()  // ban.institution (a ban has a person too)
@@ -198,10 +280,29 @@ private struct RawBody {
     var result: Span?
     var year: Int64?
     var target: Int64?
+    var authority = RawSubject()
+    var filedAt: Span?, inspectedAt: Span?, reviewedAt: Span?
+    /// filingNo, inspectionNo, caseNo or decisionNo (a body has the one of its kind).
+    var filingNo: Span?, inspectionNo: Span?, caseNo: Span?, decisionNo: Span?
+    /// A finding's reason: ban.reason, penalty.violationType, enforcement.measure, judgment.offence.
+    var reason: Span?, violationType: Span?, measure: Span?, offence: Span?
 
     mutating func read(_ s: inout Scanner, key: UnsafePointer<UInt8>, count: Int) -> Bool {
         switch count {
         case 4 where Scanner.equal(key, count, "year"): return s.integer(into: &year)
+        case 6 where Scanner.equal(key, count, "caseNo"): return s.plainString(into: &caseNo)
+        case 6 where Scanner.equal(key, count, "reason"): return s.optionalPlainString(into: &reason)
+        case 7 where Scanner.equal(key, count, "measure"): return s.optionalPlainString(into: &measure)
+        case 7 where Scanner.equal(key, count, "offence"): return s.optionalPlainString(into: &offence)
+        case 13 where Scanner.equal(key, count, "violationType"): return s.optionalPlainString(into: &violationType)
+        case 7 where Scanner.equal(key, count, "filedAt"): return s.plainString(into: &filedAt)
+        case 8 where Scanner.equal(key, count, "filingNo"): return s.plainString(into: &filingNo)
+        case 9 where Scanner.equal(key, count, "authority"):
+            return s.members { s, k, c in authority.read(&s, key: s.p + k, count: c) }
+        case 10 where Scanner.equal(key, count, "decisionNo"): return s.plainString(into: &decisionNo)
+        case 10 where Scanner.equal(key, count, "reviewedAt"): return s.plainString(into: &reviewedAt)
+        case 11 where Scanner.equal(key, count, "inspectedAt"): return s.plainString(into: &inspectedAt)
+        case 12 where Scanner.equal(key, count, "inspectionNo"): return s.plainString(into: &inspectionNo)
         case 5 where Scanner.equal(key, count, "party"):
             subjectKey = 2
             return s.members { s, k, c in subject.read(&s, key: s.p + k, count: c) }
@@ -243,6 +344,24 @@ private struct RawBody {
             return SubjectRef.institution(uscc: code)
         }
         if let span = decidedAt { f.decidedAt = DayNumber.parse(base + span.start, span.count) }
+        if let span = authority.uscc {
+            f.authority = SubjectRef.institution(uscc: buffer(span))
+            let number: Span?
+            switch kind {
+            case .institutionFiling: number = filingNo
+            case .inspection: number = inspectionNo
+            case .judgment: number = caseNo
+            case .annualReview: number = nil
+            default: number = decisionNo
+            }
+            if let number { f.document = DocumentDigest.of(authority: buffer(span), number: buffer(number)) }
+        }
+        switch kind {
+        case .institutionFiling: f.decisionDay = date(filedAt)
+        case .inspection: f.decisionDay = date(inspectedAt)
+        case .annualReview: f.decisionDay = date(reviewedAt)
+        default: f.decisionDay = date(decidedAt)
+        }
         switch kind {
         case .ban:
             if subjectKey == 1 { f.person = personRef(subject) }
@@ -362,6 +481,14 @@ private struct Scanner {
     @inline(__always) mutating func plainString(into span: inout Span?) -> Bool {
         guard let s = string(), !s.escaped else { return false }
         span = (s.start, s.count)
+        return true
+    }
+
+    /// A string the facts do not need (a finding's text): its span when it has no escapes,
+    /// else nil (whoever needs it then takes the slow path); false only for broken JSON.
+    @inline(__always) mutating func optionalPlainString(into span: inout Span?) -> Bool {
+        guard let s = string() else { return false }
+        span = s.escaped ? nil : (s.start, s.count)
         return true
     }
 

@@ -55,6 +55,12 @@ enum Rules {
 
     /// A finding from the record at `seq`: what an employer needs and no more.
     static func finding(seq: UInt64, until: Int32, kind: RecordKind, source: some EnvelopeSource) throws -> Finding {
+        if let bytes = try source.entryBytes(at: seq), let text = FindingText.extract(entry: bytes) {
+            guard text.kind == kind else { throw BackgroundIndexError.sourceMismatch(seq: seq) }
+            return Finding(seq: seq, kind: kind, reason: text.reason, scope: text.scope, until: DayNumber.date(until), decidedAt: text.decidedAt,
+                           decisionNo: text.decisionNo, authorityName: text.authorityName, authorityUSCC: text.authorityUSCC,
+                           recordedName: text.recordedName)
+        }
         let envelope = try source.envelope(at: seq)
         guard envelope.kind == kind else { throw BackgroundIndexError.sourceMismatch(seq: seq) }
         let body = envelope.body

@@ -9,7 +9,8 @@ import Darwin
 
 /// Snapshots: the index as of a tree size, so a restart replays only the log's tail.
 ///
-/// File format (little-endian), version 1:
+/// File format (little-endian), version 2 (version 1, without the record columns, is read
+/// as unusable and the index rebuilt):
 /// ```
 /// 0   "CLIDXSNP"                       magic, 8 bytes
 /// 8   u32 version, u32 reserved (0)
@@ -20,6 +21,9 @@ import Darwin
 ///     entries: 20 bytes each (u32 seq low, u16 seq high, u8 kind, u8 flags, i32 a, i32 b, i32 previous)
 ///     people, institutions: 20 bytes each (u64 key hi, u64 key lo, i32 chain head)
 ///     other people, other institutions: u32 length, UTF-8 key, i32 chain head
+///     record columns: u64 authorities, each u32 length + UTF-8 code;
+///       per seq u32 authority (1-based, 0 none), then per seq i32 decision day, then per
+///       seq u64 document digest; u64 documents, each u64 digest + u32 unrevoked count
 /// end-32  SHA-256 of every byte before it
 /// ```
 extension BackgroundIndex {
@@ -42,7 +46,7 @@ extension BackgroundIndex {
     }
 
     static let snapshotMagic: [UInt8] = Array("CLIDXSNP".utf8)
-    static let snapshotVersion: UInt32 = 1
+    static let snapshotVersion: UInt32 = 2
     static let headerSize = 104
 
     /// Writes (temp file, fsync, rename) a snapshot of everything applied so far, naming the
@@ -121,7 +125,8 @@ extension BackgroundIndex {
     static func encode(_ s: IndexState, rootHash: Digest32) -> [UInt8] {
         func otherSize(_ table: [String: Int32]) -> Int { table.keys.reduce(0) { $0 + 8 + $1.utf8.count } }
         let total = headerSize + s.info.count + s.entries.count * 20 + (s.people.count + s.institutions.count) * 20
-            + otherSize(s.otherPeople) + otherSize(s.otherInstitutions) + 32
+            + otherSize(s.otherPeople) + otherSize(s.otherInstitutions)
+            + 8 + s.columns.authorities.reduce(0) { $0 + 4 + $1.utf8.count } + s.info.count * 16 + 8 + s.columns.documents.count * 12 + 32
         var out = [UInt8](repeating: 0, count: total)
         out.withUnsafeMutableBytes { raw in
             var w = Writer(p: raw.baseAddress!, at: 0)
@@ -144,6 +149,14 @@ extension BackgroundIndex {
                 }
             }
             packed(s.people); other(s.otherPeople); packed(s.institutions); other(s.otherInstitutions)
+            let c = s.columns
+            w.u64(UInt64(c.authorities.count))
+            for code in c.authorities { w.u32(UInt32(code.utf8.count)); w.bytes(Array(code.utf8)) }
+            for v in c.authority { w.u32(v) }
+            for v in c.decided { w.i32(v) }
+            for v in c.document { w.u64(v) }
+            w.u64(UInt64(c.documents.count))
+            for (digest, count) in c.documents { w.u64(digest); w.u32(count) }
             precondition(w.at == total - 32)
             let digest = SHA256.hash(UnsafeRawBufferPointer(start: raw.baseAddress, count: w.at))
             digest.withUnsafeBytes { w.bytes($0) }
@@ -215,9 +228,37 @@ extension BackgroundIndex {
             s.otherPeople = try other(nOtherPeople)
             s.institutions = try packed(nInstitutions)
             s.otherInstitutions = try other(nOtherInstitutions)
+            s.columns = try decodeColumns(&r, size: Int(size), fail: fail)
             guard r.at == r.end else { throw fail("corrupt snapshot: \(r.end - r.at) unexpected bytes after the tables") }
             return BackgroundIndex(state: s)
         }
+    }
+
+    private static func decodeColumns(_ r: inout Reader, size: Int, fail: (String) -> SnapshotError) throws -> RecordColumns {
+        var c = RecordColumns()
+        let nAuthorities = try r.u64()
+        guard nAuthorities <= UInt64(r.end) else { throw fail("corrupt snapshot: counts beyond the file") }
+        for _ in 0..<Int(nAuthorities) {
+            let code = String(decoding: try r.bytes(Int(try r.u32())), as: UTF8.self)
+            c.authorities.append(code)
+            c.authorityIndex[SubjectRef.institution(uscc: code)] = UInt32(c.authorities.count)
+        }
+        guard c.authorityIndex.count == c.authorities.count else { throw fail("corrupt snapshot: duplicate authorities") }
+        c.authority = try r.array(size, of: UInt32.self)
+        guard c.authority.allSatisfy({ UInt64($0) <= nAuthorities }) else { throw fail("corrupt snapshot: an authority out of range") }
+        c.decided = try r.array(size, of: Int32.self)
+        c.document = try r.array(size, of: UInt64.self)
+        let nDocuments = try r.u64()
+        guard nDocuments <= UInt64(r.end) else { throw fail("corrupt snapshot: counts beyond the file") }
+        c.documents.reserveCapacity(Int(nDocuments))
+        for _ in 0..<Int(nDocuments) {
+            let digest = try r.u64()
+            let count = try r.u32()
+            guard digest != 0, count > 0 else { throw fail("corrupt snapshot: a bad document entry") }
+            c.documents[digest] = count
+        }
+        guard c.documents.count == Int(nDocuments) else { throw fail("corrupt snapshot: duplicate documents") }
+        return c
     }
 
     // MARK: - Files
@@ -310,4 +351,17 @@ private struct Reader {
     mutating func i32() throws -> Int32 { Int32(littleEndian: p.loadUnaligned(fromByteOffset: try take(4), as: Int32.self)) }
     mutating func u64() throws -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: try take(8), as: UInt64.self)) }
     mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: p + (try take(n)), count: n) }
+
+    /// `count` fixed-width little-endian values in one bounds check.
+    mutating func array<T: FixedWidthInteger>(_ count: Int, of type: T.Type) throws -> [T] {
+        let width = MemoryLayout<T>.size
+        guard count <= (end - at) / width else { throw Short() }
+        let start = try take(count * width)
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count {
+                buffer[i] = T(littleEndian: (p + start + i * width).loadUnaligned(as: T.self))
+            }
+            initialized = count
+        }
+    }
 }

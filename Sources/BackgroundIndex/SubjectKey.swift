@@ -115,6 +115,26 @@ enum SubjectRef: Hashable, Sendable {
         return uscc.withUTF8 { institution(uscc: $0) }
     }
 
+    /// An institution key's code as text (the inverse of `institution(uscc:)` for the
+    /// upper-case codes validation lets through); nil for a person's key.
+    var institutionCode: String? {
+        switch self {
+        case .packed(let k):
+            guard k.hi >> 60 == SubjectRef.institutionTag, (k.hi >> 56) & 0xF == 3 else { return nil }
+            let alphabet = USCC.alphabet
+            var out = [UInt8]()
+            out.reserveCapacity(18)
+            for i in 0..<18 {
+                let v = i < 8 ? (k.hi >> (5 * UInt64(i))) & 31 : (k.lo >> (5 * UInt64(i - 8))) & 31
+                out.append(alphabet[Int(v)])
+            }
+            return String(decoding: out, as: UTF8.self)
+        case .other(let key):
+            guard let bar = key.firstIndex(of: "|"), key[..<bar] == String(SubjectRef.institutionTag, radix: 16) else { return nil }
+            return String(key[key.index(after: bar)...])
+        }
+    }
+
     private static func normalised(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         bytes.compactMap { b in
             if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { return nil }

@@ -4,9 +4,9 @@ import Hummingbird
 import Logging
 import TransparencyLog
 
-/// The HTTP service: the open records log, the registry and the background index kept
-/// current from it, the access log, the principals and the Idempotency-Key memory, and the
-/// Hummingbird router over them. Routes live in `Routes/`, one file per group.
+/// The HTTP service: the open records log, the background index kept current from it (which
+/// is also the registry the validator's cross-record rules consult), the access log, the
+/// principals and the Idempotency-Key memory, and the Hummingbird router over them. Routes live in `Routes/`, one file per group.
 public final class LedgerServer: Sendable {
     public let configuration: ServerConfiguration
     public let data: ServerDataDirectory
@@ -14,7 +14,6 @@ public final class LedgerServer: Sendable {
     public let principals: PrincipalStore
     /// What the start created (first start only), for the operator.
     public let bootstrapReport: ServerDataDirectory.Report
-    let registry: RecordRegistry
     /// The background index and what keeps it current (DESIGN §4).
     let indexFeeder: IndexFeeder
     var index: BackgroundIndex { indexFeeder.index }
@@ -29,14 +28,13 @@ public final class LedgerServer: Sendable {
     let logger: Logger
 
     private init(configuration: ServerConfiguration, data: ServerDataDirectory, log: TransparencyLog, principals: PrincipalStore,
-                 report: ServerDataDirectory.Report, registry: RecordRegistry, indexFeeder: IndexFeeder, access: AccessLedger,
+                 report: ServerDataDirectory.Report, indexFeeder: IndexFeeder, access: AccessLedger,
                  idempotency: IdempotencyStore, secret: [UInt8], logger: Logger) {
         self.configuration = configuration
         self.data = data
         self.log = log
         self.principals = principals
         self.bootstrapReport = report
-        self.registry = registry
         self.indexFeeder = indexFeeder
         self.envelopes = LogEnvelopeSource(log: log)
         self.access = access
@@ -45,9 +43,9 @@ public final class LedgerServer: Sendable {
         self.logger = logger
     }
 
-    /// Creates what is missing in the data directory, opens both logs for writing, replays the
-    /// records log into the registry (so cross-record rules hold across restarts) and brings
-    /// the background index up to date (its snapshot plus the log's tail, or a rebuild).
+    /// Creates what is missing in the data directory, opens both logs for writing and brings
+    /// the background index up to date (its snapshot plus the log's tail, or a rebuild), so
+    /// that checks and the cross-record rules see every committed record across restarts.
     public static func open(configuration: ServerConfiguration, logger: Logger = Logger(label: "careledger")) async throws -> LedgerServer {
         let data = ServerDataDirectory(configuration.dataDirectory)
         let report = try data.bootstrap(origin: configuration.origin)
@@ -77,11 +75,6 @@ public final class LedgerServer: Sendable {
             }
             let idempotency = try IdempotencyStore.open(path: data.idempotency, retention: configuration.idempotencyRetentionSeconds)
             let secret = try data.loadSecret()
-            let registry = RecordRegistry()
-            let skipped = try replay(log, into: registry)
-            if skipped > 0 {
-                logger.warning("log entries that are not record envelopes were skipped", metadata: ["count": "\(skipped)"])
-            }
             let (access, accessSkipped) = try AccessLedger.open(log: accessLog)
             if accessLog.recoveryReport.cutBytes > 0 {
                 logger.warning("access log: a torn tail was cut (never acknowledged)", metadata: ["cutBytes": "\(accessLog.recoveryReport.cutBytes)"])
@@ -91,7 +84,7 @@ public final class LedgerServer: Sendable {
             }
             let feeder = try openIndex(log: log, path: data.indexSnapshot, interval: configuration.indexSnapshotInterval, logger: logger)
             let server = LedgerServer(configuration: configuration, data: data, log: log, principals: principals, report: report,
-                                      registry: registry, indexFeeder: feeder, access: access, idempotency: idempotency,
+                                      indexFeeder: feeder, access: access, idempotency: idempotency,
                                       secret: secret, logger: logger)
             server.metrics.treeSize.record(Int64(log.size))
             logger.info("records log open", metadata: ["treeSize": "\(log.size)", "origin": "\(log.origin)"])
@@ -119,19 +112,6 @@ public final class LedgerServer: Sendable {
         if loaded.problem != nil || loaded.replayed >= interval { feeder.snapshotNow() }
         logger.info("background index ready", metadata: ["treeSize": "\(loaded.size)", "elapsed": "\(ContinuousClock.now - started)"])
         return feeder
-    }
-
-    /// Applies every committed entry, in seq order; returns how many were not envelopes.
-    static func replay(_ log: TransparencyLog, into registry: RecordRegistry) throws -> Int {
-        var skipped = 0
-        try log.forEachEntry { seq, entry in
-            if let envelope = try? Envelope.decode(entry) {
-                registry.apply(seq: seq, envelope: envelope)
-            } else {
-                skipped += 1
-            }
-        }
-        return skipped
     }
 
     /// Writes the index snapshot, commits what is queued and closes both logs. (Entries the

@@ -53,7 +53,7 @@ import Testing
         let highlights = Dictionary(uniqueKeysWithValues: load.highlights.map { ($0.label, $0.seq) })
         let revocation = try Envelope.decode(try test.server.log.entry(at: highlights["revocation"]!))
         let target = UInt64(revocation.body["target"]!.integerValue!)
-        #expect(test.server.registry.summary(of: target)?.isRevoked == true)
+        #expect(test.server.index.summary(of: target)?.isRevoked == true)
         #expect(try Envelope.decode(try test.server.log.entry(at: highlights["ban-perpetrator"]!)).kind == .ban)
         let again = try await test.server.loadDemo()
         #expect(again.alreadyLoaded && test.server.log.size == UInt64(load.records))

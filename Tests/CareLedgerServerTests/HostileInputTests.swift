@@ -78,7 +78,7 @@ import Testing
             // Reads still work.
             #expect(try await client.send(.get, "/log/checkpoint").status == .ok)
         }
-        #expect(test.server.registry.count == 0)
+        #expect(test.server.index.stats.records == 0)
     }
 
     @Test(.enabled(if: Fixtures.fullValidator)) func unknownFieldsAreNamed() async throws {

@@ -54,8 +54,8 @@ import TransparencyLog
             #expect(repair.status == .created, "\(repair.summary)")
             _ = try Self.verifyReceipt(repair, server: test.server)
 
-            #expect(test.server.registry.summary(of: seqs["penalty"]!)?.isRevoked == true)
-            #expect(test.server.registry.summary(of: seqs["penalty-2"]!)?.isRepaired == true)
+            #expect(test.server.index.summary(of: seqs["penalty"]!)?.isRevoked == true)
+            #expect(test.server.index.summary(of: seqs["penalty-2"]!)?.isRepaired == true)
 
             // The stored envelope names the submitter and its authority.
             let stored = try await client.send(.get, "/v1/records/\(seqs["ban"]!)", token: roles[.auditor])

@@ -56,17 +56,41 @@ struct AccessEntry: Sendable, Equatable {
     }
 }
 
+/// The first 16 bytes of a subject's HMAC: the audit table's key (128 bits: no two people
+/// share one in practice, and a string per subject would cost more than the rest of the ledger).
+struct SubjectDigest: Hashable {
+    var hi: UInt64
+    var lo: UInt64
+
+    init?(base64 subject: some StringProtocol) {
+        guard let bytes = Base64.decode(subject), bytes.count == 32 else { return nil }
+        (hi, lo) = bytes.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+    }
+}
+
 /// The access log (a second TransparencyLog) and what the service keeps in memory about it:
-/// the entries of each subject hash (for the audit route) and today's checks per principal
-/// (for the quota), both rebuilt by reading the log at start.
+/// the entries of each subject (for the audit route, as chains through one array) and today's
+/// checks per principal (for the quota), both rebuilt by reading the log at start.
 final class AccessLedger: Sendable {
     let log: TransparencyLog
 
+    /// One access-log entry in its subject's chain (newest first).
+    struct Link {
+        var seq: UInt64
+        var previous: Int32
+    }
+
     private struct State {
-        var bySubject: [String: [UInt64]] = [:]
+        var heads: [SubjectDigest: Int32] = [:]
+        var links: [Link] = []
         /// China Standard Time day number the counts are for.
         var day: Int64
         var counts: [String: Int] = [:]
+
+        mutating func add(seq: UInt64, subject: SubjectDigest) {
+            let index = Int32(links.count)
+            links.append(Link(seq: seq, previous: heads.updateValue(index, forKey: subject) ?? -1))
+        }
     }
 
     private let state: Mutex<State>
@@ -80,19 +104,22 @@ final class AccessLedger: Sendable {
     /// Returns the ledger and how many entries were not access entries.
     static func open(log: TransparencyLog, now: Int64 = Timestamp.epochSeconds()) throws -> (AccessLedger, skipped: Int) {
         let today = cstDay(now)
-        let startOfDay = Timestamp.format(epochSeconds: today * 86400 - 8 * 3600)
-        let endOfDay = Timestamp.format(epochSeconds: (today + 1) * 86400 - 8 * 3600)
+        let startOfDay = Array(Timestamp.format(epochSeconds: today * 86400 - 8 * 3600).utf8)
+        let endOfDay = Array(Timestamp.format(epochSeconds: (today + 1) * 86400 - 8 * 3600).utf8)
         var state = State(day: today)
         var skipped = 0
         try log.forEachEntry { seq, bytes in
-            guard let entry = AccessEntry.decode(bytes) else {
+            // The service's own canonical entries are read without a JSON tree; anything else
+            // goes through the full decoder, which decides whether it is an access entry.
+            guard let fields = AccessEntry.QuickFields(bytes) ?? AccessEntry.decode(bytes).map(AccessEntry.QuickFields.init(entry:)),
+                  let subject = SubjectDigest(base64: fields.subject) else {
                 skipped += 1
                 return
             }
-            state.bySubject[entry.subject, default: []].append(seq)
+            state.add(seq: seq, subject: subject)
             // Fixed-width RFC 3339 UTC strings compare as the instants they name.
-            if entry.status != AccessStatus.refusedQuota.rawValue && entry.at >= startOfDay && entry.at < endOfDay {
-                state.counts[entry.principal, default: 0] += 1
+            if !fields.refused && fields.at.lexicographicallyPrecedes(endOfDay) && !fields.at.lexicographicallyPrecedes(startOfDay) {
+                state.counts[fields.principal, default: 0] += 1
             }
         }
         return (AccessLedger(log: log, state: state), skipped)
@@ -147,13 +174,24 @@ final class AccessLedger: Sendable {
     @discardableResult
     func record(_ entry: AccessEntry) async throws -> AppendReceipt {
         let receipt = try await log.append(entry.bytes())
-        state.withLock { state in state.bySubject[entry.subject, default: []].append(receipt.seq) }
+        if let subject = SubjectDigest(base64: entry.subject) {
+            state.withLock { state in state.add(seq: receipt.seq, subject: subject) }
+        }
         return receipt
     }
 
     /// Every committed check of a subject, oldest first.
     func checks(subject: String) throws -> [AccessEntry] {
-        let seqs = state.withLock { $0.bySubject[subject] ?? [] }.sorted()
-        return try seqs.compactMap { AccessEntry.decode(try log.entry(at: $0)) }
+        guard let key = SubjectDigest(base64: subject) else { return [] }
+        let seqs = state.withLock { state in
+            var out = [UInt64]()
+            var i = state.heads[key] ?? -1
+            while i >= 0 {
+                out.append(state.links[Int(i)].seq)
+                i = state.links[Int(i)].previous
+            }
+            return out
+        }.sorted()
+        return try seqs.compactMap { AccessEntry.decode(try log.entry(at: $0)) }.filter { $0.subject == subject }
     }
 }

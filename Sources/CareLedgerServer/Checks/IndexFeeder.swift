@@ -13,6 +13,8 @@ public struct LogEnvelopeSource: EnvelopeSource {
     public init(log: TransparencyLog) { self.log = log }
 
     public func envelope(at seq: UInt64) throws -> Envelope { try Envelope.decode(log.entry(at: seq)) }
+
+    public func entryBytes(at seq: UInt64) throws -> [UInt8]? { try log.entry(at: seq) }
 }
 
 /// Loading, rebuilding and writing the background index's snapshot (`<data>/index.snapshot`),

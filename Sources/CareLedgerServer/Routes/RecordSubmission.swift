@@ -6,7 +6,7 @@ import Logging
 import TransparencyLog
 
 /// `POST /v1/records`: parse, validate, authorise, check the client signature, hold the
-/// record's keys, append, apply to the registry, answer with the receipt.
+/// record's keys, append, bring the index (the validator's registry) up to it, answer with the receipt.
 extension LedgerServer {
     /// The 201 answer: `{seq, leafHash, checkpoint, inclusionProof}`.
     struct AppendOutcome {
@@ -118,7 +118,6 @@ extension LedgerServer {
         }
         metrics.appendLatency.record(duration: ContinuousClock.now - started)
         metrics.appends.increment()
-        registry.apply(seq: receipt.seq, envelope: envelope)
         do {
             try indexFeeder.catchUp(to: receipt.seq + 1, known: (receipt.seq, envelope))
         } catch {
@@ -140,7 +139,13 @@ extension LedgerServer {
     }
 
     private func validate(_ document: JSONValue) throws -> ValidatedRecord {
-        switch RecordValidator.validate(document, context: ValidationContext(today: LocalDate.today(), lookup: registry)) {
+        // Every committed record first (an append whose own catch-up failed is applied here).
+        do {
+            try indexFeeder.catchUp(to: log.size)
+        } catch {
+            throw logUnavailable(error)
+        }
+        switch RecordValidator.validate(document, context: ValidationContext(today: LocalDate.today(), lookup: index)) {
         case .success(let record): return record
         case .failure(let failure): throw Problem.validation(failure.errors)
         }
@@ -151,7 +156,7 @@ extension LedgerServer {
     private func authorize(_ record: ValidatedRecord, principal: Principal) throws {
         var target: RecordSummary?
         if record.kind == .revocation || record.kind == .creditRepair, let seq = record.target {
-            target = registry.summary(of: seq)
+            target = index.summary(of: seq)
             if target == nil {
                 throw Problem.validation([FieldError(pointer: "/body/target", code: "target_not_found",
                                                      message: "target must be the seq of a record in the log")])
