@@ -109,7 +109,7 @@ public final class LedgerServer: Sendable {
         let feeder = IndexFeeder(index: loaded.index, log: log, applied: loaded.size,
                                  snapshotAt: loaded.problem == nil ? loaded.size - loaded.replayed : 0,
                                  snapshotPath: path, snapshotInterval: interval, logger: logger)
-        if loaded.problem != nil || loaded.replayed >= interval { feeder.snapshotNow() }
+        if loaded.problem != nil || loaded.replayed >= interval { feeder.snapshotSoon() }
         logger.info("background index ready", metadata: ["treeSize": "\(loaded.size)", "elapsed": "\(ContinuousClock.now - started)"])
         return feeder
     }

@@ -92,7 +92,7 @@ import TransparencyLog
             }
             let missing = try await client.send(.get, "/v1/records/10", token: roles[.auditor])
             #expect(missing.status == .notFound)
-            for bad in ["-1", "abc", "99999999999999999999999", "1.0"] {
+            for bad in ["-1", "abc", "99999999999999999999999", "1.0", "007", "00"] {
                 let response = try await client.send(.get, "/v1/records/\(bad)", token: roles[.auditor])
                 #expect(response.status == .badRequest, "\(bad)")
             }

@@ -2,6 +2,7 @@ import BackgroundIndex
 import CreditRecords
 import LedgerCrypto
 import Logging
+import Dispatch
 import Glibc
 import Synchronization
 import TransparencyLog
@@ -68,11 +69,16 @@ public enum IndexSnapshots {
 /// order after a group commit, but the index takes entries in seq order, each once: whoever
 /// comes first applies every committed entry up to its own (reading the others back from the
 /// log), under one lock, so a check made after a 201 always sees that record.
+///
+/// Snapshots are written on a queue of their own, never under that lock: at a million records
+/// a snapshot is ~60 MB and its fsync would otherwise stall every check behind it.
 final class IndexFeeder: Sendable {
     let index: BackgroundIndex
     let log: TransparencyLog
     let snapshotPath: String
-    /// A snapshot is written after this many entries (and on a clean shutdown).
+    /// A snapshot is written after this many entries, or a quarter of the log if that is more
+    /// (so the tail a restart replays stays short and snapshots stay rare), and on a clean
+    /// shutdown.
     let snapshotInterval: UInt64
 
     private struct State {
@@ -80,10 +86,12 @@ final class IndexFeeder: Sendable {
         /// placeholder index can never make an entry apply twice).
         var applied: UInt64
         var snapshotAt: UInt64
+        var writing = false
     }
 
     private let state: Mutex<State>
     private let logger: Logger
+    private let snapshots = DispatchQueue(label: "careledger.index-snapshots")
 
     init(index: BackgroundIndex, log: TransparencyLog, applied: UInt64, snapshotAt: UInt64, snapshotPath: String,
          snapshotInterval: UInt64, logger: Logger) {
@@ -99,7 +107,7 @@ final class IndexFeeder: Sendable {
 
     /// Applies every committed entry below `size`; `known` is one of them already decoded.
     func catchUp(to size: UInt64, known: (seq: UInt64, envelope: Envelope)? = nil) throws {
-        try state.withLock { state in
+        let due = try state.withLock { state -> Bool in
             if state.applied < size {
                 // The caller's own record is already decoded; every other one is read back.
                 try log.forEachEntry(in: state.applied..<size) { seq, entry in
@@ -107,29 +115,50 @@ final class IndexFeeder: Sendable {
                 }
                 state.applied = size
             }
-            if state.applied - state.snapshotAt >= snapshotInterval {
-                writeSnapshot(&state)
-            }
+            guard !state.writing, state.applied - state.snapshotAt >= max(snapshotInterval, state.applied / 4) else { return false }
+            state.writing = true
+            return true
         }
+        if due { snapshots.async { self.writeSnapshot() } }
     }
 
-    /// Writes a snapshot now (shutdown), unless nothing was applied since the last one.
+    /// Writes a snapshot now and waits for it (shutdown), unless nothing was applied since
+    /// the last one.
     func snapshotNow() {
-        state.withLock { state in
-            if state.applied != state.snapshotAt || !DurableFile.exists(snapshotPath) { writeSnapshot(&state) }
-        }
+        snapshots.sync { writeIfNeeded() }
     }
 
-    /// Under the lock, so no entry is applied while the index is written out.
-    private func writeSnapshot(_ state: inout State) {
+    /// The same without waiting (after a long replay at start-up).
+    func snapshotSoon() {
+        snapshots.async { self.writeIfNeeded() }
+    }
+
+    private func writeIfNeeded() {
+        let needed = state.withLock { state in
+            guard state.applied != state.snapshotAt || !DurableFile.exists(snapshotPath) else { return false }
+            state.writing = true
+            return true
+        }
+        if needed { writeSnapshot() }
+    }
+
+    /// On the snapshot queue. The index copies its state under its own lock (copy-on-write),
+    /// so appends and checks go on while the copy is written out.
+    private func writeSnapshot() {
         do {
-            try IndexSnapshots.write(index, log: log, path: snapshotPath)
-            state.snapshotAt = state.applied
-            logger.info("index snapshot written", metadata: ["treeSize": "\(state.applied)"])
+            let size = try index.writeSnapshot(to: snapshotPath, rootAt: { try self.log.rootHash(size: $0) })
+            state.withLock { state in
+                state.snapshotAt = size
+                state.writing = false
+            }
+            logger.info("index snapshot written", metadata: ["treeSize": "\(size)"])
         } catch {
             // The index stays correct in memory; the next start replays a longer tail.
             logger.warning("could not write the index snapshot", metadata: ["error": "\(error)"])
-            state.snapshotAt = state.applied
+            state.withLock { state in
+                state.snapshotAt = state.applied
+                state.writing = false
+            }
         }
     }
 }

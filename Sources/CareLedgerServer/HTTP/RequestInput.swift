@@ -6,7 +6,10 @@ import Hummingbird
 enum RequestInput {
     /// A decimal number: digits only, at most 20 of them, fitting in UInt64.
     static func decimal(_ text: Substring) -> UInt64? {
-        guard !text.isEmpty, text.utf8.count <= 20, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        // One spelling per number: `007` is not seq 7 (a cache or an audit trail keyed by the
+        // path must not see one record under two names).
+        guard !text.isEmpty, text.utf8.count <= 20, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              text.utf8.first != 0x30 || text.utf8.count == 1 else { return nil }
         return UInt64(text)
     }
 

@@ -33,6 +33,7 @@ extension LedgerServer {
     // MARK: POST /v1/checks
 
     func check(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
         let principal = try principals.require(request, Self.checkers)
         let bytes = try await RequestInput.body(request, limit: configuration.bodyLimit)
         let document: JSONValue
@@ -62,6 +63,7 @@ extension LedgerServer {
             } catch {
                 context.logger.error("could not record a refused check in the access log", metadata: ["error": "\(error)"])
             }
+            metrics.checks[AccessStatus.refusedQuota.rawValue]?.increment()
             context.logger.notice("check refused: daily quota used", metadata: ["principal": "\(principal.id)", "checkId": "\(entry.checkId)"])
             var headers = HTTPFields()
             headers[.retryAfter] = String(AccessLedger.secondsToCSTMidnight(now))
@@ -76,7 +78,8 @@ extension LedgerServer {
             entry.status = answer.status.rawValue
             body = json
             do {
-                try await access.record(entry)
+                let receipt = try await access.record(entry)
+                metrics.accessLogSize.record(Int64(receipt.seq + 1))
             } catch {
                 context.logger.error("access log append failed; the check was not answered", metadata: ["error": "\(error)"])
                 throw Problem.unavailable("The check could not be recorded in the access log, so it was not answered. Retry later.")
@@ -85,6 +88,8 @@ extension LedgerServer {
             access.release(principal: principal.id, now: now)
             throw error
         }
+        metrics.checks[entry.status]?.increment()
+        metrics.checkLatency.record(duration: ContinuousClock.now - started)
         context.logger.info("check answered", metadata: ["checkId": "\(entry.checkId)", "principal": "\(principal.id)",
                                                          "purpose": "\(entry.purpose)", "status": "\(entry.status)"])
         var headers = HTTPFields()
