@@ -60,7 +60,7 @@ public struct Digest32: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
-    public var base64: String { Base64.encode(bytes) }
+    public var base64: String { withUnsafeBytes { Base64.encode($0) } }
     public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
 }

@@ -25,6 +25,8 @@ import Testing
         let slow = AccessEntry.QuickFields(entry: try #require(AccessEntry.decode(bytes)))
         #expect(fast.subject == slow.subject && fast.principal == slow.principal && fast.at == slow.at && fast.refused == slow.refused)
         #expect(fast.refused == (entry.status == "refused_quota"))
+        // The entry is written directly, not through a JSONValue: it must be the canonical form.
+        #expect(bytes == (try CanonicalJSON.encode(entry.json)))
     }
 
     @Test func otherBytesAreLeftToTheDecoder() throws {

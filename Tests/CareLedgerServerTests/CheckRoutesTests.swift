@@ -112,6 +112,8 @@ import TransparencyLog
             let answer = try response.json()
             #expect(answer["status"] == "barred")
             #expect(answer["nameMatches"] == .bool(true))
+            // Written directly, not through a JSONValue: it must still be RFC 8785 canonical.
+            #expect(try CanonicalJSON.encode(.object(answer)) == Array(response.text.utf8))
             let finding = try #require(answer["findings"]?.arrayValue?.first(where: { $0.objectValue?["kind"] == "ban" })?.objectValue)
             #expect(finding["seq"]?.integerValue == seq)
             #expect(finding["reason"] == "child_abuse" && finding["scope"] == "lifetime" && finding["until"] == .null)

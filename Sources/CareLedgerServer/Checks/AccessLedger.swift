@@ -34,7 +34,22 @@ struct AccessEntry: Sendable, Equatable {
         return .object(object)
     }
 
-    func bytes() throws -> [UInt8] { try CanonicalJSON.encode(json) }
+    /// The canonical bytes of `json`, written directly (members in RFC 8785 order).
+    func bytes() throws -> [UInt8] {
+        var out = JSONWriter(capacity: 320)
+        out.beginObject()
+        out.key("at"); out.string(at)
+        out.key("checkId"); out.string(checkId)
+        out.key("consentRef"); out.string(consentRef)
+        if let institution { out.key("institution"); out.string(institution) }
+        out.key("principal"); out.string(principal)
+        out.key("purpose"); out.string(purpose)
+        out.key("status"); out.string(status)
+        out.key("subject"); out.string(subject)
+        out.key("v"); out.uint(1)
+        out.endObject()
+        return out.bytes
+    }
 
     /// Nil for an entry that is not an access entry of version 1.
     static func decode(_ bytes: [UInt8]) -> AccessEntry? {

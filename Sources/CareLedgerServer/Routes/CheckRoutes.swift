@@ -98,11 +98,13 @@ extension LedgerServer {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// The index's answer as of the latest checkpoint, with each finding's evidence.
+    /// The index's answer as of the latest checkpoint, with each finding's evidence:
+    /// `{asOf, checkId, findings, nameMatches, status, subject}`, written in canonical order.
     func lookUp(_ input: CheckRequest, checkId: String, today: LocalDate) throws -> (PersonAnswer, [UInt8]) {
         let answer: PersonAnswer
         let checkpoint: SignedCheckpoint
-        var findings = [JSONValue]()
+        var out = JSONWriter(capacity: 4096)
+        out.beginObject()
         do {
             // Everything acknowledged so far is in the index; the checkpoint read after the
             // lookup covers every entry the index could have applied.
@@ -110,33 +112,54 @@ extension LedgerServer {
             answer = try index.person(PersonKey(idType: input.idType, number: input.idNumber), today: today, source: envelopes)
             checkpoint = log.latestCheckpoint
             let size = checkpoint.checkpoint.size
+            out.key("asOf")
+            out.beginObject()
+            out.key("checkpoint"); out.string(checkpoint.note)
+            out.key("treeSize"); out.uint(size)
+            out.endObject()
+            out.key("checkId"); out.string(checkId)
+            out.key("findings")
+            out.beginArray()
             for finding in answer.findings where finding.seq < size {
-                findings.append(.object(JSONObject([
-                    ("seq", .uint(finding.seq)), ("kind", .string(finding.kind.rawValue)),
-                    ("reason", finding.reason.map(JSONValue.string) ?? .null), ("scope", finding.scope.map(JSONValue.string) ?? .null),
-                    ("until", finding.until.map { .string($0.description) } ?? .null), ("decidedAt", .string(finding.decidedAt.description)),
-                    ("decisionNo", .string(finding.decisionNo)),
-                    ("authority", .object(JSONObject([("name", .string(finding.authorityName)), ("uscc", .string(finding.authorityUSCC))]))),
-                    ("leafHash", .string(try log.leafHash(at: finding.seq).base64)),
-                    ("inclusionProof", .array(try log.inclusionProof(seq: finding.seq, size: size).map { .string($0.base64) })),
-                ])))
+                out.beginObject()
+                out.key("authority")
+                out.beginObject()
+                out.key("name"); out.string(finding.authorityName)
+                out.key("uscc"); out.string(finding.authorityUSCC)
+                out.endObject()
+                out.key("decidedAt"); out.string(finding.decidedAt.description)
+                out.key("decisionNo"); out.string(finding.decisionNo)
+                out.key("inclusionProof")
+                out.beginArray()
+                for node in try log.inclusionProof(seq: finding.seq, size: size) { out.string(node.base64) }
+                out.endArray()
+                out.key("kind"); out.string(finding.kind.rawValue)
+                out.key("leafHash"); out.string(try log.leafHash(at: finding.seq).base64)
+                out.key("reason"); out.string(finding.reason)
+                out.key("scope"); out.string(finding.scope)
+                out.key("seq"); out.uint(finding.seq)
+                out.key("until"); out.string(finding.until?.description)
+                out.endObject()
             }
+            out.endArray()
         } catch {
             throw logUnavailable(error)
         }
-        let nameMatches: JSONValue = answer.findings.isEmpty
-            ? .null
-            : .bool(answer.findings.allSatisfy { String($0.recordedName.trimmingSpaces) == input.name })
-        let body = JSONBody.bytes(.object(JSONObject([
-            ("checkId", .string(checkId)),
-            ("status", .string(answer.status.rawValue)),
-            ("subject", .object(JSONObject([("name", .string(Masking.name(input.name))), ("idType", .string(input.idType.rawValue)),
-                                            ("idNumber", .string(Masking.idNumber(input.idNumber)))]))),
-            ("nameMatches", nameMatches),
-            ("findings", .array(findings)),
-            ("asOf", .object(JSONObject([("treeSize", .uint(checkpoint.checkpoint.size)), ("checkpoint", .string(checkpoint.note))]))),
-        ])))
-        return (answer, body)
+        out.key("nameMatches")
+        if answer.findings.isEmpty {
+            out.null()
+        } else {
+            out.bool(answer.findings.allSatisfy { String($0.recordedName.trimmingSpaces) == input.name })
+        }
+        out.key("status"); out.string(answer.status.rawValue)
+        out.key("subject")
+        out.beginObject()
+        out.key("idNumber"); out.string(Masking.idNumber(input.idNumber))
+        out.key("idType"); out.string(input.idType.rawValue)
+        out.key("name"); out.string(Masking.name(input.name))
+        out.endObject()
+        out.endObject()
+        return (answer, out.bytes)
     }
 
     // MARK: GET /v1/audit/checks

@@ -46,11 +46,20 @@ public enum CanonicalJSON {
         }
     }
 
+    /// Appends `s` as a JSON string with RFC 8785's minimal escapes (for writers that emit
+    /// canonical JSON of a fixed shape without building a `JSONValue`).
+    public static func appendString(_ s: String, to out: inout [UInt8]) { writeString(s, to: &out) }
+
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
-        // Most strings need no escape: copy them whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out.append(contentsOf: s.utf8)
+        // Most strings need no escape: copy them whole (scanning the contiguous UTF-8, which
+        // native strings always have, instead of iterating the view).
+        let plain = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain == true {
             out.append(0x22)
             return
         }
