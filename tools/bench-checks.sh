@@ -41,8 +41,14 @@ token=$(curl -sf -X POST http://127.0.0.1:$port/v1/principals -H "Authorization:
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 before=$("$cli" log checkpoint --data "$work/data" --log access | sed -n 2p)
 echo "## CareLedger: POST /v1/checks, 64 connections, ${seconds}s"
+cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
+ticks_before=$(cpu_ticks $pid)
 CARELEDGER_TOKEN=$token CARELEDGER_PEOPLE=$work/data/people.txt \
   wrk -t2 -c64 -d${seconds}s --latency -s tools/wrk/check.lua http://127.0.0.1:$port | tee "$work/wrk.out"
+ticks_after=$(cpu_ticks $pid)
+answered=$(awk '/requests in/{print $1}' "$work/wrk.out")
+# Server CPU per check (user + system, clock ticks of 10 ms): what the rate costs, whatever else runs.
+echo "server CPU: $(( (ticks_after - ticks_before) * 10000 / answered )) µs per check"
 kill -TERM $pid; wait $pid || true
 after=$("$cli" log checkpoint --data "$work/data" --log access | sed -n 2p)
 echo "access log grew by $((after - before)) entries"

@@ -64,12 +64,14 @@ struct RecordColumns {
 /// `duplicate_document_number`, never a missed record.
 enum DocumentDigest {
     static func of(authority: UnsafeBufferPointer<UInt8>, number: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var input = [UInt8]()
-        input.reserveCapacity(authority.count + 1 + number.count)
-        input.append(contentsOf: authority)
-        input.append(0x1F)
-        input.append(contentsOf: number)
-        let digest = SHA256.hash(input)
+        let count = authority.count + 1 + number.count
+        // On the stack: start-up computes one of these per record.
+        let digest = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer -> Digest32 in
+            _ = buffer.initialize(from: authority)
+            buffer[authority.count] = 0x1F
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[(authority.count + 1)...]).initialize(from: number)
+            return SHA256.hash(UnsafeRawBufferPointer(buffer))
+        }
         let word = digest.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
         return word == 0 ? 1 : word
     }
