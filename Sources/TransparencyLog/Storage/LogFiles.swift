@@ -113,11 +113,19 @@ final class LogFiles: Sendable {
             let lastInSegment = min(end, (segment + 1) * config.entriesPerSegment) - 1
             let start = Int64(index.uint32(seq))
             let lastOffset = Int64(index.uint32(lastInSegment))
-            // The last frame's size is unknown until its header is read.
-            let header = try segments.read(segment: segment, offset: lastOffset, count: Frame.headerSize)
-            let lastLength = Int(header[0]) << 8 | Int(header[1])
-            let stop = lastOffset + Int64(Frame.size(kind: .entry, payloadCount: lastLength))
-            guard start <= lastOffset else {
+            let stop: Int64
+            if lastInSegment + 1 < size && segmentNumber(of: lastInSegment + 1) == segment {
+                // The next entry's offset bounds the last frame (a checkpoint frame between them
+                // is read too, and skipped): one read instead of two, which single-entry reads
+                // (a check's findings) feel.
+                stop = Int64(index.uint32(lastInSegment + 1))
+            } else {
+                // The last frame's size is unknown until its header is read.
+                let header = try segments.read(segment: segment, offset: lastOffset, count: Frame.headerSize)
+                let lastLength = Int(header[0]) << 8 | Int(header[1])
+                stop = lastOffset + Int64(Frame.size(kind: .entry, payloadCount: lastLength))
+            }
+            guard start <= lastOffset, stop > lastOffset else {
                 throw LogError.corrupt("index of seq \(seq)...\(lastInSegment) is out of order; run 'careledger log verify'")
             }
             let bytes = try segments.read(segment: segment, offset: start, count: Int(stop - start))
