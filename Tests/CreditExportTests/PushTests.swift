@@ -1,0 +1,75 @@
+import CreditExport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerCrypto
+import Synchronization
+import Testing
+
+/// A receiver like the platform's front end: stores `PUT /<batch>/<file>`, fails the first
+/// `failures` PUTs with 503, and records the order files arrived in.
+final class Receiver: Sendable {
+    struct State { var files: [String: [UInt8]] = [:]; var order: [String] = []; var failuresLeft: Int; var attempts = 0 }
+    let state: Mutex<State>
+
+    init(failures: Int) { state = Mutex(State(failuresLeft: failures)) }
+
+    func application() -> some ApplicationProtocol {
+        let router = Router()
+        router.put("/:batch/:file") { request, context -> Response in
+            let batch = try context.parameters.require("batch"), file = try context.parameters.require("file")
+            let body = try await request.body.collect(upTo: 64 << 20)
+            let fail = self.state.withLock { s -> Bool in
+                s.attempts += 1
+                if s.failuresLeft > 0 { s.failuresLeft -= 1; return true }
+                s.files[batch + "/" + file] = Array(body.readableBytesView)
+                s.order.append(batch + "/" + file)
+                return false
+            }
+            return Response(status: fail ? .serviceUnavailable : .created)
+        }
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+}
+
+@Suite struct PushTests {
+    @Test func pushRetriesAFailingReceiverAndSendsTheManifestLast() async throws {
+        let log = try TestLog()
+        try await log.append(ExportFixtures.mixed)
+        let receiver = Receiver(failures: 3)
+        try await receiver.application().test(.live) { client in
+            let port = try #require(client.port)
+            let target = HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(port)")!)
+            let report = try await log.exporter(target: target).run()
+            let batch = try #require(report.built)
+            #expect(report.pushed == [batch])
+            let state = receiver.state.withLock { $0 }
+            #expect(state.attempts == 3 + Manifest.dataFileNames().count + 2)
+            #expect(state.order.last == batch + "/manifest.json")
+            // What arrived is what the signed manifest lists.
+            let manifest = try JSONDecoder().decode(Manifest.self, from: Data(try #require(state.files[batch + "/manifest.json"])))
+            for file in manifest.files {
+                let bytes = try #require(state.files[batch + "/" + file.name])
+                #expect(SHA256.hash(bytes).hex == file.sha256)
+            }
+            let signature = try #require(Base64.decode(String(decoding: state.files[batch + "/manifest.sig"]!, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(log.verifier.publicKey.isValidSignature(signature, for: state.files[batch + "/manifest.json"]!))
+            // Pushed batches are not pushed again.
+            #expect(try await log.exporter(target: target).run().pushed == [])
+        }
+    }
+
+    @Test func aBatchThatCouldNotBePushedIsPushedOnTheNextRun() async throws {
+        let log = try TestLog()
+        try await log.append(ExportFixtures.mixed)
+        let receiver = Receiver(failures: 1000)
+        try await receiver.application().test(.live) { client in
+            let target = HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(client.port!)")!)
+            await #expect(throws: ExportError.self) { try await log.exporter(target: target, pushAttempts: 2).run() }
+            #expect(log.batches().count == 1)
+            receiver.state.withLock { $0.failuresLeft = 0 }
+            let report = try await log.exporter(target: target).run()
+            #expect(report.built == nil && report.pushed == log.batches())
+        }
+    }
+}
