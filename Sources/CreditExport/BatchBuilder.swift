@@ -19,7 +19,6 @@ struct BatchBuilder {
     private var csv: [ExportFamily: HashingFileWriter] = [:]
     private var jsonl: [ExportFamily: HashingFileWriter] = [:]
     private var rejects: HashingFileWriter?
-    private let hasher = SHA256Hasher()
     static let chunk = 1024
 
     init(source: ExportSource, directory: String, checkpoint: Checkpoint, state: ExportState, progress: (@Sendable (UInt64, UInt64) -> Void)?) {
@@ -54,11 +53,12 @@ struct BatchBuilder {
         while seq < to {
             let entries = try await source.entries(from: seq, count: Int(min(UInt64(Self.chunk), to - seq)))
             guard !entries.isEmpty else { throw ExportError.source("the log returned no entries at \(seq), below its checkpoint size \(to)") }
-            for entry in entries {
-                let leaf = entry.withUnsafeBytes { MerkleHashing.leafHash($0, using: hasher) }
-                state.frontier.append(leafHash: leaf)
+            let first = seq
+            let decoded = ParallelMap.map(Array(entries.enumerated())) { i, entry in Decoded(seq: first + UInt64(i), entry: entry) }
+            for item in decoded {
+                state.frontier.append(leafHash: item.leafHash)
                 counts.records += 1
-                try await handle(seq: seq, entry: entry)
+                try await handle(seq: seq, item.outcome)
                 seq += 1
             }
             progress?(seq - from, to - from)
@@ -66,30 +66,55 @@ struct BatchBuilder {
         return try finish()
     }
 
-    private mutating func handle(seq: UInt64, entry: [UInt8]) async throws {
-        let record: Record
-        do {
-            let envelope = try Envelope.decode(entry)
-            record = try Record(kind: envelope.kind, validated: envelope.body)
-        } catch let failure as ValidationFailure {
-            // Field errors name pointers and codes; their messages never carry an ID number.
+    /// What the parallel stage makes of one entry: its leaf hash, and its mapping or why
+    /// it has none.
+    struct Decoded: Sendable {
+        enum Outcome: Sendable {
+            case mapped(MappedRecord, RecordKind)
+            case invalid(String)
+            case notARecord
+        }
+        let leafHash: Digest32
+        let outcome: Outcome
+
+        init(seq: UInt64, entry: [UInt8]) {
+            leafHash = MerkleHashing.leafHash(entry)
+            do {
+                let envelope = try Envelope.decode(entry)
+                let record = try Record(kind: envelope.kind, validated: envelope.body)
+                outcome = .mapped(RecordMapper.map(record, seq: seq), record.kind)
+            } catch let failure as ValidationFailure {
+                // Field errors name pointers and codes; their messages never carry an ID number.
+                outcome = .invalid(failure.errors.map(\.description).joined(separator: "; "))
+            } catch {
+                outcome = .notARecord
+            }
+        }
+    }
+
+    private mutating func handle(seq: UInt64, _ outcome: Decoded.Outcome) async throws {
+        let mapped: MappedRecord, kind: RecordKind
+        switch outcome {
+        case .invalid(let reason):
             state.marks[seq] = .rejected
-            return try reject(seq: seq, kind: nil, code: "invalid_record", reason: failure.errors.map(\.description).joined(separator: "; "))
-        } catch {
+            return try reject(seq: seq, kind: nil, code: "invalid_record", reason: reason)
+        case .notARecord:
             state.marks[seq] = .rejected
             return try reject(seq: seq, kind: nil, code: "not_a_record", reason: "the entry is not a record envelope")
+        case .mapped(let m, let k):
+            (mapped, kind) = (m, k)
         }
-        switch RecordMapper.map(record, seq: seq) {
+        switch mapped {
         case .row(let row):
             try write(row)
             state.marks[seq] = .exported
         case .reject(let reason):
-            try reject(seq: seq, kind: record.kind, code: "national_rules", reason: reason)
+            try reject(seq: seq, kind: kind, code: "national_rules", reason: reason)
             state.marks[seq] = .rejected
         case .notExported:
             counts.notExported += 1
         case .withdrawal(let target, let withdrawal):
-            try await withdraw(target: target, withdrawal, seq: seq, kind: record.kind)
+            try await withdraw(target: target, withdrawal, seq: seq, kind: kind)
         }
     }
 

@@ -4,10 +4,21 @@ import Foundation
 import LedgerCrypto
 import TransparencyLog
 
-/// `careledger export`: one run of the periodic export (for cron), and `verify-batch`.
+/// `careledger export`: one run of the periodic export (for cron), and `verify-batch`. The
+/// run is the default subcommand, so `careledger export --data DIR` works; the parent holds
+/// no options, so `verify-batch … --vkey` is not taken by the run's own `--vkey`.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
+        abstract: "Export batches in the national credit platform's format, and verify them.",
+        subcommands: [ExportRun.self, VerifyBatch.self],
+        defaultSubcommand: ExportRun.self
+    )
+}
+
+struct ExportRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Export the next batch to the national credit platform's format (spool directory or HTTP push).",
         discussion: """
             Reads the records log from a data directory (read-only; works while the service runs) \
@@ -15,8 +26,7 @@ struct ExportCommand: AsyncParsableCommand {
             the checkpoint exported last, and writes one batch covering everything up to the latest \
             signed checkpoint. Exit status 3 is an alarm: the log is not consistent with what was \
             exported before (see docs/export.md).
-            """,
-        subcommands: [VerifyBatch.self]
+            """
     )
 
     @Option(help: "The service's data directory (read-only).") var data: String?
@@ -100,24 +110,24 @@ struct ExportCommand: AsyncParsableCommand {
             throw ValidationError("--vkey is not a C2SP signed-note verifier key: \(error)")
         }
     }
+}
 
-    struct VerifyBatch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "verify-batch",
-            abstract: "Check a batch directory: manifest signature, signed checkpoint, file hashes and row counts."
-        )
-        @Argument(help: "The batch directory.") var directory: String
-        @Option(help: "The log's verifier key (string or file), as `careledger log vkey` prints it.") var vkey: String
+struct VerifyBatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-batch",
+        abstract: "Check a batch directory: manifest signature, signed checkpoint, file hashes and row counts."
+    )
+    @Argument(help: "The batch directory.") var directory: String
+    @Option(help: "The log's verifier key (string or file), as `careledger log vkey` prints it.") var vkey: String
 
-        func run() async throws {
-            let verifier = try ExportCommand.loadVerifier(vkey)
-            do {
-                let manifest = try BatchVerifier.verify(directory: directory, verifier: verifier)
-                print("batch \(manifest.batchId) verifies: seqs \(manifest.range.from)..<\(manifest.range.to), \(manifest.files.count) files, checkpoint of size \(manifest.range.to) signed by \(verifier.name)")
-            } catch let error as ExportError {
-                printError(error.description)
-                throw ExitCode(1)
-            }
+    func run() async throws {
+        let verifier = try ExportRun.loadVerifier(vkey)
+        do {
+            let manifest = try BatchVerifier.verify(directory: directory, verifier: verifier)
+            print("batch \(manifest.batchId) verifies: seqs \(manifest.range.from)..<\(manifest.range.to), \(manifest.files.count) files, checkpoint of size \(manifest.range.to) signed by \(verifier.name)")
+        } catch let error as ExportError {
+            printError(error.description)
+            throw ExitCode(1)
         }
     }
 }
