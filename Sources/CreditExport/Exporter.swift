@@ -22,6 +22,8 @@ public struct Exporter: Sendable {
         /// Tries per PUT, and the first backoff (doubling, with full jitter, up to 30 s).
         public var pushAttempts = 8
         public var pushBaseDelay: Duration = .milliseconds(200)
+        /// Push again every batch from this seq on (an operator's re-push), even if acknowledged.
+        public var repushFrom: UInt64?
 
         public init(source: ExportSource, verifier: NoteVerifier, signingKey: Ed25519PrivateKey, spool: String,
                     target: BatchTarget? = nil, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil) {
@@ -83,6 +85,10 @@ public struct Exporter: Sendable {
             report.records = manifest.counts.records
         }
         if let pushTarget = options.target {
+            if let from = options.repushFrom, from < state.pushedThrough {
+                state.pushedThrough = try BatchDirectory.list(spool).first { $0.to > from }?.from ?? state.pushedThrough
+                try state.save(directory: spool)
+            }
             for batch in try BatchDirectory.list(spool) where batch.from >= state.pushedThrough && batch.to <= state.next {
                 var pusher = Pusher(target: pushTarget)
                 pusher.attempts = options.pushAttempts

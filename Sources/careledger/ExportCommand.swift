@@ -35,6 +35,7 @@ struct ExportRun: AsyncParsableCommand {
     @Option(help: "The spool directory: batches and the cursor.") var out = "./careledger-export"
     @Option(help: "Push batches to PUT URL/<batchId>/<file> after building them in the spool.") var push: String?
     @Option(name: .customLong("push-token-file"), help: "Bearer token for --push.") var pushTokenFile: String?
+    @Option(name: .customLong("repush-from"), help: "With --push: push again every batch holding this seq or later.") var repushFrom: UInt64?
     @Option(help: "The log's verifier key (string or file). Default: the data directory's own key.") var vkey: String?
     @Option(name: .customLong("signing-key"), help: "The log's signing key (PEM) that signs manifests. Default: the data directory's.")
     var signingKey: String?
@@ -45,6 +46,7 @@ struct ExportRun: AsyncParsableCommand {
             guard tokenFile != nil else { throw ValidationError("--server needs --token-file") }
             guard vkey != nil, signingKey != nil else { throw ValidationError("--server needs --vkey and --signing-key") }
         }
+        if repushFrom != nil && push == nil { throw ValidationError("--repush-from needs --push") }
     }
 
     func run() async throws {
@@ -94,7 +96,9 @@ struct ExportRun: AsyncParsableCommand {
             let token = try pushTokenFile.map { try Self.readFile($0, what: "--push-token-file").trimmingCharacters(in: .whitespacesAndNewlines) }
             target = HTTPBatchTarget(base: url, token: token)
         }
-        return try Exporter(options: .init(source: source, verifier: verifier, signingKey: key, spool: out, target: target, progress: progress))
+        var options = Exporter.Options(source: source, verifier: verifier, signingKey: key, spool: out, target: target, progress: progress)
+        options.repushFrom = repushFrom
+        return try Exporter(options: options)
     }
 
     static func readFile(_ path: String, what: String) throws -> String {

@@ -73,3 +73,53 @@ final class Receiver: Sendable {
         }
     }
 }
+
+/// SIGKILL during a push, in a real `careledger export --push` child: before and after the
+/// first data file and the manifest, and at the cursor. The re-run pushes the batch again
+/// and then moves on; the receiver ends with every batch complete and manifest last.
+@Suite struct PushCrashTests {
+    @Test func killedWhilePushingResumesAndCompletes() async throws {
+        guard let binary = ExactlyOnceCrashTests.careledger else {
+            Issue.record("careledger is not built next to the test binary")
+            return
+        }
+        let steps = ["before-push:sxmd.csv", "after-push:sxmd.csv", "before-push:manifest.json", "after-push:manifest.json", "before-cursor", "after-cursor"]
+        for step in steps {
+            let log = try TestLog()
+            try await log.append(ExportFixtures.mixed)
+            let receiver = Receiver(failures: 0)
+            try await receiver.application().test(.live) { client in
+                let url = "http://127.0.0.1:\(client.port!)"
+                func run(_ crash: String?) throws -> ExactlyOnceCrashTests.Outcome {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: binary)
+                    process.arguments = ["export", "--data", log.root + "/data", "--out", log.spool, "--push", url]
+                    var environment = ProcessInfo.processInfo.environment
+                    environment["CARELEDGER_EXPORT_CRASH_AT"] = crash
+                    process.environment = environment
+                    process.standardOutput = FileHandle.nullDevice
+                    process.standardError = FileHandle.nullDevice
+                    try process.run()
+                    process.waitUntilExit()
+                    return process.terminationReason == .uncaughtSignal ? .killed(process.terminationStatus) : .exited(process.terminationStatus)
+                }
+                #expect(try run(step) == .killed(SIGKILL), "\(step)")
+                #expect(try run(nil) == .exited(0), "\(step)")
+                try await log.append([ExportFixtures.entry(ExportFixtures.revocation(target: 0))])
+                #expect(try run(step) == .killed(SIGKILL), "\(step), second batch")
+                #expect(try run(nil) == .exited(0), "\(step), second batch")
+                let state = receiver.state.withLock { $0 }
+                let batches = log.batches()
+                #expect(batches.count == 2)
+                for batch in batches {
+                    #expect(state.order.last { $0.hasPrefix(batch + "/") } == batch + "/manifest.json", "\(step)")
+                    for name in Manifest.dataFileNames() + [Manifest.fileName, Manifest.signatureFileName] {
+                        #expect(state.files[batch + "/" + name] == log.file(batch, name), "\(step): \(batch)/\(name)")
+                    }
+                }
+                let cursor = try #require(try ExportState.load(directory: log.spool))
+                #expect(cursor.pushedThrough == 13 && cursor.next == 13)
+            }
+        }
+    }
+}
