@@ -70,6 +70,8 @@ struct BatchBuilder {
     /// it has none.
     struct Decoded: Sendable {
         enum Outcome: Sendable {
+            /// A 新增 row comes with its CSV and JSON Lines bytes, encoded in the parallel stage.
+            case added(ExportRow, csv: [UInt8], jsonl: [UInt8])
             case mapped(MappedRecord, RecordKind)
             case invalid(String)
             case notARecord
@@ -82,7 +84,14 @@ struct BatchBuilder {
             do {
                 let envelope = try Envelope.decode(entry)
                 let record = try Record(kind: envelope.kind, validated: envelope.body)
-                outcome = .mapped(RecordMapper.map(record, seq: seq), record.kind)
+                let mapped = RecordMapper.map(record, seq: seq)
+                if case .row(let row) = mapped {
+                    var csv = [UInt8](), jsonl = [UInt8]()
+                    BatchBuilder.encode(row, csv: &csv, jsonl: &jsonl)
+                    outcome = .added(row, csv: csv, jsonl: jsonl)
+                } else {
+                    outcome = .mapped(mapped, record.kind)
+                }
             } catch let failure as ValidationFailure {
                 // Field errors name pointers and codes; their messages never carry an ID number.
                 outcome = .invalid(failure.errors.map(\.description).joined(separator: "; "))
@@ -101,6 +110,9 @@ struct BatchBuilder {
         case .notARecord:
             state.marks[seq] = .rejected
             return try reject(seq: seq, kind: nil, code: "not_a_record", reason: "the entry is not a record envelope")
+        case .added(let row, let csv, let jsonl):
+            state.marks[seq] = .exported
+            return try write(row, csv: csv, jsonl: jsonl)
         case .mapped(let m, let k):
             (mapped, kind) = (m, k)
         }
@@ -155,10 +167,20 @@ struct BatchBuilder {
         return try Record(kind: envelope.kind, validated: envelope.body)
     }
 
+    static func encode(_ row: ExportRow, csv: inout [UInt8], jsonl: inout [UInt8]) {
+        CSVEncoding.appendRecord(row.values + [row.operation.rawValue, String(row.sourceSeq), row.withdrawnBy.map(String.init) ?? ""], to: &csv)
+        JSONLinesEncoding.appendRow(row, to: &jsonl)
+    }
+
     private mutating func write(_ row: ExportRow) throws {
-        let fields = row.values + [row.operation.rawValue, String(row.sourceSeq), row.withdrawnBy.map(String.init) ?? ""]
-        try csv[row.family]!.append { CSVEncoding.appendRecord(fields, to: &$0) }
-        try jsonl[row.family]!.append { JSONLinesEncoding.appendRow(row, to: &$0) }
+        var csvBytes = [UInt8](), jsonlBytes = [UInt8]()
+        Self.encode(row, csv: &csvBytes, jsonl: &jsonlBytes)
+        try write(row, csv: csvBytes, jsonl: jsonlBytes)
+    }
+
+    private mutating func write(_ row: ExportRow, csv csvBytes: [UInt8], jsonl jsonlBytes: [UInt8]) throws {
+        try csv[row.family]!.append { $0.append(contentsOf: csvBytes) }
+        try jsonl[row.family]!.append { $0.append(contentsOf: jsonlBytes) }
         csv[row.family]!.rows += 1
         jsonl[row.family]!.rows += 1
         switch row.operation {

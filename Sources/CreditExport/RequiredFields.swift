@@ -36,13 +36,23 @@ enum RequiredFields {
         for (i, column) in columns.enumerated() {
             let value = row.values[i]
             // UTF-8 length bounds the scalar count from above: count scalars only when it might matter.
-            if required[i], value.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+            if required[i], isBlank(value) {
                 problems.append("\(column.code) (\(column.header)) is required and empty")
             } else if let limit = column.maxLength, value.utf8.count > limit, value.unicodeScalars.count > limit {
                 problems.append("\(column.code) (\(column.header)) is longer than \(limit) characters")
             }
         }
         return problems.isEmpty ? nil : problems.joined(separator: "; ")
+    }
+
+    /// Empty or only white space; ASCII is decided from the bytes, the rest by Unicode.
+    static func isBlank(_ value: String) -> Bool {
+        for b in value.utf8 {
+            if b == 0x20 || (0x09...0x0D).contains(b) { continue }
+            if b < 0x80 { return false }
+            return value.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+        }
+        return true
     }
 
     static let unconditional: [ExportFamily: [Bool]] =
