@@ -46,13 +46,22 @@ public enum BatchVerifier {
             guard SHA256.hash(data).hex == file.sha256, data.count == file.bytes else {
                 throw ExportError.invalidBatch("\(file.name) does not match its SHA-256 in the manifest")
             }
-            let lines = data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            let rows = file.name.hasSuffix(".csv") ? lines - 1 : lines
-            // A CSV field may hold a quoted line break, so a CSV can have more lines than rows.
-            guard file.name.hasSuffix(".csv") ? rows >= file.rows : rows == file.rows else {
+            let rows = file.name.hasSuffix(".csv") ? csvRecords(data) - 1 : data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            guard rows == file.rows else {
                 throw ExportError.invalidBatch("\(file.name) has \(rows) rows, the manifest says \(file.rows)")
             }
         }
         return manifest
+    }
+
+    /// CSV records: CRLFs outside quoted fields (a field may hold a quoted line break; a
+    /// doubled quote inside a field toggles twice, so it never ends the field).
+    static func csvRecords(_ data: some Sequence<UInt8>) -> Int {
+        var quoted = false, count = 0, previous: UInt8 = 0
+        for b in data {
+            if b == UInt8(ascii: "\"") { quoted.toggle() } else if b == 0x0A, previous == 0x0D, !quoted { count += 1 }
+            previous = b
+        }
+        return count
     }
 }

@@ -1,5 +1,6 @@
 @testable import CreditExport
 import Testing
+import Foundation
 
 @Suite struct CSVAndJSONLinesTests {
     func csv(_ fields: [String]) -> String {
@@ -47,5 +48,15 @@ import Testing
         #expect(marks[0] == .exported && marks[1] == .none && marks[5] == .rejected && marks[9] == .withdrawn && marks[42] == .none)
         marks.grow(to: 13)
         #expect(marks[9] == .withdrawn && marks[12] == .none)
+    }
+}
+
+@Suite struct CSVRecordCountTests {
+    @Test func quotedLineBreaksAreNotRecords() {
+        var out = CSVEncoding.byteOrderMark
+        CSVEncoding.appendRecord(["h1", "h2"], to: &out)
+        CSVEncoding.appendRecord(["a\r\nb", "他说\"停\"\r\n"], to: &out)
+        CSVEncoding.appendRecord(["c", ""], to: &out)
+        #expect(BatchVerifier.csvRecords(Data(out)) == 3)
     }
 }
