@@ -65,7 +65,7 @@ enum DurableIO {
     }
 
     /// Replaces `path` with `bytes` atomically and durably: a temp file beside it, fsync,
-    /// rename over, fsync the directory. `crashStep` names the steps for the crash tests.
+    /// rename over, fsync the directory.
     static func replaceFile(_ path: String, with bytes: [UInt8]) throws {
         let temp = path + ".tmp"
         let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
