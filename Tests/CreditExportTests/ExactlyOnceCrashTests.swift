@@ -115,3 +115,33 @@ import Testing
         #expect(withdrawn == [0, 4, 14, 1])
     }
 }
+
+/// The files carry ID numbers (the platform requires them); what the command prints must not.
+@Suite struct ExportOutputPrivacyTests {
+    @Test func noIdNumberInTheCommandsOutput() async throws {
+        guard let binary = ExactlyOnceCrashTests.careledger else {
+            Issue.record("careledger is not built next to the test binary")
+            return
+        }
+        let log = try TestLog()
+        var broken = ExportFixtures.example("penalty-person").objectValue!
+        var body = broken["body"]!.objectValue!
+        body["dataSource"] = nil
+        broken["body"] = .object(body)
+        try await log.append(ExportFixtures.mixed + [ExportFixtures.entry(.object(broken)), ExportFixtures.entry(ExportFixtures.revocation(target: 12))])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["export", "--data", log.root + "/data", "--out", log.spool]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile() + err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(printed.contains("2 rejects"))
+        #expect(ExportFixtures.idNumbers.allSatisfy { !printed.contains($0) })
+        let batch = try #require(log.batches().first)
+        #expect(String(decoding: log.file(batch, "xzcf.csv"), as: UTF8.self).contains("330303199506302827"))
+    }
+}
