@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TransparencyLog", targets: ["TransparencyLog"]),
         .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
         .library(name: "CreditRecords", targets: ["CreditRecords"]),
+        .library(name: "CreditExport", targets: ["CreditExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,8 @@ let package = Package(
         .target(name: "CreditRecords", dependencies: ["LedgerCrypto"]),
         // People and institutions by identifier, and the status rules (DESIGN §4).
         .target(name: "BackgroundIndex", dependencies: ["CreditRecords", "LedgerCrypto"]),
+        // National credit platform export: mapping, batches, cursor, push (no HTTP server code).
+        .target(name: "CreditExport", dependencies: ["CreditRecords", "TransparencyLog", "LedgerCrypto"]),
         // The HTTP service (Hummingbird 2): a thin layer over the library modules.
         .target(
             name: "CareLedgerServer",
@@ -48,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "careledger",
             dependencies: [
-                "TransparencyLog", "LedgerCrypto", "CreditRecords", "CareLedgerServer", "BackgroundIndex",
+                "TransparencyLog", "LedgerCrypto", "CreditRecords", "CareLedgerServer", "BackgroundIndex", "CreditExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,10 +61,20 @@ let package = Package(
         .executableTarget(name: "load-records", dependencies: ["CareLedgerServer", "CreditRecords", "TransparencyLog"], path: "tools/load-records"),
         // BackgroundIndex figures: rebuild rate, snapshot + tail start-up, lookups, memory per record.
         .executableTarget(name: "index-bench", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"], path: "tools/index-bench"),
+        // Mixed records for the export benchmark (tools/bench-export.sh).
+        .executableTarget(name: "export-bench-load", dependencies: ["CreditRecords", "TransparencyLog"], path: "tools/export-bench-load"),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto"]),
         .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto"]),
         .testTarget(name: "BackgroundIndexTests", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"]),
+        .testTarget(
+            name: "CreditExportTests",
+            dependencies: [
+                "CreditExport", "CreditRecords", "TransparencyLog", "LedgerCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "CareLedgerServerTests",
             dependencies: [

@@ -19,11 +19,16 @@ struct Serve: AsyncParsableCommand {
     var origin = DataDirectory.defaultOrigin
     @Option(name: .customLong("check-quota"), help: "Background checks per principal and day.") var checkQuota = 500
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(name: .customLong("export-every"), help: "Run the national-platform export on this schedule, e.g. 15m, 1h, 1d.") var exportEvery: String?
+    @Option(name: .customLong("export-to"), help: "Where scheduled exports go: a spool directory, or an http(s) URL to push to.") var exportTo: String?
+    @Option(name: .customLong("export-spool"), help: "The spool directory when --export-to is a URL.") var exportSpool = "./careledger-export"
 
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080") }
         guard checkQuota >= 0 else { throw ValidationError("--check-quota must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        if let exportEvery, ExportSchedule.parseDuration(exportEvery) == nil { throw ValidationError("--export-every must be a number and s, m, h or d, e.g. 15m") }
+        guard (exportEvery == nil) == (exportTo == nil) else { throw ValidationError("--export-every and --export-to go together") }
     }
 
     func run() async throws {
@@ -41,6 +46,16 @@ struct Serve: AsyncParsableCommand {
         func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         for message in server.bootstrapReport.messages { say(message) }
         say("serving the records log \(server.log.origin) (size \(server.log.size)) on http://\(listen) from \(data)")
+        guard let every = exportEvery.flatMap(ExportSchedule.parseDuration), let exportTo else {
+            try await server.run()
+            return
+        }
+        let push = exportTo.hasPrefix("http://") || exportTo.hasPrefix("https://") ? URL(string: exportTo) : nil
+        let schedule = ExportSchedule(every: every, logDirectory: DataDirectory.logDirectory(data: data, log: .records),
+                                      spool: push == nil ? exportTo : exportSpool, pushURL: push, logger: logger)
+        say("exporting to \(exportTo) every \(exportEvery!)")
+        let exports = Task { await schedule.run() }
+        defer { exports.cancel() }
         try await server.run()
     }
 }

@@ -162,15 +162,25 @@ public struct JSONParser {
 
         mutating func string() throws -> String {
             position += 1
+            // Validated bytes are copied in runs, not one by one: most strings have no escape
+            // and become a String straight from the input.
             var out = [UInt8]()
+            var run = position
             while true {
                 guard let b = peek else { throw error("unterminated string") }
                 switch b {
                 case UInt8(ascii: "\""):
-                    position += 1
                     // Raw bytes were checked as UTF-8 below; escapes produce valid scalars.
+                    if out.isEmpty {
+                        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[run..<position]), as: UTF8.self)
+                        position += 1
+                        return text
+                    }
+                    out.append(contentsOf: bytes[run..<position])
+                    position += 1
                     return String(decoding: out, as: UTF8.self)
                 case UInt8(ascii: "\\"):
+                    out.append(contentsOf: bytes[run..<position])
                     position += 1
                     guard let e = peek else { throw error("unterminated escape") }
                     position += 1
@@ -199,15 +209,13 @@ public struct JSONParser {
                         out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
                     default: throw error("unknown escape")
                     }
+                    run = position
                 case 0x00..<0x20:
                     throw error("control character in string (must be escaped)")
                 case 0x00..<0x80:
-                    out.append(b)
                     position += 1
                 default:
-                    let length = try utf8SequenceLength()
-                    out.append(contentsOf: bytes[position..<(position + length)])
-                    position += length
+                    position += try utf8SequenceLength()
                 }
             }
         }

@@ -1,0 +1,217 @@
+import CreditRecords
+import Foundation
+import LedgerCrypto
+import TransparencyLog
+
+/// Streams one seq range into a batch directory: every entry is hashed into the Merkle
+/// frontier, decoded, mapped and appended to its family's CSV and JSON Lines files as it is
+/// read, so memory is a few buffers whatever the range. The caller checks the frontier
+/// against the checkpoint before anything is renamed into place.
+struct BatchBuilder {
+    let source: ExportSource
+    let directory: String
+    /// The checkpoint the range ends at (re-read withdrawal targets are proved against it).
+    let checkpoint: Checkpoint
+    var state: ExportState
+    var counts = Manifest.Counts()
+    let progress: (@Sendable (UInt64, UInt64) -> Void)?
+
+    private var csv: [ExportFamily: HashingFileWriter] = [:]
+    private var jsonl: [ExportFamily: HashingFileWriter] = [:]
+    private var rejects: HashingFileWriter?
+    static let chunk = 1024
+
+    init(source: ExportSource, directory: String, checkpoint: Checkpoint, state: ExportState, progress: (@Sendable (UInt64, UInt64) -> Void)?) {
+        self.source = source
+        self.directory = directory
+        self.checkpoint = checkpoint
+        self.state = state
+        self.progress = progress
+    }
+
+    private func open(_ name: String) throws -> HashingFileWriter {
+        CrashPoint.hit("open:\(name)")
+        return try HashingFileWriter(path: directory + "/" + name)
+    }
+
+    /// Writes the data files for [state.next, checkpoint.size); returns their manifest entries.
+    mutating func build() async throws -> [Manifest.File] {
+        for family in ExportFamily.allCases.sorted() {
+            let c = try open("\(family.rawValue).csv")
+            try c.append { out in
+                out.append(contentsOf: CSVEncoding.byteOrderMark)
+                CSVEncoding.appendRecord(family.allColumns.map(\.header), to: &out)
+            }
+            csv[family] = c
+            jsonl[family] = try open("\(family.rawValue).jsonl")
+        }
+        rejects = try open("rejects.jsonl")
+
+        let from = state.next, to = checkpoint.size
+        state.marks.grow(to: to)
+        var seq = from
+        while seq < to {
+            let entries = try await source.entries(from: seq, count: Int(min(UInt64(Self.chunk), to - seq)))
+            guard !entries.isEmpty else { throw ExportError.source("the log returned no entries at \(seq), below its checkpoint size \(to)") }
+            let first = seq
+            let decoded = ParallelMap.map(Array(entries.enumerated())) { i, entry in Decoded(seq: first + UInt64(i), entry: entry) }
+            for item in decoded {
+                state.frontier.append(leafHash: item.leafHash)
+                counts.records += 1
+                try await handle(seq: seq, item.outcome)
+                seq += 1
+            }
+            progress?(seq - from, to - from)
+        }
+        return try finish()
+    }
+
+    /// What the parallel stage makes of one entry: its leaf hash, and its mapping or why
+    /// it has none.
+    struct Decoded: Sendable {
+        enum Outcome: Sendable {
+            /// A 新增 row comes with its CSV and JSON Lines bytes, encoded in the parallel stage.
+            case added(ExportRow, csv: [UInt8], jsonl: [UInt8])
+            case mapped(MappedRecord, RecordKind)
+            case invalid(String)
+            case notARecord
+        }
+        let leafHash: Digest32
+        let outcome: Outcome
+
+        init(seq: UInt64, entry: [UInt8]) {
+            leafHash = MerkleHashing.leafHash(entry)
+            do {
+                let envelope = try Envelope.decode(entry)
+                let record = try Record(kind: envelope.kind, validated: envelope.body)
+                let mapped = RecordMapper.map(record, seq: seq)
+                if case .row(let row) = mapped {
+                    var csv = [UInt8](), jsonl = [UInt8]()
+                    BatchBuilder.encode(row, csv: &csv, jsonl: &jsonl)
+                    outcome = .added(row, csv: csv, jsonl: jsonl)
+                } else {
+                    outcome = .mapped(mapped, record.kind)
+                }
+            } catch let failure as ValidationFailure {
+                // Field errors name pointers and codes; their messages never carry an ID number.
+                outcome = .invalid(failure.errors.map(\.description).joined(separator: "; "))
+            } catch {
+                outcome = .notARecord
+            }
+        }
+    }
+
+    private mutating func handle(seq: UInt64, _ outcome: Decoded.Outcome) async throws {
+        let mapped: MappedRecord, kind: RecordKind
+        switch outcome {
+        case .invalid(let reason):
+            state.marks[seq] = .rejected
+            return try reject(seq: seq, kind: nil, code: "invalid_record", reason: reason)
+        case .notARecord:
+            state.marks[seq] = .rejected
+            return try reject(seq: seq, kind: nil, code: "not_a_record", reason: "the entry is not a record envelope")
+        case .added(let row, let csv, let jsonl):
+            state.marks[seq] = .exported
+            return try write(row, csv: csv, jsonl: jsonl)
+        case .mapped(let m, let k):
+            (mapped, kind) = (m, k)
+        }
+        switch mapped {
+        case .row(let row):
+            try write(row)
+            state.marks[seq] = .exported
+        case .reject(let reason):
+            try reject(seq: seq, kind: kind, code: "national_rules", reason: reason)
+            state.marks[seq] = .rejected
+        case .notExported:
+            counts.notExported += 1
+        case .withdrawal(let target, let withdrawal):
+            try await withdraw(target: target, withdrawal, seq: seq, kind: kind)
+        }
+    }
+
+    /// A revocation or credit repair. Only a target that is on the platform (exported and
+    /// not yet withdrawn) gets a 撤回 row; a target the platform never had is either not
+    /// exported at all (a non-exported kind) or recorded in rejects (it was rejected, or is
+    /// already withdrawn), so nothing is ever withdrawn that was not added first.
+    private mutating func withdraw(target: UInt64, _ withdrawal: Withdrawal, seq: UInt64, kind: RecordKind) async throws {
+        guard target < seq else {
+            return try reject(seq: seq, kind: kind, code: "bad_target", reason: "target \(target) is not an earlier record")
+        }
+        switch state.marks[target] {
+        case .none:
+            counts.notExported += 1
+        case .rejected:
+            try reject(seq: seq, kind: kind, code: "target_rejected", reason: "target \(target) was rejected and never exported, so there is nothing to withdraw")
+        case .withdrawn:
+            try reject(seq: seq, kind: kind, code: "target_withdrawn", reason: "target \(target) was already withdrawn")
+        case .exported:
+            let original = try await verifiedRecord(at: target)
+            guard case .row(let row) = RecordMapper.map(original, seq: target) else {
+                throw ExportError.state("seq \(target) is marked exported but no longer maps to a row")
+            }
+            try write(RecordMapper.withdrawRow(of: row, by: withdrawal, seq: seq))
+            state.marks[target] = .withdrawn
+        }
+    }
+
+    /// Re-reads an earlier record, proving it against this batch's checkpoint first.
+    private func verifiedRecord(at seq: UInt64) async throws -> Record {
+        let entry = try await source.entry(at: seq)
+        let proof = try await source.inclusionProof(seq: seq, size: checkpoint.size)
+        guard MerkleTree.verifyInclusion(leafHash: MerkleHashing.leafHash(entry), index: seq, size: checkpoint.size, proof: proof,
+                                         root: checkpoint.rootHash) else {
+            throw ExportError.alarm("entry \(seq) (the target of a withdrawal) is not included in the checkpoint of size \(checkpoint.size)")
+        }
+        let envelope = try Envelope.decode(entry)
+        return try Record(kind: envelope.kind, validated: envelope.body)
+    }
+
+    static func encode(_ row: ExportRow, csv: inout [UInt8], jsonl: inout [UInt8]) {
+        CSVEncoding.appendRecord(row.values + [row.operation.rawValue, String(row.sourceSeq), row.withdrawnBy.map(String.init) ?? ""], to: &csv)
+        JSONLinesEncoding.appendRow(row, to: &jsonl)
+    }
+
+    private mutating func write(_ row: ExportRow) throws {
+        var csvBytes = [UInt8](), jsonlBytes = [UInt8]()
+        Self.encode(row, csv: &csvBytes, jsonl: &jsonlBytes)
+        try write(row, csv: csvBytes, jsonl: jsonlBytes)
+    }
+
+    private mutating func write(_ row: ExportRow, csv csvBytes: [UInt8], jsonl jsonlBytes: [UInt8]) throws {
+        try csv[row.family]!.append { $0.append(contentsOf: csvBytes) }
+        try jsonl[row.family]!.append { $0.append(contentsOf: jsonlBytes) }
+        csv[row.family]!.rows += 1
+        jsonl[row.family]!.rows += 1
+        switch row.operation {
+        case .add: counts.families[row.family.rawValue, default: .init()].added += 1
+        case .withdraw: counts.families[row.family.rawValue, default: .init()].withdrawn += 1
+        }
+    }
+
+    private mutating func reject(seq: UInt64, kind: RecordKind?, code: String, reason: String) throws {
+        try rejects!.append { out in
+            out.append(contentsOf: "{\"seq\":\(seq),\"kind\":".utf8)
+            JSONLinesEncoding.appendString(kind?.rawValue ?? "", to: &out)
+            out.append(contentsOf: ",\"code\":".utf8)
+            JSONLinesEncoding.appendString(code, to: &out)
+            out.append(contentsOf: ",\"reason\":".utf8)
+            JSONLinesEncoding.appendString(reason, to: &out)
+            out.append(contentsOf: "}\n".utf8)
+        }
+        rejects!.rows += 1
+        counts.rejects += 1
+    }
+
+    /// fsyncs every file; the manifest entries in name order.
+    private func finish() throws -> [Manifest.File] {
+        var files = [Manifest.File]()
+        for writer in ExportFamily.allCases.sorted().flatMap({ [csv[$0]!, jsonl[$0]!] }) + [rejects!] {
+            let digest = try writer.finish()
+            let name = String(writer.path.split(separator: "/").last!)
+            CrashPoint.hit("synced:\(name)")
+            files.append(Manifest.File(name: name, sha256: digest.hex, rows: writer.rows, bytes: writer.bytesWritten))
+        }
+        return files.sorted { $0.name < $1.name }
+    }
+}

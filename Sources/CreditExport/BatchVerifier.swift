@@ -1,0 +1,67 @@
+import Foundation
+import LedgerCrypto
+import TransparencyLog
+
+/// `careledger export verify-batch`: checks a batch directory on its own, with nothing but
+/// the log's verifier key — the signature over manifest.json, the signed checkpoint it
+/// carries (and that its size ends the range), every file's SHA-256, size and row count, and
+/// that no file is missing or extra.
+public enum BatchVerifier {
+    @discardableResult
+    public static func verify(directory: String, verifier: NoteVerifier) throws -> Manifest {
+        func read(_ name: String) throws -> [UInt8] {
+            guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
+                throw ExportError.invalidBatch("\(name) is missing")
+            }
+            return Array(data)
+        }
+        let bytes = try read(Manifest.fileName)
+        let sigText = String(decoding: try read(Manifest.signatureFileName), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let signature = Base64.decode(sigText), verifier.publicKey.isValidSignature(signature, for: bytes) else {
+            throw ExportError.invalidBatch("manifest.sig is not a signature of manifest.json by \(verifier.vkey)")
+        }
+        let manifest: Manifest
+        do { manifest = try JSONDecoder().decode(Manifest.self, from: Data(bytes)) } catch {
+            throw ExportError.invalidBatch("manifest.json does not parse: \(error)")
+        }
+        let checkpoint: Checkpoint
+        do { checkpoint = try Checkpoint.open(note: manifest.checkpoint, verifier: verifier) } catch {
+            throw ExportError.invalidBatch("the manifest's checkpoint does not verify: \(error)")
+        }
+        guard checkpoint.size == manifest.range.to, manifest.range.from <= manifest.range.to else {
+            throw ExportError.invalidBatch("the range \(manifest.range.from)..<\(manifest.range.to) does not end at the checkpoint's size \(checkpoint.size)")
+        }
+        guard manifest.origin == checkpoint.origin,
+              manifest.batchId == Manifest.batchId(origin: manifest.origin, from: manifest.range.from, to: manifest.range.to) else {
+            throw ExportError.invalidBatch("the batch id \(manifest.batchId) does not belong to its origin and range")
+        }
+        let expected = Set(Manifest.dataFileNames())
+        let listed = Set(manifest.files.map(\.name))
+        guard listed == expected else { throw ExportError.invalidBatch("the manifest lists \(listed.sorted()), expected \(expected.sorted())") }
+        let present = Set((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+        let extra = present.subtracting(expected).subtracting([Manifest.fileName, Manifest.signatureFileName])
+        guard extra.isEmpty else { throw ExportError.invalidBatch("files not in the manifest: \(extra.sorted())") }
+        for file in manifest.files {
+            let data = try read(file.name)
+            guard SHA256.hash(data).hex == file.sha256, data.count == file.bytes else {
+                throw ExportError.invalidBatch("\(file.name) does not match its SHA-256 in the manifest")
+            }
+            let rows = file.name.hasSuffix(".csv") ? csvRecords(data) - 1 : data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            guard rows == file.rows else {
+                throw ExportError.invalidBatch("\(file.name) has \(rows) rows, the manifest says \(file.rows)")
+            }
+        }
+        return manifest
+    }
+
+    /// CSV records: CRLFs outside quoted fields (a field may hold a quoted line break; a
+    /// doubled quote inside a field toggles twice, so it never ends the field).
+    static func csvRecords(_ data: some Sequence<UInt8>) -> Int {
+        var quoted = false, count = 0, previous: UInt8 = 0
+        for b in data {
+            if b == UInt8(ascii: "\"") { quoted.toggle() } else if b == 0x0A, previous == 0x0D, !quoted { count += 1 }
+            previous = b
+        }
+        return count
+    }
+}

@@ -1,0 +1,29 @@
+/// RFC 4180 CSV as the platform's Excel-era tooling reads it: UTF-8 with a byte-order mark,
+/// CRLF after every record, and a field quoted only when it holds a comma, a double quote,
+/// CR or LF (quotes inside doubled). Text is written byte for byte, never re-encoded.
+public enum CSVEncoding {
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    public static func appendRecord(_ fields: [String], to out: inout [UInt8]) {
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendField(field, to: &out)
+        }
+        out.append(0x0D)
+        out.append(0x0A)
+    }
+
+    public static func appendField(_ field: String, to out: inout [UInt8]) {
+        var field = field
+        field.withUTF8 { bytes in
+            let needsQuotes = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
+            guard needsQuotes else { out.append(contentsOf: bytes); return }
+            out.append(UInt8(ascii: "\""))
+            for b in bytes {
+                if b == UInt8(ascii: "\"") { out.append(b) }
+                out.append(b)
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import LedgerCrypto
+import TransparencyLog
+
+/// The exporter's durable state, one JSON file (`cursor.json`) beside the batches, replaced
+/// atomically (temp, fsync, rename, fsync the directory) — so the cursor, the checkpoint it
+/// was verified against, the Merkle frontier and the per-seq marks always move together.
+public struct ExportState: Sendable, Equatable {
+    public static let fileName = "cursor.json"
+
+    /// The log this state belongs to (a different origin or key is refused).
+    public var origin: String
+    public var vkey: String
+    /// The first seq not yet in a batch; batches so far cover [0, next).
+    public var next: UInt64
+    /// The signed checkpoint (size == next) the last batch was verified against.
+    public var checkpoint: String?
+    /// The compact range of the tree [0, next): extending it with the next batch's leaves
+    /// must give the next checkpoint's root, which proves both the new entries and the
+    /// log's consistency with everything exported before.
+    public var frontier: MerkleFrontier
+    public var marks: SeqMarks
+    /// Push mode: batches covering [0, pushedThrough) were acknowledged by the target.
+    public var pushedThrough: UInt64
+
+    public init(origin: String, vkey: String) {
+        self.origin = origin
+        self.vkey = vkey
+        next = 0
+        checkpoint = nil
+        frontier = MerkleFrontier()
+        marks = SeqMarks()
+        pushedThrough = 0
+    }
+
+    private struct Stored: Codable {
+        var format: Int
+        var origin: String
+        var vkey: String
+        var next: UInt64
+        var checkpoint: String?
+        var frontier: [String]
+        var marks: String
+        var pushedThrough: UInt64
+    }
+
+    public static func load(directory: String) throws -> ExportState? {
+        let path = directory + "/" + fileName
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let stored: Stored
+        do { stored = try JSONDecoder().decode(Stored.self, from: data) } catch { throw ExportError.state("\(path) is unreadable: \(error)") }
+        guard stored.format == 1 else { throw ExportError.state("\(path) has format \(stored.format), this exporter reads 1") }
+        let hashes = try stored.frontier.map { text -> Digest32 in
+            guard let d = Digest32(base64: text) else { throw ExportError.state("\(path): a frontier hash is not base64 of 32 bytes") }
+            return d
+        }
+        guard let markBytes = Base64.decode(stored.marks), let marks = SeqMarks(count: stored.next, bytes: markBytes) else {
+            throw ExportError.state("\(path): the marks do not cover [0, \(stored.next))")
+        }
+        let frontier: MerkleFrontier
+        do { frontier = try MerkleFrontier(size: stored.next, nodes: FrontierNodes(size: stored.next, hashes: hashes)) } catch {
+            throw ExportError.state("\(path): the frontier does not fit size \(stored.next)")
+        }
+        var state = ExportState(origin: stored.origin, vkey: stored.vkey)
+        state.next = stored.next
+        state.checkpoint = stored.checkpoint
+        state.frontier = frontier
+        state.marks = marks
+        state.pushedThrough = stored.pushedThrough
+        return state
+    }
+
+    public func save(directory: String) throws {
+        let stored = Stored(format: 1, origin: origin, vkey: vkey, next: next, checkpoint: checkpoint,
+                            frontier: frontier.hashes.map(\.base64), marks: Base64.encode(marks.bytes), pushedThrough: pushedThrough)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        CrashPoint.hit("before-cursor")
+        try DurableIO.replaceFile(directory + "/" + Self.fileName, with: Array(try encoder.encode(stored)) + [0x0A])
+        CrashPoint.hit("after-cursor")
+    }
+}
+
+/// The stored frontier hashes as a node source, so `MerkleFrontier(size:nodes:)` rebuilds it.
+private struct FrontierNodes: MerkleNodeSource {
+    let size: UInt64
+    let hashes: [Digest32]
+
+    func node(level: Int, index: UInt64) throws -> Digest32 {
+        var start: UInt64 = 0
+        var i = 0
+        for l in stride(from: 63, through: 0, by: -1) where size & (UInt64(1) << UInt64(l)) != 0 {
+            if l == level && start >> UInt64(l) == index, i < hashes.count { return hashes[i] }
+            start += UInt64(1) << UInt64(l)
+            i += 1
+        }
+        throw ExportError.state("no frontier node at level \(level), index \(index)")
+    }
+}

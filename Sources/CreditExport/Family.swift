@@ -1,0 +1,53 @@
+/// The record families of the national platform a batch carries (RECORDS.md, Export batch
+/// layout). Raw values are the file stems (`xzcf.csv`, `xzcf.jsonl`).
+public enum ExportFamily: String, CaseIterable, Sendable, Codable, Comparable {
+    case xzcf, sxmd, xzjc, xzqz
+
+    public var chineseName: String {
+        switch self {
+        case .xzcf: return "行政处罚"
+        case .sxmd: return "失信名单"
+        case .xzjc: return "行政检查"
+        case .xzqz: return "行政强制"
+        }
+    }
+
+    /// The platform's own columns, in file order; the bookkeeping columns follow them.
+    public var columns: [Column] {
+        switch self {
+        case .xzcf: return Columns.xzcf
+        case .sxmd: return Columns.sxmd
+        case .xzjc: return Columns.xzjc
+        case .xzqz: return Columns.xzqz
+        }
+    }
+
+    /// Platform columns plus OPERATION, SOURCE_SEQ and WITHDRAWN_BY.
+    public var allColumns: [Column] { columns + Columns.bookkeeping }
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// 操作类型: a new record, or the withdrawal of one exported before.
+public enum ExportOperation: String, Sendable, Codable {
+    case add = "新增"
+    case withdraw = "撤回"
+}
+
+/// One column: the platform's field code (JSON key), its Chinese name (CSV header), the
+/// longest value the platform takes (in Unicode scalars; nil = no limit, or a date/decimal)
+/// and whether the national rules require it. `required` covers only the unconditional
+/// rules; the conditional ones (by party category or penalty category) live in the mapper.
+public struct Column: Sendable, Equatable {
+    public let code: String
+    public let header: String
+    public let maxLength: Int?
+    public let required: Bool
+
+    public init(_ code: String, _ header: String, _ maxLength: Int? = nil, required: Bool = false) {
+        self.code = code
+        self.header = header
+        self.maxLength = maxLength
+        self.required = required
+    }
+}

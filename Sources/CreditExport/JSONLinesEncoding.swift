@@ -1,0 +1,54 @@
+/// One JSON object per line (LF), keys in column order, strings escaped minimally and
+/// deterministically: `"` `\` and control characters; everything else, Chinese included,
+/// stays UTF-8 as it is. Seqs are JSON numbers; every other value is a string.
+public enum JSONLinesEncoding {
+    public static func appendRow(_ row: ExportRow, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (column, value) in zip(row.family.columns, row.values) {
+            appendKey(column.code, to: &out)
+            appendString(value, to: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        appendKey("OPERATION", to: &out)
+        appendString(row.operation.rawValue, to: &out)
+        out.append(UInt8(ascii: ","))
+        appendKey("SOURCE_SEQ", to: &out)
+        out.append(contentsOf: String(row.sourceSeq).utf8)
+        if let by = row.withdrawnBy {
+            out.append(UInt8(ascii: ","))
+            appendKey("WITHDRAWN_BY", to: &out)
+            out.append(contentsOf: String(by).utf8)
+        }
+        out.append(UInt8(ascii: "}"))
+        out.append(0x0A)
+    }
+
+    static func appendKey(_ key: String, to out: inout [UInt8]) {
+        appendString(key, to: &out)
+        out.append(UInt8(ascii: ":"))
+    }
+
+    static let hex = Array("0123456789abcdef".utf8)
+
+    public static func appendString(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        out.append(UInt8(ascii: "\""))
+        text.withUTF8 { bytes in
+            // Runs of bytes that need no escape are copied at once.
+            var run = 0
+            for (i, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                run = i + 1
+                switch b {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, b])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                default: out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

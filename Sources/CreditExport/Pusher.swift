@@ -1,0 +1,81 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Where batches are pushed. `put` must be idempotent: after a crash a batch is pushed again
+/// from its first file, with the same bytes under the same names.
+public protocol BatchTarget: Sendable {
+    func put(batchId: String, file: String, bytes: [UInt8]) async throws
+}
+
+/// `PUT <base>/<batchId>/<file>`; any 2xx is success. 4xx other than 408/429 is permanent.
+public struct HTTPBatchTarget: BatchTarget {
+    public let base: URL
+    public let token: String?
+
+    public init(base: URL, token: String? = nil) {
+        self.base = base
+        self.token = token
+    }
+
+    public func put(batchId: String, file: String, bytes: [UInt8]) async throws {
+        var request = URLRequest(url: base.appendingPathComponent(batchId).appendingPathComponent(file))
+        request.httpMethod = "PUT"
+        request.httpBody = Data(bytes)
+        request.timeoutInterval = 60
+        request.setValue(file.hasSuffix(".csv") ? "text/csv; charset=utf-8" : file.hasSuffix(".json") ? "application/json" : "application/octet-stream",
+                         forHTTPHeaderField: "Content-Type")
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (_, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else { throw PushFailure(status: status, file: file) }
+    }
+}
+
+public struct PushFailure: Error, CustomStringConvertible {
+    public let status: Int
+    public let file: String
+    public var permanent: Bool { (400..<500).contains(status) && status != 408 && status != 429 }
+    public var description: String { "PUT \(file) answered \(status)" }
+}
+
+/// Pushes one batch: data files, then manifest.sig, then manifest.json last (a receiver
+/// treats the manifest as "the batch is complete"). Each PUT is retried with exponential
+/// backoff and full jitter.
+public struct Pusher: Sendable {
+    public var target: BatchTarget
+    public var attempts = 8
+    public var baseDelay: Duration = .milliseconds(200)
+    public var maxDelay: Duration = .seconds(30)
+
+    public init(target: BatchTarget) { self.target = target }
+
+    public func push(directory: String, batchId: String) async throws {
+        for file in Manifest.dataFileNames() + [Manifest.signatureFileName, Manifest.fileName] {
+            guard let data = FileManager.default.contents(atPath: directory + "/" + file) else {
+                throw ExportError.push("\(batchId)/\(file) is missing from the spool")
+            }
+            CrashPoint.hit("before-push:\(file)")
+            try await putWithRetries(batchId: batchId, file: file, bytes: Array(data))
+            CrashPoint.hit("after-push:\(file)")
+        }
+    }
+
+    func putWithRetries(batchId: String, file: String, bytes: [UInt8]) async throws {
+        var attempt = 0
+        while true {
+            do {
+                try await target.put(batchId: batchId, file: file, bytes: bytes)
+                return
+            } catch {
+                attempt += 1
+                if let failure = error as? PushFailure, failure.permanent { throw ExportError.push("\(batchId)/\(file): \(failure)") }
+                guard attempt < attempts else { throw ExportError.push("\(batchId)/\(file) failed \(attempt) times, last: \(error)") }
+                let ceiling = min(maxDelay, baseDelay * (1 << min(attempt - 1, 20)))
+                let jittered = Double.random(in: 0...1) * Double(ceiling.components.attoseconds) / 1e18 + Double(ceiling.components.seconds)
+                try await Task.sleep(for: .seconds(jittered))
+            }
+        }
+    }
+}

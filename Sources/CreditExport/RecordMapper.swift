@@ -1,0 +1,150 @@
+import CreditRecords
+
+/// What one record becomes in the national format.
+public enum MappedRecord: Sendable, Equatable {
+    /// A 新增 row.
+    case row(ExportRow)
+    /// It should be exported but cannot satisfy the national rules: the reason goes to
+    /// rejects.jsonl. Reasons name fields, never their values (ID numbers stay out).
+    case reject(String)
+    /// A kind the platform does not take (judgments, filings, annual reviews).
+    case notExported
+    /// A revocation or credit repair: the exporter decides what it withdraws.
+    case withdrawal(target: UInt64, Withdrawal)
+}
+
+/// The part of a revocation or credit repair a withdraw row uses.
+public struct Withdrawal: Sendable, Equatable {
+    public let decisionNo: String
+    public let decidedAt: LocalDate
+    public let authority: Authority
+    /// 移出原因 for a 失信名单 removal.
+    public let reason: String
+}
+
+/// Maps typed records to rows (a pure function of the record and its seq, so the same range
+/// always gives the same bytes). The 2099-12-31 convention stands for "no end".
+public enum RecordMapper {
+    public static let noEnd = "2099-12-31"
+
+    public static func map(_ record: Record, seq: UInt64) -> MappedRecord {
+        let row: ExportRow
+        switch record {
+        case .penalty(let p): row = penalty(p, seq: seq)
+        case .ban(let b): row = ban(b, seq: seq)
+        case .inspection(let i): row = inspection(i, seq: seq)
+        case .enforcement(let e): row = enforcement(e, seq: seq)
+        case .revocation(let r):
+            return .withdrawal(target: r.target, Withdrawal(decisionNo: r.decisionNo, decidedAt: r.decidedAt, authority: r.authority,
+                                                            reason: r.reason.exportName))
+        case .creditRepair(let c):
+            return .withdrawal(target: c.target, Withdrawal(decisionNo: c.decisionNo, decidedAt: c.decidedAt, authority: c.authority,
+                                                            reason: "信用修复"))
+        case .judgment, .institutionFiling, .annualReview:
+            return .notExported
+        }
+        if let problem = RequiredFields.problem(in: row, record: record) { return .reject(problem) }
+        return .row(row)
+    }
+
+    /// The 撤回 row for `original` (a row exported before). A 失信名单 entry becomes its
+    /// removal (状态 移出, with the removal decision's fields); the other families repeat the
+    /// withdrawn row so the platform can match it by document number.
+    public static func withdrawRow(of original: ExportRow, by withdrawal: Withdrawal, seq: UInt64) -> ExportRow {
+        var row = original
+        row.operation = .withdraw
+        row.withdrawnBy = seq
+        if row.family == .sxmd {
+            func set(_ code: String, _ value: String) { row.values[Columns.sxmd.firstIndex { $0.code == code }!] = value }
+            set("SX_YCYY", withdrawal.reason)
+            set("SX_YCRQ", withdrawal.decidedAt.description)
+            set("SX_YCWH", withdrawal.decisionNo)
+            set("SX_YCJG", withdrawal.authority.name)
+            set("SX_ZT", "移出")
+        }
+        return row
+    }
+
+    // MARK: families
+
+    static func penalty(_ p: Penalty, seq: UInt64) -> ExportRow {
+        let party = PartyFields(p.party)
+        let has = { (c: PenaltyCategory) in p.categories.contains(c) }
+        let values = [
+            p.party.name, p.party.category.nationalName, party.uscc, party.registrationNo, party.organizationCode,
+            party.taxRegistrationNo, party.publicInstitutionCertificateNo, party.socialOrganizationRegistrationNo,
+            party.representativeName, party.representativeIdType, party.representativeIdNumber,
+            party.personIdType, party.personIdNumber,
+            p.decisionNo, p.violationType, p.facts, p.basis,
+            p.categories.map(\.nationalName).joined(separator: ";"), p.content,
+            // Amounts only where their category applies or the inspector gave one.
+            p.fineAmount?.text ?? "", p.confiscatedAmount?.text ?? (has(.confiscation) ? "0" : ""), p.license ?? "",
+            p.decidedAt.description, p.validUntil?.description ?? "",
+            // Without publicUntil the publication runs the RECORDS.md default: 3 years.
+            (p.publicUntil ?? p.decidedAt.adding(years: 3)).description,
+            p.authority.name, p.authority.uscc, p.dataSource.name, p.dataSource.uscc, p.remarks ?? "",
+        ]
+        return ExportRow(family: .xzcf, values: values, sourceSeq: seq)
+    }
+
+    static func ban(_ b: Ban, seq: UInt64) -> ExportRow {
+        let reason = "\(b.reason.exportName)（\(b.role.exportName)，\(b.scope.exportName)，\(b.institution.name)）：\(b.facts)"
+        let values = [
+            b.person.name, b.person.idType.nationalName, b.person.idNumber, reason, b.decidedAt.description, b.decisionNo,
+            b.authority.name, b.authority.uscc, b.until?.description ?? noEnd,
+            "", "", "", "", "列入", b.remarks ?? "",
+        ]
+        return ExportRow(family: .sxmd, values: values, sourceSeq: seq)
+    }
+
+    static func inspection(_ i: Inspection, seq: UInt64) -> ExportRow {
+        let findings = i.findings.map { "\($0.description)（\($0.severity.exportName)）" }.joined(separator: ";")
+        let source = i.dataSource ?? Organization(name: i.authority.name, uscc: i.authority.uscc, region: i.authority.region)
+        let values = [
+            i.institution.name, PartyCategory.organization.nationalName, i.institution.uscc, i.inspectionNo, i.type.exportName,
+            i.areas.map(\.exportName).joined(separator: ";"), i.inspectedAt.description, i.result.exportName, findings,
+            i.rectifyBy?.description ?? "", i.inspectors.joined(separator: ";"),
+            i.authority.name, i.authority.uscc, source.name, source.uscc, i.remarks ?? "",
+        ]
+        return ExportRow(family: .xzjc, values: values, sourceSeq: seq)
+    }
+
+    static func enforcement(_ e: Enforcement, seq: UInt64) -> ExportRow {
+        let party = PartyFields(e.party)
+        let source = e.dataSource ?? Organization(name: e.authority.name, uscc: e.authority.uscc, region: e.authority.region)
+        let values = [
+            e.party.name, e.party.category.nationalName, party.uscc, party.registrationNo,
+            party.representativeName, party.representativeIdType, party.representativeIdNumber, party.personIdType, party.personIdNumber,
+            e.decisionNo, e.measure.exportName, e.facts, e.basis, e.content ?? e.measure.exportName, e.decidedAt.description,
+            e.authority.name, e.authority.uscc, source.name, source.uscc, e.remarks ?? "",
+        ]
+        return ExportRow(family: .xzqz, values: values, sourceSeq: seq)
+    }
+}
+
+/// A party's identifier columns: organisations and individual businesses fill the codes and
+/// the legal representative; natural persons fill 证件类型 and 证件号码 only.
+struct PartyFields {
+    var uscc = "", registrationNo = "", organizationCode = "", taxRegistrationNo = ""
+    var publicInstitutionCertificateNo = "", socialOrganizationRegistrationNo = ""
+    var representativeName = "", representativeIdType = "", representativeIdNumber = ""
+    var personIdType = "", personIdNumber = ""
+
+    init(_ party: Party) {
+        switch party {
+        case .organization(let o), .individualBusiness(let o):
+            uscc = o.uscc
+            registrationNo = o.registrationNo ?? ""
+            organizationCode = o.organizationCode ?? ""
+            taxRegistrationNo = o.taxRegistrationNo ?? ""
+            publicInstitutionCertificateNo = o.publicInstitutionCertificateNo ?? ""
+            socialOrganizationRegistrationNo = o.socialOrganizationRegistrationNo ?? ""
+            representativeName = o.legalRepresentative.name
+            representativeIdType = o.legalRepresentative.idType.nationalName
+            representativeIdNumber = o.legalRepresentative.idNumber
+        case .person(let p):
+            personIdType = p.idType.nationalName
+            personIdNumber = p.idNumber
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import CreditRecords
+
+/// The national required-field and length rules, checked on the finished row, so a record
+/// that slipped past (or predates) the service's validation is rejected with a reason instead
+/// of reaching the platform incomplete. Reasons name columns, never values.
+enum RequiredFields {
+    static func problem(in row: ExportRow, record: Record) -> String? {
+        let columns = row.family.columns
+        var required = Self.unconditional[row.family]!
+        // Conditional rules (reference: "3 and 9 for organisations and individual businesses;
+        // 12 and 13 for natural persons; 20, 21, 22 when the category applies").
+        func insert(_ code: String) { required[columns.firstIndex { $0.code == code }!] = true }
+        func party(_ p: Party, prefix: String) {
+            switch p {
+            case .organization, .individualBusiness:
+                insert(prefix + "_XDR_SHXYM")
+                insert(prefix + "_FRDB")
+                if case .individualBusiness(let o) = p, USCC.isPlaceholder(o.uscc) { insert(prefix + "_XDR_GSZC") }
+            case .person:
+                insert(prefix + "_XDR_ZJLX")
+                insert(prefix + "_XDR_ZJHM")
+            }
+        }
+        switch record {
+        case .penalty(let p):
+            party(p.party, prefix: "CF")
+            if p.categories.contains(.fine) { insert("CF_NR_FK") }
+            if p.categories.contains(.confiscation) { insert("CF_NR_WFFF") }
+            if p.categories.contains(.licenseSuspension) || p.categories.contains(.licenseRevocation) { insert("CF_NR_ZKDX") }
+        case .enforcement(let e):
+            party(e.party, prefix: "QZ")
+        default:
+            break
+        }
+        var problems = [String]()
+        for (i, column) in columns.enumerated() {
+            let value = row.values[i]
+            // UTF-8 length bounds the scalar count from above: count scalars only when it might matter.
+            if required[i], isBlank(value) {
+                problems.append("\(column.code) (\(column.header)) is required and empty")
+            } else if let limit = column.maxLength, value.utf8.count > limit, value.unicodeScalars.count > limit {
+                problems.append("\(column.code) (\(column.header)) is longer than \(limit) characters")
+            }
+        }
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
+    }
+
+    /// Empty or only white space; ASCII is decided from the bytes, the rest by Unicode.
+    static func isBlank(_ value: String) -> Bool {
+        for b in value.utf8 {
+            if b == 0x20 || (0x09...0x0D).contains(b) { continue }
+            if b < 0x80 { return false }
+            return value.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+        }
+        return true
+    }
+
+    static let unconditional: [ExportFamily: [Bool]] =
+        Dictionary(uniqueKeysWithValues: ExportFamily.allCases.map { ($0, $0.columns.map(\.required)) })
+}

@@ -1,0 +1,79 @@
+import CreditRecords
+import Foundation
+import LedgerCrypto
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A running service read with an exporter token: `/log/checkpoint`, `GET /v1/records`
+/// pages, and the proof routes. Entries come back as JSON; the log stores their RFC 8785
+/// bytes, so re-encoding them canonically gives the exact leaf the checkpoint covers — and
+/// if it does not, the frontier check raises the alarm.
+public struct ServerSource: ExportSource {
+    public let base: String
+    let token: String
+    public static let pageSize = 1000
+
+    public init(base: String, token: String) {
+        self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
+        self.token = token
+    }
+
+    func get(_ path: String) async throws -> [UInt8] {
+        guard let url = URL(string: base + path) else { throw ExportError.source("\(base + path) is not a URL") }
+        var request = URLRequest(url: url)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.timeoutInterval = 60
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else { throw ExportError.source("GET \(path) answered \(status)") }
+        return Array(data)
+    }
+
+    func object(_ path: String) async throws -> JSONObject {
+        guard let object = try JSONParser.parse(try await get(path), maxDepth: 64).objectValue else {
+            throw ExportError.source("GET \(path) did not answer a JSON object")
+        }
+        return object
+    }
+
+    static func proof(_ object: JSONObject) throws -> [Digest32] {
+        guard let items = object["proof"]?.arrayValue else { throw ExportError.source("the answer has no proof") }
+        return try items.map {
+            guard let d = $0.stringValue.flatMap(Digest32.init(base64:)) else { throw ExportError.source("a proof hash is not base64 of 32 bytes") }
+            return d
+        }
+    }
+
+    public func latestCheckpoint() async throws -> String { String(decoding: try await get("/log/checkpoint"), as: UTF8.self) }
+
+    public func consistencyProof(from: UInt64, to: UInt64) async throws -> [Digest32] {
+        try Self.proof(try await object("/v1/log/proof/consistency?from=\(from)&to=\(to)"))
+    }
+
+    public func inclusionProof(seq: UInt64, size: UInt64) async throws -> [Digest32] {
+        try Self.proof(try await object("/v1/log/proof/inclusion?seq=\(seq)&size=\(size)"))
+    }
+
+    public func entries(from seq: UInt64, count: Int) async throws -> [[UInt8]] {
+        var out = [[UInt8]]()
+        while out.count < count {
+            let start = seq + UInt64(out.count)
+            let page = try await object("/v1/records?from=\(start)&limit=\(min(Self.pageSize, count - out.count))")
+            guard let records = page["records"]?.arrayValue else { throw ExportError.source("a records page has no records") }
+            for (i, item) in records.enumerated() {
+                guard let record = item.objectValue, record["seq"]?.integerValue == Int64(start) + Int64(i), let entry = record["entry"] else {
+                    throw ExportError.source("the records page from \(start) is out of order")
+                }
+                out.append(try CanonicalJSON.encode(entry))
+            }
+            if records.isEmpty || page["next"]?.isNull ?? true { break }
+        }
+        return Array(out.prefix(count))
+    }
+
+    public func entry(at seq: UInt64) async throws -> [UInt8] {
+        guard let entry = try await object("/v1/records/\(seq)")["entry"] else { throw ExportError.source("record \(seq) has no entry") }
+        return try CanonicalJSON.encode(entry)
+    }
+}

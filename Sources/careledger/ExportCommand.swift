@@ -1,0 +1,137 @@
+import ArgumentParser
+import CreditExport
+import Foundation
+import LedgerCrypto
+import TransparencyLog
+
+/// `careledger export`: one run of the periodic export (for cron), and `verify-batch`. The
+/// run is the default subcommand, so `careledger export --data DIR` works; the parent holds
+/// no options, so `verify-batch … --vkey` is not taken by the run's own `--vkey`.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export batches in the national credit platform's format, and verify them.",
+        subcommands: [ExportRun.self, VerifyBatch.self],
+        defaultSubcommand: ExportRun.self
+    )
+}
+
+struct ExportRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Export the next batch to the national credit platform's format (spool directory or HTTP push).",
+        discussion: """
+            Reads the records log from a data directory (read-only; works while the service runs) \
+            or from a running service with an exporter token, verifies it against the log's key and \
+            the checkpoint exported last, and writes one batch covering everything up to the latest \
+            signed checkpoint. Exit status 3 is an alarm: the log is not consistent with what was \
+            exported before (see docs/export.md).
+            """
+    )
+
+    @Option(help: "The service's data directory (read-only).") var data: String?
+    @Option(help: "Read from a running service instead, e.g. http://127.0.0.1:8080.") var server: String?
+    @Option(name: .customLong("token-file"), help: "File holding an exporter (or auditor, admin) token, for --server.") var tokenFile: String?
+    @Option(help: "The spool directory: batches and the cursor.") var out = "./careledger-export"
+    @Option(help: "Push batches to PUT URL/<batchId>/<file> after building them in the spool.") var push: String?
+    @Option(name: .customLong("push-token-file"), help: "Bearer token for --push.") var pushTokenFile: String?
+    @Option(name: .customLong("repush-from"), help: "With --push: push again every batch holding this seq or later.") var repushFrom: UInt64?
+    @Option(help: "The log's verifier key (string or file). Default: the data directory's own key.") var vkey: String?
+    @Option(name: .customLong("signing-key"), help: "The log's signing key (PEM) that signs manifests. Default: the data directory's.")
+    var signingKey: String?
+
+    func validate() throws {
+        guard (data == nil) != (server == nil) || (data == nil && server == nil) else { throw ValidationError("give --data or --server, not both") }
+        if server != nil {
+            guard tokenFile != nil else { throw ValidationError("--server needs --token-file") }
+            guard vkey != nil, signingKey != nil else { throw ValidationError("--server needs --vkey and --signing-key") }
+        }
+        if repushFrom != nil && push == nil { throw ValidationError("--repush-from needs --push") }
+    }
+
+    func run() async throws {
+        do {
+            let exporter = try makeExporter(progress: ProgressMeter.forTerminal())
+            let report = try await exporter.run()
+            ProgressMeter.clearLine()
+            if let built = report.built, let counts = report.counts {
+                let families = counts.families.sorted { $0.key < $1.key }.map { "\($0.key) +\($0.value.added)/-\($0.value.withdrawn)" }
+                print("batch \(built): \(counts.records) records; \(families.joined(separator: ", ")); \(counts.rejects) rejects; \(counts.notExported) not exported")
+            } else {
+                print("nothing new to export")
+            }
+            for pushed in report.pushed { print("pushed \(pushed)") }
+        } catch let error as ExportError {
+            ProgressMeter.clearLine()
+            printError(error.description)
+            throw ExitCode(error.isAlarm ? 3 : 1)
+        }
+    }
+
+    func makeExporter(progress: (@Sendable (UInt64, UInt64) -> Void)?) throws -> Exporter {
+        let source: ExportSource
+        var logDirectory: String?
+        if let server {
+            let token = try Self.readFile(tokenFile!, what: "--token-file").trimmingCharacters(in: .whitespacesAndNewlines)
+            source = ServerSource(base: server, token: token)
+        } else {
+            let dir = DataDirectory.logDirectory(data: data ?? "./careledger-data", log: .records)
+            logDirectory = dir
+            source = try LogDirectorySource(logDirectory: dir)
+        }
+        let verifier: NoteVerifier
+        if let vkey {
+            verifier = try Self.loadVerifier(vkey)
+        } else {
+            verifier = (source as! LogDirectorySource).log.verifier
+        }
+        let pemPath = signingKey ?? (logDirectory! + "/signing-key.pem")
+        let key: Ed25519PrivateKey
+        do { key = try Ed25519PrivateKey(pemRepresentation: try Self.readFile(pemPath, what: "the signing key")) } catch {
+            throw ValidationError("cannot read the log's signing key \(pemPath): \(error)")
+        }
+        var target: BatchTarget?
+        if let push {
+            guard let url = URL(string: push), url.scheme == "http" || url.scheme == "https" else { throw ValidationError("--push must be an http(s) URL") }
+            let token = try pushTokenFile.map { try Self.readFile($0, what: "--push-token-file").trimmingCharacters(in: .whitespacesAndNewlines) }
+            target = HTTPBatchTarget(base: url, token: token)
+        }
+        var options = Exporter.Options(source: source, verifier: verifier, signingKey: key, spool: out, target: target, progress: progress)
+        options.repushFrom = repushFrom
+        return try Exporter(options: options)
+    }
+
+    static func readFile(_ path: String, what: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(what) \(path)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A vkey string, or a file holding one.
+    static func loadVerifier(_ text: String) throws -> NoteVerifier {
+        var text = text
+        if FileManager.default.fileExists(atPath: text) { text = try readFile(text, what: "--vkey") }
+        do { return try NoteVerifier(vkey: text.trimmingCharacters(in: .whitespacesAndNewlines)) } catch {
+            throw ValidationError("--vkey is not a C2SP signed-note verifier key: \(error)")
+        }
+    }
+}
+
+struct VerifyBatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-batch",
+        abstract: "Check a batch directory: manifest signature, signed checkpoint, file hashes and row counts."
+    )
+    @Argument(help: "The batch directory.") var directory: String
+    @Option(help: "The log's verifier key (string or file), as `careledger log vkey` prints it.") var vkey: String
+
+    func run() async throws {
+        let verifier = try ExportRun.loadVerifier(vkey)
+        do {
+            let manifest = try BatchVerifier.verify(directory: directory, verifier: verifier)
+            print("batch \(manifest.batchId) verifies: seqs \(manifest.range.from)..<\(manifest.range.to), \(manifest.files.count) files, checkpoint of size \(manifest.range.to) signed by \(verifier.name)")
+        } catch let error as ExportError {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+    }
+}

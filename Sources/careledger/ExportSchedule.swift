@@ -1,0 +1,51 @@
+import CreditExport
+import Foundation
+import LedgerCrypto
+import Logging
+
+/// `careledger serve --export-every 15m --export-to DIR|URL`: the periodic export inside the
+/// service process. Each run opens the records log read-only (beside the service's own
+/// writer) and does exactly what `careledger export --data` does; an alarm stops the schedule
+/// (the log disagrees with what was exported: an operator must look), other failures are
+/// retried at the next tick.
+struct ExportSchedule: Sendable {
+    let every: Duration
+    let logDirectory: String
+    let spool: String
+    let pushURL: URL?
+    let logger: Logger
+
+    /// "90s", "15m", "2h", "1d".
+    static func parseDuration(_ text: String) -> Duration? {
+        guard let unit = text.last, let n = Int64(text.dropLast()), n > 0 else { return nil }
+        switch unit {
+        case "s": return .seconds(n)
+        case "m": return .seconds(n * 60)
+        case "h": return .seconds(n * 3600)
+        case "d": return .seconds(n * 86400)
+        default: return nil
+        }
+    }
+
+    func run() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: every)
+            } catch { return }
+            do {
+                let source = try LogDirectorySource(logDirectory: logDirectory)
+                let pem = try String(contentsOfFile: logDirectory + "/signing-key.pem", encoding: .utf8)
+                let exporter = try Exporter(options: .init(source: source, verifier: source.log.verifier, signingKey: try Ed25519PrivateKey(pemRepresentation: pem),
+                                                           spool: spool, target: pushURL.map { HTTPBatchTarget(base: $0) }))
+                let report = try await exporter.run()
+                if let built = report.built { logger.info("export: built batch \(built) (\(report.records) records)") }
+                for pushed in report.pushed { logger.info("export: pushed \(pushed)") }
+            } catch let error as ExportError where error.isAlarm {
+                logger.critical("export: \(error.description) The schedule is stopped until the service restarts.")
+                return
+            } catch {
+                logger.error("export: \(error); retrying at the next run")
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import CreditExport
+import CreditRecords
+import Foundation
+import Testing
+
+/// SIGKILL at every step of a batch — before and after each file, the manifest, its
+/// signature, the rename and the cursor — in a real `careledger export` child process
+/// (`CARELEDGER_EXPORT_CRASH_AT`), over three rounds of appends. After each kill the export
+/// is simply run again. Then every exportable seq is in exactly one 新增 row, every 撤回
+/// comes after its 新增, and the batches are byte for byte those of a run that never crashed.
+@Suite struct ExactlyOnceCrashTests {
+    static var careledger: String? {
+        var candidates = [String]()
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(String(exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)]) + "/careledger")
+        }
+        candidates.append(FileManager.default.currentDirectoryPath + "/.build/debug/careledger")
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static let steps: [String] = Manifest.dataFileNames().flatMap { ["open:\($0)", "synced:\($0)"] }
+        + ["before-manifest", "after-manifest", "after-signature", "before-rename", "after-rename", "before-cursor", "after-cursor"]
+
+    /// Three rounds: records; withdrawals of earlier ones plus a record withdrawn in its own
+    /// batch; more records and a repair.
+    static let rounds: [[[UInt8]]] = [
+        ExportFixtures.mixed,                                                        // 0…11
+        [ExportFixtures.entry(ExportFixtures.revocation(target: 0, n: 1)),           // 12
+         ExportFixtures.entry(ExportFixtures.revocation(target: 4, n: 2)),           // 13
+         ExportFixtures.entry(ExportFixtures.example("inspection-pass")),            // 14
+         ExportFixtures.entry(ExportFixtures.revocation(target: 14, n: 3))],         // 15
+        ExportFixtures.mixed.prefix(9) + [ExportFixtures.entry(ExportFixtures.creditRepair(target: 1, n: 4))], // 16…25
+    ]
+
+    enum Outcome: Equatable { case exited(Int32), killed(Int32) }
+
+    static func run(_ binary: String, data: String, spool: String, crashAt: String?) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["export", "--data", data, "--out", spool]
+        var environment = ProcessInfo.processInfo.environment
+        environment["CARELEDGER_EXPORT_CRASH_AT"] = crashAt
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal ? .killed(process.terminationStatus) : .exited(process.terminationStatus)
+    }
+
+    @Test func killedAtEveryStepExportsEverySeqExactlyOnce() async throws {
+        guard let binary = Self.careledger else {
+            Issue.record("careledger is not built next to the test binary; run 'swift build --build-tests' first")
+            return
+        }
+        // The reference: the same rounds, never interrupted. Each round's log is kept as a
+        // snapshot (a copy of the closed log directory) for the crashing runs to read.
+        let reference = try TestLog()
+        var snapshots = [String]()
+        for (i, round) in Self.rounds.enumerated() {
+            try await reference.append(round)
+            let data = reference.root + "/snapshot\(i)"
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: reference.logDirectory, toPath: data + "/records")
+            snapshots.append(data)
+            #expect(try Self.run(binary, data: data, spool: reference.spool, crashAt: nil) == .exited(0))
+        }
+        let referenceBatches = reference.batches()
+        #expect(referenceBatches.count == 3)
+        try Self.checkExactlyOnce(reference)
+
+        for step in Self.steps {
+            let spool = reference.root + "/spool-" + step.replacingOccurrences(of: ":", with: "-")
+            var kills = 0
+            for (i, data) in snapshots.enumerated() {
+                let crashed = try Self.run(binary, data: data, spool: spool, crashAt: step)
+                if crashed == .killed(SIGKILL) { kills += 1 } else { #expect(crashed == .exited(0), "\(step), round \(i)") }
+                #expect(try Self.run(binary, data: data, spool: spool, crashAt: nil) == .exited(0), "\(step), round \(i)")
+            }
+            #expect(kills == snapshots.count, "the step \(step) was not reached in every round")
+            #expect(reference.batches(spool: spool) == referenceBatches, "\(step)")
+            for batch in referenceBatches {
+                for name in Manifest.dataFileNames() + [Manifest.fileName, Manifest.signatureFileName] {
+                    #expect(reference.file(batch, name, spool: spool) == reference.file(batch, name), "\(step): \(batch)/\(name)")
+                }
+            }
+            try Self.checkExactlyOnce(reference, spool: spool)
+        }
+    }
+
+    static func checkExactlyOnce(_ log: TestLog, spool: String? = nil) throws {
+        var added = [UInt64: Int]()
+        var withdrawn = Set<UInt64>()
+        var position = 0
+        var addedAt = [UInt64: Int]()
+        for batch in log.batches(spool: spool) {
+            try BatchVerifier.verify(directory: (spool ?? log.spool) + "/" + batch, verifier: log.verifier)
+            for family in ExportFamily.allCases {
+                for row in log.rows(batch, family, spool: spool) {
+                    position += 1
+                    let seq = UInt64(row["SOURCE_SEQ"]!.integerValue!)
+                    if row["OPERATION"] == .string("新增") {
+                        added[seq, default: 0] += 1
+                        addedAt[seq] = position
+                    } else {
+                        #expect(addedAt[seq] != nil && addedAt[seq]! < position, "撤回 of \(seq) before its 新增")
+                        #expect(withdrawn.insert(seq).inserted, "\(seq) withdrawn twice")
+                    }
+                }
+            }
+        }
+        #expect(added.values.allSatisfy { $0 == 1 })
+        let exportable: Set<UInt64> = [0, 1, 2, 3, 4, 5, 6, 7, 8, 14, 16, 17, 18, 19, 20, 21, 22, 23, 24]
+        #expect(Set(added.keys) == exportable)
+        #expect(withdrawn == [0, 4, 14, 1])
+    }
+}
+
+/// The files carry ID numbers (the platform requires them); what the command prints must not.
+@Suite struct ExportOutputPrivacyTests {
+    @Test func noIdNumberInTheCommandsOutput() async throws {
+        guard let binary = ExactlyOnceCrashTests.careledger else {
+            Issue.record("careledger is not built next to the test binary")
+            return
+        }
+        let log = try TestLog()
+        var broken = ExportFixtures.example("penalty-person").objectValue!
+        var body = broken["body"]!.objectValue!
+        body["dataSource"] = nil
+        broken["body"] = .object(body)
+        try await log.append(ExportFixtures.mixed + [ExportFixtures.entry(.object(broken)), ExportFixtures.entry(ExportFixtures.revocation(target: 12))])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["export", "--data", log.root + "/data", "--out", log.spool]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile() + err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(printed.contains("2 rejects"))
+        #expect(ExportFixtures.idNumbers.allSatisfy { !printed.contains($0) })
+        let batch = try #require(log.batches().first)
+        #expect(String(decoding: log.file(batch, "xzcf.csv"), as: UTF8.self).contains("330303199506302827"))
+    }
+}
