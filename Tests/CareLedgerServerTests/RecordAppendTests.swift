@@ -92,6 +92,11 @@ import TransparencyLog
             }
             let missing = try await client.send(.get, "/v1/records/10", token: roles[.auditor])
             #expect(missing.status == .notFound)
+            // A resident ID number without an X is a valid seq; the 404 must not repeat it
+            // (found by tools/fire/authz-privacy).
+            let idAsSeq = try await client.send(.get, "/v1/records/\(Fixtures.idNumbers[1])", token: roles[.auditor])
+            #expect(idAsSeq.status == .notFound)
+            #expect(!idAsSeq.text.contains(Fixtures.idNumbers[1]))
             for bad in ["-1", "abc", "99999999999999999999999", "1.0", "007", "00"] {
                 let response = try await client.send(.get, "/v1/records/\(bad)", token: roles[.auditor])
                 #expect(response.status == .badRequest, "\(bad)")

@@ -31,7 +31,8 @@ extension LedgerServer {
         }
         let checkpoint = log.latestCheckpoint
         let size = checkpoint.checkpoint.size
-        guard seq < size else { throw Problem.notFound("There is no record \(seq); the log holds \(size).") }
+        // The seq is client input and is not echoed: an 18-digit resident ID number parses as one.
+        guard seq < size else { throw Problem.notFound("There is no such record; the log holds \(size).") }
         do {
             var object = try recordJSON(seq: seq, entry: log.entry(at: seq))
             object["inclusionProof"] = .array(try log.inclusionProof(seq: seq, size: size).map { .string($0.base64) })
