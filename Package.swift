@@ -63,6 +63,13 @@ let package = Package(
         .executableTarget(name: "index-bench", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"], path: "tools/index-bench"),
         // Mixed records for the export benchmark (tools/bench-export.sh).
         .executableTarget(name: "export-bench-load", dependencies: ["CreditRecords", "TransparencyLog"], path: "tools/export-bench-load"),
+        // libFuzzer targets (tools/fuzz builds them with -sanitize=fuzzer -DFUZZING); a plain
+        // build makes replayers that run the same checks on files. Library modules only.
+        .executableTarget(name: "fuzz-record", dependencies: ["CreditRecords"], path: "tools/fuzzers/fuzz-record"),
+        .executableTarget(name: "fuzz-note", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/fuzzers/fuzz-note"),
+        .executableTarget(name: "fuzz-frame", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/fuzzers/fuzz-frame"),
+        .executableTarget(name: "fuzz-ids", dependencies: ["CreditRecords"], path: "tools/fuzzers/fuzz-ids"),
+        .executableTarget(name: "fuzz-tilepath", dependencies: ["TransparencyLog"], path: "tools/fuzzers/fuzz-tilepath"),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto"]),
         .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto"]),

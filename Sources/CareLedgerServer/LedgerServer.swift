@@ -137,7 +137,8 @@ public final class LedgerServer: Sendable {
     }
 
     public func application() -> some ApplicationProtocol {
-        Application(router: router(),
+        // Idle connections are closed after 30 s, so they cannot exhaust the descriptors.
+        Application(router: router(), server: ServerLimits.http1(),
                     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
                     logger: logger)
     }
