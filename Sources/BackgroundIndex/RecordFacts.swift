@@ -58,29 +58,6 @@ struct RecordFacts: Equatable {
     }
 }
 
-extension RecordFacts {
-    /// The member holding a kind's decision date (RecordRegistry.decisionDate's rule).
-    static func decisionField(_ kind: RecordKind) -> String {
-        switch kind {
-        case .institutionFiling: return "filedAt"
-        case .inspection: return "inspectedAt"
-        case .annualReview: return "reviewedAt"
-        default: return "decidedAt"
-        }
-    }
-
-    /// The member holding a kind's document number (RecordRegistry.documentNumber's rule).
-    static func documentField(_ kind: RecordKind) -> String? {
-        switch kind {
-        case .institutionFiling: return "filingNo"
-        case .inspection: return "inspectionNo"
-        case .judgment: return "caseNo"
-        case .annualReview: return nil
-        case .penalty, .enforcement, .ban, .revocation, .creditRepair: return "decisionNo"
-        }
-    }
-}
-
 // MARK: - From a decoded envelope
 
 extension RecordFacts {
@@ -106,8 +83,9 @@ extension RecordFacts {
         decidedAt = body["decidedAt"]?.stringValue.flatMap(DayNumber.parse)
         let authorityCode = body["authority"]?.objectValue?["uscc"]?.stringValue
         authority = authorityCode.map { SubjectRef.institution(uscc: $0) }
-        decisionDay = date(RecordFacts.decisionField(kind))
-        if let authorityCode, let number = RecordFacts.documentField(kind).flatMap({ body[$0]?.stringValue }) {
+        // The registry's own rules for which member holds the date and the number.
+        decisionDay = RecordRegistry.decisionDate(kind: kind, body: body).map(DayNumber.from) ?? DayNumber.none
+        if let authorityCode, let number = RecordRegistry.documentNumber(kind: kind, body: body) {
             document = DocumentDigest.of(authority: authorityCode, number: number)
         }
         switch kind {
