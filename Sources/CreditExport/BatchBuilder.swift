@@ -15,6 +15,8 @@ struct BatchBuilder {
     var state: ExportState
     var counts = Manifest.Counts()
     let progress: (@Sendable (UInt64, UInt64) -> Void)?
+    /// Every entry through the full decoder and validator (`export --revalidate`).
+    var revalidate = false
 
     private var csv: [ExportFamily: HashingFileWriter] = [:]
     private var jsonl: [ExportFamily: HashingFileWriter] = [:]
@@ -53,8 +55,10 @@ struct BatchBuilder {
         while seq < to {
             let entries = try await source.entries(from: seq, count: Int(min(UInt64(Self.chunk), to - seq)))
             guard !entries.isEmpty else { throw ExportError.source("the log returned no entries at \(seq), below its checkpoint size \(to)") }
-            let first = seq
-            let decoded = ParallelMap.map(Array(entries.enumerated())) { i, entry in Decoded(seq: first + UInt64(i), entry: entry) }
+            let first = seq, revalidate = self.revalidate
+            let decoded = ParallelMap.map(Array(entries.enumerated())) { i, entry in
+                Decoded(seq: first + UInt64(i), entry: entry, revalidate: revalidate)
+            }
             for item in decoded {
                 state.frontier.append(leafHash: item.leafHash)
                 counts.records += 1
@@ -71,7 +75,7 @@ struct BatchBuilder {
     struct Decoded: Sendable {
         enum Outcome: Sendable {
             /// A 新增 row comes with its CSV and JSON Lines bytes, encoded in the parallel stage.
-            case added(ExportRow, csv: [UInt8], jsonl: [UInt8])
+            case added(ExportFamily, csv: [UInt8], jsonl: [UInt8])
             case mapped(MappedRecord, RecordKind)
             case invalid(String)
             case notARecord
@@ -79,8 +83,22 @@ struct BatchBuilder {
         let leafHash: Digest32
         let outcome: Outcome
 
-        init(seq: UInt64, entry: [UInt8]) {
+        init(seq: UInt64, entry: [UInt8], revalidate: Bool) {
             leafHash = MerkleHashing.leafHash(entry)
+            if !revalidate, let fast = FastRecordMapper.map(entry, seq: seq) {
+                switch fast {
+                case .added(let row):
+                    var csv = [UInt8](), jsonl = [UInt8]()
+                    csv.reserveCapacity(1024)
+                    jsonl.reserveCapacity(1536)
+                    row.appendCSV(to: &csv)
+                    row.appendJSONLine(to: &jsonl)
+                    outcome = .added(row.family, csv: csv, jsonl: jsonl)
+                case .withdrawal(let target, let withdrawal, let kind): outcome = .mapped(.withdrawal(target: target, withdrawal), kind)
+                case .notExported(let kind): outcome = .mapped(.notExported, kind)
+                }
+                return
+            }
             do {
                 let envelope = try Envelope.decode(entry)
                 let record = try Record(kind: envelope.kind, validated: envelope.body)
@@ -88,7 +106,7 @@ struct BatchBuilder {
                 if case .row(let row) = mapped {
                     var csv = [UInt8](), jsonl = [UInt8]()
                     BatchBuilder.encode(row, csv: &csv, jsonl: &jsonl)
-                    outcome = .added(row, csv: csv, jsonl: jsonl)
+                    outcome = .added(row.family, csv: csv, jsonl: jsonl)
                 } else {
                     outcome = .mapped(mapped, record.kind)
                 }
@@ -110,9 +128,9 @@ struct BatchBuilder {
         case .notARecord:
             state.marks[seq] = .rejected
             return try reject(seq: seq, kind: nil, code: "not_a_record", reason: "the entry is not a record envelope")
-        case .added(let row, let csv, let jsonl):
+        case .added(let family, let csv, let jsonl):
             state.marks[seq] = .exported
-            return try write(row, csv: csv, jsonl: jsonl)
+            return try write(family, .add, csv: csv, jsonl: jsonl)
         case .mapped(let m, let k):
             (mapped, kind) = (m, k)
         }
@@ -146,25 +164,27 @@ struct BatchBuilder {
         case .withdrawn:
             try reject(seq: seq, kind: kind, code: "target_withdrawn", reason: "target \(target) was already withdrawn")
         case .exported:
-            let original = try await verifiedRecord(at: target)
-            guard case .row(let row) = RecordMapper.map(original, seq: target) else {
-                throw ExportError.state("seq \(target) is marked exported but no longer maps to a row")
-            }
+            let row = try await verifiedRow(at: target)
             try write(RecordMapper.withdrawRow(of: row, by: withdrawal, seq: seq))
             state.marks[target] = .withdrawn
         }
     }
 
-    /// Re-reads an earlier record, proving it against this batch's checkpoint first.
-    private func verifiedRecord(at seq: UInt64) async throws -> Record {
+    /// Re-reads an earlier record, proving it against this batch's checkpoint first, and maps
+    /// it again (by the same path a first mapping of it takes).
+    private func verifiedRow(at seq: UInt64) async throws -> ExportRow {
         let entry = try await source.entry(at: seq)
         let proof = try await source.inclusionProof(seq: seq, size: checkpoint.size)
         guard MerkleTree.verifyInclusion(leafHash: MerkleHashing.leafHash(entry), index: seq, size: checkpoint.size, proof: proof,
                                          root: checkpoint.rootHash) else {
             throw ExportError.alarm("entry \(seq) (the target of a withdrawal) is not included in the checkpoint of size \(checkpoint.size)")
         }
+        if !revalidate, case .added(let row)? = FastRecordMapper.map(entry, seq: seq) { return row.exportRow }
         let envelope = try Envelope.decode(entry)
-        return try Record(kind: envelope.kind, validated: envelope.body)
+        guard case .row(let row) = RecordMapper.map(try Record(kind: envelope.kind, validated: envelope.body), seq: seq) else {
+            throw ExportError.state("seq \(seq) is marked exported but no longer maps to a row")
+        }
+        return row
     }
 
     static func encode(_ row: ExportRow, csv: inout [UInt8], jsonl: inout [UInt8]) {
@@ -175,17 +195,17 @@ struct BatchBuilder {
     private mutating func write(_ row: ExportRow) throws {
         var csvBytes = [UInt8](), jsonlBytes = [UInt8]()
         Self.encode(row, csv: &csvBytes, jsonl: &jsonlBytes)
-        try write(row, csv: csvBytes, jsonl: jsonlBytes)
+        try write(row.family, row.operation, csv: csvBytes, jsonl: jsonlBytes)
     }
 
-    private mutating func write(_ row: ExportRow, csv csvBytes: [UInt8], jsonl jsonlBytes: [UInt8]) throws {
-        try csv[row.family]!.append { $0.append(contentsOf: csvBytes) }
-        try jsonl[row.family]!.append { $0.append(contentsOf: jsonlBytes) }
-        csv[row.family]!.rows += 1
-        jsonl[row.family]!.rows += 1
-        switch row.operation {
-        case .add: counts.families[row.family.rawValue, default: .init()].added += 1
-        case .withdraw: counts.families[row.family.rawValue, default: .init()].withdrawn += 1
+    private mutating func write(_ family: ExportFamily, _ operation: ExportOperation, csv csvBytes: [UInt8], jsonl jsonlBytes: [UInt8]) throws {
+        try csv[family]!.append { $0.append(contentsOf: csvBytes) }
+        try jsonl[family]!.append { $0.append(contentsOf: jsonlBytes) }
+        csv[family]!.rows += 1
+        jsonl[family]!.rows += 1
+        switch operation {
+        case .add: counts.families[family.rawValue, default: .init()].added += 1
+        case .withdraw: counts.families[family.rawValue, default: .init()].withdrawn += 1
         }
     }
 

@@ -4,23 +4,33 @@ import LedgerCrypto
 /// A file written once, front to back, through a buffer: it hashes what it writes and
 /// counts rows, and `finish()` fsyncs it. The batch's files are all written this way, so
 /// memory stays at one buffer per file whatever the batch size.
-final class HashingFileWriter {
+final class HashingFileWriter: @unchecked Sendable {
     let path: String
     private let fd: Int32
     private var buffer: [UInt8] = []
     private let hasher = SHA256Hasher()
     private(set) var bytesWritten = 0
     var rows = 0
-    static let bufferSize = 1 << 18
+    static let bufferSize = 1 << 20
+
+    /// Hashing and writing a full buffer run on this queue, beside the mapping of the next
+    /// chunk; at most two buffers are in flight, so memory stays bounded. Only the queue
+    /// touches `hasher` and `failure` between `flush` and `finish`.
+    private let queue: DispatchQueue
+    private let inFlight = DispatchSemaphore(value: 2)
+    private var failure: Error?
+    private var unsynced = 0
+    static let syncEvery = 32 << 20
 
     init(path: String) throws {
         self.path = path
+        queue = DispatchQueue(label: "careledger.export.writer")
         fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ExportError.io("open", path: path, errno: errno) }
         buffer.reserveCapacity(Self.bufferSize + 65536)
     }
 
-    deinit { Glibc.close(fd) }
+    deinit { queue.sync {}; Glibc.close(fd) }
 
     func append(_ body: (inout [UInt8]) -> Void) throws {
         body(&buffer)
@@ -28,17 +38,32 @@ final class HashingFileWriter {
     }
 
     private func flush() throws {
-        hasher.update(buffer)
-        try buffer.withUnsafeBytes { try DurableIO.writeAll(fd, $0, path: path) }
-        bytesWritten += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+        if let failure = queue.sync(execute: { self.failure }) { throw failure }
+        guard !buffer.isEmpty else { return }
+        var full = [UInt8]()
+        full.reserveCapacity(Self.bufferSize + 65536)
+        swap(&full, &buffer)
+        bytesWritten += full.count
+        inFlight.wait()
+        let bytes = full
+        queue.async { [self] in
+            defer { inFlight.signal() }
+            guard failure == nil else { return }
+            hasher.update(bytes)
+            do { try bytes.withUnsafeBytes { try DurableIO.writeAll(fd, $0, path: path) } } catch { failure = error; return }
+            // Flush to disk as it goes (on this queue, beside the mapping), so finish()'s
+            // fsync waits for the tail of the file, not all of it.
+            unsynced += bytes.count
+            if unsynced >= Self.syncEvery { unsynced = 0; if fdatasync(fd) != 0 { failure = ExportError.io("fdatasync", path: path, errno: errno) } }
+        }
     }
 
     /// Writes what is buffered and fsyncs; returns the SHA-256 of the whole file.
     func finish() throws -> Digest32 {
         try flush()
+        if let failure = queue.sync(execute: { self.failure }) { throw failure }
         guard fsync(fd) == 0 else { throw ExportError.io("fsync", path: path, errno: errno) }
-        return hasher.finalize()
+        return queue.sync { hasher.finalize() }
     }
 }
 

@@ -24,6 +24,9 @@ public struct Exporter: Sendable {
         public var pushBaseDelay: Duration = .milliseconds(200)
         /// Push again every batch from this seq on (an operator's re-push), even if acknowledged.
         public var repushFrom: UInt64?
+        /// Run every entry through the full record validator, not just the checks of the fast
+        /// path (docs/export.md): for a first export after the validator's rules changed.
+        public var revalidate = false
 
         public init(source: ExportSource, verifier: NoteVerifier, signingKey: Ed25519PrivateKey, spool: String,
                     target: BatchTarget? = nil, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil) {
@@ -146,6 +149,7 @@ public struct Exporter: Sendable {
         try? FileManager.default.removeItem(atPath: building)
         try FileManager.default.createDirectory(atPath: building, withIntermediateDirectories: false)
         var builder = BatchBuilder(source: options.source, directory: building, checkpoint: checkpoint, state: state, progress: options.progress)
+        builder.revalidate = options.revalidate
         let files = try await builder.build()
         var newState = builder.state
         guard newState.frontier.size == checkpoint.size, newState.frontier.root() == checkpoint.rootHash else {

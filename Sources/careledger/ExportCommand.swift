@@ -37,6 +37,7 @@ struct ExportRun: AsyncParsableCommand {
     @Option(name: .customLong("push-token-file"), help: "Bearer token for --push.") var pushTokenFile: String?
     @Option(name: .customLong("repush-from"), help: "With --push: push again every batch holding this seq or later.") var repushFrom: UInt64?
     @Option(help: "The log's verifier key (string or file). Default: the data directory's own key.") var vkey: String?
+    @Flag(help: "Run every entry through the full record validator (slower), e.g. after the validation rules changed.") var revalidate = false
     @Option(name: .customLong("signing-key"), help: "The log's signing key (PEM) that signs manifests. Default: the data directory's.")
     var signingKey: String?
 
@@ -98,6 +99,7 @@ struct ExportRun: AsyncParsableCommand {
         }
         var options = Exporter.Options(source: source, verifier: verifier, signingKey: key, spool: out, target: target, progress: progress)
         options.repushFrom = repushFrom
+        options.revalidate = revalidate
         return try Exporter(options: options)
     }
 
