@@ -194,6 +194,21 @@ import Testing
         }
     }
 
+    /// A slow body pipelined behind a request (read in the same packet, so its head comes while
+    /// that one is in flight) gets its deadline once that one is answered.
+    @Test func aSlowPipelinedBodyIsCutAtTheBodyDeadline() async throws {
+        try await Self.withLiveServer(idleTimeoutMilliseconds: 10_000, bodyReadTimeoutMilliseconds: 500) { port in
+            let connection = try Connection(port: port)
+            defer { connection.close() }
+            let heads = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nPOST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+            let (received, closedAfter) = try await Self.blocking { connection.trickle(heads, every: .milliseconds(100), limit: .seconds(6)) }
+            #expect(String(decoding: received, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK"), "the first request is answered")
+            let closed = try #require(closedAfter, "the pipelined body trickled a byte every 100 ms must be cut")
+            #expect(closed >= .milliseconds(450))
+            #expect(closed < .seconds(3))
+        }
+    }
+
     /// Pauses between requests longer than the head deadline but shorter than the idle timeout,
     /// a head sent in two halves, then two pipelined requests: all are answered on one connection.
     @Test func keptAliveAndPipelinedRequestsAreNotCut() async throws {

@@ -15,8 +15,9 @@ import NIOHTTPTypes
 ///   quiet wait between kept-alive requests is left to the idle timeout, so clients may pause
 ///   longer than the head deadline between requests. On expiry a partly sent head is answered
 ///   with 408 (no response is in progress then), a connection that sent nothing is closed.
-/// - body: the whole body must arrive within `bodyTimeout` of its head; on expiry the
-///   connection is closed without an answer (a response may already be on its way).
+/// - body: the whole body must arrive within `bodyTimeout` of its head (of the responses
+///   before it, when pipelined); on expiry the connection is closed without an answer (a
+///   response may already be on its way).
 ///
 /// Bytes are seen by `ByteWatcher`, which it puts in front of the decoder.
 final class RequestReadDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
@@ -80,7 +81,9 @@ final class RequestReadDeadlines: ChannelDuplexHandler, RemovableChannelHandler 
             bytesSinceHead = false
             readingBody = true
             disarm()
-            arm(bodyTimeout)
+            // A pipelined request is read (under backpressure) only as fast as the ones before
+            // it are answered, so its body deadline starts when it is the only one left.
+            if requestsInFlight == 1 { arm(bodyTimeout) }
         case .body:
             break
         case .end:
@@ -91,8 +94,11 @@ final class RequestReadDeadlines: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        // Nothing is armed here: the wait for the next request is the idle timeout's.
-        if case .end = unwrapOutboundIn(data) { requestsInFlight = max(0, requestsInFlight - 1) }
+        // No head deadline is armed here: the wait for the next request is the idle timeout's.
+        if case .end = unwrapOutboundIn(data) {
+            requestsInFlight = max(0, requestsInFlight - 1)
+            if requestsInFlight == 1, readingBody { arm(bodyTimeout) }  // the pipelined one being read
+        }
         context.write(data, promise: promise)
     }
 
