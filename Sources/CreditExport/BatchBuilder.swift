@@ -15,6 +15,8 @@ struct BatchBuilder {
     var state: ExportState
     var counts = Manifest.Counts()
     let progress: (@Sendable (UInt64, UInt64) -> Void)?
+    /// The optional kinds mapped, and so the families written (`mapping.families`).
+    var mapping = MappingOptions()
 
     private var csv: [ExportFamily: HashingFileWriter] = [:]
     private var jsonl: [ExportFamily: HashingFileWriter] = [:]
@@ -36,7 +38,7 @@ struct BatchBuilder {
 
     /// Writes the data files for [state.next, checkpoint.size); returns their manifest entries.
     mutating func build() async throws -> [Manifest.File] {
-        for family in ExportFamily.allCases.sorted() {
+        for family in mapping.families {
             let c = try open("\(family.rawValue).csv")
             try c.append { out in
                 out.append(contentsOf: CSVEncoding.byteOrderMark)
@@ -54,7 +56,7 @@ struct BatchBuilder {
             let entries = try await source.entries(from: seq, count: Int(min(UInt64(Self.chunk), to - seq)))
             guard !entries.isEmpty else { throw ExportError.source("the log returned no entries at \(seq), below its checkpoint size \(to)") }
             let first = seq
-            let decoded = ParallelMap.map(Array(entries.enumerated())) { i, entry in Decoded(seq: first + UInt64(i), entry: entry) }
+            let decoded = ParallelMap.map(Array(entries.enumerated())) { [mapping] i, entry in Decoded(seq: first + UInt64(i), entry: entry, mapping: mapping) }
             for item in decoded {
                 state.frontier.append(leafHash: item.leafHash)
                 counts.records += 1
@@ -79,12 +81,12 @@ struct BatchBuilder {
         let leafHash: Digest32
         let outcome: Outcome
 
-        init(seq: UInt64, entry: [UInt8]) {
+        init(seq: UInt64, entry: [UInt8], mapping: MappingOptions) {
             leafHash = MerkleHashing.leafHash(entry)
             do {
                 let envelope = try Envelope.decode(entry)
                 let record = try Record(kind: envelope.kind, validated: envelope.body)
-                let mapped = RecordMapper.map(record, seq: seq)
+                let mapped = RecordMapper.map(record, seq: seq, options: mapping)
                 if case .row(let row) = mapped {
                     var csv = [UInt8](), jsonl = [UInt8]()
                     BatchBuilder.encode(row, csv: &csv, jsonl: &jsonl)
@@ -147,7 +149,7 @@ struct BatchBuilder {
             try reject(seq: seq, kind: kind, code: "target_withdrawn", reason: "target \(target) was already withdrawn")
         case .exported:
             let original = try await verifiedRecord(at: target)
-            guard case .row(let row) = RecordMapper.map(original, seq: target) else {
+            guard case .row(let row) = RecordMapper.map(original, seq: target, options: mapping) else {
                 throw ExportError.state("seq \(target) is marked exported but no longer maps to a row")
             }
             try write(RecordMapper.withdrawRow(of: row, by: withdrawal, seq: seq))
@@ -206,7 +208,7 @@ struct BatchBuilder {
     /// fsyncs every file; the manifest entries in name order.
     private func finish() throws -> [Manifest.File] {
         var files = [Manifest.File]()
-        for writer in ExportFamily.allCases.sorted().flatMap({ [csv[$0]!, jsonl[$0]!] }) + [rejects!] {
+        for writer in mapping.families.flatMap({ [csv[$0]!, jsonl[$0]!] }) + [rejects!] {
             let digest = try writer.finish()
             let name = String(writer.path.split(separator: "/").last!)
             CrashPoint.hit("synced:\(name)")
