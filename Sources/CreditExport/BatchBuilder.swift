@@ -17,6 +17,8 @@ struct BatchBuilder {
     let progress: (@Sendable (UInt64, UInt64) -> Void)?
     /// Every entry through the full decoder and validator (`export --revalidate`).
     var revalidate = false
+    /// The optional kinds mapped, and so the families written (`mapping.families`).
+    var mapping = MappingOptions()
 
     private var csv: [ExportFamily: HashingFileWriter] = [:]
     private var jsonl: [ExportFamily: HashingFileWriter] = [:]
@@ -38,7 +40,7 @@ struct BatchBuilder {
 
     /// Writes the data files for [state.next, checkpoint.size); returns their manifest entries.
     mutating func build() async throws -> [Manifest.File] {
-        for family in ExportFamily.allCases.sorted() {
+        for family in mapping.families {
             let c = try open("\(family.rawValue).csv")
             try c.append { out in
                 out.append(contentsOf: CSVEncoding.byteOrderMark)
@@ -56,8 +58,8 @@ struct BatchBuilder {
             let entries = try await source.entries(from: seq, count: Int(min(UInt64(Self.chunk), to - seq)))
             guard !entries.isEmpty else { throw ExportError.source("the log returned no entries at \(seq), below its checkpoint size \(to)") }
             let first = seq, revalidate = self.revalidate
-            let decoded = ParallelMap.map(Array(entries.enumerated())) { i, entry in
-                Decoded(seq: first + UInt64(i), entry: entry, revalidate: revalidate)
+            let decoded = ParallelMap.map(Array(entries.enumerated())) { [mapping] i, entry in
+                Decoded(seq: first + UInt64(i), entry: entry, revalidate: revalidate, mapping: mapping)
             }
             for item in decoded {
                 state.frontier.append(leafHash: item.leafHash)
@@ -83,9 +85,9 @@ struct BatchBuilder {
         let leafHash: Digest32
         let outcome: Outcome
 
-        init(seq: UInt64, entry: [UInt8], revalidate: Bool) {
+        init(seq: UInt64, entry: [UInt8], revalidate: Bool, mapping: MappingOptions) {
             leafHash = MerkleHashing.leafHash(entry)
-            if !revalidate, let fast = FastRecordMapper.map(entry, seq: seq) {
+            if !revalidate, let fast = FastRecordMapper.map(entry, seq: seq, notExported: FastRecordMapper.defaultNotExported.subtracting(mapping.included)) {
                 switch fast {
                 case .added(let row):
                     var csv = [UInt8](), jsonl = [UInt8]()
@@ -102,7 +104,7 @@ struct BatchBuilder {
             do {
                 let envelope = try Envelope.decode(entry)
                 let record = try Record(kind: envelope.kind, validated: envelope.body)
-                let mapped = RecordMapper.map(record, seq: seq)
+                let mapped = RecordMapper.map(record, seq: seq, options: mapping)
                 if case .row(let row) = mapped {
                     var csv = [UInt8](), jsonl = [UInt8]()
                     BatchBuilder.encode(row, csv: &csv, jsonl: &jsonl)
@@ -181,7 +183,7 @@ struct BatchBuilder {
         }
         if !revalidate, case .added(let row)? = FastRecordMapper.map(entry, seq: seq) { return row.exportRow }
         let envelope = try Envelope.decode(entry)
-        guard case .row(let row) = RecordMapper.map(try Record(kind: envelope.kind, validated: envelope.body), seq: seq) else {
+        guard case .row(let row) = RecordMapper.map(try Record(kind: envelope.kind, validated: envelope.body), seq: seq, options: mapping) else {
             throw ExportError.state("seq \(seq) is marked exported but no longer maps to a row")
         }
         return row
@@ -226,7 +228,7 @@ struct BatchBuilder {
     /// fsyncs every file; the manifest entries in name order.
     private func finish() throws -> [Manifest.File] {
         var files = [Manifest.File]()
-        for writer in ExportFamily.allCases.sorted().flatMap({ [csv[$0]!, jsonl[$0]!] }) + [rejects!] {
+        for writer in mapping.families.flatMap({ [csv[$0]!, jsonl[$0]!] }) + [rejects!] {
             let digest = try writer.finish()
             let name = String(writer.path.split(separator: "/").last!)
             CrashPoint.hit("synced:\(name)")

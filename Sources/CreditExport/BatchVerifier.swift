@@ -35,7 +35,10 @@ public enum BatchVerifier {
               manifest.batchId == Manifest.batchId(origin: manifest.origin, from: manifest.range.from, to: manifest.range.to) else {
             throw ExportError.invalidBatch("the batch id \(manifest.batchId) does not belong to its origin and range")
         }
-        let expected = Set(Manifest.dataFileNames())
+        guard let mapping = manifest.mappingOptions else {
+            throw ExportError.invalidBatch("includedKinds \(manifest.includedKinds ?? []) names a kind that cannot be included")
+        }
+        let expected = Set(Manifest.dataFileNames(mapping))
         let listed = Set(manifest.files.map(\.name))
         guard listed == expected else { throw ExportError.invalidBatch("the manifest lists \(listed.sorted()), expected \(expected.sorted())") }
         let present = Set((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])

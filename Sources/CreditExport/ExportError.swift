@@ -10,6 +10,9 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
     case source(String)
     case push(String)
     case invalidBatch(String)
+    /// The run's settings do not fit (an unknown `--include` kind, or a spool made with
+    /// other included kinds): retrying does not help, the operator must change the command.
+    case configuration(String)
 
     public var description: String {
         switch self {
@@ -19,8 +22,10 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
         case .source(let why): return "source: \(why)"
         case .push(let why): return "push: \(why)"
         case .invalidBatch(let why): return "batch does not verify: \(why)"
+        case .configuration(let why): return "configuration: \(why)"
         }
     }
 
     public var isAlarm: Bool { if case .alarm = self { return true } else { return false } }
+    public var isConfiguration: Bool { if case .configuration = self { return true } else { return false } }
 }

@@ -22,6 +22,9 @@ public struct ExportState: Sendable, Equatable {
     public var marks: SeqMarks
     /// Push mode: batches covering [0, pushedThrough) were acknowledged by the target.
     public var pushedThrough: UInt64
+    /// The optional kinds every batch of this spool maps; fixed by the first batch (stored as
+    /// `includedKinds`, absent when none, so a default cursor is what it was before).
+    public var mapping: MappingOptions
 
     public init(origin: String, vkey: String) {
         self.origin = origin
@@ -31,6 +34,7 @@ public struct ExportState: Sendable, Equatable {
         frontier = MerkleFrontier()
         marks = SeqMarks()
         pushedThrough = 0
+        mapping = MappingOptions()
     }
 
     private struct Stored: Codable {
@@ -42,6 +46,7 @@ public struct ExportState: Sendable, Equatable {
         var frontier: [String]
         var marks: String
         var pushedThrough: UInt64
+        var includedKinds: [String]?
     }
 
     public static func load(directory: String) throws -> ExportState? {
@@ -67,12 +72,17 @@ public struct ExportState: Sendable, Equatable {
         state.frontier = frontier
         state.marks = marks
         state.pushedThrough = stored.pushedThrough
+        guard let mapping = MappingOptions(names: stored.includedKinds ?? []) else {
+            throw ExportError.state("\(path): includedKinds \(stored.includedKinds ?? []) names a kind that cannot be included")
+        }
+        state.mapping = mapping
         return state
     }
 
     public func save(directory: String) throws {
         let stored = Stored(format: 1, origin: origin, vkey: vkey, next: next, checkpoint: checkpoint,
-                            frontier: frontier.hashes.map(\.base64), marks: Base64.encode(marks.bytes), pushedThrough: pushedThrough)
+                            frontier: frontier.hashes.map(\.base64), marks: Base64.encode(marks.bytes), pushedThrough: pushedThrough,
+                            includedKinds: mapping.included.isEmpty ? nil : mapping.names)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         CrashPoint.hit("before-cursor")

@@ -27,6 +27,9 @@ public struct Exporter: Sendable {
         /// Run every entry through the full record validator, not just the checks of the fast
         /// path (docs/export.md): for a first export after the validator's rules changed.
         public var revalidate = false
+        /// Optional kinds to map (`--include`). A spool keeps the setting of its first batch:
+        /// a run with another one is refused (`ExportError.configuration`), never mixed.
+        public var mapping = MappingOptions()
 
         public init(source: ExportSource, verifier: NoteVerifier, signingKey: Ed25519PrivateKey, spool: String,
                     target: BatchTarget? = nil, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil) {
@@ -60,10 +63,17 @@ public struct Exporter: Sendable {
     public func run() async throws -> Report {
         let spool = options.spool
         try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
-        var state = try ExportState.load(directory: spool) ?? ExportState(origin: options.verifier.name, vkey: options.verifier.vkey)
+        var state: ExportState
+        if let loaded = try ExportState.load(directory: spool) {
+            state = loaded
+        } else {
+            state = ExportState(origin: options.verifier.name, vkey: options.verifier.vkey)
+            state.mapping = options.mapping
+        }
         guard state.origin == options.verifier.name, state.vkey == options.verifier.vkey else {
             throw ExportError.alarm("the spool \(spool) was exported from \(state.vkey), not from the log key \(options.verifier.vkey)")
         }
+        try checkMapping(state.mapping, of: "the spool's cursor")
         var report = Report()
         try removeLeftovers()
 
@@ -75,6 +85,7 @@ public struct Exporter: Sendable {
         var targetNote = latestNote
         if let existing {
             let manifest = try BatchVerifier.verify(directory: spool + "/" + existing.name, verifier: options.verifier)
+            try checkMapping(manifest.mappingOptions ?? MappingOptions(), of: "batch \(existing.name)")
             targetNote = manifest.checkpoint
         }
         let target = try open(targetNote, what: "the checkpoint of the batch to build")
@@ -103,6 +114,16 @@ public struct Exporter: Sendable {
             }
         }
         return report
+    }
+
+    /// The included kinds are part of what a spool's batches mean: a withdrawal's target is
+    /// marked exported or not by the setting in force when it was read. So one spool, one
+    /// setting; another setting needs another spool (docs/export.md, "Optional families").
+    private func checkMapping(_ recorded: MappingOptions, of what: String) throws {
+        guard recorded != options.mapping else { return }
+        throw ExportError.configuration("\(what) in \(options.spool) was exported with included kinds \(recorded.summary), "
+            + "this run asks for \(options.mapping.summary); a spool keeps one --include setting: "
+            + "run with the same one, or export into a new spool")
     }
 
     private func open(_ note: String, what: String) throws -> Checkpoint {
@@ -150,14 +171,19 @@ public struct Exporter: Sendable {
         try FileManager.default.createDirectory(atPath: building, withIntermediateDirectories: false)
         var builder = BatchBuilder(source: options.source, directory: building, checkpoint: checkpoint, state: state, progress: options.progress)
         builder.revalidate = options.revalidate
+        builder.mapping = options.mapping
         let files = try await builder.build()
+        var counts = builder.counts
+        // An included family is counted even when it got no rows, like the national ones.
+        for family in options.mapping.families { counts.families[family.rawValue] = counts.families[family.rawValue] ?? .init() }
         var newState = builder.state
         guard newState.frontier.size == checkpoint.size, newState.frontier.root() == checkpoint.rootHash else {
             try? FileManager.default.removeItem(atPath: building)
             throw ExportError.alarm("the entries \(state.next)..<\(checkpoint.size) do not give the root of the signed checkpoint of size \(checkpoint.size)")
         }
         let manifest = Manifest(format: Manifest.currentFormat, batchId: batchId, origin: checkpoint.origin,
-                                range: .init(from: state.next, to: checkpoint.size), checkpoint: note, files: files, counts: builder.counts)
+                                range: .init(from: state.next, to: checkpoint.size), checkpoint: note, files: files, counts: counts,
+                                includedKinds: options.mapping.included.isEmpty ? nil : options.mapping.names)
         let bytes = try manifest.encoded()
         CrashPoint.hit("before-manifest")
         _ = try DurableIO.writeNewFile(building + "/" + Manifest.fileName, bytes)

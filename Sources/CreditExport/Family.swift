@@ -1,7 +1,11 @@
-/// The record families of the national platform a batch carries (RECORDS.md, Export batch
-/// layout). Raw values are the file stems (`xzcf.csv`, `xzcf.jsonl`).
+/// The record families a batch carries (RECORDS.md, Export batch layout): the national
+/// platform's four (`national`, in every batch), and the project-defined `sfpj`, `djba` and
+/// `ndsh`, only in batches made with `MappingOptions` that include their kind. Raw values are
+/// the file stems (`xzcf.csv`, `xzcf.jsonl`).
 public enum ExportFamily: String, CaseIterable, Sendable, Codable, Comparable {
     case xzcf, sxmd, xzjc, xzqz
+    /// 司法判决, 登记备案, 年审 (ExtraFamilies.swift).
+    case sfpj, djba, ndsh
 
     public var chineseName: String {
         switch self {
@@ -9,6 +13,9 @@ public enum ExportFamily: String, CaseIterable, Sendable, Codable, Comparable {
         case .sxmd: return "失信名单"
         case .xzjc: return "行政检查"
         case .xzqz: return "行政强制"
+        case .sfpj: return "司法判决"
+        case .djba: return "登记备案"
+        case .ndsh: return "年审"
         }
     }
 
@@ -19,6 +26,9 @@ public enum ExportFamily: String, CaseIterable, Sendable, Codable, Comparable {
         case .sxmd: return Columns.sxmd
         case .xzjc: return Columns.xzjc
         case .xzqz: return Columns.xzqz
+        case .sfpj: return Columns.sfpj
+        case .djba: return Columns.djba
+        case .ndsh: return Columns.ndsh
         }
     }
 

@@ -38,9 +38,9 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     public struct Counts: Codable, Sendable, Equatable {
         public var records: UInt64 = 0
-        public var families: [String: FamilyCounts] = Dictionary(uniqueKeysWithValues: ExportFamily.allCases.map { ($0.rawValue, FamilyCounts()) })
+        public var families: [String: FamilyCounts] = Dictionary(uniqueKeysWithValues: ExportFamily.national.map { ($0.rawValue, FamilyCounts()) })
         public var rejects = 0
-        /// Judgments, filings, annual reviews, and revocations or repairs of those.
+        /// Judgments, filings, annual reviews (unless included), and revocations or repairs of those.
         public var notExported = 0
     }
 
@@ -52,6 +52,13 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var checkpoint: String
     public var files: [File]
     public var counts: Counts
+    /// The optional kinds this batch maps (`MappingOptions.names`), absent when none — so a
+    /// default batch's manifest is what it was before the option existed. Their families'
+    /// files are then in `files` too.
+    public var includedKinds: [String]? = nil
+
+    /// The options the batch was made with; nil if `includedKinds` names a kind that cannot be included.
+    public var mappingOptions: MappingOptions? { MappingOptions(names: includedKinds ?? []) }
 
     public func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
@@ -65,8 +72,12 @@ public struct Manifest: Codable, Sendable, Equatable {
         return "\(pad(from))-\(pad(to))-\(SHA256.hash(origin).hex.prefix(8))"
     }
 
-    /// The files of a batch, in the order they are pushed (manifest.json last).
-    public static func dataFileNames() -> [String] {
-        ExportFamily.allCases.sorted().flatMap { ["\($0.rawValue).csv", "\($0.rawValue).jsonl"] } + ["rejects.jsonl"]
+    /// The data files of a default batch (the national families), in the order they are
+    /// pushed (manifest.sig, then manifest.json, follow them).
+    public static func dataFileNames() -> [String] { dataFileNames(MappingOptions()) }
+
+    /// The data files of a batch made with `options`, in push order.
+    public static func dataFileNames(_ options: MappingOptions) -> [String] {
+        options.families.flatMap { ["\($0.rawValue).csv", "\($0.rawValue).jsonl"] } + ["rejects.jsonl"]
     }
 }

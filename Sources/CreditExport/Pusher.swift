@@ -52,7 +52,12 @@ public struct Pusher: Sendable {
     public init(target: BatchTarget) { self.target = target }
 
     public func push(directory: String, batchId: String) async throws {
-        for file in Manifest.dataFileNames() + [Manifest.signatureFileName, Manifest.fileName] {
+        // The manifest says which optional families the batch holds (it was verified when built).
+        guard let data = FileManager.default.contents(atPath: directory + "/" + Manifest.fileName),
+              let manifest = try? JSONDecoder().decode(Manifest.self, from: data), let mapping = manifest.mappingOptions else {
+            throw ExportError.push("\(batchId)/\(Manifest.fileName) is missing from the spool or unreadable")
+        }
+        for file in Manifest.dataFileNames(mapping) + [Manifest.signatureFileName, Manifest.fileName] {
             guard let data = FileManager.default.contents(atPath: directory + "/" + file) else {
                 throw ExportError.push("\(batchId)/\(file) is missing from the spool")
             }

@@ -7,7 +7,8 @@ public enum MappedRecord: Sendable, Equatable {
     /// It should be exported but cannot satisfy the national rules: the reason goes to
     /// rejects.jsonl. Reasons name fields, never their values (ID numbers stay out).
     case reject(String)
-    /// A kind the platform does not take (judgments, filings, annual reviews).
+    /// A kind the platform does not take (judgments, filings, annual reviews, unless the
+    /// options include them).
     case notExported
     /// A revocation or credit repair: the exporter decides what it withdraws.
     case withdrawal(target: UInt64, Withdrawal)
@@ -22,13 +23,23 @@ public struct Withdrawal: Sendable, Equatable {
     public let reason: String
 }
 
-/// Maps typed records to rows (a pure function of the record and its seq, so the same range
-/// always gives the same bytes). The 2099-12-31 convention stands for "no end".
+/// Maps typed records to rows (a pure function of the record, its seq and the options, so the
+/// same range always gives the same bytes). The 2099-12-31 convention stands for "no end".
 public enum RecordMapper {
     public static let noEnd = "2099-12-31"
 
-    public static func map(_ record: Record, seq: UInt64) -> MappedRecord {
+    public static func map(_ record: Record, seq: UInt64, options: MappingOptions = MappingOptions()) -> MappedRecord {
         let row: ExportRow
+        if !options.included.isEmpty, options.included.contains(record.kind) {
+            switch record {
+            case .judgment(let j): row = judgment(j, seq: seq)
+            case .institutionFiling(let f): row = institutionFiling(f, seq: seq)
+            case .annualReview(let a): row = annualReview(a, seq: seq)
+            default: preconditionFailure("MappingOptions holds only optional kinds")
+            }
+            if let problem = RequiredFields.problem(in: row, record: record) { return .reject(problem) }
+            return .row(row)
+        }
         switch record {
         case .penalty(let p): row = penalty(p, seq: seq)
         case .ban(let b): row = ban(b, seq: seq)
@@ -41,6 +52,7 @@ public enum RecordMapper {
             return .withdrawal(target: c.target, Withdrawal(decisionNo: c.decisionNo, decidedAt: c.decidedAt, authority: c.authority,
                                                             reason: "信用修复"))
         case .judgment, .institutionFiling, .annualReview:
+            // Only with MappingOptions that include the kind (above).
             return .notExported
         }
         if let problem = RequiredFields.problem(in: row, record: record) { return .reject(problem) }

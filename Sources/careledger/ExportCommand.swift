@@ -40,6 +40,10 @@ struct ExportRun: AsyncParsableCommand {
     @Flag(help: "Run every entry through the full record validator (slower), e.g. after the validation rules changed.") var revalidate = false
     @Option(name: .customLong("signing-key"), help: "The log's signing key (PEM) that signs manifests. Default: the data directory's.")
     var signingKey: String?
+    @Option(name: .customLong("include"), parsing: .singleValue,
+            help: ArgumentHelp("Also export these kinds, comma-separated: judgment, institution_filing, annual_review (families sfpj, djba, ndsh).",
+                               discussion: "A spool keeps the setting of its first batch; a run with another one is refused (docs/export.md)."))
+    var include: [String] = []
 
     func validate() throws {
         guard (data == nil) != (server == nil) || (data == nil && server == nil) else { throw ValidationError("give --data or --server, not both") }
@@ -48,6 +52,15 @@ struct ExportRun: AsyncParsableCommand {
             guard vkey != nil, signingKey != nil else { throw ValidationError("--server needs --vkey and --signing-key") }
         }
         if repushFrom != nil && push == nil { throw ValidationError("--repush-from needs --push") }
+        _ = try Self.mappingOptions(include, flag: "--include")
+    }
+
+    /// `--include` values as `MappingOptions`; an unknown kind is a usage error naming the flag.
+    static func mappingOptions(_ values: [String], flag: String) throws -> MappingOptions {
+        do { return try MappingOptions.parse(values, flag: flag) } catch let error as ExportError {
+            guard case .configuration(let why) = error else { throw error }
+            throw ValidationError(why)
+        }
     }
 
     func run() async throws {
@@ -65,7 +78,7 @@ struct ExportRun: AsyncParsableCommand {
         } catch let error as ExportError {
             ProgressMeter.clearLine()
             printError(error.description)
-            throw ExitCode(error.isAlarm ? 3 : 1)
+            throw ExitCode(error.isAlarm ? 3 : error.isConfiguration ? 2 : 1)
         }
     }
 
@@ -100,6 +113,7 @@ struct ExportRun: AsyncParsableCommand {
         var options = Exporter.Options(source: source, verifier: verifier, signingKey: key, spool: out, target: target, progress: progress)
         options.repushFrom = repushFrom
         options.revalidate = revalidate
+        options.mapping = try Self.mappingOptions(include, flag: "--include")
         return try Exporter(options: options)
     }
 

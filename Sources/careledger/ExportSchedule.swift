@@ -13,6 +13,8 @@ struct ExportSchedule: Sendable {
     let logDirectory: String
     let spool: String
     let pushURL: URL?
+    /// `--export-include`: the optional kinds every scheduled batch maps.
+    var mapping = MappingOptions()
     let logger: Logger
 
     /// "90s", "15m", "2h", "1d".
@@ -35,13 +37,19 @@ struct ExportSchedule: Sendable {
             do {
                 let source = try LogDirectorySource(logDirectory: logDirectory)
                 let pem = try String(contentsOfFile: logDirectory + "/signing-key.pem", encoding: .utf8)
-                let exporter = try Exporter(options: .init(source: source, verifier: source.log.verifier, signingKey: try Ed25519PrivateKey(pemRepresentation: pem),
-                                                           spool: spool, target: pushURL.map { HTTPBatchTarget(base: $0) }))
+                var options = Exporter.Options(source: source, verifier: source.log.verifier, signingKey: try Ed25519PrivateKey(pemRepresentation: pem),
+                                               spool: spool, target: pushURL.map { HTTPBatchTarget(base: $0) })
+                options.mapping = mapping
+                let exporter = try Exporter(options: options)
                 let report = try await exporter.run()
                 if let built = report.built { logger.info("export: built batch \(built) (\(report.records) records)") }
                 for pushed in report.pushed { logger.info("export: pushed \(pushed)") }
             } catch let error as ExportError where error.isAlarm {
                 logger.critical("export: \(error.description) The schedule is stopped until the service restarts.")
+                return
+            } catch let error as ExportError where error.isConfiguration {
+                // The spool was made with another --export-include: every later run would fail the same way.
+                logger.critical("export: \(error.description). The schedule is stopped until the service restarts.")
                 return
             } catch {
                 logger.error("export: \(error); retrying at the next run")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareLedgerServer
+import CreditExport
 import Foundation
 import Logging
 
@@ -22,6 +23,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("export-every"), help: "Run the national-platform export on this schedule, e.g. 15m, 1h, 1d.") var exportEvery: String?
     @Option(name: .customLong("export-to"), help: "Where scheduled exports go: a spool directory, or an http(s) URL to push to.") var exportTo: String?
     @Option(name: .customLong("export-spool"), help: "The spool directory when --export-to is a URL.") var exportSpool = "./careledger-export"
+    @Option(name: .customLong("export-include"), parsing: .singleValue,
+            help: "Scheduled exports also export these kinds, comma-separated: judgment, institution_filing, annual_review (as `export --include`).")
+    var exportInclude: [String] = []
 
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080") }
@@ -29,6 +33,8 @@ struct Serve: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         if let exportEvery, ExportSchedule.parseDuration(exportEvery) == nil { throw ValidationError("--export-every must be a number and s, m, h or d, e.g. 15m") }
         guard (exportEvery == nil) == (exportTo == nil) else { throw ValidationError("--export-every and --export-to go together") }
+        if !exportInclude.isEmpty && exportEvery == nil { throw ValidationError("--export-include needs --export-every and --export-to") }
+        _ = try ExportRun.mappingOptions(exportInclude, flag: "--export-include")
     }
 
     func run() async throws {
@@ -52,7 +58,8 @@ struct Serve: AsyncParsableCommand {
         }
         let push = exportTo.hasPrefix("http://") || exportTo.hasPrefix("https://") ? URL(string: exportTo) : nil
         let schedule = ExportSchedule(every: every, logDirectory: DataDirectory.logDirectory(data: data, log: .records),
-                                      spool: push == nil ? exportTo : exportSpool, pushURL: push, logger: logger)
+                                      spool: push == nil ? exportTo : exportSpool, pushURL: push,
+                                      mapping: try ExportRun.mappingOptions(exportInclude, flag: "--export-include"), logger: logger)
         say("exporting to \(exportTo) every \(exportEvery!)")
         let exports = Task { await schedule.run() }
         defer { exports.cancel() }

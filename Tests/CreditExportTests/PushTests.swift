@@ -9,7 +9,7 @@ import Testing
 /// A receiver like the platform's front end: stores `PUT /<batch>/<file>`, fails the first
 /// `failures` PUTs with 503, and records the order files arrived in.
 final class Receiver: Sendable {
-    struct State { var files: [String: [UInt8]] = [:]; var order: [String] = []; var failuresLeft: Int; var attempts = 0 }
+    struct State { var files: [String: [UInt8]] = [:]; var order: [String] = []; var failuresLeft: Int; var attempts = 0; var authorizations: [String] = [] }
     let state: Mutex<State>
 
     init(failures: Int) { state = Mutex(State(failuresLeft: failures)) }
@@ -19,8 +19,10 @@ final class Receiver: Sendable {
         router.put("/:batch/:file") { request, context -> Response in
             let batch = try context.parameters.require("batch"), file = try context.parameters.require("file")
             let body = try await request.body.collect(upTo: 64 << 20)
+            let authorization = request.headers[.authorization] ?? ""
             let fail = self.state.withLock { s -> Bool in
                 s.attempts += 1
+                s.authorizations.append(authorization)
                 if s.failuresLeft > 0 { s.failuresLeft -= 1; return true }
                 s.files[batch + "/" + file] = Array(body.readableBytesView)
                 s.order.append(batch + "/" + file)

@@ -1,0 +1,167 @@
+import CreditExport
+import CreditRecords
+import Foundation
+import LedgerCrypto
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `careledger` binary, end to end: `export --server` against a running
+/// `careledger serve` (records appended over HTTP, an exporter principal created the way
+/// docs/http.md says), and `export --push` against the local receiver of PushTests.
+@Suite(.serialized) struct CommandLineExportTests {
+    struct Run { let status: Int32; let out: String; let err: String }
+
+    static func run(_ binary: String, _ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // stdout to its end, then stderr (what these commands print to stderr fits a pipe).
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A port nothing listens on now (bound to 0, read back, released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestError("socket failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw TestError("bind failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func request(_ method: String, _ url: String, token: String?, body: [UInt8]? = nil) async throws -> (Int, [UInt8]) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = Data(body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, Array(data))
+    }
+
+    /// `careledger serve` on a fresh data directory; stopped with SIGTERM.
+    final class Service {
+        let process: Process
+        let url: String
+        let data: String
+
+        init(binary: String, data: String) async throws {
+            self.data = data
+            let port = try CommandLineExportTests.freePort()
+            url = "http://127.0.0.1:\(port)"
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["serve", "--data", data, "--listen", "127.0.0.1:\(port)", "--log-level", "error"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            for _ in 0..<600 {
+                if let (status, _) = try? await CommandLineExportTests.request("GET", url + "/healthz", token: nil), status == 200 { return }
+                guard process.isRunning else { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            stop()
+            throw TestError("careledger serve did not come up on \(url)")
+        }
+
+        func stop() {
+            guard process.isRunning else { return }
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    @Test func exportFromARunningServiceEqualsTheDataDirectoryExport() async throws {
+        guard let binary = ExactlyOnceCrashTests.careledger else {
+            Issue.record("careledger is not built next to the test binary; run 'swift build --build-tests' first")
+            return
+        }
+        let root = FileManager.default.temporaryDirectory.path + "/export-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let data = root + "/data"
+        let service = try await Service(binary: binary, data: data)
+        defer { service.stop() }
+
+        // Records through the API, as an admin (admin.token, written on first start).
+        let admin = try String(contentsOfFile: data + "/admin.token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        var appended = [UInt64]()
+        let documents = ExportFixtures.mixedNames.map(ExportFixtures.example)
+        for document in documents {
+            let (status, body) = try await Self.request("POST", service.url + "/v1/records", token: admin, body: try CanonicalJSON.encode(document))
+            #expect(status == 201, "\(String(decoding: body, as: UTF8.self))")
+            if status == 201, let seq = try JSONParser.parse(body).objectValue?["seq"]?.integerValue { appended.append(UInt64(seq)) }
+        }
+        #expect(appended == Array(0..<UInt64(documents.count)))
+        // A revocation of the first penalty: the export re-reads its target (entry + inclusion proof).
+        let (revoked, revokedBody) = try await Self.request("POST", service.url + "/v1/records", token: admin,
+                                                            body: try CanonicalJSON.encode(ExportFixtures.revocation(target: 0)))
+        #expect(revoked == 201, "\(String(decoding: revokedBody, as: UTF8.self))")
+
+        // An exporter principal (docs/http.md: POST /v1/principals, admin); its token once, in the answer.
+        let (created, principal) = try await Self.request("POST", service.url + "/v1/principals", token: admin,
+                                                          body: Array(#"{"id":"exporter-cli","role":"exporter"}"#.utf8))
+        #expect(created == 201)
+        let token = try #require(try JSONParser.parse(principal).objectValue?["token"]?.stringValue)
+        try token.write(toFile: root + "/exporter.token", atomically: true, encoding: .utf8)
+
+        let vkeyRun = try Self.run(binary, ["log", "vkey", "--data", data])
+        #expect(vkeyRun.status == 0, "\(vkeyRun.err)")
+        let vkey = vkeyRun.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let fromServer = try Self.run(binary, ["export", "--server", service.url, "--token-file", root + "/exporter.token", "--vkey", vkey,
+                                               "--signing-key", data + "/records/signing-key.pem", "--out", root + "/from-server"])
+        #expect(fromServer.status == 0, "\(fromServer.err)")
+        #expect(fromServer.out.contains("batch 000000000000-000000000013-"), "\(fromServer.out)")
+        // The same range from the data directory, read-only beside the running service.
+        let fromData = try Self.run(binary, ["export", "--data", data, "--out", root + "/from-data"])
+        #expect(fromData.status == 0, "\(fromData.err)")
+
+        let names = try FileManager.default.contentsOfDirectory(atPath: root + "/from-server").filter { !$0.hasPrefix(".") && $0 != ExportState.fileName }
+        let batch = try #require(names.first)
+        #expect(names == [batch])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/from-data").filter { !$0.hasPrefix(".") && $0 != ExportState.fileName } == [batch])
+        let verified = try Self.run(binary, ["export", "verify-batch", root + "/from-server/" + batch, "--vkey", vkey])
+        #expect(verified.status == 0, "\(verified.err)")
+        #expect(verified.out.contains("batch \(batch) verifies: seqs 0..<13"), "\(verified.out)")
+        for name in Manifest.dataFileNames() + [Manifest.fileName, Manifest.signatureFileName] {
+            let a = FileManager.default.contents(atPath: root + "/from-server/" + batch + "/" + name)
+            let b = FileManager.default.contents(atPath: root + "/from-data/" + batch + "/" + name)
+            #expect(a != nil && a == b, "\(name) differs between --server and --data")
+        }
+        let manifest = try JSONDecoder().decode(Manifest.self, from: try #require(FileManager.default.contents(atPath: root + "/from-server/" + batch + "/manifest.json")))
+        #expect(manifest.counts.families["xzcf"]?.withdrawn == 1 && manifest.counts.families["xzcf"]?.added == 4)
+
+        // The exporter token reads, but cannot write.
+        let (refused, _) = try await Self.request("POST", service.url + "/v1/records", token: token, body: try CanonicalJSON.encode(ExportFixtures.revocation(target: 1)))
+        #expect(refused == 403)
+    }
+
+}
+
+struct TestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
