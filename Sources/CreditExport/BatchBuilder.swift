@@ -53,13 +53,14 @@ struct BatchBuilder {
 
         let from = state.next, to = checkpoint.size
         state.marks.grow(to: to)
+        let notExported = FastRecordMapper.defaultNotExported.subtracting(mapping.included)
         var seq = from
         while seq < to {
             let entries = try await source.entries(from: seq, count: Int(min(UInt64(Self.chunk), to - seq)))
             guard !entries.isEmpty else { throw ExportError.source("the log returned no entries at \(seq), below its checkpoint size \(to)") }
             let first = seq, revalidate = self.revalidate
-            let decoded = ParallelMap.map(Array(entries.enumerated())) { [mapping] i, entry in
-                Decoded(seq: first + UInt64(i), entry: entry, revalidate: revalidate, mapping: mapping)
+            let decoded = ParallelMap.map(Array(entries.enumerated())) { [mapping, notExported] i, entry in
+                Decoded(seq: first + UInt64(i), entry: entry, revalidate: revalidate, mapping: mapping, notExported: notExported)
             }
             for item in decoded {
                 state.frontier.append(leafHash: item.leafHash)
@@ -85,9 +86,9 @@ struct BatchBuilder {
         let leafHash: Digest32
         let outcome: Outcome
 
-        init(seq: UInt64, entry: [UInt8], revalidate: Bool, mapping: MappingOptions) {
+        init(seq: UInt64, entry: [UInt8], revalidate: Bool, mapping: MappingOptions, notExported: Set<RecordKind>) {
             leafHash = MerkleHashing.leafHash(entry)
-            if !revalidate, let fast = FastRecordMapper.map(entry, seq: seq, notExported: FastRecordMapper.defaultNotExported.subtracting(mapping.included)) {
+            if !revalidate, let fast = FastRecordMapper.map(entry, seq: seq, notExported: notExported) {
                 switch fast {
                 case .added(let row):
                     var csv = [UInt8](), jsonl = [UInt8]()

@@ -40,12 +40,11 @@ final class HashingFileWriter: @unchecked Sendable {
     private func flush() throws {
         if let failure = queue.sync(execute: { self.failure }) { throw failure }
         guard !buffer.isEmpty else { return }
-        var full = [UInt8]()
-        full.reserveCapacity(Self.bufferSize + 65536)
-        swap(&full, &buffer)
-        bytesWritten += full.count
+        let bytes = buffer
+        buffer = []
+        buffer.reserveCapacity(Self.bufferSize + 65536)
+        bytesWritten += bytes.count
         inFlight.wait()
-        let bytes = full
         queue.async { [self] in
             defer { inFlight.signal() }
             guard failure == nil else { return }

@@ -34,25 +34,35 @@ enum RequiredFields {
         }
         var problems = [String]()
         for (i, column) in columns.enumerated() {
-            let value = row.values[i]
-            // UTF-8 length bounds the scalar count from above: count scalars only when it might matter.
+            var value = row.values[i]
             if required[i], isBlank(value) {
                 problems.append("\(column.code) (\(column.header)) is required and empty")
-            } else if let limit = column.maxLength, value.utf8.count > limit, value.unicodeScalars.count > limit {
+            } else if let limit = column.maxLength, value.withUTF8({ isLonger($0, than: limit) }) {
                 problems.append("\(column.code) (\(column.header)) is longer than \(limit) characters")
             }
         }
         return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 
-    /// Empty or only white space; ASCII is decided from the bytes, the rest by Unicode.
     static func isBlank(_ value: String) -> Bool {
-        for b in value.utf8 {
+        var value = value
+        return value.withUTF8 { isBlank(bytes: $0) }
+    }
+
+    /// Empty or only white space; ASCII is decided from the bytes, the rest by Unicode.
+    static func isBlank(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for (k, b) in bytes.enumerated() {
             if b == 0x20 || (0x09...0x0D).contains(b) { continue }
             if b < 0x80 { return false }
-            return value.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[k...]), as: UTF8.self).unicodeScalars.allSatisfy(\.properties.isWhitespace)
         }
         return true
+    }
+
+    /// More than `limit` Unicode scalars. UTF-8 length bounds the scalar count from above:
+    /// scalars are counted only when it might matter.
+    static func isLonger(_ bytes: UnsafeBufferPointer<UInt8>, than limit: Int) -> Bool {
+        bytes.count > limit && bytes.reduce(0, { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }) > limit
     }
 
     static let unconditional: [ExportFamily: [Bool]] =
