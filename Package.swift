@@ -65,11 +65,12 @@ let package = Package(
         .executableTarget(name: "export-bench-load", dependencies: ["CreditRecords", "TransparencyLog"], path: "tools/export-bench-load"),
         // libFuzzer targets (tools/fuzz builds them with -sanitize=fuzzer -DFUZZING); a plain
         // build makes replayers that run the same checks on files. Library modules only.
-        .executableTarget(name: "fuzz-record", dependencies: ["CreditRecords"], path: "tools/fuzzers/fuzz-record"),
-        .executableTarget(name: "fuzz-note", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/fuzzers/fuzz-note"),
-        .executableTarget(name: "fuzz-frame", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/fuzzers/fuzz-frame"),
-        .executableTarget(name: "fuzz-ids", dependencies: ["CreditRecords"], path: "tools/fuzzers/fuzz-ids"),
-        .executableTarget(name: "fuzz-tilepath", dependencies: ["TransparencyLog"], path: "tools/fuzzers/fuzz-tilepath"),
+        .target(name: "FuzzSupport", path: "tools/fuzzers/FuzzSupport"),
+        .executableTarget(name: "fuzz-record", dependencies: ["FuzzSupport", "CreditRecords"], path: "tools/fuzzers/fuzz-record"),
+        .executableTarget(name: "fuzz-note", dependencies: ["FuzzSupport", "TransparencyLog", "LedgerCrypto"], path: "tools/fuzzers/fuzz-note"),
+        .executableTarget(name: "fuzz-frame", dependencies: ["FuzzSupport", "TransparencyLog", "LedgerCrypto"], path: "tools/fuzzers/fuzz-frame"),
+        .executableTarget(name: "fuzz-ids", dependencies: ["FuzzSupport", "CreditRecords"], path: "tools/fuzzers/fuzz-ids"),
+        .executableTarget(name: "fuzz-tilepath", dependencies: ["FuzzSupport", "TransparencyLog"], path: "tools/fuzzers/fuzz-tilepath"),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto"]),
         .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto"]),

@@ -4,13 +4,10 @@
 // `-sanitize=fuzzer -Xswiftc -DFUZZING`; a plain debug build makes a replayer for the files
 // named on its command line. A plain release build compiles a stub.
 #if FUZZING || DEBUG
+import FuzzSupport
 import Foundation
 import LedgerCrypto
 @testable import TransparencyLog
-
-func check(_ condition: Bool, _ what: @autoclosure () -> String) {
-    if !condition { fatalError("invariant broken: \(what())") }
-}
 
 func encode(kind: FrameKind, payload: [UInt8], chain: Digest32?) -> [UInt8] {
     var out = [UInt8]()
@@ -100,12 +97,8 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
 @main
 enum Replay {
     static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
-            fuzzOne(Array(data))
-        }
+        replayFiles("fuzz-frame", fuzzOne)
         try? FileManager.default.removeItem(atPath: scratch)
-        print("fuzz-frame: \(CommandLine.arguments.count - 1) input(s) checked")
     }
 }
 #endif

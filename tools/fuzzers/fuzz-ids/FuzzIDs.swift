@@ -3,14 +3,10 @@
 // passports). Check characters are recomputed here from the standards' definitions, not
 // from the validators' tables. Built with `-sanitize=fuzzer -Xswiftc -DFUZZING` by tools/fuzz;
 // a plain build makes a replayer for the files named on its command line.
+import FuzzSupport
 import CreditRecords
 
 let today = LocalDate(year: 2026, month: 11, day: 22)!
-
-func check(_ condition: Bool, _ what: @autoclosure () -> String) {
-    // Never print the identifier itself: the message names the rule only.
-    if !condition { fatalError("invariant broken: \(what())") }
-}
 
 /// ISO 7064 MOD 11-2 as GB 11643 states it: weights 2^(18-i) mod 11, check = (12 - Σ mod 11) mod 11, 10 → X.
 func mod11_2(_ digits: [UInt8]) -> UInt8 {
@@ -117,16 +113,8 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     return 0
 }
 #else
-import Foundation
-
 @main
 enum Replay {
-    static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
-            fuzzOne(Array(data))
-        }
-        print("fuzz-ids: \(CommandLine.arguments.count - 1) input(s) checked")
-    }
+    static func main() { replayFiles("fuzz-ids", fuzzOne) }
 }
 #endif

@@ -1,6 +1,7 @@
 // Fuzz target: C2SP signed notes, checkpoints and verifier keys (TransparencyLog/Note).
 // Built with `-sanitize=fuzzer -Xswiftc -DFUZZING` by tools/fuzz; a plain build makes a
 // replayer that runs the same checks on the files named on its command line.
+import FuzzSupport
 import LedgerCrypto
 import TransparencyLog
 
@@ -9,10 +10,6 @@ let signer: NoteSigner = {
     let key = try! Ed25519PrivateKey(rawRepresentation: (0..<32).map { UInt8($0) })
     return try! NoteSigner(name: "example.com/careledger", privateKey: key)
 }()
-
-func check(_ condition: Bool, _ what: @autoclosure () -> String) {
-    if !condition { fatalError("invariant broken: \(what())") }
-}
 
 func fuzzOne(_ bytes: [UInt8]) {
     // Notes are text: the HTTP layer and recovery hand the parsers Strings. Invalid UTF-8
@@ -63,16 +60,8 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     return 0
 }
 #else
-import Foundation
-
 @main
 enum Replay {
-    static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
-            fuzzOne(Array(data))
-        }
-        print("fuzz-note: \(CommandLine.arguments.count - 1) input(s) checked")
-    }
+    static func main() { replayFiles("fuzz-note", fuzzOne) }
 }
 #endif

@@ -1,6 +1,7 @@
 // Fuzz target: record decoding and validation (JSONParser, CanonicalJSON, RecordValidator,
 // Envelope.decode). Built with `-sanitize=fuzzer -Xswiftc -DFUZZING` by tools/fuzz; a plain
 // build makes a replayer that runs the same checks on the files named on its command line.
+import FuzzSupport
 import CreditRecords
 
 struct NoLookup: RecordLookup {
@@ -13,10 +14,6 @@ struct NoLookup: RecordLookup {
 }
 
 let context = ValidationContext(today: LocalDate(year: 2026, month: 11, day: 22)!, lookup: NoLookup())
-
-func check(_ condition: Bool, _ what: @autoclosure () -> String) {
-    if !condition { fatalError("invariant broken: \(what())") }
-}
 
 /// Equal as JSON values, numbers compared by the double they denote (canonical encoding
 /// rewrites `1.0` as `1`; that is not a difference).
@@ -81,16 +78,8 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     return 0
 }
 #else
-import Foundation
-
 @main
 enum Replay {
-    static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
-            fuzzOne(Array(data))
-        }
-        print("fuzz-record: \(CommandLine.arguments.count - 1) input(s) checked")
-    }
+    static func main() { replayFiles("fuzz-record", fuzzOne) }
 }
 #endif

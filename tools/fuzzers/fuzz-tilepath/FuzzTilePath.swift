@@ -2,11 +2,8 @@
 // service interprets. Only the canonical spelling may parse, so a path that parses prints
 // back as itself. Built with `-sanitize=fuzzer -Xswiftc -DFUZZING` by tools/fuzz; a plain
 // build makes a replayer for the files named on its command line.
+import FuzzSupport
 import TransparencyLog
-
-func check(_ condition: Bool, _ what: @autoclosure () -> String) {
-    if !condition { fatalError("invariant broken: \(what())") }
-}
 
 func fuzzOne(_ bytes: [UInt8]) {
     let text = String(decoding: bytes, as: UTF8.self)
@@ -25,16 +22,8 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     return 0
 }
 #else
-import Foundation
-
 @main
 enum Replay {
-    static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
-            fuzzOne(Array(data))
-        }
-        print("fuzz-tilepath: \(CommandLine.arguments.count - 1) input(s) checked")
-    }
+    static func main() { replayFiles("fuzz-tilepath", fuzzOne) }
 }
 #endif
