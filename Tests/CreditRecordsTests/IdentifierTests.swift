@@ -134,4 +134,31 @@ import Testing
         #expect(code(IdType.taiwanPermit.validate("11010519491231002X", today: today)) == "id_format")
         #expect(code(IdType.foreignPermanentResidentId.validate("11010519491231002X", today: today)) == "id_format")
     }
+
+    /// The export's allocation-free check agrees with `validate`: valid as stored exactly when
+    /// `validate` accepts the number and returns it unchanged.
+    @Test func validAsStoredAgreesWithValidate() {
+        let numbers = ["11010519491231002X", "11010519491231002x", "440524188001010014", "110105194912310021", "11010519491231002Y",
+                       " 11010519491231002X", "990105194912310021", "110105194902300021", "110105203001010021", "",
+                       "932682198501010017", "93268219850101001x", "USA330419880512", "usa330419880512", "832682198501010017",
+                       "E12345678", "AB12", "e12345678", "H12345678", "M1234567890", "K12345678", "12345678", "1234567801", "A234567801"]
+        for type in IdType.allCases {
+            for number in numbers {
+                var copy = number
+                let stored = copy.withUTF8 { type.isValidAsStored(utf8: $0, today: today) }
+                let validated = type.validate(number, today: today)
+                #expect(stored == ((try? validated.get()) == number), "\(type) \(number)")
+            }
+        }
+    }
+
+    /// `^(0|[1-9][0-9]{0,11})(\.[0-9]{1,6})?$`, and zero however written.
+    @Test func amounts() {
+        for valid in ["0", "5", "0.5", "12.345678", "999999999999", "100000000000.000001", "0.000"] { #expect(Amount(valid) != nil, "\(valid)") }
+        for invalid in ["", ".5", "5.", "05", "00", "1.2345678", "1000000000000", "1.2.3", "-1", "+1", "1e3", " 1", "1 ", "１"] {
+            #expect(Amount(invalid) == nil, "\(invalid)")
+        }
+        #expect(Amount("0.000")!.isZero && Amount("0")!.isZero)
+        #expect(!Amount("0.001")!.isZero && !Amount("10")!.isZero)
+    }
 }

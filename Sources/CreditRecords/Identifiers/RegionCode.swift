@@ -14,12 +14,24 @@ public enum RegionCode {
 
     public static func isProvince(_ code: some StringProtocol) -> Bool { provinces.contains(String(code)) }
 
+    /// `provinces` as a table of the 100 two-digit codes, for byte-level checks.
+    private static let provinceTable: [Bool] = (0..<100).map { provinces.contains($0 < 10 ? "0\($0)" : "\($0)") }
+
+    /// The two ASCII digits `tens` `ones` are a province code (false for non-digits).
+    public static func isProvince(tens: UInt8, ones: UInt8) -> Bool {
+        ASCII.isDigit(tens) && ASCII.isDigit(ones) && provinceTable[Int(tens - 0x30) * 10 + Int(ones - 0x30)]
+    }
+
     public static func validate(_ text: String) -> IdentifierProblem? {
-        let b = Array(text.utf8)
+        var text = text
+        return text.withUTF8(validate(utf8:))
+    }
+
+    public static func validate(utf8 b: UnsafeBufferPointer<UInt8>) -> IdentifierProblem? {
         guard b.count == 6, ASCII.allDigits(b) else {
             return IdentifierProblem(code: "region_format", message: "a region code is six digits (GB/T 2260)")
         }
-        guard isProvince(String(decoding: b[0..<2], as: UTF8.self)) else {
+        guard isProvince(tens: b[0], ones: b[1]) else {
             return IdentifierProblem(code: "region_province", message: "a region code starts with a valid province code (GB/T 2260)")
         }
         if b[2] == 0x30 && b[3] == 0x30 && !(b[4] == 0x30 && b[5] == 0x30) {

@@ -20,36 +20,69 @@ public enum USCC {
         "8": ["1", "9"], "9": ["1", "2", "3"], "A": ["1", "9"], "N": ["1", "2", "3", "9"], "Y": ["1"],
     ]
 
+    // Byte tables, so validating a code allocates nothing (the export and every append
+    // validate several per record).
+    /// The alphabet value of each byte, or -1.
+    private static let values: [Int8] = {
+        var table = [Int8](repeating: -1, count: 256)
+        for (i, b) in alphabet.enumerated() { table[Int(b)] = Int8(i) }
+        return table
+    }()
+    /// Per registrar byte, a bit for each allowed category byte's alphabet value.
+    private static let categoryMasks: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 256)
+        for (registrar, allowed) in categories {
+            for category in allowed { table[Int(registrar.asciiValue!)] |= 1 << UInt32(values[Int(category.asciiValue!)]) }
+        }
+        return table
+    }()
+
     public static func isPlaceholder(_ text: String) -> Bool { text == placeholder }
 
-    static func value(_ b: UInt8) -> Int? { alphabet.firstIndex(of: b) }
+    public static func isPlaceholder(utf8 b: UnsafeBufferPointer<UInt8>) -> Bool {
+        b.count == 18 && b[17] == UInt8(ascii: "X") && b[0..<17].allSatisfy { $0 == UInt8(ascii: "0") }
+    }
+
+    static func value(_ b: UInt8) -> Int? {
+        let v = values[Int(b)]
+        return v < 0 ? nil : Int(v)
+    }
 
     /// The check character for the first 17 characters, or nil if they are not all in the alphabet.
     public static func checkCharacter(for first17: String) -> Character? {
         let b = Array(first17.utf8)
-        guard b.count == 17 else { return nil }
+        guard b.count == 17, let check = b.withUnsafeBufferPointer(checkByte) else { return nil }
+        return Character(Unicode.Scalar(check))
+    }
+
+    private static func checkByte(_ b: UnsafeBufferPointer<UInt8>) -> UInt8? {
         var sum = 0
         for i in 0..<17 {
-            guard let v = value(b[i]) else { return nil }
-            sum += v * weights[i]
+            let v = values[Int(b[i])]
+            guard v >= 0 else { return nil }
+            sum += Int(v) * weights[i]
         }
-        return Character(Unicode.Scalar(alphabet[(31 - sum % 31) % 31]))
+        return alphabet[(31 - sum % 31) % 31]
     }
 
     public static func validate(_ text: String) -> IdentifierProblem? {
-        let b = Array(text.utf8)
-        guard b.count == 18, b.allSatisfy({ value($0) != nil }) else {
+        var text = text
+        return text.withUTF8(validate(utf8:))
+    }
+
+    public static func validate(utf8 b: UnsafeBufferPointer<UInt8>) -> IdentifierProblem? {
+        guard b.count == 18, b.allSatisfy({ values[Int($0)] >= 0 }) else {
             return IdentifierProblem(code: "uscc_format", message: "a unified social credit code is 18 characters from 0-9 and upper-case A-Y without I, O, Z, S, V (GB 32100)")
         }
-        let registrar = Character(Unicode.Scalar(b[0])), category = Character(Unicode.Scalar(b[1]))
-        guard let allowed = categories[registrar], allowed.contains(category) else {
+        guard categoryMasks[Int(b[0])] & (1 << UInt32(values[Int(b[1])])) != 0 else {
             return IdentifierProblem(code: "uscc_registrar", message: "the registrar and category characters of a unified social credit code must be a pair GB 32100 defines")
         }
-        let region = String(decoding: b[2..<8], as: UTF8.self)
-        guard region == "100000" || (ASCII.allDigits(b[2..<8]) && RegionCode.isProvince(region.prefix(2))) else {
+        let region = UnsafeBufferPointer(rebasing: b[2..<8])
+        let central = region.elementsEqual("100000".utf8)
+        guard central || (ASCII.allDigits(region) && RegionCode.isProvince(tens: region[0], ones: region[1])) else {
             return IdentifierProblem(code: "uscc_region", message: "characters 3-8 of a unified social credit code are a region code with a valid province prefix")
         }
-        guard checkCharacter(for: String(decoding: b[0..<17], as: UTF8.self)) == Character(Unicode.Scalar(b[17])) else {
+        guard checkByte(b) == b[17] else {
             return IdentifierProblem(code: "uscc_checksum", message: "the unified social credit code has a wrong check character (GB 32100 mod 31)")
         }
         return nil

@@ -51,6 +51,20 @@ public enum IdType: String, CaseIterable, Sendable, Codable {
         case .taiwanPermit: return TaiwanPermitNumber.validate(number)
         }
     }
+
+    /// True when `b` is a number of this type exactly as `validate` would return it (valid,
+    /// and normalised: a resident ID's check `X` upper case). Allocates nothing: the export
+    /// checks every stored number with it.
+    public func isValidAsStored(utf8 b: UnsafeBufferPointer<UInt8>, today: LocalDate?) -> Bool {
+        switch self {
+        case .residentId:
+            return ResidentID.problem18(b, today: today, provinceAt: 0, provinceOK: ResidentID.isProvinceOrTaiwan, what: "") == nil
+        case .foreignPermanentResidentId: return ForeignPermanentResidentID.problem(utf8: b, today: today) == nil
+        case .passport: return PassportNumber.problem(utf8: b) == nil
+        case .hkMacauPermit: return HKMacauPermitNumber.problem(utf8: b) == nil
+        case .taiwanPermit: return TaiwanPermitNumber.problem(utf8: b) == nil
+        }
+    }
 }
 
 /// An amount in 万元 (10,000 CNY), kept as its decimal text: `^(0|[1-9][0-9]{0,11})(\.[0-9]{1,6})?$`,
@@ -59,17 +73,30 @@ public struct Amount: Sendable, Hashable, CustomStringConvertible {
     public let text: String
 
     public init?(_ text: String) {
-        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let integer = Array(parts[0].utf8)
-        guard !integer.isEmpty, integer.count <= 12, ASCII.allDigits(integer), integer.count == 1 || integer[0] != UInt8(ascii: "0") else { return nil }
-        if parts.count == 2 {
-            let fraction = Array(parts[1].utf8)
-            guard (1...6).contains(fraction.count), ASCII.allDigits(fraction) else { return nil }
-        }
+        var text = text
+        guard text.withUTF8(Self.isValid(utf8:)) else { return nil }
         self.text = text
     }
 
-    public var isZero: Bool { text.allSatisfy { $0 == "0" || $0 == "." } }
+    /// The text matches `^(0|[1-9][0-9]{0,11})(\.[0-9]{1,6})?$`; allocates nothing.
+    public static func isValid(utf8 b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let dot = b.firstIndex(of: UInt8(ascii: ".")) ?? b.count
+        let integer = b[0..<dot]
+        guard !integer.isEmpty, integer.count <= 12, ASCII.allDigits(integer), integer.count == 1 || integer.first != UInt8(ascii: "0") else { return false }
+        guard dot < b.count else { return true }
+        let fraction = b[(dot + 1)...]
+        return (1...6).contains(fraction.count) && ASCII.allDigits(fraction)
+    }
+
+    /// Zero however written (`0`, `0.000`).
+    public static func isZero(utf8 b: UnsafeBufferPointer<UInt8>) -> Bool {
+        b.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: ".") }
+    }
+
+    public var isZero: Bool {
+        var text = text
+        return text.withUTF8(Self.isZero(utf8:))
+    }
     public var description: String { text }
 }
 
