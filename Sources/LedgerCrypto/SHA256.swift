@@ -1,4 +1,7 @@
 import COpenSSL
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// SHA-256 through OpenSSL's EVP interface.
 public enum SHA256 {
@@ -9,14 +12,33 @@ public enum SHA256 {
     }()
 
     public static func hash(_ data: UnsafeRawBufferPointer) -> Digest32 {
+        // EVP_Digest makes and frees a context per call, which costs more than hashing a
+        // 65-byte Merkle node; each thread keeps one context instead.
+        let ctx = threadContext()
+        precondition(EVP_DigestInit_ex2(ctx, md, nil) == 1, "EVP_DigestInit_ex2 failed")
+        if data.count > 0 { precondition(EVP_DigestUpdate(ctx, data.baseAddress, data.count) == 1, "EVP_DigestUpdate failed") }
         var out = Digest32.zero
         var length: UInt32 = 0
         let ok = out.withUnsafeMutableBytes { dst in
-            EVP_Digest(data.baseAddress, data.count, dst.baseAddress!.assumingMemoryBound(to: UInt8.self), &length, md, nil)
+            EVP_DigestFinal_ex(ctx, dst.baseAddress!.assumingMemoryBound(to: UInt8.self), &length)
         }
-        precondition(ok == 1 && length == 32, "EVP_Digest failed")
+        precondition(ok == 1 && length == 32, "EVP_DigestFinal_ex failed")
         return out
     }
+
+    /// The calling thread's digest context, made on first use and freed with the thread.
+    private static func threadContext() -> OpaquePointer {
+        if let ctx = pthread_getspecific(contextKey) { return OpaquePointer(ctx) }
+        guard let ctx = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new failed") }
+        pthread_setspecific(contextKey, UnsafeRawPointer(ctx))
+        return ctx
+    }
+
+    private static let contextKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key) { ctx in EVP_MD_CTX_free(OpaquePointer(ctx)) } == 0, "pthread_key_create failed")
+        return key
+    }()
 
     public static func hash<C: Collection>(_ bytes: C) -> Digest32 where C.Element == UInt8 {
         if let digest = bytes.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) {
