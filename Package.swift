@@ -27,8 +27,10 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "LedgerCrypto", dependencies: ["COpenSSL"]),
+        // The CPU's CRC-32C instruction for frame check words (the log keeps a table fallback).
+        .target(name: "CCRC32C"),
         // Domain-agnostic append-only log: storage, Merkle tree, proofs, checkpoints, tiles.
-        .target(name: "TransparencyLog", dependencies: ["LedgerCrypto"]),
+        .target(name: "TransparencyLog", dependencies: ["LedgerCrypto", "CCRC32C"]),
         // The record model: kinds, identifiers, validation, canonical (RFC 8785) JSON.
         .target(name: "CreditRecords", dependencies: ["LedgerCrypto"]),
         // People and institutions by identifier, and the status rules (DESIGN §4).
