@@ -20,10 +20,11 @@ struct BatchBuilder {
     /// The optional kinds mapped, and so the families written (`mapping.families`).
     var mapping = MappingOptions()
 
-    private var csv: [ExportFamily: HashingFileWriter] = [:]
-    private var jsonl: [ExportFamily: HashingFileWriter] = [:]
+    /// Indexed by `ExportFamily.ordinal`: a row's writer is found without hashing.
+    private var csv = [HashingFileWriter?](repeating: nil, count: ExportFamily.allCases.count)
+    private var jsonl = [HashingFileWriter?](repeating: nil, count: ExportFamily.allCases.count)
+    private var familyCounts = [Manifest.FamilyCounts](repeating: .init(), count: ExportFamily.allCases.count)
     private var rejects: HashingFileWriter?
-    static let chunk = 1024
 
     init(source: ExportSource, directory: String, checkpoint: Checkpoint, state: ExportState, progress: (@Sendable (UInt64, UInt64) -> Void)?) {
         self.source = source
@@ -46,83 +47,55 @@ struct BatchBuilder {
                 out.append(contentsOf: CSVEncoding.byteOrderMark)
                 CSVEncoding.appendRecord(family.allColumns.map(\.header), to: &out)
             }
-            csv[family] = c
-            jsonl[family] = try open("\(family.rawValue).jsonl")
+            csv[family.ordinal] = c
+            jsonl[family.ordinal] = try open("\(family.rawValue).jsonl")
         }
         rejects = try open("rejects.jsonl")
 
         let from = state.next, to = checkpoint.size
         state.marks.grow(to: to)
-        let notExported = FastRecordMapper.defaultNotExported.subtracting(mapping.included)
-        var seq = from
-        while seq < to {
-            let entries = try await source.entries(from: seq, count: Int(min(UInt64(Self.chunk), to - seq)))
-            guard !entries.isEmpty else { throw ExportError.source("the log returned no entries at \(seq), below its checkpoint size \(to)") }
-            let first = seq, revalidate = self.revalidate
-            let decoded = ParallelMap.map(Array(entries.enumerated())) { [mapping, notExported] i, entry in
-                Decoded(seq: first + UInt64(i), entry: entry, revalidate: revalidate, mapping: mapping, notExported: notExported)
+        let reader = ChunkReader(source: source, revalidate: revalidate, mapping: mapping)
+        // Chunks are read, hashed and mapped ahead on the other cores (two at most, so memory
+        // stays bounded) while the ordered stage takes this one (frontier, marks, files).
+        var pending: [Task<MappedChunk, Error>] = []
+        var ahead = from
+        func readAhead() {
+            while pending.count < 2 && ahead < to {
+                let count = Int(min(UInt64(ChunkReader.chunk), to - ahead))
+                pending.append(reader.start(ahead, count: count))
+                ahead += UInt64(count)
             }
-            for item in decoded {
-                state.frontier.append(leafHash: item.leafHash)
-                counts.records += 1
-                try await handle(seq: seq, item.outcome)
-                seq += 1
+        }
+        defer { for task in pending { task.cancel() } }
+        var seq = from
+        let hasher = SHA256Hasher()
+        readAhead()
+        while !pending.isEmpty {
+            let chunk = try await pending.removeFirst().value
+            readAhead()
+            for slice in chunk.slices {
+                for item in slice.items {
+                    state.frontier.append(leafHash: item.leafHash, using: hasher)
+                    if case .added(let family, let csvRange, let jsonlRange) = item.outcome {
+                        state.marks[seq] = .exported
+                        try write(family, .add, csv: slice.bytes[csvRange], jsonl: slice.bytes[jsonlRange])
+                    } else {
+                        try await handle(seq: seq, item.outcome)
+                    }
+                    seq += 1
+                }
             }
             progress?(seq - from, to - from)
+        }
+        counts.records += to - from
+        for family in mapping.families where familyCounts[family.ordinal] != .init() {
+            counts.families[family.rawValue] = familyCounts[family.ordinal]
         }
         return try finish()
     }
 
-    /// What the parallel stage makes of one entry: its leaf hash, and its mapping or why
-    /// it has none.
-    struct Decoded: Sendable {
-        enum Outcome: Sendable {
-            /// A 新增 row comes with its CSV and JSON Lines bytes, encoded in the parallel stage.
-            case added(ExportFamily, csv: [UInt8], jsonl: [UInt8])
-            case mapped(MappedRecord, RecordKind)
-            case invalid(String)
-            case notARecord
-        }
-        let leafHash: Digest32
-        let outcome: Outcome
-
-        init(seq: UInt64, entry: [UInt8], revalidate: Bool, mapping: MappingOptions, notExported: Set<RecordKind>) {
-            leafHash = MerkleHashing.leafHash(entry)
-            if !revalidate, let fast = FastRecordMapper.map(entry, seq: seq, notExported: notExported) {
-                switch fast {
-                case .added(let row):
-                    var csv = [UInt8](), jsonl = [UInt8]()
-                    csv.reserveCapacity(1024)
-                    jsonl.reserveCapacity(1536)
-                    row.appendCSV(to: &csv)
-                    row.appendJSONLine(to: &jsonl)
-                    outcome = .added(row.family, csv: csv, jsonl: jsonl)
-                case .withdrawal(let target, let withdrawal, let kind): outcome = .mapped(.withdrawal(target: target, withdrawal), kind)
-                case .notExported(let kind): outcome = .mapped(.notExported, kind)
-                }
-                return
-            }
-            do {
-                let envelope = try Envelope.decode(entry)
-                let record = try Record(kind: envelope.kind, validated: envelope.body)
-                let mapped = RecordMapper.map(record, seq: seq, options: mapping)
-                if case .row(let row) = mapped {
-                    var csv = [UInt8](), jsonl = [UInt8]()
-                    BatchBuilder.encode(row, csv: &csv, jsonl: &jsonl)
-                    outcome = .added(row.family, csv: csv, jsonl: jsonl)
-                } else {
-                    outcome = .mapped(mapped, record.kind)
-                }
-            } catch let failure as ValidationFailure {
-                // Field errors name pointers and codes; their messages never carry an ID number.
-                outcome = .invalid(failure.errors.map(\.description).joined(separator: "; "))
-            } catch {
-                outcome = .notARecord
-            }
-        }
-    }
-
-    private mutating func handle(seq: UInt64, _ outcome: Decoded.Outcome) async throws {
+    /// Everything but a 新增 row (which the loop writes straight from its slice).
+    private mutating func handle(seq: UInt64, _ outcome: MappedEntry.Outcome) async throws {
         let mapped: MappedRecord, kind: RecordKind
         switch outcome {
         case .invalid(let reason):
@@ -131,9 +104,8 @@ struct BatchBuilder {
         case .notARecord:
             state.marks[seq] = .rejected
             return try reject(seq: seq, kind: nil, code: "not_a_record", reason: "the entry is not a record envelope")
-        case .added(let family, let csv, let jsonl):
-            state.marks[seq] = .exported
-            return try write(family, .add, csv: csv, jsonl: jsonl)
+        case .added:
+            preconditionFailure("新增 rows are written by the loop")
         case .mapped(let m, let k):
             (mapped, kind) = (m, k)
         }
@@ -198,17 +170,18 @@ struct BatchBuilder {
     private mutating func write(_ row: ExportRow) throws {
         var csvBytes = [UInt8](), jsonlBytes = [UInt8]()
         Self.encode(row, csv: &csvBytes, jsonl: &jsonlBytes)
-        try write(row.family, row.operation, csv: csvBytes, jsonl: jsonlBytes)
+        try write(row.family, row.operation, csv: csvBytes[...], jsonl: jsonlBytes[...])
     }
 
-    private mutating func write(_ family: ExportFamily, _ operation: ExportOperation, csv csvBytes: [UInt8], jsonl jsonlBytes: [UInt8]) throws {
-        try csv[family]!.append { $0.append(contentsOf: csvBytes) }
-        try jsonl[family]!.append { $0.append(contentsOf: jsonlBytes) }
-        csv[family]!.rows += 1
-        jsonl[family]!.rows += 1
+    private mutating func write(_ family: ExportFamily, _ operation: ExportOperation, csv csvBytes: ArraySlice<UInt8>, jsonl jsonlBytes: ArraySlice<UInt8>) throws {
+        let csvWriter = csv[family.ordinal]!, jsonlWriter = jsonl[family.ordinal]!
+        try csvWriter.write(csvBytes)
+        try jsonlWriter.write(jsonlBytes)
+        csvWriter.rows += 1
+        jsonlWriter.rows += 1
         switch operation {
-        case .add: counts.families[family.rawValue, default: .init()].added += 1
-        case .withdraw: counts.families[family.rawValue, default: .init()].withdrawn += 1
+        case .add: familyCounts[family.ordinal].added += 1
+        case .withdraw: familyCounts[family.ordinal].withdrawn += 1
         }
     }
 
@@ -229,7 +202,7 @@ struct BatchBuilder {
     /// fsyncs every file; the manifest entries in name order.
     private func finish() throws -> [Manifest.File] {
         var files = [Manifest.File]()
-        for writer in mapping.families.flatMap({ [csv[$0]!, jsonl[$0]!] }) + [rejects!] {
+        for writer in mapping.families.flatMap({ [csv[$0.ordinal]!, jsonl[$0.ordinal]!] }) + [rejects!] {
             let digest = try writer.finish()
             let name = String(writer.path.split(separator: "/").last!)
             CrashPoint.hit("synced:\(name)")

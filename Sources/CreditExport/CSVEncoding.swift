@@ -20,8 +20,7 @@ public enum CSVEncoding {
 
     /// The same for a field already held as UTF-8 bytes (the export's fast path).
     static func appendField(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        let needsQuotes = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
-        guard needsQuotes else { out.append(contentsOf: bytes); return }
+        guard SWAR.containsCSVSpecial(bytes) else { out.append(contentsOf: bytes); return }
         out.append(UInt8(ascii: "\""))
         for b in bytes {
             if b == UInt8(ascii: "\"") { out.append(b) }

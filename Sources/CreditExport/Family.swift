@@ -32,6 +32,19 @@ public enum ExportFamily: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
+    /// The position in `allCases`, for tables indexed by family on the export's hot path.
+    var ordinal: Int {
+        switch self {
+        case .xzcf: return 0
+        case .sxmd: return 1
+        case .xzjc: return 2
+        case .xzqz: return 3
+        case .sfpj: return 4
+        case .djba: return 5
+        case .ndsh: return 6
+        }
+    }
+
     /// Platform columns plus OPERATION, SOURCE_SEQ and WITHDRAWN_BY.
     public var allColumns: [Column] { columns + Columns.bookkeeping }
 

@@ -40,7 +40,10 @@ public enum JSONLinesEncoding {
         out.append(UInt8(ascii: "\""))
         // Runs of bytes that need no escape are copied at once.
         var run = 0
-        for (i, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+        guard bytes.baseAddress != nil else { out.append(UInt8(ascii: "\"")); return }
+        var i = SWAR.firstJSONSpecial(bytes, from: 0)
+        while i < bytes.count {
+            let b = bytes[i]
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
             run = i + 1
             switch b {
@@ -50,6 +53,7 @@ public enum JSONLinesEncoding {
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
             default: out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
             }
+            i = SWAR.firstJSONSpecial(bytes, from: i + 1)
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         out.append(UInt8(ascii: "\""))

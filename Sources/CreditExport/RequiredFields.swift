@@ -49,12 +49,23 @@ enum RequiredFields {
         return value.withUTF8 { isBlank(bytes: $0) }
     }
 
-    /// Empty or only white space; ASCII is decided from the bytes, the rest by Unicode.
+    /// Empty or only white space; ASCII is decided from the bytes, the rest by Unicode,
+    /// scalar by scalar (a Chinese value is decided by its first character).
     static func isBlank(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         for (k, b) in bytes.enumerated() {
             if b == 0x20 || (0x09...0x0D).contains(b) { continue }
             if b < 0x80 { return false }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[k...]), as: UTF8.self).unicodeScalars.allSatisfy(\.properties.isWhitespace)
+            var rest = UnsafeBufferPointer(rebasing: bytes[k...]).makeIterator()
+            var decoder = UTF8()
+            while true {
+                switch decoder.decode(&rest) {
+                // No White_Space character lies above U+3000, so CJK text is decided without
+                // the Unicode property tables.
+                case .scalarValue(let scalar): if scalar.value > 0x3000 || !scalar.properties.isWhitespace { return false }
+                case .emptyInput: return true
+                case .error: return false  // U+FFFD, as String(decoding:) reads it: not white space
+                }
+            }
         }
         return true
     }

@@ -469,6 +469,8 @@ struct MerkleTests {
         let tree = InMemoryMerkleTree(leafHashes: leaves)
         var built = InMemoryMerkleTree()
         var frontier = MerkleFrontier()
+        var withHasher = MerkleFrontier()
+        let hasher = SHA256Hasher()
         #expect(frontier.root() == MerkleHashing.emptyRoot)
         #expect(try MerkleFrontier(size: 0, nodes: tree) == frontier)
         for (i, leaf) in leaves.enumerated() {
@@ -476,6 +478,9 @@ struct MerkleTests {
             var reported: [(Int, UInt64, Digest32)] = []
             frontier.append(leafHash: leaf) { reported.append(($0, $1, $2)) }
             built.append(leafHash: leaf)
+            // The exporter's append with a reused hasher keeps the same frontier.
+            withHasher.append(leafHash: leaf, using: hasher)
+            #expect(withHasher == frontier)
             #expect(reported.count == (i + 1).trailingZeroBitCount + 1)
             for (level, index, hash) in reported {
                 #expect(try tree.node(level: level, index: index) == hash, "completed node (\(level), \(index))")

@@ -1,3 +1,5 @@
+import CreditRecords
+
 /// A 新增 row held as UTF-8 bytes (one buffer and the end of each value), so the fast path
 /// goes from entry bytes to file bytes without a `String` per field. It encodes exactly as
 /// `ExportRow` does through `CSVEncoding` and `JSONLinesEncoding` (tests compare the two).
@@ -10,18 +12,51 @@ struct ByteRow {
     init(family: ExportFamily, sourceSeq: UInt64) {
         self.family = family
         self.sourceSeq = sourceSeq
-        storage.reserveCapacity(1024)
-        ends.reserveCapacity(family.columns.count)
+    }
+
+    /// Builds in the caller's buffers (emptied, capacity kept): `FastRecordMapper.Scratch`
+    /// lends them for one entry so rows allocate nothing.
+    mutating func adopt(_ storage: inout [UInt8], _ ends: inout [Int]) {
+        swap(&self.storage, &storage)
+        swap(&self.ends, &ends)
+        self.storage.removeAll(keepingCapacity: true)
+        self.ends.removeAll(keepingCapacity: true)
+    }
+
+    /// Gives the buffers back; the row is empty afterwards.
+    mutating func release(_ storage: inout [UInt8], _ ends: inout [Int]) {
+        swap(&self.storage, &storage)
+        swap(&self.ends, &ends)
     }
 
     var count: Int { ends.count }
 
     func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
 
-    /// Starts a value; bytes appended to `storage` until `end()` belong to it.
+    /// Appends one value.
     mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { storage.append(contentsOf: $0) }
+        ends.append(storage.count)
+    }
+
+    mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
+        storage.append(contentsOf: bytes)
+        ends.append(storage.count)
+    }
+
+    /// A date as `YYYY-MM-DD` (what `LocalDate.description` gives, without a String).
+    mutating func append(date: LocalDate) {
+        func digits(_ n: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 { storage.append(UInt8(ascii: "0") + UInt8(n / divisor % 10)); divisor /= 10 }
+        }
+        digits(date.year, 4)
+        storage.append(UInt8(ascii: "-"))
+        digits(date.month, 2)
+        storage.append(UInt8(ascii: "-"))
+        digits(date.day, 2)
         ends.append(storage.count)
     }
 
@@ -52,7 +87,7 @@ struct ByteRow {
     }
 
     func appendJSONLine(to out: inout [UInt8]) {
-        let keys = Self.jsonKeys[family]!
+        let keys = Self.layouts[family.ordinal].jsonKeys
         out.append(UInt8(ascii: "{"))
         storage.withUnsafeBufferPointer { buffer in
             for i in 0..<ends.count {
@@ -78,10 +113,21 @@ struct ByteRow {
     private static let added = Array(ExportOperation.add.rawValue.utf8)
     private static let operationKey = Array("\"OPERATION\":".utf8)
     private static let sourceSeqKey = Array("\"SOURCE_SEQ\":".utf8)
-    /// `"CODE":` per column, per family.
-    private static let jsonKeys: [ExportFamily: [[UInt8]]] = Dictionary(uniqueKeysWithValues: ExportFamily.allCases.map { family in
-        (family, family.columns.map { Array("\"\($0.code)\":".utf8) })
-    })
+
+    /// What a row needs of its family's columns, by `ExportFamily.ordinal`, so a row reads
+    /// plain arrays instead of copying each `Column` (and retaining its strings).
+    private struct Layout {
+        /// `"CODE":` per column.
+        let jsonKeys: [[UInt8]]
+        let required: [Bool]
+        /// In Unicode scalars; Int.max where there is no limit.
+        let maxLength: [Int]
+    }
+
+    private static let layouts: [Layout] = ExportFamily.allCases.map { family in
+        Layout(jsonKeys: family.columns.map { Array("\"\($0.code)\":".utf8) }, required: family.columns.map(\.required),
+               maxLength: family.columns.map { $0.maxLength ?? Int.max })
+    }
 
     // MARK: national rules
 
@@ -89,12 +135,15 @@ struct ByteRow {
     /// `extraRequired`, and the length limits. On false the caller takes the full path, which
     /// words the reason.
     func satisfiesNationalRules(extraRequired: [Int]) -> Bool {
-        storage.withUnsafeBufferPointer { buffer in
-            family.columns.enumerated().allSatisfy { i, column in
+        let layout = Self.layouts[family.ordinal]
+        guard ends.count == layout.required.count else { return false }
+        return storage.withUnsafeBufferPointer { buffer in
+            for i in 0..<ends.count {
                 let value = UnsafeBufferPointer(rebasing: buffer[range(i)])
-                if column.required || extraRequired.contains(i), RequiredFields.isBlank(bytes: value) { return false }
-                return column.maxLength.map { !RequiredFields.isLonger(value, than: $0) } ?? true
+                if layout.required[i] || extraRequired.contains(i), RequiredFields.isBlank(bytes: value) { return false }
+                if RequiredFields.isLonger(value, than: layout.maxLength[i]) { return false }
             }
+            return true
         }
     }
 }

@@ -1,155 +1,109 @@
-/// Zero-copy reading of one stored entry (RFC 8785 JSON, as the log writes it): an object is
-/// read as the byte ranges of its members, nothing is allocated per value, and anything
-/// outside the canonical form (white space, a malformed token) stops the scan. The fast
-/// mapper uses it and, when it gives up, the entry goes through the full decoder instead,
-/// so a scan only ever needs to be right, never complete.
+/// Zero-copy reading of one stored entry (RFC 8785 JSON, as the log writes it). One pass
+/// over the bytes lays every value out on a flat "tape" (each container knows where its
+/// subtree ends), so members are looked up without scanning anything twice, and nothing is
+/// allocated per entry once the caller's tape has grown. Anything outside the canonical form
+/// (white space, a malformed token, nesting deeper than records go) stops the scan. The fast
+/// mapper uses it and, when it gives up, the entry goes through the full decoder instead, so
+/// a scan only ever needs to be right, never complete.
 struct EntryScanner {
     enum ValueType: UInt8 { case string, escapedString, number, object, array, null, bool }
 
-    /// One value: `start..<end` is the content (inside the quotes for a string).
+    /// One value on the tape. `start..<end` is its text (inside the quotes for a string,
+    /// brackets included for a container); `next` is the tape index just past its subtree.
     struct Value {
         let type: ValueType
-        let start: Int
-        let end: Int
-    }
+        let start: Int32
+        var end: Int32
+        let index: Int32
+        var next: Int32
 
-    struct Member {
-        let keyStart: Int
-        let keyEnd: Int
-        let value: Value
+        var isString: Bool { type == .string || type == .escapedString }
+        var length: Int { Int(end - start) }
     }
 
     let bytes: UnsafeBufferPointer<UInt8>
+    /// Valid while the caller's tape array is (see `FastRecordMapper.map`).
+    let tape: UnsafeBufferPointer<Value>
 
-    /// The members of the object whose `{` is at `start`, in stored order.
-    func object(_ value: Value) -> [Member]? {
-        guard value.type == .object else { return nil }
-        var members = [Member]()
-        members.reserveCapacity(16)
-        var i = value.start + 1
-        guard i < value.end else { return nil }
-        if bytes[i] == UInt8(ascii: "}") { return members }
-        while true {
-            guard i < value.end, bytes[i] == UInt8(ascii: "\"") else { return nil }
-            guard let key = self.value(at: i), key.type == .string else { return nil }
-            i = key.end + 1
-            guard i < value.end, bytes[i] == UInt8(ascii: ":") else { return nil }
-            guard let member = self.value(at: i + 1) else { return nil }
-            members.append(Member(keyStart: key.start, keyEnd: key.end, value: member))
-            i = next(after: member)
-            guard i < value.end else { return nil }
-            if bytes[i] == UInt8(ascii: "}") { return members }
-            guard bytes[i] == UInt8(ascii: ",") else { return nil }
-            i += 1
+    /// Records nest objects four deep (envelope, body, party, representative); anything
+    /// deeper is not a record the fast path maps.
+    static let maxDepth = 8
+
+    /// Scans `bytes` onto `tape` (emptied first; its capacity is kept for the next entry).
+    /// False when the bytes are not one canonical JSON value.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, tape: inout [Value]) -> Bool {
+        tape.removeAll(keepingCapacity: true)
+        let builder = TapeBuilder(bytes: bytes)
+        return withUnsafeMutablePointer(to: &tape) { builder.value(at: 0, depth: 0, tape: $0) } == bytes.count
+    }
+
+    /// The whole entry.
+    var root: Value { tape[0] }
+
+    // MARK: walking the tape
+
+    /// The members of an object, in stored order (canonical JSON sorts them).
+    func members(_ object: Value) -> Members { Members(tape: tape, index: Int(object.index) + 1, end: Int(object.next)) }
+
+    struct Members: Sequence, IteratorProtocol {
+        let tape: UnsafeBufferPointer<Value>
+        var index: Int
+        let end: Int
+
+        mutating func next() -> (key: Value, value: Value)? {
+            guard index < end else { return nil }
+            let key = tape[index], value = tape[index + 1]
+            index = Int(value.next)
+            return (key, value)
         }
     }
 
-    /// The elements of the array value.
-    func array(_ value: Value) -> [Value]? {
-        guard value.type == .array else { return nil }
-        var elements = [Value]()
-        var i = value.start + 1
-        guard i < value.end else { return nil }
-        if bytes[i] == UInt8(ascii: "]") { return elements }
-        while true {
-            guard let element = self.value(at: i) else { return nil }
-            elements.append(element)
-            i = next(after: element)
-            guard i < value.end else { return nil }
-            if bytes[i] == UInt8(ascii: "]") { return elements }
-            guard bytes[i] == UInt8(ascii: ",") else { return nil }
-            i += 1
+    /// The elements of an array, in order.
+    func elements(_ array: Value) -> Elements { Elements(tape: tape, index: Int(array.index) + 1, end: Int(array.next)) }
+
+    struct Elements: Sequence, IteratorProtocol {
+        let tape: UnsafeBufferPointer<Value>
+        var index: Int
+        let end: Int
+
+        mutating func next() -> Value? {
+            guard index < end else { return nil }
+            let value = tape[index]
+            index = Int(value.next)
+            return value
         }
     }
 
-    /// The whole entry as one value.
-    var root: Value? {
-        guard let value = value(at: 0), next(after: value) == bytes.count else { return nil }
-        return value
+    /// The value of `key` in `object`, if the object has it.
+    func get(_ object: Value, _ key: StaticString) -> Value? {
+        for (k, v) in members(object) where equals(k, key) { return v }
+        return nil
     }
 
-    /// The index just past `value` in the text.
-    func next(after value: Value) -> Int {
-        switch value.type {
-        case .string, .escapedString: return value.end + 1
-        default: return value.end
-        }
+    // MARK: reading values
+
+    func text(_ value: Value) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[Int(value.start)..<Int(value.end)])
     }
 
-    /// Scans the value starting at `i`. Objects and arrays are skipped over (their end is
-    /// one past the closing bracket); their members are read on demand.
-    func value(at i: Int) -> Value? {
-        guard i < bytes.count else { return nil }
-        switch bytes[i] {
-        case UInt8(ascii: "\""):
-            var j = i + 1, escaped = false
-            while j < bytes.count {
-                let b = bytes[j]
-                if b == UInt8(ascii: "\"") { return Value(type: escaped ? .escapedString : .string, start: i + 1, end: j) }
-                if b == UInt8(ascii: "\\") { escaped = true; j += 2; continue }
-                if b < 0x20 { return nil }
-                j += 1
-            }
-            return nil
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            var depth = 0, j = i
-            while j < bytes.count {
-                switch bytes[j] {
-                case UInt8(ascii: "\""):
-                    guard let s = value(at: j) else { return nil }
-                    j = s.end + 1
-                    continue
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    depth -= 1
-                    if depth == 0 { return Value(type: bytes[i] == UInt8(ascii: "{") ? .object : .array, start: i, end: j + 1) }
-                default: break
-                }
-                j += 1
-            }
-            return nil
-        case UInt8(ascii: "n"): return literal("null", at: i, .null)
-        case UInt8(ascii: "t"): return literal("true", at: i, .bool)
-        case UInt8(ascii: "f"): return literal("false", at: i, .bool)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            var j = i + 1
-            while j < bytes.count, Self.isNumberByte(bytes[j]) { j += 1 }
-            return Value(type: .number, start: i, end: j)
-        default:
-            return nil
-        }
+    /// A plain (unescaped) string equal to `literal`; a key is a string too.
+    func equals(_ value: Value, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard value.type == .string, value.length == n else { return false }
+        return memcmp(bytes.baseAddress! + Int(value.start), literal.utf8Start, n) == 0
     }
 
-    private func literal(_ word: StaticString, at i: Int, _ type: ValueType) -> Value? {
-        let n = word.utf8CodeUnitCount
-        guard i + n <= bytes.count else { return nil }
-        for k in 0..<n where bytes[i + k] != word.utf8Start[k] { return nil }
-        return Value(type: type, start: i, end: i + n)
-    }
-
-    private static func isNumberByte(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
-            || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
-    }
-
-    // MARK: reading members
-
-    func keyEquals(_ member: Member, _ key: StaticString) -> Bool {
-        let n = key.utf8CodeUnitCount
-        guard member.keyEnd - member.keyStart == n else { return false }
-        return memcmp(bytes.baseAddress! + member.keyStart, key.utf8Start, n) == 0
-    }
-
-    func equals(_ value: Value, _ text: StaticString) -> Bool {
-        let n = text.utf8CodeUnitCount
-        guard value.type == .string, value.end - value.start == n else { return false }
-        return memcmp(bytes.baseAddress! + value.start, text.utf8Start, n) == 0
+    /// A plain string equal to `literal` (an enumeration's raw value).
+    func equals(_ value: Value, _ literal: String) -> Bool {
+        guard value.type == .string else { return false }
+        var literal = literal
+        return literal.withUTF8 { $0.count == value.length && memcmp(bytes.baseAddress! + Int(value.start), $0.baseAddress!, $0.count) == 0 }
     }
 
     /// A string value as a Swift string (unescaped); nil for any other type.
     func string(_ value: Value) -> String? {
         switch value.type {
-        case .string: return String(decoding: UnsafeBufferPointer(rebasing: bytes[value.start..<value.end]), as: UTF8.self)
+        case .string: return String(decoding: text(value), as: UTF8.self)
         case .escapedString:
             var out = [UInt8]()
             guard appendUnescaped(value, to: &out) else { return nil }
@@ -163,11 +117,11 @@ struct EntryScanner {
     func appendUnescaped(_ value: Value, to out: inout [UInt8]) -> Bool {
         switch value.type {
         case .string:
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[value.start..<value.end]))
+            out.append(contentsOf: text(value))
             return true
         case .escapedString:
-            var i = value.start
-            while i < value.end {
+            var i = Int(value.start)
+            while i < Int(value.end) {
                 let b = bytes[i]
                 guard b == UInt8(ascii: "\\") else { out.append(b); i += 1; continue }
                 switch bytes[i + 1] {
@@ -187,6 +141,89 @@ struct EntryScanner {
         default:
             return false
         }
+    }
+}
+
+/// The one pass that lays an entry out on the tape.
+private struct TapeBuilder {
+    let bytes: UnsafeBufferPointer<UInt8>
+    typealias Value = EntryScanner.Value
+
+    /// Scans the value at `i` onto the tape; returns the index just past it, or -1.
+    func value(at i: Int, depth: Int, tape: UnsafeMutablePointer<[Value]>) -> Int {
+        guard i < bytes.count else { return -1 }
+        let index = Int32(tape.pointee.count)
+        switch bytes[i] {
+        case UInt8(ascii: "\""):
+            let (end, escaped) = stringEnd(from: i + 1)
+            guard end >= 0 else { return -1 }
+            tape.pointee.append(Value(type: escaped ? .escapedString : .string, start: Int32(i + 1), end: Int32(end), index: index, next: index + 1))
+            return end + 1
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < EntryScanner.maxDepth else { return -1 }
+            let isObject = bytes[i] == UInt8(ascii: "{")
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            tape.pointee.append(Value(type: isObject ? .object : .array, start: Int32(i), end: 0, index: index, next: 0))
+            var j = i + 1
+            guard j < bytes.count else { return -1 }
+            if bytes[j] != close {
+                while true {
+                    if isObject {
+                        // A key, then a colon.
+                        guard j < bytes.count, bytes[j] == UInt8(ascii: "\""), value(at: j, depth: depth + 1, tape: tape) >= 0 else { return -1 }
+                        j = Int(tape.pointee[tape.pointee.count - 1].end) + 1
+                        guard j < bytes.count, bytes[j] == UInt8(ascii: ":") else { return -1 }
+                        j += 1
+                    }
+                    j = value(at: j, depth: depth + 1, tape: tape)
+                    guard j >= 0, j < bytes.count else { return -1 }
+                    if bytes[j] == close { break }
+                    guard bytes[j] == UInt8(ascii: ",") else { return -1 }
+                    j += 1
+                }
+            }
+            tape.pointee[Int(index)].end = Int32(j + 1)
+            tape.pointee[Int(index)].next = Int32(tape.pointee.count)
+            return j + 1
+        case UInt8(ascii: "n"): return literal("null", at: i, .null, index: index, tape: tape)
+        case UInt8(ascii: "t"): return literal("true", at: i, .bool, index: index, tape: tape)
+        case UInt8(ascii: "f"): return literal("false", at: i, .bool, index: index, tape: tape)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            var j = i + 1
+            while j < bytes.count, Self.isNumberByte(bytes[j]) { j += 1 }
+            tape.pointee.append(Value(type: .number, start: Int32(i), end: Int32(j), index: index, next: index + 1))
+            return j
+        default:
+            return -1
+        }
+    }
+
+    /// The index of the closing quote of the string whose text starts at `i` (-1 if there is
+    /// none or a raw control character), and whether it holds escapes. Eight bytes at a time:
+    /// most of an entry is string text with none of `"`, `\` or a control byte in it.
+    private func stringEnd(from i: Int) -> (Int, Bool) {
+        var j = i, escaped = false
+        while true {
+            j = SWAR.firstJSONSpecial(bytes, from: j)
+            guard j < bytes.count else { return (-1, escaped) }
+            let b = bytes[j]
+            if b == UInt8(ascii: "\"") { return (j, escaped) }
+            if b == UInt8(ascii: "\\") { escaped = true; j += 2; continue }
+            if b < 0x20 { return (-1, escaped) }
+            j += 1
+        }
+    }
+
+    private func literal(_ word: StaticString, at i: Int, _ type: EntryScanner.ValueType, index: Int32, tape: UnsafeMutablePointer<[Value]>) -> Int {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= bytes.count, memcmp(bytes.baseAddress! + i, word.utf8Start, n) == 0 else { return -1 }
+        tape.pointee.append(Value(type: type, start: Int32(i), end: Int32(i + n), index: index, next: index + 1))
+        return i + n
+    }
+
+    private static func isNumberByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+            || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
     }
 }
 

@@ -8,17 +8,43 @@ enum FastMapping {
 }
 
 /// The export's hot path (docs/export.md, "Fast path"): maps a stored entry straight from
-/// its bytes to the row `RecordMapper` would give, without building a JSON tree or a typed
-/// record. It reads only the canonical form the service writes, and checks what it exports:
-/// every member is known, every read field has its type, enumerations are known, dates are
-/// real dates in order, ID numbers and USCCs pass their check digits, and the row meets the
-/// national rules. Anything else — an escape it does not decode, a problem to word, a kind it
-/// does not map — returns nil and the entry takes the full decoder and `RecordMapper`, so the
-/// bytes written are the same either way (the tests compare both paths on every example,
-/// and `tools/bench-export.sh` on a million records).
+/// its bytes to the row `RecordMapper` would give, without building a JSON tree, a typed
+/// record or a `String` per field. It reads only the canonical form the service writes, and
+/// checks what it exports: every member is known, every read field has its type,
+/// enumerations are known, dates are real dates in order, ID numbers and USCCs pass their
+/// check digits, and the row meets the national rules. Anything else — an escape it does not
+/// decode, a problem to word, a kind it does not map — returns nil and the entry takes the
+/// full decoder and `RecordMapper`, so the bytes written are the same either way (the tests
+/// compare both paths on every example, and `tools/bench-export.sh` on a million records).
 struct FastRecordMapper {
     typealias Value = EntryScanner.Value
     let s: EntryScanner
+
+    /// Buffers one thread reuses from entry to entry, so mapping allocates nothing per entry
+    /// once they have grown.
+    struct Scratch {
+        var tape: [Value] = []
+        var storage: [UInt8] = []
+        var ends: [Int] = []
+
+        init() {
+            tape.reserveCapacity(256)
+            storage.reserveCapacity(4096)
+            ends.reserveCapacity(32)
+        }
+
+        /// A row that builds in these buffers (they move into it, so nothing is copied).
+        mutating func row(_ family: ExportFamily, seq: UInt64) -> ByteRow {
+            var row = ByteRow(family: family, sourceSeq: seq)
+            row.adopt(&storage, &ends)
+            return row
+        }
+
+        /// Takes back a row's buffers after it is encoded (or given up).
+        mutating func recycle(_ row: inout ByteRow) {
+            row.release(&storage, &ends)
+        }
+    }
 
     /// The kinds the default configuration does not export (RECORDS.md, Export details).
     static let defaultNotExported: Set<RecordKind> = [.judgment, .institutionFiling, .annualReview]
@@ -26,57 +52,143 @@ struct FastRecordMapper {
     /// `notExported`: kinds answered `.notExported` without reading their body; a kind outside
     /// it that the fast path has no mapping for goes to the full path.
     static func map(_ entry: [UInt8], seq: UInt64, notExported: Set<RecordKind> = defaultNotExported) -> FastMapping? {
-        entry.withUnsafeBufferPointer { FastRecordMapper(s: EntryScanner(bytes: $0)).map(seq: seq, notExported: notExported) }
+        var scratch = Scratch()
+        return map(entry, seq: seq, notExported: notExported, scratch: &scratch)
     }
 
-    func map(seq: UInt64, notExported: Set<RecordKind>) -> FastMapping? {
-        guard let root = s.root, let top = s.object(root) else { return nil }
-        var body: Value?, kind: RecordKind?, version = false
-        for m in top {
-            if s.keyEquals(m, "body") { body = m.value }
-            else if s.keyEquals(m, "kind") { kind = s.string(m.value).flatMap(RecordKind.init(rawValue:)) }
-            else if s.keyEquals(m, "v") { version = m.value.type == .number && m.value.end - m.value.start == 1 && s.bytes[m.value.start] == UInt8(ascii: "1") }
-            else if s.keyEquals(m, "submittedAt") { guard m.value.type == .string else { return nil } }
-            else if s.keyEquals(m, "submittedBy") || s.keyEquals(m, "clientSignature") { guard m.value.type == .object else { return nil } }
-            else { return nil }
+    static func map(_ entry: [UInt8], seq: UInt64, notExported: Set<RecordKind>, scratch: inout Scratch) -> FastMapping? {
+        entry.withUnsafeBufferPointer { bytes in
+            guard EntryScanner.scan(bytes, tape: &scratch.tape) else { return nil }
+            // A second reference for reading, so `scratch` stays free to lend its row buffers.
+            let tape = scratch.tape
+            return tape.withUnsafeBufferPointer { tape in
+                FastRecordMapper(s: EntryScanner(bytes: bytes, tape: tape)).map(seq: seq, notExported: notExported, scratch: &scratch)
+            }
         }
-        guard version, let kind, let body, body.type == .object else { return nil }
+    }
+
+    private func map(seq: UInt64, notExported: Set<RecordKind>, scratch: inout Scratch) -> FastMapping? {
+        guard let (kind, body) = envelope() else { return nil }
         if notExported.contains(kind) { return .notExported(kind) }
-        guard let fields = s.object(body).map(Fields.init) else { return nil }
+        let family: ExportFamily
         switch kind {
-        case .penalty: return penalty(fields, seq: seq).map(FastMapping.added)
-        case .ban: return ban(fields, seq: seq).map(FastMapping.added)
-        case .inspection: return inspection(fields, seq: seq).map(FastMapping.added)
-        case .enforcement: return enforcement(fields, seq: seq).map(FastMapping.added)
-        case .revocation, .creditRepair: return withdrawal(fields, kind: kind)
+        case .penalty: family = .xzcf
+        case .ban: family = .sxmd
+        case .inspection: family = .xzjc
+        case .enforcement: family = .xzqz
+        case .revocation, .creditRepair: return withdrawal(body, kind: kind)
         case .judgment, .institutionFiling, .annualReview: return nil
         }
-    }
-
-    /// An object's members with lookup by key (objects are small: a linear scan is cheapest).
-    struct Fields {
-        let members: [EntryScanner.Member]
-        init(_ members: [EntryScanner.Member]) { self.members = members }
-    }
-
-    func get(_ f: Fields, _ key: StaticString) -> Value? {
-        for m in f.members where s.keyEquals(m, key) { return m.value }
+        var row = scratch.row(family, seq: seq)
+        let mapped: Bool
+        switch family {
+        case .xzcf: mapped = penalty(body, into: &row)
+        case .sxmd: mapped = ban(body, into: &row)
+        case .xzjc: mapped = inspection(body, into: &row)
+        default: mapped = enforcement(body, into: &row)
+        }
+        if mapped { return .added(row) }
+        scratch.recycle(&row)
         return nil
     }
 
-    func only(_ f: Fields, _ allowed: [StaticString]) -> Bool {
-        f.members.allSatisfy { m in allowed.contains { s.keyEquals(m, $0) } }
+    /// The envelope's kind and body, if it has exactly the envelope's members.
+    private func envelope() -> (RecordKind, Value)? {
+        let root = s.root
+        guard root.type == .object else { return nil }
+        var body: Value?, kind: RecordKind?, version = false
+        for (key, value) in s.members(root) {
+            if s.equals(key, "body") { body = value }
+            else if s.equals(key, "kind") { kind = enumValue(value, RecordKind.self) }
+            else if s.equals(key, "v") { version = value.type == .number && value.length == 1 && s.bytes[Int(value.start)] == UInt8(ascii: "1") }
+            else if s.equals(key, "submittedAt") { guard value.type == .string else { return nil } }
+            else if s.equals(key, "submittedBy") || s.equals(key, "clientSignature") { guard value.type == .object else { return nil } }
+            else { return nil }
+        }
+        guard version, let kind, let body, body.type == .object else { return nil }
+        return (kind, body)
     }
 
-    func object(_ f: Fields, _ key: StaticString) -> Fields? {
-        get(f, key).flatMap { s.object($0) }.map(Fields.init)
+    // MARK: reading fields
+
+    func get(_ f: Value, _ key: StaticString) -> Value? { s.get(f, key) }
+
+    /// Every member of `f` is one of `allowed`.
+    func only(_ f: Value, _ allowed: [StaticString]) -> Bool {
+        s.members(f).allSatisfy { key, _ in allowed.contains { s.equals(key, $0) } }
     }
 
-    func text(_ f: Fields, _ key: StaticString) -> String? { get(f, key).flatMap { s.string($0) } }
-
-    func enumValue<E: RawRepresentable>(_ f: Fields, _ key: StaticString, _: E.Type) -> E? where E.RawValue == String {
-        text(f, key).flatMap(E.init(rawValue:))
+    func object(_ f: Value, _ key: StaticString) -> Value? {
+        guard let value = get(f, key), value.type == .object else { return nil }
+        return value
     }
+
+    /// A plain string (no escapes): identifiers, codes, dates and enumerations are never
+    /// escaped in canonical JSON.
+    func plain(_ f: Value, _ key: StaticString) -> Value? {
+        guard let value = get(f, key), value.type == .string else { return nil }
+        return value
+    }
+
+    /// A known value of an enumeration (a plain string: raw values are never escaped).
+    func enumValue<E: ByteReadableEnum>(_ value: Value?, _: E.Type) -> E? {
+        guard let value, value.type == .string else { return nil }
+        return E.byteTable.value(s.text(value))
+    }
+
+    func enumValue<E: ByteReadableEnum>(_ f: Value, _ key: StaticString, _ type: E.Type) -> E? {
+        enumValue(get(f, key), type)
+    }
+
+    /// A date `YYYY-MM-DD` that is a real day.
+    func date(_ value: Value?) -> LocalDate? {
+        guard let value, value.type == .string, value.length == 10 else { return nil }
+        let b = s.text(value)
+        guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+        var fields = (0, 0, 0)
+        for (i, b) in b.enumerated() where i != 4 && i != 7 {
+            guard b >= 0x30, b <= 0x39 else { return nil }
+            let digit = Int(b - 0x30)
+            if i < 4 { fields.0 = fields.0 * 10 + digit } else if i < 7 { fields.1 = fields.1 * 10 + digit } else { fields.2 = fields.2 * 10 + digit }
+        }
+        return LocalDate(year: fields.0, month: fields.1, day: fields.2)
+    }
+
+    struct Code {
+        let value: Value
+        let isPlaceholder: Bool
+    }
+
+    func uscc(_ f: Value, placeholder: Bool = false) -> Code? {
+        guard let value = plain(f, "uscc") else { return nil }
+        let text = s.text(value)
+        if USCC.isPlaceholder(utf8: text) { return placeholder ? Code(value: value, isPlaceholder: true) : nil }
+        return USCC.validate(utf8: text) == nil ? Code(value: value, isPlaceholder: false) : nil
+    }
+
+    /// `{"name","uscc","region"?}`; `region` required for an authority.
+    func organization(_ f: Value?, authority: Bool = false) -> (name: Value, uscc: Value)? {
+        guard let f, only(f, Self.organizationKeys), let name = get(f, "name"), let uscc = uscc(f) else { return nil }
+        if let region = get(f, "region") {
+            guard region.type == .string, RegionCode.validate(utf8: s.text(region)) == nil else { return nil }
+        } else if authority { return nil }
+        return (name, uscc.value)
+    }
+
+    /// `{"name","idType","idNumber"}` with the number stored normalised.
+    func person(_ f: Value?, keys: [StaticString] = personKeys) -> (name: Value, idType: IdType, idNumber: Value)? {
+        guard let f, only(f, keys), let name = get(f, "name"), let idType = enumValue(f, "idType", IdType.self),
+              let number = plain(f, "idNumber"), idType.isValidAsStored(utf8: s.text(number), today: nil) else { return nil }
+        return (name, idType, number)
+    }
+
+    static let organizationKeys: [StaticString] = ["name", "uscc", "region"]
+    static let personKeys: [StaticString] = ["name", "idType", "idNumber"]
+    static let personPartyKeys: [StaticString] = ["name", "idType", "idNumber", "category"]
+    static let organizationPartyKeys: [StaticString] = ["category", "name", "uscc", "registrationNo", "organizationCode", "taxRegistrationNo",
+                                                        "publicInstitutionCertificateNo", "socialOrganizationRegistrationNo", "legalRepresentative"]
+
+    // MARK: building the row
 
     /// A required string, appended as the next value.
     func put(_ row: inout ByteRow, _ value: Value?) -> Bool {
@@ -90,34 +202,9 @@ struct FastRecordMapper {
         return put(&row, value)
     }
 
-    /// A date `YYYY-MM-DD` that is a real day.
-    func date(_ value: Value?) -> String? {
-        guard let value, value.type == .string, value.end - value.start == 10, let text = s.string(value),
-              let date = LocalDate(iso: text), date.description == text else { return nil }
-        return text
-    }
-
-    func uscc(_ f: Fields, placeholder: Bool = false) -> String? {
-        guard let text = text(f, "uscc") else { return nil }
-        if USCC.isPlaceholder(text) { return placeholder ? text : nil }
-        return USCC.validate(text) == nil ? text : nil
-    }
-
-    /// `{"name","uscc","region"?}`; `region` required for an authority.
-    func organization(_ f: Fields?, authority: Bool = false) -> (name: Value, uscc: String)? {
-        guard let f, only(f, ["name", "uscc", "region"]), let name = get(f, "name"), let uscc = uscc(f) else { return nil }
-        if let region = get(f, "region") {
-            guard let code = s.string(region), RegionCode.validate(code) == nil else { return nil }
-        } else if authority { return nil }
-        return (name, uscc)
-    }
-
-    /// `{"name","idType","idNumber"}` with the number stored normalised.
-    func person(_ f: Fields?, extra: [StaticString] = []) -> (name: Value, idType: IdType, idNumber: String)? {
-        guard let f, only(f, ["name", "idType", "idNumber"] + extra), let name = get(f, "name"),
-              let idType = enumValue(f, "idType", IdType.self), let number = text(f, "idNumber"),
-              case .success(let normalised) = idType.validate(number, today: nil), normalised == number else { return nil }
-        return (name, idType, number)
+    /// A value already checked to be a plain string.
+    func putPlain(_ row: inout ByteRow, _ value: Value) {
+        row.append(bytes: s.text(value))
     }
 
     // MARK: parties (penalty, enforcement)
@@ -125,204 +212,264 @@ struct FastRecordMapper {
     struct PartyView {
         let category: PartyCategory
         let name: Value
-        let uscc: String
-        let codes: [Value?]          // registrationNo, organizationCode, taxRegistrationNo, publicInstitutionCertificateNo, socialOrganizationRegistrationNo
-        let representative: (name: Value, idType: IdType, idNumber: String)?
-        let person: (idType: IdType, idNumber: String)?
+        let uscc: Code?
+        let codes: (Value?, Value?, Value?, Value?, Value?)  // registrationNo, organizationCode, taxRegistrationNo, publicInstitutionCertificateNo, socialOrganizationRegistrationNo
+        let representative: (name: Value, idType: IdType, idNumber: Value)?
+        let person: (idType: IdType, idNumber: Value)?
+
+        var hasPlaceholderUSCC: Bool { uscc?.isPlaceholder ?? false }
     }
 
-    func party(_ f: Fields?) -> PartyView? {
+    func party(_ f: Value?) -> PartyView? {
         guard let f, let category = enumValue(f, "category", PartyCategory.self) else { return nil }
         switch category {
         case .person:
-            guard let p = person(f, extra: ["category"]) else { return nil }
-            return PartyView(category: .person, name: p.name, uscc: "", codes: [], representative: nil, person: (p.idType, p.idNumber))
+            guard let p = person(f, keys: Self.personPartyKeys) else { return nil }
+            return PartyView(category: .person, name: p.name, uscc: nil, codes: (nil, nil, nil, nil, nil), representative: nil, person: (p.idType, p.idNumber))
         case .organization, .individualBusiness:
-            guard only(f, ["category", "name", "uscc", "registrationNo", "organizationCode", "taxRegistrationNo",
-                           "publicInstitutionCertificateNo", "socialOrganizationRegistrationNo", "legalRepresentative"]),
-                  let name = get(f, "name"), let uscc = uscc(f, placeholder: category == .individualBusiness),
+            guard only(f, Self.organizationPartyKeys), let name = get(f, "name"), let uscc = uscc(f, placeholder: category == .individualBusiness),
                   let representative = person(object(f, "legalRepresentative")) else { return nil }
-            let codes = [get(f, "registrationNo"), get(f, "organizationCode"), get(f, "taxRegistrationNo"),
-                         get(f, "publicInstitutionCertificateNo"), get(f, "socialOrganizationRegistrationNo")]
-            if USCC.isPlaceholder(uscc) && codes[0] == nil { return nil }
+            let codes = (get(f, "registrationNo"), get(f, "organizationCode"), get(f, "taxRegistrationNo"),
+                         get(f, "publicInstitutionCertificateNo"), get(f, "socialOrganizationRegistrationNo"))
+            if uscc.isPlaceholder && codes.0 == nil { return nil }
             return PartyView(category: category, name: name, uscc: uscc, codes: codes, representative: representative, person: nil)
         }
     }
 
+    /// The party's columns: name, category, then the identifier block of the family.
+    func putParty(_ row: inout ByteRow, _ p: PartyView, columns: PartyColumns) -> Bool {
+        guard put(&row, p.name) else { return false }
+        row.append(p.category.nationalName)
+        if let rep = p.representative, let uscc = p.uscc {
+            putPlain(&row, uscc.value)
+            guard putOptional(&row, p.codes.0) else { return false }
+            if columns == .xzcf {
+                guard putOptional(&row, p.codes.1), putOptional(&row, p.codes.2), putOptional(&row, p.codes.3), putOptional(&row, p.codes.4) else { return false }
+            }
+            guard put(&row, rep.name) else { return false }
+            row.append(rep.idType.nationalName)
+            putPlain(&row, rep.idNumber)
+            row.appendEmpty()
+            row.appendEmpty()
+        } else if let person = p.person {
+            for _ in 0..<(1 + (columns == .xzcf ? 5 : 1) + 3) { row.appendEmpty() }
+            row.append(person.idType.nationalName)
+            putPlain(&row, person.idNumber)
+        } else {
+            return false
+        }
+        return true
+    }
+
+    enum PartyColumns { case xzcf, xzqz }
+
     // MARK: families
 
-    func penalty(_ f: Fields, seq: UInt64) -> ByteRow? {
-        guard only(f, ["party", "decisionNo", "violationType", "facts", "basis", "categories", "content", "fineAmount", "confiscatedAmount",
-                       "license", "decidedAt", "validUntil", "publicUntil", "authority", "dataSource", "remarks"]),
-              let party = party(object(f, "party")), let list = get(f, "categories").flatMap({ s.array($0) }),
-              let decidedAt = date(get(f, "decidedAt")),
+    static let penaltyKeys: [StaticString] = ["party", "decisionNo", "violationType", "facts", "basis", "categories", "content", "fineAmount",
+                                              "confiscatedAmount", "license", "decidedAt", "validUntil", "publicUntil", "authority", "dataSource", "remarks"]
+
+    func penalty(_ f: Value, into row: inout ByteRow) -> Bool {
+        guard only(f, Self.penaltyKeys), let party = party(object(f, "party")),
+              let list = get(f, "categories"), list.type == .array,
+              let decidedAt = date(get(f, "decidedAt")), decidedAt.year <= 9996,
               let authority = organization(object(f, "authority"), authority: true),
-              let source = organization(object(f, "dataSource")) else { return nil }
-        var categories = [PenaltyCategory]()
-        for item in list {
-            guard let category = s.string(item).flatMap(PenaltyCategory.init(rawValue:)), !categories.contains(category) else { return nil }
-            categories.append(category)
+              let source = organization(object(f, "dataSource")) else { return false }
+        // The categories as a set of bits, and their Chinese names joined in stored order.
+        var categories: UInt32 = 0
+        for item in s.elements(list) {
+            guard let category = enumValue(item, PenaltyCategory.self) else { return false }
+            let bit = Self.penaltyBits[category]!
+            guard categories & bit == 0 else { return false }
+            categories |= bit
         }
-        guard !categories.isEmpty else { return nil }
-        let has = { (c: PenaltyCategory) in categories.contains(c) }
+        guard categories != 0 else { return false }
+        let has = { (c: PenaltyCategory) in categories & Self.penaltyBits[c]! != 0 }
         let fine = get(f, "fineAmount"), confiscated = get(f, "confiscatedAmount")
         guard amountOK(fine, required: has(.fine), positive: has(.fine)), amountOK(confiscated, required: has(.confiscation), positive: false),
-              !(has(.licenseSuspension) || has(.licenseRevocation)) || get(f, "license") != nil else { return nil }
+              !(has(.licenseSuspension) || has(.licenseRevocation)) || get(f, "license") != nil else { return false }
         // Publication dates (checkPublication): decidedAt ≤ validUntil; decidedAt ≤ publicUntil ≤ decidedAt + 3 years.
-        let threeYears = LocalDate(iso: decidedAt)!.adding(years: 3).description
-        var validUntil: String?, publicUntil: String?
-        if let v = get(f, "validUntil") { guard let d = date(v), d >= decidedAt else { return nil }; validUntil = d }
-        if let v = get(f, "publicUntil") { guard let d = date(v), d >= decidedAt, d <= threeYears else { return nil }; publicUntil = d }
+        let threeYears = decidedAt.adding(years: 3)
+        var validUntil: LocalDate?, publicUntil: LocalDate?
+        if let v = get(f, "validUntil") { guard let d = date(v), d >= decidedAt else { return false }; validUntil = d }
+        if let v = get(f, "publicUntil") { guard let d = date(v), d >= decidedAt, d <= threeYears else { return false }; publicUntil = d }
 
-        var row = ByteRow(family: .xzcf, sourceSeq: seq)
         guard putParty(&row, party, columns: .xzcf),
-              put(&row, get(f, "decisionNo")), put(&row, get(f, "violationType")), put(&row, get(f, "facts")), put(&row, get(f, "basis")) else { return nil }
-        row.append(categories.map(\.nationalName).joined(separator: ";"))
-        guard put(&row, get(f, "content")), putOptional(&row, fine) else { return nil }
-        if confiscated != nil { guard put(&row, confiscated) else { return nil } } else { row.append(has(.confiscation) ? "0" : "") }
-        guard putOptional(&row, get(f, "license")) else { return nil }
-        row.append(decidedAt)
-        row.append(validUntil ?? "")
-        row.append(publicUntil ?? threeYears)
-        guard put(&row, authority.name) else { return nil }
-        row.append(authority.uscc)
-        guard put(&row, source.name) else { return nil }
-        row.append(source.uscc)
-        guard putOptional(&row, get(f, "remarks")) else { return nil }
+              put(&row, get(f, "decisionNo")), put(&row, get(f, "violationType")), put(&row, get(f, "facts")), put(&row, get(f, "basis")) else { return false }
+        _ = row.build { out in
+            for (i, item) in s.elements(list).enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ";")) }
+                out.append(contentsOf: enumValue(item, PenaltyCategory.self)!.nationalName.utf8)
+            }
+            return true
+        }
+        guard put(&row, get(f, "content")), putOptional(&row, fine) else { return false }
+        if confiscated != nil { guard put(&row, confiscated) else { return false } } else { row.append(has(.confiscation) ? "0" : "") }
+        guard putOptional(&row, get(f, "license")) else { return false }
+        row.append(date: decidedAt)
+        if let validUntil { row.append(date: validUntil) } else { row.appendEmpty() }
+        row.append(date: publicUntil ?? threeYears)
+        guard put(&row, authority.name) else { return false }
+        putPlain(&row, authority.uscc)
+        guard put(&row, source.name) else { return false }
+        putPlain(&row, source.uscc)
+        guard putOptional(&row, get(f, "remarks")) else { return false }
 
         var required = party.category == .person ? [Self.xzcfPersonType, Self.xzcfPersonNumber] : [Self.xzcfUSCC, Self.xzcfRepresentative]
-        if party.category == .individualBusiness && USCC.isPlaceholder(party.uscc) { required.append(Self.xzcfRegistration) }
+        if party.category == .individualBusiness && party.hasPlaceholderUSCC { required.append(Self.xzcfRegistration) }
         if has(.fine) { required.append(Self.xzcfFine) }
         if has(.confiscation) { required.append(Self.xzcfConfiscated) }
         if has(.licenseSuspension) || has(.licenseRevocation) { required.append(Self.xzcfLicense) }
-        return row.satisfiesNationalRules(extraRequired: required) ? row : nil
+        return row.satisfiesNationalRules(extraRequired: required)
     }
 
-    func ban(_ f: Fields, seq: UInt64) -> ByteRow? {
-        guard only(f, ["person", "role", "reason", "scope", "until", "institution", "decisionNo", "decidedAt", "basis", "facts", "authority", "remarks"]),
+    static let banKeys: [StaticString] = ["person", "role", "reason", "scope", "until", "institution", "decisionNo", "decidedAt", "basis", "facts", "authority", "remarks"]
+
+    func ban(_ f: Value, into row: inout ByteRow) -> Bool {
+        guard only(f, Self.banKeys),
               let person = person(object(f, "person")), let role = enumValue(f, "role", BanRole.self),
               let reason = enumValue(f, "reason", BanReason.self), let scope = enumValue(f, "scope", BanScope.self),
               let decidedAt = date(get(f, "decidedAt")), let institution = organization(object(f, "institution")),
-              let authority = organization(object(f, "authority"), authority: true), get(f, "basis") != nil else { return nil }
+              let authority = organization(object(f, "authority"), authority: true), get(f, "basis") != nil else { return false }
         let until = get(f, "until")
-        var untilText: String?
+        var untilDate: LocalDate?
         switch scope {
         case .until:
-            guard let d = date(until), d > decidedAt else { return nil }
-            untilText = d
+            guard let d = date(until), d > decidedAt else { return false }
+            untilDate = d
         case .lifetime:
-            guard until == nil || until?.type == .null else { return nil }
+            guard until == nil || until?.type == .null else { return false }
         }
-        var row = ByteRow(family: .sxmd, sourceSeq: seq)
-        guard put(&row, person.name) else { return nil }
+        guard put(&row, person.name) else { return false }
         row.append(person.idType.nationalName)
-        row.append(person.idNumber)
+        putPlain(&row, person.idNumber)
         guard row.build({ out in
-            out.append(contentsOf: "\(reason.exportName)（\(role.exportName)，\(scope.exportName)，".utf8)
+            out.append(contentsOf: reason.exportName.utf8)
+            out.append(contentsOf: "（".utf8)
+            out.append(contentsOf: role.exportName.utf8)
+            out.append(contentsOf: "，".utf8)
+            out.append(contentsOf: scope.exportName.utf8)
+            out.append(contentsOf: "，".utf8)
             guard s.appendUnescaped(institution.name, to: &out) else { return false }
             out.append(contentsOf: "）：".utf8)
             guard let facts = get(f, "facts") else { return false }
             return s.appendUnescaped(facts, to: &out)
-        }) else { return nil }
-        row.append(decidedAt)
-        guard put(&row, get(f, "decisionNo")), put(&row, authority.name) else { return nil }
-        row.append(authority.uscc)
-        row.append(untilText ?? RecordMapper.noEnd)
+        }) else { return false }
+        row.append(date: decidedAt)
+        guard put(&row, get(f, "decisionNo")), put(&row, authority.name) else { return false }
+        putPlain(&row, authority.uscc)
+        if let untilDate { row.append(date: untilDate) } else { row.append(RecordMapper.noEnd) }
         for _ in 0..<4 { row.appendEmpty() }
         row.append("列入")
-        guard putOptional(&row, get(f, "remarks")) else { return nil }
-        return row.satisfiesNationalRules(extraRequired: []) ? row : nil
+        guard putOptional(&row, get(f, "remarks")) else { return false }
+        return row.satisfiesNationalRules(extraRequired: [])
     }
 
-    func inspection(_ f: Fields, seq: UInt64) -> ByteRow? {
-        guard only(f, ["institution", "authority", "inspectionNo", "inspectedAt", "type", "areas", "result", "findings",
-                       "rectifyBy", "inspectors", "dataSource", "remarks"]),
+    static let inspectionKeys: [StaticString] = ["institution", "authority", "inspectionNo", "inspectedAt", "type", "areas", "result", "findings",
+                                                 "rectifyBy", "inspectors", "dataSource", "remarks"]
+    static let findingKeys: [StaticString] = ["code", "description", "severity"]
+
+    func inspection(_ f: Value, into row: inout ByteRow) -> Bool {
+        guard only(f, Self.inspectionKeys),
               let institution = organization(object(f, "institution")), let authority = organization(object(f, "authority"), authority: true),
               let inspectedAt = date(get(f, "inspectedAt")), let type = enumValue(f, "type", InspectionType.self),
               let result = enumValue(f, "result", InspectionResult.self),
-              let areaList = get(f, "areas").flatMap({ s.array($0) }), let findingList = get(f, "findings").flatMap({ s.array($0) }),
-              let inspectors = get(f, "inspectors").flatMap({ s.array($0) }), !inspectors.isEmpty else { return nil }
-        var areas = [InspectionArea]()
-        for item in areaList {
-            guard let area = s.string(item).flatMap(InspectionArea.init(rawValue:)), !areas.contains(area) else { return nil }
-            areas.append(area)
+              let areaList = get(f, "areas"), areaList.type == .array, let findingList = get(f, "findings"), findingList.type == .array,
+              let inspectors = get(f, "inspectors"), inspectors.type == .array, inspectors.next > inspectors.index + 1 else { return false }
+        var areas: UInt32 = 0
+        for item in s.elements(areaList) {
+            guard let area = enumValue(item, InspectionArea.self) else { return false }
+            let bit = Self.areaBits[area]!
+            guard areas & bit == 0 else { return false }
+            areas |= bit
         }
-        guard !areas.isEmpty, result == .pass || !findingList.isEmpty else { return nil }
-        var rectifyBy = ""
+        let hasFindings = findingList.next > findingList.index + 1
+        guard areas != 0, result == .pass || hasFindings else { return false }
+        var rectifyBy: LocalDate?
         if let v = get(f, "rectifyBy") {
-            guard result != .pass, let d = date(v), d >= inspectedAt else { return nil }
+            guard result != .pass, let d = date(v), d >= inspectedAt else { return false }
             rectifyBy = d
-        } else if result != .pass { return nil }
+        } else if result != .pass { return false }
         var source = authority
-        if let v = get(f, "dataSource") { guard let o = organization(s.object(v).map(Fields.init)) else { return nil }; source = o }
+        if let v = get(f, "dataSource") { guard v.type == .object, let o = organization(v) else { return false }; source = o }
 
-        var row = ByteRow(family: .xzjc, sourceSeq: seq)
-        guard put(&row, institution.name) else { return nil }
+        guard put(&row, institution.name) else { return false }
         row.append(PartyCategory.organization.nationalName)
-        row.append(institution.uscc)
-        guard put(&row, get(f, "inspectionNo")) else { return nil }
+        putPlain(&row, institution.uscc)
+        guard put(&row, get(f, "inspectionNo")) else { return false }
         row.append(type.exportName)
-        row.append(areas.map(\.exportName).joined(separator: ";"))
-        row.append(inspectedAt)
-        row.append(result.exportName)
-        guard row.build({ out in
-            for (i, item) in findingList.enumerated() {
-                guard let finding = s.object(item).map(Fields.init), only(finding, ["code", "description", "severity"]),
-                      let code = text(finding, "code"), Self.isFindingCode(code),
-                      let severity = enumValue(finding, "severity", Severity.self), let description = get(finding, "description") else { return false }
+        _ = row.build { out in
+            for (i, item) in s.elements(areaList).enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ";")) }
-                guard s.appendUnescaped(description, to: &out) else { return false }
-                out.append(contentsOf: "（\(severity.exportName)）".utf8)
+                out.append(contentsOf: enumValue(item, InspectionArea.self)!.exportName.utf8)
             }
             return true
-        }) else { return nil }
-        row.append(rectifyBy)
+        }
+        row.append(date: inspectedAt)
+        row.append(result.exportName)
         guard row.build({ out in
-            for (i, item) in inspectors.enumerated() {
-                guard item.type == .string || item.type == .escapedString else { return false }
+            for (i, item) in s.elements(findingList).enumerated() {
+                guard item.type == .object, only(item, Self.findingKeys),
+                      let code = plain(item, "code"), Self.isFindingCode(s.text(code)),
+                      let severity = enumValue(item, "severity", Severity.self), let description = get(item, "description") else { return false }
+                if i > 0 { out.append(UInt8(ascii: ";")) }
+                guard s.appendUnescaped(description, to: &out) else { return false }
+                out.append(contentsOf: "（".utf8)
+                out.append(contentsOf: severity.exportName.utf8)
+                out.append(contentsOf: "）".utf8)
+            }
+            return true
+        }) else { return false }
+        if let rectifyBy { row.append(date: rectifyBy) } else { row.appendEmpty() }
+        guard row.build({ out in
+            for (i, item) in s.elements(inspectors).enumerated() {
+                guard item.isString else { return false }
                 if i > 0 { out.append(UInt8(ascii: ";")) }
                 guard s.appendUnescaped(item, to: &out) else { return false }
             }
             return true
-        }), put(&row, authority.name) else { return nil }
-        row.append(authority.uscc)
-        guard put(&row, source.name) else { return nil }
-        row.append(source.uscc)
-        guard putOptional(&row, get(f, "remarks")) else { return nil }
-        return row.satisfiesNationalRules(extraRequired: []) ? row : nil
+        }), put(&row, authority.name) else { return false }
+        putPlain(&row, authority.uscc)
+        guard put(&row, source.name) else { return false }
+        putPlain(&row, source.uscc)
+        guard putOptional(&row, get(f, "remarks")) else { return false }
+        return row.satisfiesNationalRules(extraRequired: [])
     }
 
-    func enforcement(_ f: Fields, seq: UInt64) -> ByteRow? {
-        guard only(f, ["party", "decisionNo", "measure", "facts", "basis", "decidedAt", "authority", "content", "dataSource", "remarks"]),
+    static let enforcementKeys: [StaticString] = ["party", "decisionNo", "measure", "facts", "basis", "decidedAt", "authority", "content", "dataSource", "remarks"]
+
+    func enforcement(_ f: Value, into row: inout ByteRow) -> Bool {
+        guard only(f, Self.enforcementKeys),
               let party = party(object(f, "party")), let measure = enumValue(f, "measure", EnforcementMeasure.self),
-              let decidedAt = date(get(f, "decidedAt")), let authority = organization(object(f, "authority"), authority: true) else { return nil }
+              let decidedAt = date(get(f, "decidedAt")), let authority = organization(object(f, "authority"), authority: true) else { return false }
         var source = authority
-        if let v = get(f, "dataSource") { guard let o = organization(s.object(v).map(Fields.init)) else { return nil }; source = o }
-        var row = ByteRow(family: .xzqz, sourceSeq: seq)
-        guard putParty(&row, party, columns: .xzqz), put(&row, get(f, "decisionNo")) else { return nil }
+        if let v = get(f, "dataSource") { guard v.type == .object, let o = organization(v) else { return false }; source = o }
+        guard putParty(&row, party, columns: .xzqz), put(&row, get(f, "decisionNo")) else { return false }
         row.append(measure.exportName)
-        guard put(&row, get(f, "facts")), put(&row, get(f, "basis")) else { return nil }
-        if let content = get(f, "content") { guard put(&row, content) else { return nil } } else { row.append(measure.exportName) }
-        row.append(decidedAt)
-        guard put(&row, authority.name) else { return nil }
-        row.append(authority.uscc)
-        guard put(&row, source.name) else { return nil }
-        row.append(source.uscc)
-        guard putOptional(&row, get(f, "remarks")) else { return nil }
+        guard put(&row, get(f, "facts")), put(&row, get(f, "basis")) else { return false }
+        if let content = get(f, "content") { guard put(&row, content) else { return false } } else { row.append(measure.exportName) }
+        row.append(date: decidedAt)
+        guard put(&row, authority.name) else { return false }
+        putPlain(&row, authority.uscc)
+        guard put(&row, source.name) else { return false }
+        putPlain(&row, source.uscc)
+        guard putOptional(&row, get(f, "remarks")) else { return false }
         var required = party.category == .person ? [Self.xzqzPersonType, Self.xzqzPersonNumber] : [Self.xzqzUSCC, Self.xzqzRepresentative]
-        if party.category == .individualBusiness && USCC.isPlaceholder(party.uscc) { required.append(Self.xzqzRegistration) }
-        return row.satisfiesNationalRules(extraRequired: required) ? row : nil
+        if party.category == .individualBusiness && party.hasPlaceholderUSCC { required.append(Self.xzqzRegistration) }
+        return row.satisfiesNationalRules(extraRequired: required)
     }
 
-    func withdrawal(_ f: Fields, kind: RecordKind) -> FastMapping? {
-        let allowed: [StaticString] = kind == .revocation ? ["target", "reason", "decisionNo", "decidedAt", "authority", "notes"]
-                                                          : ["target", "decisionNo", "decidedAt", "authority", "notes"]
-        guard only(f, allowed), let targetValue = get(f, "target"), targetValue.type == .number,
-              let target = UInt64(String(decoding: UnsafeBufferPointer(rebasing: s.bytes[targetValue.start..<targetValue.end]), as: UTF8.self)),
-              let decisionNo = text(f, "decisionNo"), let decided = date(get(f, "decidedAt")).flatMap({ LocalDate(iso: $0) }),
+    static let revocationKeys: [StaticString] = ["target", "reason", "decisionNo", "decidedAt", "authority", "notes"]
+    static let creditRepairKeys: [StaticString] = ["target", "decisionNo", "decidedAt", "authority", "notes"]
+
+    /// Revocations and credit repairs (a few in a hundred entries): built with Strings.
+    func withdrawal(_ f: Value, kind: RecordKind) -> FastMapping? {
+        guard only(f, kind == .revocation ? Self.revocationKeys : Self.creditRepairKeys),
+              let targetValue = get(f, "target"), targetValue.type == .number,
+              let target = UInt64(String(decoding: s.text(targetValue), as: UTF8.self)),
+              let decisionNo = get(f, "decisionNo").flatMap(s.string), let decided = date(get(f, "decidedAt")),
               let authorityFields = object(f, "authority"), let authority = organization(authorityFields, authority: true),
-              let name = s.string(authority.name), let region = text(authorityFields, "region") else { return nil }
-        if let notes = get(f, "notes"), notes.type != .string && notes.type != .escapedString { return nil }
+              let name = s.string(authority.name), let region = get(authorityFields, "region").flatMap(s.string) else { return nil }
+        if let notes = get(f, "notes"), !notes.isString { return nil }
         let reason: String
         if kind == .revocation {
             guard let r = enumValue(f, "reason", RevocationReason.self) else { return nil }
@@ -331,46 +478,26 @@ struct FastRecordMapper {
             reason = "信用修复"
         }
         return .withdrawal(target: target, Withdrawal(decisionNo: decisionNo, decidedAt: decided,
-                                                      authority: Authority(name: name, uscc: authority.uscc, region: region), reason: reason), kind)
+                                                      authority: Authority(name: name, uscc: String(decoding: s.text(authority.uscc), as: UTF8.self), region: region),
+                                                      reason: reason), kind)
     }
 
     // MARK: pieces
 
-    enum PartyColumns { case xzcf, xzqz }
-
-    /// The party's columns: name, category, then the identifier block of the family.
-    func putParty(_ row: inout ByteRow, _ p: PartyView, columns: PartyColumns) -> Bool {
-        guard put(&row, p.name) else { return false }
-        row.append(p.category.nationalName)
-        let codes = columns == .xzcf ? 5 : 1
-        if let rep = p.representative {
-            row.append(p.uscc)
-            for i in 0..<codes { guard putOptional(&row, p.codes[i]) else { return false } }
-            guard put(&row, rep.name) else { return false }
-            row.append(rep.idType.nationalName)
-            row.append(rep.idNumber)
-            row.appendEmpty()
-            row.appendEmpty()
-        } else if let person = p.person {
-            for _ in 0..<(1 + codes + 3) { row.appendEmpty() }
-            row.append(person.idType.nationalName)
-            row.append(person.idNumber)
-        } else {
-            return false
-        }
-        return true
-    }
+    /// A bit per case, so a list's duplicates are found without an array.
+    static let penaltyBits = Dictionary(uniqueKeysWithValues: PenaltyCategory.allCases.enumerated().map { ($1, UInt32(1) << UInt32($0)) })
+    static let areaBits = Dictionary(uniqueKeysWithValues: InspectionArea.allCases.enumerated().map { ($1, UInt32(1) << UInt32($0)) })
 
     /// Amount text `^(0|[1-9][0-9]{0,11})(\.[0-9]{1,6})?$` (CreditRecords.Amount).
     func amountOK(_ value: Value?, required: Bool, positive: Bool) -> Bool {
         guard let value else { return !required }
-        guard let text = s.string(value), let amount = Amount(text) else { return false }
-        return !positive || !amount.isZero
+        guard value.type == .string, Amount.isValid(utf8: s.text(value)) else { return false }
+        return !positive || !Amount.isZero(utf8: s.text(value))
     }
 
-    static func isFindingCode(_ code: String) -> Bool {
-        guard let first = code.utf8.first, first >= 0x61 && first <= 0x7A, code.utf8.count <= FieldLimit.findingCode else { return false }
-        return code.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+    static func isFindingCode(_ code: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = code.first, first >= 0x61 && first <= 0x7A, code.count <= FieldLimit.findingCode else { return false }
+        return code.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
     }
 
     private static func index(_ columns: [Column], _ code: String) -> Int { columns.firstIndex { $0.code == code }! }

@@ -30,6 +30,19 @@ public struct MerkleFrontier: Sendable, Equatable {
         append(leafHash: leafHash) { _, _, _ in }
     }
 
+    /// Appends a leaf, hashing with the caller's `hasher` (a streaming verifier appends
+    /// millions of leaves).
+    public mutating func append(leafHash: Digest32, using hasher: SHA256Hasher) {
+        var hash = leafHash
+        var bits = size
+        while bits & 1 == 1 {
+            hash = MerkleHashing.nodeHash(hashes.removeLast(), hash, using: hasher)
+            bits >>= 1
+        }
+        hashes.append(hash)
+        size += 1
+    }
+
     /// Appends a leaf. `completed(level, index, hash)` is called for the leaf (level 0) and
     /// for every interior node the append completes, lowest level first.
     @inline(__always)

@@ -29,6 +29,20 @@ public enum MerkleHashing {
         }
     }
 
+    /// The same with a caller's reusable hasher: a one-shot digest sets up and frees an
+    /// OpenSSL context per call, which is most of the cost of a 65-byte message.
+    @inline(__always)
+    public static func nodeHash(_ left: Digest32, _ right: Digest32, using hasher: SHA256Hasher) -> Digest32 {
+        withUnsafeTemporaryAllocation(byteCount: 65, alignment: 8) { buffer in
+            let base = buffer.baseAddress!
+            base.storeBytes(of: UInt8(0x01), as: UInt8.self)
+            left.store(to: base + 1)
+            right.store(to: base + 33)
+            hasher.update(UnsafeRawBufferPointer(buffer))
+            return hasher.finalize()
+        }
+    }
+
     /// chain[i] = SHA-256(chain[i-1] ‖ leafHash[i]), chain[-1] = 32 zero bytes (DESIGN §2).
     @inline(__always)
     public static func chainHash(previous: Digest32, leafHash: Digest32) -> Digest32 {

@@ -105,7 +105,6 @@ final class LogFiles: Sendable {
         }
         var out = [[UInt8]]()
         out.reserveCapacity(count)
-        let hasher = SHA256Hasher()
         var seq = first
         let end = first + UInt64(count)
         while seq < end {
@@ -129,22 +128,41 @@ final class LogFiles: Sendable {
                 throw LogError.corrupt("index of seq \(seq)...\(lastInSegment) is out of order; run 'careledger log verify'")
             }
             let bytes = try segments.read(segment: segment, offset: start, count: Int(stop - start))
-            try bytes.withUnsafeBytes { raw in
-                // Checkpoint frames may sit between entries, so each frame is found by the index.
-                for s in seq...lastInSegment {
-                    let at = Int(Int64(index.uint32(s)) - start)
-                    guard at >= 0, at < raw.count, case .frame(.entry, let payload, _, _) = Frame.decode(raw, at: at) else {
-                        throw LogError.corrupt("frame of seq \(s) at \(layout.segment(segment)) offset \(Int64(index.uint32(s))) does not check; run 'careledger log verify'")
-                    }
-                    guard MerkleHashing.leafHash(UnsafeRawBufferPointer(rebasing: raw[payload]), using: hasher) == levels[0]!.digest(s) else {
-                        throw LogError.corrupt("entry \(s) at \(layout.segment(segment)) offset \(Int64(index.uint32(s))) does not match its leaf hash; run 'careledger log verify'")
-                    }
-                    out.append(Array(raw[payload]))
+            // CRC and leaf hash of each frame are independent: a long read checks them on
+            // every core (the exporter reads a thousand entries at a time).
+            let firstSeq = seq
+            let checked = ParallelMap.mapSlices(count: Int(lastInSegment - seq + 1)) { [self] range in
+                let hasher = SHA256Hasher()
+                return bytes.withUnsafeBytes { raw in
+                    range.map { i in checkedEntry(raw, seq: firstSeq + UInt64(i), base: start, hasher: hasher) }
+                }
+            }
+            for (i, result) in checked.enumerated() {
+                switch result {
+                case .entry(let entry): out.append(entry)
+                case .badFrame:
+                    let s = firstSeq + UInt64(i)
+                    throw LogError.corrupt("frame of seq \(s) at \(layout.segment(segment)) offset \(Int64(index.uint32(s))) does not check; run 'careledger log verify'")
+                case .badLeaf:
+                    let s = firstSeq + UInt64(i)
+                    throw LogError.corrupt("entry \(s) at \(layout.segment(segment)) offset \(Int64(index.uint32(s))) does not match its leaf hash; run 'careledger log verify'")
                 }
             }
             seq = lastInSegment + 1
         }
         return out
+    }
+
+    private enum CheckedEntry: Sendable { case entry([UInt8]), badFrame, badLeaf }
+
+    /// The entry frame of `seq` in `raw` (segment bytes from offset `base`), checked.
+    private func checkedEntry(_ raw: UnsafeRawBufferPointer, seq: UInt64, base: Int64, hasher: SHA256Hasher) -> CheckedEntry {
+        // Checkpoint frames may sit between entries, so each frame is found by the index.
+        let at = Int(Int64(index.uint32(seq)) - base)
+        guard at >= 0, at < raw.count, case .frame(.entry, let payload, _, _) = Frame.decode(raw, at: at) else { return .badFrame }
+        let bytes = UnsafeRawBufferPointer(rebasing: raw[payload])
+        guard MerkleHashing.leafHash(bytes, using: hasher) == levels[0]!.digest(seq) else { return .badLeaf }
+        return .entry(Array(bytes))
     }
 
     func leafHash(at seq: UInt64) throws -> Digest32 {

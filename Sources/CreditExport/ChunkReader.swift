@@ -1,0 +1,120 @@
+import CreditRecords
+import Dispatch
+import LedgerCrypto
+import TransparencyLog
+
+/// The parallel stage of a batch: a chunk of entries read from the source, hashed, and
+/// mapped and encoded on every core. Everything with order or state (the frontier, marks,
+/// withdrawals, the files) is left to `BatchBuilder`'s ordered stage.
+struct ChunkReader: Sendable {
+    let source: ExportSource
+    let revalidate: Bool
+    let mapping: MappingOptions
+    let notExported: Set<RecordKind>
+    static let chunk = 1024
+
+    init(source: ExportSource, revalidate: Bool, mapping: MappingOptions) {
+        (self.source, self.revalidate, self.mapping) = (source, revalidate, mapping)
+        notExported = FastRecordMapper.defaultNotExported.subtracting(mapping.included)
+    }
+
+    /// Starts reading and mapping the `count` entries from `seq` (all below the checkpoint's
+    /// size, so a source that returns fewer is refused).
+    func start(_ seq: UInt64, count: Int) -> Task<MappedChunk, Error> {
+        Task { try await read(seq, count: count) }
+    }
+
+    private func read(_ seq: UInt64, count: Int) async throws -> MappedChunk {
+        let (entries, leafHashes) = try await source.entriesWithLeafHashes(from: seq, count: count)
+        guard entries.count == count else {
+            throw ExportError.source("the log returned \(entries.count) entries at \(seq) where the checkpoint has \(count)")
+        }
+        guard leafHashes == nil || leafHashes?.count == entries.count else {
+            throw ExportError.source("the log returned \(entries.count) entries but \(leafHashes!.count) leaf hashes")
+        }
+        // Mapping blocks its threads, so it runs on Dispatch's pool, not the cooperative one.
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { [self] in
+                // More slices than cores, so a slice heavy with long records does not leave a
+                // core idle at the end of the chunk.
+                let slices = ParallelMap.forEachSlice(count: entries.count, parts: ParallelMap.slices * 4) { range in
+                    mapSlice(range, entries: entries, leafHashes: leafHashes, first: seq)
+                }
+                continuation.resume(returning: MappedChunk(slices: slices, count: entries.count))
+            }
+        }
+    }
+
+    /// One core's share: its own hasher, scratch buffers and output buffer, reused entry
+    /// after entry.
+    private func mapSlice(_ range: Range<Int>, entries: [[UInt8]], leafHashes: [Digest32]?, first: UInt64) -> MappedChunk.Slice {
+        let hasher = SHA256Hasher()
+        var scratch = FastRecordMapper.Scratch()
+        var slice = MappedChunk.Slice(items: [], bytes: [])
+        slice.items.reserveCapacity(range.count)
+        slice.bytes.reserveCapacity(range.count * 2048)
+        for i in range {
+            let leafHash = leafHashes?[i] ?? entries[i].withUnsafeBytes { MerkleHashing.leafHash($0, using: hasher) }
+            let outcome = map(entries[i], seq: first + UInt64(i), scratch: &scratch, bytes: &slice.bytes)
+            slice.items.append(MappedEntry(leafHash: leafHash, outcome: outcome))
+        }
+        return slice
+    }
+
+    private func map(_ entry: [UInt8], seq: UInt64, scratch: inout FastRecordMapper.Scratch, bytes: inout [UInt8]) -> MappedEntry.Outcome {
+        if !revalidate, let fast = FastRecordMapper.map(entry, seq: seq, notExported: notExported, scratch: &scratch) {
+            switch fast {
+            case .added(var row):
+                let start = bytes.count
+                row.appendCSV(to: &bytes)
+                let middle = bytes.count
+                row.appendJSONLine(to: &bytes)
+                scratch.recycle(&row)
+                return .added(row.family, csv: start..<middle, jsonl: middle..<bytes.count)
+            case .withdrawal(let target, let withdrawal, let kind): return .mapped(.withdrawal(target: target, withdrawal), kind)
+            case .notExported(let kind): return .mapped(.notExported, kind)
+            }
+        }
+        do {
+            let envelope = try Envelope.decode(entry)
+            let record = try Record(kind: envelope.kind, validated: envelope.body)
+            let mapped = RecordMapper.map(record, seq: seq, options: mapping)
+            guard case .row(let row) = mapped else { return .mapped(mapped, record.kind) }
+            var csv = [UInt8](), jsonl = [UInt8]()
+            BatchBuilder.encode(row, csv: &csv, jsonl: &jsonl)
+            let start = bytes.count
+            bytes.append(contentsOf: csv)
+            bytes.append(contentsOf: jsonl)
+            return .added(row.family, csv: start..<(start + csv.count), jsonl: (start + csv.count)..<bytes.count)
+        } catch let failure as ValidationFailure {
+            // Field errors name pointers and codes; their messages never carry an ID number.
+            return .invalid(failure.errors.map(\.description).joined(separator: "; "))
+        } catch {
+            return .notARecord
+        }
+    }
+}
+
+/// A chunk as the parallel stage leaves it: per core, the entries' outcomes in seq order
+/// and one buffer holding their encoded rows.
+struct MappedChunk: Sendable {
+    struct Slice: Sendable {
+        var items: [MappedEntry]
+        var bytes: [UInt8]
+    }
+    let slices: [Slice]
+    let count: Int
+}
+
+/// One entry: its leaf hash, and its mapping or why it has none.
+struct MappedEntry: Sendable {
+    enum Outcome: Sendable {
+        /// A 新增 row, encoded: its CSV and JSON Lines bytes in the slice's buffer.
+        case added(ExportFamily, csv: Range<Int>, jsonl: Range<Int>)
+        case mapped(MappedRecord, RecordKind)
+        case invalid(String)
+        case notARecord
+    }
+    let leafHash: Digest32
+    let outcome: Outcome
+}
