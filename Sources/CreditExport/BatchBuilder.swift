@@ -25,6 +25,10 @@ struct BatchBuilder {
     private var jsonl = [HashingFileWriter?](repeating: nil, count: ExportFamily.allCases.count)
     private var familyCounts = [Manifest.FamilyCounts](repeating: .init(), count: ExportFamily.allCases.count)
     private var rejects: HashingFileWriter?
+    /// The ordered stage's own buffers for 撤回 rows (re-mapped targets), reused row to row.
+    private var withdrawScratch = FastRecordMapper.Scratch()
+    private var withdrawCSV = [UInt8](), withdrawJSONL = [UInt8]()
+    private var fastNotExported = FastRecordMapper.defaultNotExported
 
     init(source: ExportSource, directory: String, checkpoint: Checkpoint, state: ExportState, progress: (@Sendable (UInt64, UInt64) -> Void)?) {
         self.source = source
@@ -51,6 +55,7 @@ struct BatchBuilder {
             jsonl[family.ordinal] = try open("\(family.rawValue).jsonl")
         }
         rejects = try open("rejects.jsonl")
+        fastNotExported = FastRecordMapper.defaultNotExported.subtracting(mapping.included)
 
         let from = state.next, to = checkpoint.size
         state.marks.grow(to: to)
@@ -139,22 +144,39 @@ struct BatchBuilder {
         case .withdrawn:
             try reject(seq: seq, kind: kind, code: "target_withdrawn", reason: "target \(target) was already withdrawn")
         case .exported:
-            let row = try await verifiedRow(at: target)
-            try write(RecordMapper.withdrawRow(of: row, by: withdrawal, seq: seq))
+            let entry = try await verifiedEntry(at: target)
+            // The target is mapped again by the path its 新增 row took: bytes to bytes on the
+            // fast path, `ExportRow` on the full one (tests hold the two to the same output).
+            if !revalidate, case .added(var row)? = FastRecordMapper.map(entry, seq: target, notExported: fastNotExported,
+                                                                          scratch: &withdrawScratch) {
+                let withdrawn = row.withdrawn(by: withdrawal, seq: seq)
+                withdrawScratch.recycle(&row)
+                withdrawCSV.removeAll(keepingCapacity: true)
+                withdrawJSONL.removeAll(keepingCapacity: true)
+                withdrawn.appendCSV(to: &withdrawCSV)
+                withdrawn.appendJSONLine(to: &withdrawJSONL)
+                try write(withdrawn.family, .withdraw, csv: withdrawCSV[...], jsonl: withdrawJSONL[...])
+            } else {
+                try write(RecordMapper.withdrawRow(of: try fullRow(entry, at: target), by: withdrawal, seq: seq))
+            }
             state.marks[target] = .withdrawn
         }
     }
 
-    /// Re-reads an earlier record, proving it against this batch's checkpoint first, and maps
-    /// it again (by the same path a first mapping of it takes).
-    private func verifiedRow(at seq: UInt64) async throws -> ExportRow {
-        let entry = try await source.entry(at: seq)
+    /// Re-reads an earlier record, proving it against this batch's checkpoint first.
+    private func verifiedEntry(at seq: UInt64) async throws -> [UInt8] {
+        let (entries, leafHashes) = try await source.entriesWithLeafHashes(from: seq, count: 1)
+        guard let entry = entries.first else { throw ExportError.alarm("entry \(seq) (the target of a withdrawal) cannot be read") }
         let proof = try await source.inclusionProof(seq: seq, size: checkpoint.size)
-        guard MerkleTree.verifyInclusion(leafHash: MerkleHashing.leafHash(entry), index: seq, size: checkpoint.size, proof: proof,
-                                         root: checkpoint.rootHash) else {
+        guard MerkleTree.verifyInclusion(leafHash: leafHashes?.first ?? MerkleHashing.leafHash(entry), index: seq, size: checkpoint.size,
+                                         proof: proof, root: checkpoint.rootHash) else {
             throw ExportError.alarm("entry \(seq) (the target of a withdrawal) is not included in the checkpoint of size \(checkpoint.size)")
         }
-        if !revalidate, case .added(let row)? = FastRecordMapper.map(entry, seq: seq) { return row.exportRow }
+        return entry
+    }
+
+    /// An earlier record mapped again through the full decoder and validator.
+    private func fullRow(_ entry: [UInt8], at seq: UInt64) throws -> ExportRow {
         let envelope = try Envelope.decode(entry)
         guard case .row(let row) = RecordMapper.map(try Record(kind: envelope.kind, validated: envelope.body), seq: seq, options: mapping) else {
             throw ExportError.state("seq \(seq) is marked exported but no longer maps to a row")

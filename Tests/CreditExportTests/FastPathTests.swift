@@ -30,6 +30,17 @@ import Testing
             byteRow.appendJSONLine(to: &fastJSONL)
             #expect(fastCSV == csv, "\(label)")
             #expect(fastJSONL == jsonl, "\(label)")
+            // Its 撤回 row (the 失信名单 removal columns, "quoted, text" included) alike too.
+            let withdrawal = Withdrawal(decisionNo: "撤字〔2026〕1号", decidedAt: LocalDate(iso: "2026-11-02")!,
+                                        authority: Authority(name: "某区卫生健康委", uscc: "", region: "110105"), reason: "复核,\"撤销\"")
+            let withdrawn = byteRow.withdrawn(by: withdrawal, seq: seq + 100)
+            #expect(withdrawn.exportRow == RecordMapper.withdrawRow(of: row, by: withdrawal, seq: seq + 100), "\(label)")
+            var wCSV = [UInt8](), wJSONL = [UInt8](), fastWCSV = [UInt8](), fastWJSONL = [UInt8]()
+            BatchBuilder.encode(RecordMapper.withdrawRow(of: row, by: withdrawal, seq: seq + 100), csv: &wCSV, jsonl: &wJSONL)
+            withdrawn.appendCSV(to: &fastWCSV)
+            withdrawn.appendJSONLine(to: &fastWJSONL)
+            #expect(fastWCSV == wCSV, "\(label)")
+            #expect(fastWJSONL == wJSONL, "\(label)")
         case (.withdrawal(let target, let withdrawal), .withdrawal(let fastTarget, let fastWithdrawal, _)?):
             #expect(fastTarget == target && fastWithdrawal == withdrawal, "\(label)")
         case (.notExported, .notExported?):

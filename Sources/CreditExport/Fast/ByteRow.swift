@@ -6,6 +6,8 @@ import CreditRecords
 struct ByteRow {
     let family: ExportFamily
     let sourceSeq: UInt64
+    /// Set on a 撤回 row: the seq of the revocation or credit repair.
+    private(set) var withdrawnBy: UInt64?
     private(set) var storage: [UInt8] = []
     private(set) var ends: [Int] = []
 
@@ -80,10 +82,12 @@ struct ByteRow {
         }
         // OPERATION, SOURCE_SEQ, WITHDRAWN_BY (empty on a 新增 row).
         out.append(UInt8(ascii: ","))
-        out.append(contentsOf: Self.added)
+        out.append(contentsOf: withdrawnBy == nil ? Self.added : Self.withdrawn)
         out.append(UInt8(ascii: ","))
         out.append(contentsOf: String(sourceSeq).utf8)
-        out.append(contentsOf: [UInt8(ascii: ","), 0x0D, 0x0A])
+        out.append(UInt8(ascii: ","))
+        if let withdrawnBy { out.append(contentsOf: String(withdrawnBy).utf8) }
+        out.append(contentsOf: [0x0D, 0x0A])
     }
 
     func appendJSONLine(to out: inout [UInt8]) {
@@ -98,19 +102,49 @@ struct ByteRow {
         }
         out.append(contentsOf: Self.operationKey)
         out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: Self.added)
+        out.append(contentsOf: withdrawnBy == nil ? Self.added : Self.withdrawn)
         out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ",")])
         out.append(contentsOf: Self.sourceSeqKey)
         out.append(contentsOf: String(sourceSeq).utf8)
+        if let withdrawnBy {
+            out.append(UInt8(ascii: ","))
+            out.append(contentsOf: Self.withdrawnByKey)
+            out.append(contentsOf: String(withdrawnBy).utf8)
+        }
         out.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
     }
 
-    /// The same value as `ExportRow`, for withdrawals and tests.
+    /// This row's 撤回 (RecordMapper.withdrawRow, on bytes): the same values, and for a
+    /// 失信名单 entry its removal (移出) filled in from the withdrawal.
+    func withdrawn(by withdrawal: Withdrawal, seq: UInt64) -> ByteRow {
+        var row = ByteRow(family: family, sourceSeq: sourceSeq)
+        row.withdrawnBy = seq
+        let removal: [Int: String] = family != .sxmd ? [:] : [
+            Self.sxmdRemovalReason: withdrawal.reason, Self.sxmdRemovalDate: withdrawal.decidedAt.description,
+            Self.sxmdRemovalDocument: withdrawal.decisionNo, Self.sxmdRemovalAuthority: withdrawal.authority.name, Self.sxmdStatus: "移出",
+        ]
+        storage.withUnsafeBufferPointer { buffer in
+            for i in 0..<ends.count {
+                if let value = removal[i] { row.append(value) } else { row.append(bytes: UnsafeBufferPointer(rebasing: buffer[range(i)])) }
+            }
+        }
+        return row
+    }
+
+    private static func sxmdIndex(_ code: String) -> Int { Columns.sxmd.firstIndex { $0.code == code }! }
+    private static let sxmdRemovalReason = sxmdIndex("SX_YCYY"), sxmdRemovalDate = sxmdIndex("SX_YCRQ")
+    private static let sxmdRemovalDocument = sxmdIndex("SX_YCWH"), sxmdRemovalAuthority = sxmdIndex("SX_YCJG"), sxmdStatus = sxmdIndex("SX_ZT")
+
+    /// The same value as `ExportRow`, for tests.
     var exportRow: ExportRow {
-        ExportRow(family: family, values: (0..<ends.count).map { String(decoding: storage[range($0)], as: UTF8.self) }, sourceSeq: sourceSeq)
+        var row = ExportRow(family: family, values: (0..<ends.count).map { String(decoding: storage[range($0)], as: UTF8.self) }, sourceSeq: sourceSeq)
+        if let withdrawnBy { row.operation = .withdraw; row.withdrawnBy = withdrawnBy }
+        return row
     }
 
     private static let added = Array(ExportOperation.add.rawValue.utf8)
+    private static let withdrawn = Array(ExportOperation.withdraw.rawValue.utf8)
+    private static let withdrawnByKey = Array("\"WITHDRAWN_BY\":".utf8)
     private static let operationKey = Array("\"OPERATION\":".utf8)
     private static let sourceSeqKey = Array("\"SOURCE_SEQ\":".utf8)
 
