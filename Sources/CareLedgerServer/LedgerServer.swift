@@ -137,7 +137,8 @@ public final class LedgerServer: Sendable {
     }
 
     public func application() -> some ApplicationProtocol {
-        // Idle connections are closed after 30 s, so they cannot exhaust the descriptors.
+        // Idle connections are closed after 30 s, and slow requests once their head is not
+        // complete after 10 s or their body after 30 s, so they cannot exhaust the descriptors.
         Application(router: router(), server: ServerLimits.http1(),
                     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
                     logger: logger)
