@@ -51,6 +51,10 @@ struct Serve: AsyncParsableCommand {
         // the operator (or a supervisor's log) must see this now, not at exit.
         func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         for message in server.bootstrapReport.messages { say(message) }
+        if let (before, after) = OpenFileLimit.raiseToHard() {
+            if after > before { say("open-file limit raised from \(before) to \(after) (the hard limit)") }
+            if after < 4096 { logger.warning("open-file limit \(after): each connection holds one; raise the hard limit (ulimit -Hn, LimitNOFILE=)") }
+        }
         say("serving the records log \(server.log.origin) (size \(server.log.size)) on http://\(listen) from \(data)")
         guard let every = exportEvery.flatMap(ExportSchedule.parseDuration), let exportTo else {
             try await server.run()

@@ -359,8 +359,9 @@ def keepalive_posts(port, path, bodies, token):
     returns {status: count} and the failures."""
     statuses, bad = {}, []
     conn = None
-    bodies = list(rounds(bodies))
-    for label, body in bodies:
+    # Lazily: rounds() repeats the cases until REPEAT seconds have passed *while sending*; a
+    # list of it would hold as many copies as the generator makes in 3 s (millions).
+    for label, body in rounds(bodies):
         for attempt in range(2):
             try:
                 if conn is None:
@@ -574,7 +575,10 @@ def main():
     status, _, _ = api(port, "POST", "/v1/records", open(os.path.join(ROOT, "schemas/examples/valid/ban-lifetime.json"), "rb").read(), token)
     print("service on port %d (seed record: %s), ulimit -n %d (service: %s)" % (port, status, want, args.server_nofile or want))
 
-    probe = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--probe", str(port)], stdout=subprocess.PIPE, text=True)
+    # The probe writes to a file, not a pipe: an unread pipe fills after ~2,000 samples and
+    # would stop the probe (the later attacks then had no samples).
+    probe_file = tempfile.TemporaryFile(mode="w+")
+    probe = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--probe", str(port)], stdout=probe_file, text=True)
     time.sleep(2)  # baseline
     baseline_end = time.time()
 
@@ -605,7 +609,9 @@ def main():
 
     probe.send_signal(signal.SIGTERM)
     samples = []
-    for line in probe.communicate(timeout=10)[0].splitlines():
+    probe.wait(timeout=10)
+    probe_file.seek(0)
+    for line in probe_file.read().splitlines():
         t, ms, st = line.split()
         samples.append((float(t), float(ms), int(st)))
 
