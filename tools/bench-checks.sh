@@ -69,4 +69,7 @@ cat "$work"/pg.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {printf "pgb
 ours=$(awk '/Requests\/sec/{print $2}' "$work/wrk.out")
 theirs=$(awk '/^tps/{print $3; exit}' "$work/pgbench.out")
 python3 -c "print('## ratio CareLedger / PostgreSQL: %.1fx (%s vs %s checks/s)' % ($ours / $theirs, '$ours', '$theirs'))"
+# Stop the server (and wait for it) before deleting its directory: it writes WAL while it
+# shuts down, and rm racing it failed the run.
+run_pg "$pgbin/pg_ctl" -D "$pgdata" stop -m fast -w >/dev/null
 rm -rf "$work"
