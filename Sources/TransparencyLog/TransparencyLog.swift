@@ -222,5 +222,12 @@ final class DirectoryLock: Sendable {
 
     func release() { flock(fd, LOCK_UN) }
 
-    deinit { Glibc.close(fd) }
+    // Unlocked before the close: a child process forked meanwhile (by this process, for
+    // anything) holds a copy of the descriptor until its exec closes it, and a bare close
+    // would leave the lock held through that copy; a reopen just after then failed as
+    // "LOCK is held" (seen once in the full test suite, which spawns processes in parallel).
+    deinit {
+        flock(fd, LOCK_UN)
+        Glibc.close(fd)
+    }
 }
