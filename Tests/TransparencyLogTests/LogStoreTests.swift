@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCrypto
+import Synchronization
 import Testing
 @testable import TransparencyLog
 
@@ -69,4 +70,45 @@ import Testing
         #expect(try log.entry(at: receipt.seq).count == 65_535)
         try await log.close()
     }
+}
+
+/// Readers take the latest checkpoint and then ask for proofs at its size while appends
+/// commit: the log must never be smaller than a checkpoint it has published.
+@Suite struct PublishOrderTests {
+    @Test func theLatestCheckpointNeverRunsAheadOfTheSize() async throws {
+        let dir = TemporaryDirectory()
+        try TransparencyLog.create(directory: dir.path, origin: "test.example/log", signingKey: testSigningKey)
+        let log = try TransparencyLog.open(directory: dir.path)
+        let shared = ReaderState()
+        // A thread of its own, so it spins through the publishes whatever the pool is doing;
+        // for 3 s at most, so that in a busy suite, where the appends may wait on the pool, it
+        // does not hold a core all the while. (Alone, with the old publish order, it saw the
+        // checkpoint ahead of the size about 100 times in the ~0.2 s the appends take.)
+        let reader = Thread {
+            var reads = 0, ahead = 0
+            let deadline = ContinuousClock.now + .seconds(3)
+            while (!shared.done.load(ordering: .acquiring) && ContinuousClock.now < deadline) || reads == 0 {
+                let size = log.latestCheckpoint.checkpoint.size
+                if size > log.size { ahead += 1 }
+                if size > 0, (try? log.inclusionProof(seq: size - 1, size: size)) == nil { ahead += 1 }
+                reads += 1
+            }
+            shared.result.withLock { $0 = (reads, ahead) }
+        }
+        reader.start()
+        for batch in 0..<400 {
+            _ = try await log.append(contentsOf: (0..<5).map { testEntry(batch * 5 + $0) })
+        }
+        shared.done.store(true, ordering: .releasing)
+        while shared.result.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(5)) }
+        let (reads, ahead) = shared.result.withLock { $0 }!
+        #expect(reads > 0)
+        #expect(ahead == 0, "a checkpoint larger than the log was visible \(ahead) times in \(reads) reads")
+        try await log.close()
+    }
+}
+
+private final class ReaderState: Sendable {
+    let done = Atomic<Bool>(false)
+    let result = Mutex<(Int, Int)?>(nil)
 }

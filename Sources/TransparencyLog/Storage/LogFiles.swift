@@ -71,11 +71,15 @@ final class LogFiles: Sendable {
     var committedSize: UInt64 { committed.load(ordering: .acquiring) }
     var latestCheckpoint: SignedCheckpoint? { latest.withLock { $0 } }
 
+    /// The size is published before the checkpoint: a reader that takes the latest checkpoint
+    /// and then asks for a proof at its size must find the log at least that large. (In the
+    /// other order a check under load saw a checkpoint of 68914 beside a size of 68910 and
+    /// answered 503 — crash-under-load, RELIABILITY.md.)
     func publish(size: UInt64, checkpoint: SignedCheckpoint, frontier: MerkleFrontier) {
         let edge = RightEdge(frontier: frontier)
-        latest.withLock { $0 = checkpoint }
         rightEdge.withLock { $0 = edge }
         committed.store(size, ordering: .releasing)
+        latest.withLock { $0 = checkpoint }
     }
 
     func rightEdgeHash(start: UInt64, end: UInt64) -> Digest32? {
