@@ -55,7 +55,7 @@ struct BatchBuilder {
             jsonl[family.ordinal] = try open("\(family.rawValue).jsonl")
         }
         rejects = try open("rejects.jsonl")
-        fastNotExported = FastRecordMapper.defaultNotExported.subtracting(mapping.included)
+        fastNotExported = FastRecordMapper.notExported(under: mapping)
 
         let from = state.next, to = checkpoint.size
         state.marks.grow(to: to)

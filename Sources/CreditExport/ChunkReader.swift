@@ -15,7 +15,7 @@ struct ChunkReader: Sendable {
 
     init(source: ExportSource, revalidate: Bool, mapping: MappingOptions) {
         (self.source, self.revalidate, self.mapping) = (source, revalidate, mapping)
-        notExported = FastRecordMapper.defaultNotExported.subtracting(mapping.included)
+        notExported = FastRecordMapper.notExported(under: mapping)
     }
 
     /// Starts reading and mapping the `count` entries from `seq` (all below the checkpoint's

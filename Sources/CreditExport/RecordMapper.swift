@@ -67,15 +67,22 @@ public enum RecordMapper {
         row.operation = .withdraw
         row.withdrawnBy = seq
         if row.family == .sxmd {
-            func set(_ code: String, _ value: String) { row.values[Columns.sxmd.firstIndex { $0.code == code }!] = value }
-            set("SX_YCYY", withdrawal.reason)
-            set("SX_YCRQ", withdrawal.decidedAt.description)
-            set("SX_YCWH", withdrawal.decisionNo)
-            set("SX_YCJG", withdrawal.authority.name)
-            set("SX_ZT", "移出")
+            for (column, value) in sxmdRemoval(withdrawal) { row.values[column] = value }
         }
         return row
     }
+
+    /// The 失信名单 columns a removal (移出) fills, and their values (`ByteRow` uses them too).
+    static func sxmdRemoval(_ withdrawal: Withdrawal) -> [(column: Int, value: String)] {
+        [(removalColumns.reason, withdrawal.reason), (removalColumns.date, withdrawal.decidedAt.description),
+         (removalColumns.document, withdrawal.decisionNo), (removalColumns.authority, withdrawal.authority.name),
+         (removalColumns.status, "移出")]
+    }
+
+    private static let removalColumns = {
+        func index(_ code: String) -> Int { Columns.sxmd.firstIndex { $0.code == code }! }
+        return (reason: index("SX_YCYY"), date: index("SX_YCRQ"), document: index("SX_YCWH"), authority: index("SX_YCJG"), status: index("SX_ZT"))
+    }()
 
     // MARK: families
 

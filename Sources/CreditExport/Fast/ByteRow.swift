@@ -119,21 +119,18 @@ struct ByteRow {
     func withdrawn(by withdrawal: Withdrawal, seq: UInt64) -> ByteRow {
         var row = ByteRow(family: family, sourceSeq: sourceSeq)
         row.withdrawnBy = seq
-        let removal: [Int: String] = family != .sxmd ? [:] : [
-            Self.sxmdRemovalReason: withdrawal.reason, Self.sxmdRemovalDate: withdrawal.decidedAt.description,
-            Self.sxmdRemovalDocument: withdrawal.decisionNo, Self.sxmdRemovalAuthority: withdrawal.authority.name, Self.sxmdStatus: "移出",
-        ]
+        let removal = family == .sxmd ? RecordMapper.sxmdRemoval(withdrawal) : []
         storage.withUnsafeBufferPointer { buffer in
             for i in 0..<ends.count {
-                if let value = removal[i] { row.append(value) } else { row.append(bytes: UnsafeBufferPointer(rebasing: buffer[range(i)])) }
+                if let value = removal.first(where: { $0.column == i })?.value {
+                    row.append(value)
+                } else {
+                    row.append(bytes: UnsafeBufferPointer(rebasing: buffer[range(i)]))
+                }
             }
         }
         return row
     }
-
-    private static func sxmdIndex(_ code: String) -> Int { Columns.sxmd.firstIndex { $0.code == code }! }
-    private static let sxmdRemovalReason = sxmdIndex("SX_YCYY"), sxmdRemovalDate = sxmdIndex("SX_YCRQ")
-    private static let sxmdRemovalDocument = sxmdIndex("SX_YCWH"), sxmdRemovalAuthority = sxmdIndex("SX_YCJG"), sxmdStatus = sxmdIndex("SX_ZT")
 
     /// The same value as `ExportRow`, for tests.
     var exportRow: ExportRow {

@@ -49,6 +49,11 @@ struct FastRecordMapper {
     /// The kinds the default configuration does not export (RECORDS.md, Export details).
     static let defaultNotExported: Set<RecordKind> = [.judgment, .institutionFiling, .annualReview]
 
+    /// The kinds answered `.notExported` under `mapping` (an included kind goes to the full path).
+    static func notExported(under mapping: MappingOptions) -> Set<RecordKind> {
+        defaultNotExported.subtracting(mapping.included)
+    }
+
     /// `notExported`: kinds answered `.notExported` without reading their body; a kind outside
     /// it that the fast path has no mapping for goes to the full path.
     static func map(_ entry: [UInt8], seq: UInt64, notExported: Set<RecordKind> = defaultNotExported) -> FastMapping? {
