@@ -37,11 +37,22 @@ let package = Package(
         .target(name: "BackgroundIndex", dependencies: ["CreditRecords", "LedgerCrypto"]),
         // National credit platform export: mapping, batches, cursor, push (no HTTP server code).
         .target(name: "CreditExport", dependencies: ["CreditRecords", "TransparencyLog", "LedgerCrypto"]),
-        // The HTTP service (Hummingbird 2): a thin layer over the library modules.
+        // The application core: the use cases (submit a record, run a check, disclose an
+        // institution, principals) and their stores. No HTTP: the server and the CLI call it.
+        .target(
+            name: "LedgerCore",
+            dependencies: [
+                "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The HTTP service (Hummingbird 2): routes, request decoding, problems, middleware.
         .target(
             name: "CareLedgerServer",
             dependencies: [
-                "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex",
+                "LedgerCore", "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -53,14 +64,14 @@ let package = Package(
         .executableTarget(
             name: "careledger",
             dependencies: [
-                "TransparencyLog", "LedgerCrypto", "CreditRecords", "CareLedgerServer", "BackgroundIndex", "CreditExport",
+                "TransparencyLog", "LedgerCrypto", "CreditRecords", "LedgerCore", "CareLedgerServer", "BackgroundIndex", "CreditExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Child process for the crash tests and the load generator for BENCHMARKS.md.
         .executableTarget(name: "log-torture", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/log-torture"),
         .executableTarget(name: "log-bench", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/log-bench"),
-        .executableTarget(name: "load-records", dependencies: ["CareLedgerServer", "CreditRecords", "TransparencyLog"], path: "tools/load-records"),
+        .executableTarget(name: "load-records", dependencies: ["LedgerCore", "CreditRecords", "TransparencyLog"], path: "tools/load-records"),
         // BackgroundIndex figures: rebuild rate, snapshot + tail start-up, lookups, memory per record.
         .executableTarget(name: "index-bench", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"], path: "tools/index-bench"),
         // Mixed records for the export benchmark (tools/bench-export.sh).
@@ -88,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "CareLedgerServerTests",
             dependencies: [
-                "CareLedgerServer", "CreditRecords", "TransparencyLog", "LedgerCrypto",
+                "CareLedgerServer", "LedgerCore", "CreditRecords", "TransparencyLog", "LedgerCrypto",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,3 +1,5 @@
+import LedgerCore
+
 /// How `careledger serve` runs. Defaults: 127.0.0.1:8080, ./careledger-data.
 public struct ServerConfiguration: Sendable {
     public var dataDirectory = "./careledger-data"
@@ -12,10 +14,21 @@ public struct ServerConfiguration: Sendable {
     /// The background index is snapshotted after this many appended entries (and on a clean
     /// shutdown), so a restart replays at most this much of the log's tail.
     public var indexSnapshotInterval: UInt64 = 4096
-    /// How long an Idempotency-Key is remembered; RECORDS.md asks for at least 24 hours.
+    /// How long an Idempotency-Key is remembered: at least 24 hours (docs/http.md).
     public var idempotencyRetentionSeconds: Int64 = 24 * 3600
 
     public init() {}
+
+    /// The application core's part of these settings.
+    public var ledger: LedgerConfiguration {
+        var core = LedgerConfiguration()
+        core.dataDirectory = dataDirectory
+        core.origin = origin
+        core.checkQuota = checkQuota
+        core.indexSnapshotInterval = indexSnapshotInterval
+        core.idempotencyRetentionSeconds = idempotencyRetentionSeconds
+        return core
+    }
 
     /// Parses `HOST:PORT` (`[v6addr]:PORT` for IPv6). Nil when malformed.
     public static func parseListen(_ text: String) -> (host: String, port: Int)? {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CareLedgerServer
+import LedgerCore
 import CreditRecords
 import Foundation
 #if canImport(FoundationNetworking)

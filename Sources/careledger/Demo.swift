@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareLedgerServer
 import Foundation
+import LedgerCore
 import Logging
 
 struct Demo: AsyncParsableCommand {
@@ -26,7 +27,7 @@ struct Demo: AsyncParsableCommand {
         func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
         let started = ContinuousClock.now
-        let load = try await server.loadDemo()
+        let load = try await server.ledger.loadDemo()
         let base = "http://\(listen)"
         if load.alreadyLoaded {
             say("\(data) already holds \(load.records) records; serving them (tokens are in \(data)/demo-tokens.txt).")

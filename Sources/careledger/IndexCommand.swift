@@ -1,6 +1,6 @@
 import ArgumentParser
 import BackgroundIndex
-import CareLedgerServer
+import LedgerCore
 import Foundation
 import TransparencyLog
 

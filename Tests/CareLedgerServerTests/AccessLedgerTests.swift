@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 /// The access ledger's memory is rebuilt at start by a byte scan of each entry; it must give
 /// what the full decoder gives, and the audit answer must survive a restart.

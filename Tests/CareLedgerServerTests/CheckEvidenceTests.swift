@@ -4,6 +4,7 @@ import LedgerCrypto
 import Testing
 import TransparencyLog
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 /// What `careledger check` does with an answer: masking, evidence verification against a
 /// pinned verifier key, and the words it prints.

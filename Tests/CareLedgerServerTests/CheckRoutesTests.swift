@@ -6,14 +6,11 @@ import LedgerCrypto
 import Testing
 import TransparencyLog
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 /// `POST /v1/checks`, the access log, `GET /v1/audit/checks`, `GET /v1/institutions/{uscc}`
-/// and `/access-log/…`. Tests of the status rules run once the real BackgroundIndex is linked
-/// (`IndexProbe`); the rest hold with the placeholder too.
+/// and `/access-log/…`, against the real BackgroundIndex and its status rules.
 @Suite struct CheckRoutesTests {
-    static let realIndex = IndexProbe.appliesRules
-    static let realDisclosure = IndexProbe.disclosesInstitutions
-    static let realSnapshots = IndexProbe.snapshots && IndexProbe.appliesRules
 
     /// Every byte of every file under `directory`.
     static func allBytes(under directory: String) -> [UInt8] {
@@ -75,7 +72,7 @@ import TransparencyLog
             #expect(entry["institution"] == .string(Fixtures.xiaoxingxing.uscc))
             #expect(entry["purpose"] == "hiring" && entry["consentRef"] == "consent-2026-001" && entry["status"] == "clear")
             #expect(entry["v"] == 1 && entry["at"]?.stringValue?.hasSuffix("Z") == true)
-            let subject = AccessLedger.subject(secret: test.server.secret, idType: .residentId, idNumber: "330302199003150044")
+            let subject = AccessLedger.subject(secret: test.server.ledger.secret, idType: .residentId, idNumber: "330302199003150044")
             #expect(entry["subject"] == .string(subject))
             #expect(Set(entry.keys) == ["v", "checkId", "principal", "institution", "subject", "purpose", "consentRef", "status", "at"])
 
@@ -95,7 +92,7 @@ import TransparencyLog
         try await test.close()
     }
 
-    @Test(.enabled(if: CheckRoutesTests.realIndex, "needs the real BackgroundIndex"))
+    @Test
     func aBanRecordedBeforeTheCheckBarsWithVerifiableEvidence() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }
@@ -133,7 +130,7 @@ import TransparencyLog
         try await test.close()
     }
 
-    @Test(.enabled(if: CheckRoutesTests.realIndex, "needs the real BackgroundIndex"))
+    @Test
     func aCurrentPenaltyOnAPersonIsRecordsFound() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }
@@ -220,7 +217,7 @@ import TransparencyLog
             let entries = try Self.accessEntries(test)
             #expect(entries.count == 3)
             #expect(entries.last?["status"] == "refused_quota")
-            #expect(entries.last?["subject"] == .string(AccessLedger.subject(secret: test.server.secret, idType: .residentId, idNumber: "330302199003150044")))
+            #expect(entries.last?["subject"] == .string(AccessLedger.subject(secret: test.server.ledger.secret, idType: .residentId, idNumber: "330302199003150044")))
             // Another principal has its own quota.
             #expect(try await client.send(.post, "/v1/checks", token: roles[.inspector], json: Fixtures.check()).status == .ok)
             return roles
@@ -317,7 +314,7 @@ import TransparencyLog
         try await test.close()
     }
 
-    @Test(.enabled(if: CheckRoutesTests.realDisclosure, "needs the real BackgroundIndex"))
+    @Test
     func institutionDisclosureShowsRecordsButNoIDNumbers() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }
@@ -342,7 +339,7 @@ import TransparencyLog
 
     @Test func disclosureNeverCarriesIDNumbers() {
         let value: JSONValue = ["a": ["idNumber": "x", "name": "王丽", "list": [["idNumber": "y", "k": 1]]]]
-        #expect(Self.same(LedgerServer.withoutIDNumbers(value), ["a": ["name": "王丽", "list": [["k": 1]]]]))
+        #expect(Self.same(Ledger.withoutIDNumbers(value), ["a": ["name": "王丽", "list": [["k": 1]]]]))
     }
 
     // MARK: the access log's read side
@@ -409,9 +406,9 @@ import TransparencyLog
                 try await group.waitForAll()
             }
         }
-        #expect(test.server.indexFeeder.applied == 24)
+        #expect(test.server.ledger.indexFeeder.applied == 24)
         #expect(test.server.log.size == 24)
-        if Self.realIndex { #expect(test.server.index.size == 24) }
+        #expect(test.server.ledger.index.size == 24)
         try await test.close()
     }
 
@@ -424,14 +421,12 @@ import TransparencyLog
             #expect(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.ban(1)).status == .created)
             return roles
         }
-        let expected: JSONValue = Self.realIndex ? "barred" : "clear"
+        let expected: JSONValue = "barred"
         let snapshot = test.dataDirectory + "/index.snapshot"
 
         var server = try await test.restart()
-        if Self.realSnapshots {
-            #expect(FileManager.default.fileExists(atPath: snapshot))
-            #expect(server.capture.all.contains { $0.contains("background index loaded from its snapshot") })
-        }
+        #expect(FileManager.default.fileExists(atPath: snapshot))
+        #expect(server.capture.all.contains { $0.contains("background index loaded from its snapshot") })
         try await server.test { client in
             let answer = try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check())
             #expect(try answer.json()["status"] == expected)
@@ -458,16 +453,14 @@ import TransparencyLog
             #expect(appended.status == .created)
         }
         try await other.close()
-        if Self.realSnapshots {
-            try? FileManager.default.removeItem(atPath: snapshot)
-            try FileManager.default.copyItem(atPath: other.dataDirectory + "/index.snapshot", toPath: snapshot)
-            let count = server.capture.all.count
-            server = try await server.restart()
-            #expect(server.capture.all.dropFirst(count).contains { $0.contains("background index rebuilt from the log") })
-            try await server.test { client in
-                let answer = try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check())
-                #expect(try answer.json()["status"] == expected)
-            }
+        try? FileManager.default.removeItem(atPath: snapshot)
+        try FileManager.default.copyItem(atPath: other.dataDirectory + "/index.snapshot", toPath: snapshot)
+        let count = server.capture.all.count
+        server = try await server.restart()
+        #expect(server.capture.all.dropFirst(count).contains { $0.contains("background index rebuilt from the log") })
+        try await server.test { client in
+            let answer = try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check())
+            #expect(try answer.json()["status"] == expected)
         }
         try await server.close()
     }

@@ -2,6 +2,7 @@ import CreditRecords
 import TransparencyLog
 import Testing
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 @Suite struct DemoDataSetTests {
     /// Every demo record passes the real validator, in order, against what came before it.
@@ -46,16 +47,16 @@ import Testing
     @Test func loadsThroughTheAppendPath() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }
-        let load = try await test.server.loadDemo(today: LocalDate(year: 2026, month: 11, day: 23)!)
+        let load = try await test.server.ledger.loadDemo(today: LocalDate(year: 2026, month: 11, day: 23)!)
         #expect(!load.alreadyLoaded)
         #expect(test.server.log.size == UInt64(load.records))
         #expect(load.tokens.count == 27)
         let highlights = Dictionary(uniqueKeysWithValues: load.highlights.map { ($0.label, $0.seq) })
         let revocation = try Envelope.decode(try test.server.log.entry(at: highlights["revocation"]!))
         let target = UInt64(revocation.body["target"]!.integerValue!)
-        #expect(test.server.index.summary(of: target)?.isRevoked == true)
+        #expect(test.server.ledger.index.summary(of: target)?.isRevoked == true)
         #expect(try Envelope.decode(try test.server.log.entry(at: highlights["ban-perpetrator"]!)).kind == .ban)
-        let again = try await test.server.loadDemo()
+        let again = try await test.server.ledger.loadDemo()
         #expect(again.alreadyLoaded && test.server.log.size == UInt64(load.records))
         try await test.close()
         #expect(LogVerifier.verify(directory: test.dataDirectory + "/records").isValid)

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 /// Bad bodies are 4xx problems naming what is wrong, never a 500.
 @Suite struct HostileInputTests {
@@ -78,7 +79,7 @@ import Testing
             // Reads still work.
             #expect(try await client.send(.get, "/log/checkpoint").status == .ok)
         }
-        #expect(test.server.index.stats.records == 0)
+        #expect(test.server.ledger.index.stats.records == 0)
     }
 
     @Test(.enabled(if: Fixtures.fullValidator)) func unknownFieldsAreNamed() async throws {

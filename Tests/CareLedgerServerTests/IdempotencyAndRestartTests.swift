@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 @Suite struct IdempotencyAndRestartTests {
     static func keyed(_ key: String) -> HTTPFields {
@@ -107,8 +108,8 @@ import Testing
             return (roles, receipt.bytes)
         }
         test = try await test.restart()
-        #expect(test.server.index.summary(of: 0)?.kind == .penalty)
-        #expect(test.server.index.isRecorded(documentNumber: "瓯卫罚〔2026〕5号", authority: Fixtures.ouhaiHealth.uscc))
+        #expect(test.server.ledger.index.summary(of: 0)?.kind == .penalty)
+        #expect(test.server.ledger.index.isRecorded(documentNumber: "瓯卫罚〔2026〕5号", authority: Fixtures.ouhaiHealth.uscc))
         try await test.test { client in
             let replay = try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.penalty(5),
                                                headers: Self.keyed("restart-key"))

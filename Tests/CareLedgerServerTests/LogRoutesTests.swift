@@ -5,6 +5,7 @@ import LedgerCrypto
 import Testing
 import TransparencyLog
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 @Suite struct LogRoutesTests {
     @Test func checkpointAndTilesHaveTheirTypesAndCacheHeaders() async throws {

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import LedgerCrypto
 import Testing
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 @Suite struct PrincipalAndBootstrapTests {
     @Test func firstStartCreatesTheDataDirectory() async throws {

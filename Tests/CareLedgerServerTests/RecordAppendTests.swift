@@ -5,6 +5,7 @@ import LedgerCrypto
 import Testing
 import TransparencyLog
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 @Suite struct RecordAppendTests {
     /// Checks a 201 receipt: the checkpoint verifies with the log's key, the inclusion proof
@@ -54,8 +55,8 @@ import TransparencyLog
             #expect(repair.status == .created, "\(repair.summary)")
             _ = try Self.verifyReceipt(repair, server: test.server)
 
-            #expect(test.server.index.summary(of: seqs["penalty"]!)?.isRevoked == true)
-            #expect(test.server.index.summary(of: seqs["penalty-2"]!)?.isRepaired == true)
+            #expect(test.server.ledger.index.summary(of: seqs["penalty"]!)?.isRevoked == true)
+            #expect(test.server.ledger.index.summary(of: seqs["penalty-2"]!)?.isRepaired == true)
 
             // The stored envelope names the submitter and its authority.
             let stored = try await client.send(.get, "/v1/records/\(seqs["ban"]!)", token: roles[.auditor])
@@ -196,7 +197,7 @@ import TransparencyLog
             #expect(statuses.filter { $0 == .created }.count == 1, "\(statuses)")
             #expect(test.server.log.size == 1)
         }
-        #expect(test.server.reservations.count == 0)
+        #expect(test.server.ledger.reservations.count == 0)
         try await test.close()
     }
 

@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 /// ServerLimits over real sockets: quiet connections and slow requests are closed, kept-alive
 /// and pipelined ones are not.

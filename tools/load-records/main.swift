@@ -3,7 +3,7 @@
 // validated), for the background-check benchmarks. Writes people.txt (idType idNumber name)
 // beside it for the load generator. Usage:
 //   load-records --data DIR [--records 1000000] [--people 300000]
-import CareLedgerServer
+import LedgerCore
 import CreditRecords
 import Foundation
 import TransparencyLog

@@ -1,31 +1,13 @@
 import CreditRecords
 import Hummingbird
+import LedgerCore
 
 /// An RFC 9457 problem: every error the service answers is one of these, as
 /// `application/problem+json` `{type, title, status, detail, errors?}`. Thrown by handlers and
 /// turned into a response by `ProblemMiddleware`. Details never repeat a submitted value.
 public struct Problem: Error, Sendable {
     /// One bad field (a JSON pointer into the submitted document) or query parameter.
-    public struct Item: Sendable, Equatable {
-        public var pointer: String?
-        public var parameter: String?
-        public var code: String
-        public var message: String
-
-        public init(pointer: String, code: String, message: String) {
-            self.pointer = pointer
-            self.code = code
-            self.message = message
-        }
-
-        public init(parameter: String, code: String, message: String) {
-            self.parameter = parameter
-            self.code = code
-            self.message = message
-        }
-
-        init(_ error: FieldError) { self.init(pointer: error.pointer, code: error.code, message: error.message) }
-    }
+    public typealias Item = Refusal.Item
 
     public static let typeBase = "https://careledger.example/problems/"
 
@@ -73,29 +55,26 @@ public struct Problem: Error, Sendable {
 }
 
 extension Problem {
-    static func validation(_ errors: [FieldError]) -> Problem {
-        Problem(status: .badRequest, slug: "validation", title: "The record is not valid",
-                detail: "\(errors.count) field\(errors.count == 1 ? "" : "s") failed validation; see errors.",
-                errors: errors.map(Item.init))
+    /// The HTTP form of a use case's refusal: its kind names the status.
+    init(_ refusal: Refusal) {
+        let status: HTTPResponse.Status = switch refusal.kind {
+        case .invalid: .badRequest
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .tooLarge: .contentTooLarge
+        case .tooManyRequests: .tooManyRequests
+        case .unavailable: .serviceUnavailable
+        }
+        var headers = HTTPFields()
+        if let seconds = refusal.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
+        self.init(status: status, slug: refusal.slug, title: refusal.title, detail: refusal.detail, errors: refusal.errors, headers: headers)
     }
 
-    static func invalidInput(_ items: [Item], detail: String) -> Problem {
-        Problem(status: .badRequest, slug: "validation", title: "The request is not valid", detail: detail, errors: items)
-    }
-
-    static func malformedJSON(_ error: JSONParser.Error) -> Problem {
-        Problem(status: .badRequest, slug: "malformed-json", title: "The body is not valid JSON",
-                detail: "The request body is not valid JSON (byte \(error.offset)).",
-                errors: [Item(pointer: "", code: "malformed_json", message: error.description)])
-    }
-
-    static func badQuery(_ items: [Item]) -> Problem {
-        Problem(status: .badRequest, slug: "bad-query", title: "Bad query parameters",
-                detail: items.map(\.message).joined(separator: " "), errors: items)
-    }
+    static func badQuery(_ items: [Item]) -> Problem { Problem(Refusal.badQuery(items)) }
 
     static func badRequest(_ detail: String, slug: String = "bad-request", errors: [Item] = []) -> Problem {
-        Problem(status: .badRequest, slug: slug, title: "Bad request", detail: detail, errors: errors)
+        Problem(Refusal.badRequest(detail, slug: slug, errors: errors))
     }
 
     static func unauthorized(_ detail: String, invalidToken: Bool) -> Problem {
@@ -104,28 +83,16 @@ extension Problem {
         return Problem(status: .unauthorized, slug: "unauthorized", title: "Authentication required", detail: detail, headers: headers)
     }
 
-    static func forbidden(_ detail: String) -> Problem {
-        Problem(status: .forbidden, slug: "forbidden", title: "Not allowed", detail: detail)
-    }
+    static func forbidden(_ detail: String) -> Problem { Problem(Refusal.forbidden(detail)) }
 
-    static func notFound(_ detail: String) -> Problem {
-        Problem(status: .notFound, slug: "not-found", title: "Not found", detail: detail)
-    }
-
-    static func conflict(_ detail: String, slug: String = "conflict", errors: [Item] = []) -> Problem {
-        Problem(status: .conflict, slug: slug, title: "Conflict", detail: detail, errors: errors)
-    }
+    static func notFound(_ detail: String) -> Problem { Problem(Refusal.notFound(detail)) }
 
     static func tooLarge(limit: Int) -> Problem {
         Problem(status: .contentTooLarge, slug: "too-large", title: "Request body too large",
                 detail: "Request bodies are limited to \(limit) bytes.")
     }
 
-    static func unavailable(_ detail: String, retryAfterSeconds: Int = 5) -> Problem {
-        var headers = HTTPFields()
-        headers[.retryAfter] = String(retryAfterSeconds)
-        return Problem(status: .serviceUnavailable, slug: "unavailable", title: "Service unavailable", detail: detail, headers: headers)
-    }
+    static func unavailable(_ detail: String) -> Problem { Problem(Refusal.unavailable(detail)) }
 
     static func from(status: HTTPResponse.Status) -> Problem {
         switch status.code {
@@ -154,10 +121,5 @@ enum JSONBody {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    static func bytes(_ value: JSONValue) -> [UInt8] { (try? CanonicalJSON.encode(value)) ?? [] }
 }
 
-extension JSONValue {
-    static func uint(_ n: UInt64) -> JSONValue { .number(String(n)) }
-    static func int(_ n: Int) -> JSONValue { .number(String(n)) }
-}

@@ -1,4 +1,5 @@
 import Hummingbird
+import LedgerCore
 import Logging
 
 /// The outermost middleware: turns every error into an RFC 9457 problem (so nothing escapes
@@ -14,6 +15,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let problem as Problem {
             response = problem.response()
+        } catch let refusal as Refusal {
+            response = Problem(refusal).response()
         } catch let error as any HTTPResponseError {
             response = Problem.from(status: error.status).response()
         } catch {

@@ -1,4 +1,5 @@
 import HTTPTypes
+import LedgerCore
 import Hummingbird
 
 /// Strict reading of what clients send besides JSON: numbers in paths and queries, bodies

@@ -1,23 +1,22 @@
 import CreditRecords
 import Hummingbird
+import LedgerCore
 import LedgerCrypto
 import TransparencyLog
 
 /// The log's read side: the C2SP checkpoint and tiles (`/log/…`) and RFC 9162 proofs.
 extension LedgerServer {
-    static let bundleReaders: Set<Role> = [.auditor, .exporter, .admin]
-
-    func addLogRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/log/checkpoint") { _, _ in
+    func addLogRoutes(to router: Router<LedgerRequestContext>) {
+        on(router, .get, "/log/checkpoint") { _, _ in
             self.checkpoint(of: self.log)
         }
-        router.get("/log/tile/**") { request, _ in
-            try self.tile(request, log: self.log, prefix: "/log/", bundleReaders: Self.bundleReaders)
+        on(router, .get, "/log/tile/**") { request, _ in
+            try self.tile(request, log: self.log, route: "/log/tile/**")
         }
-        router.get("/v1/log/proof/inclusion") { request, _ in
+        on(router, .get, "/v1/log/proof/inclusion") { request, _ in
             try self.inclusionProof(request)
         }
-        router.get("/v1/log/proof/consistency") { request, _ in
+        on(router, .get, "/v1/log/proof/consistency") { request, _ in
             try self.consistencyProof(request)
         }
     }
@@ -31,13 +30,17 @@ extension LedgerServer {
     }
 
     /// Hash tiles are public and immutable (partial ones cached briefly, as the log grows past
-    /// them); entry bundles name people, so they need an auditor's, exporter's or admin's token.
-    func tile(_ request: Request, log: TransparencyLog, prefix: String, bundleReaders: Set<Role>) throws -> Response {
+    /// them); entry bundles name people, so they need a token of a role the table's `entries`
+    /// row of the route admits.
+    func tile(_ request: Request, log: TransparencyLog, route: String) throws -> Response {
+        let prefix = String(route.dropLast("tile/**".count))
         let full = request.uri.path
         guard full.hasPrefix(prefix) else { throw Problem.notFound("There is no such tile.") }
         let path = String(full.dropFirst(prefix.count))
         let isBundle = path == "tile/entries" || path.hasPrefix("tile/entries/")
-        if isBundle { _ = try principals.require(request, bundleReaders) }
+        if isBundle, case .roles(let readers) = Self.rule(.get, route, part: "entries").access {
+            _ = try principals.require(request, readers)
+        }
 
         let tile: TilePath
         do {
@@ -136,4 +139,8 @@ extension LedgerServer {
     private func signedNote(size: UInt64) throws -> JSONValue {
         try log.checkpoint(size: size).map { .string($0.note) } ?? .null
     }
+}
+
+extension LedgerServer {
+    func logUnavailable(_ error: any Error) -> Problem { Problem(ledger.logUnavailable(error)) }
 }

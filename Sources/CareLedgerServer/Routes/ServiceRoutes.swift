@@ -1,15 +1,16 @@
 import CreditRecords
 import Hummingbird
+import LedgerCore
 
 /// Liveness and metrics, both public.
 extension LedgerServer {
-    func addServiceRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/healthz") { _, _ in
+    func addServiceRoutes(to router: Router<LedgerRequestContext>) {
+        on(router, .get, "/healthz") { _, _ in
             JSONBody.response(.object(JSONObject([("status", "ok"), ("treeSize", .uint(self.log.size))])),
                               headers: [.cacheControl: "no-store"])
         }
-        router.get("/metrics") { _, _ in
-            self.metrics.treeSize.record(Int64(self.log.size))
+        on(router, .get, "/metrics") { _, _ in
+            self.metrics.ledger.treeSize.record(Int64(self.log.size))
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             headers[.cacheControl] = "no-store"

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import Synchronization
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 /// Every line the server logs during a test, rendered with its metadata, so tests can check
 /// that none carries an ID number or a token.

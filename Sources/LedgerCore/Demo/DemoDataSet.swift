@@ -30,11 +30,11 @@ public struct DemoDataSet: Sendable {
     /// Where the abuse case happened: the institution a demo institution principal stands for.
     public let sampleInstitution: (name: String, uscc: String, region: String)
 
-    struct District {
+    package struct District {
         let name: String, region: String, short: String, pinyin: String, institutions: Int
     }
 
-    static let districts = [
+    package static let districts = [
         District(name: "鹿城区", region: "330302", short: "鹿", pinyin: "lucheng", institutions: 4),
         District(name: "龙湾区", region: "330303", short: "龙", pinyin: "longwan", institutions: 2),
         District(name: "瓯海区", region: "330304", short: "瓯", pinyin: "ouhai", institutions: 4),
@@ -49,11 +49,11 @@ public struct DemoDataSet: Sendable {
         District(name: "龙港市", region: "330383", short: "港", pinyin: "longgang", institutions: 2),
     ]
 
-    static let brandNames = ["小星星", "彩虹桥", "阳光宝贝", "小太阳", "童心园", "启橙", "爱心", "贝乐", "萌芽", "小橡树",
+    package static let brandNames = ["小星星", "彩虹桥", "阳光宝贝", "小太阳", "童心园", "启橙", "爱心", "贝乐", "萌芽", "小橡树",
                              "稚趣", "未来星", "小蜜蜂", "暖暖", "七色花", "乐童", "禾苗", "小海豚", "安心", "向日葵"]
-    static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许邓冯韩曹曾彭")
-    static let givenNames = ["丽", "敏", "静", "芳", "娜", "晓燕", "海燕", "建国", "伟", "强", "磊", "秀英", "佳怡", "子涵", "雨婷", "文博", "志强", "慧", "琳", "晨"]
-    static let streets = ["府前街", "学院路", "车站大道", "温瑞大道", "娄桥古岸头路", "新桥街道", "蒲鞋市路", "南塘街", "东游路", "瓯江路"]
+    package static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许邓冯韩曹曾彭")
+    package static let givenNames = ["丽", "敏", "静", "芳", "娜", "晓燕", "海燕", "建国", "伟", "强", "磊", "秀英", "佳怡", "子涵", "雨婷", "文博", "志强", "慧", "琳", "晨"]
+    package static let streets = ["府前街", "学院路", "车站大道", "温瑞大道", "娄桥古岸头路", "新桥街道", "蒲鞋市路", "南塘街", "东游路", "瓯江路"]
 
     public static func make(today: LocalDate, seed: UInt64 = 20_261_123) -> DemoDataSet {
         var random = SplitMix64(seed: seed)
@@ -259,54 +259,54 @@ public struct DemoDataSet: Sendable {
 }
 
 extension DemoDataSet.Authority {
-    static func === (a: Self, b: Self) -> Bool { a.uscc == b.uscc }
+    package static func === (a: Self, b: Self) -> Bool { a.uscc == b.uscc }
 }
 
 /// A small deterministic generator: the demo is the same every time.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+package struct SplitMix64 {
+    package var state: UInt64
+    package init(seed: UInt64) { state = seed }
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
-    mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    package mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
 
 /// Made-up identifiers with correct check characters.
-enum DemoIdentifiers {
-    static let usccAlphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+package enum DemoIdentifiers {
+    package static let usccAlphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
 
-    static func uscc(prefix: String, region: String, random: inout SplitMix64) -> String {
+    package static func uscc(prefix: String, region: String, random: inout SplitMix64) -> String {
         var body = prefix + region
         for _ in 0..<9 { body.append(usccAlphabet[random.next(usccAlphabet.count)]) }
         return body + String(USCC.checkCharacter(for: body)!)
     }
 
-    static func name(_ random: inout SplitMix64) -> String {
+    package static func name(_ random: inout SplitMix64) -> String {
         String(DemoDataSet.surnames[random.next(DemoDataSet.surnames.count)]) + DemoDataSet.givenNames[random.next(DemoDataSet.givenNames.count)]
     }
 
-    static func person(region: String, random: inout SplitMix64, today: LocalDate) -> JSONValue {
+    package static func person(region: String, random: inout SplitMix64, today: LocalDate) -> JSONValue {
         let birth = LocalDate(year: today.year - 22 - random.next(30), month: 1 + random.next(12), day: 1 + random.next(28))!
         let digits = birth.description.replacingOccurrences(of: "-", with: "")
         let first17 = region + digits + String(format3(random.next(1000)))
         return ["name": .string(name(&random)), "idType": "resident_id", "idNumber": .string(first17 + String(ResidentID.checkCharacter(for: first17)!))]
     }
 
-    static func format3(_ n: Int) -> String { String(repeating: "0", count: 3 - String(n).count) + String(n) }
+    package static func format3(_ n: Int) -> String { String(repeating: "0", count: 3 - String(n).count) + String(n) }
 
-    static func partyPerson(_ person: JSONValue) -> [(String, JSONValue)] {
+    package static func partyPerson(_ person: JSONValue) -> [(String, JSONValue)] {
         let p = person.objectValue!
         return [("category", "person"), ("name", p["name"]!), ("idType", p["idType"]!), ("idNumber", p["idNumber"]!)]
     }
 }
 
 extension LocalDate {
-    func adding(days: Int) -> LocalDate {
+    package func adding(days: Int) -> LocalDate {
         var date = self
         var remaining = days
         while remaining < 0 {
@@ -324,7 +324,7 @@ extension LocalDate {
 
 extension Amount {
     /// 万元 as a decimal string: 2000 元 → "0.2".
-    static func wan(yuan: Int) -> String {
+    package static func wan(yuan: Int) -> String {
         let whole = yuan / 10_000, rest = yuan % 10_000
         guard rest != 0 else { return String(whole) }
         var fraction = String(repeating: "0", count: 4 - String(rest).count) + String(rest)

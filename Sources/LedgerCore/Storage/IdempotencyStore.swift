@@ -9,21 +9,21 @@ import Synchronization
 /// Completed answers are appended to `<data>/idempotency.jsonl` and fdatasync'd before the
 /// response goes out, kept at least `retention` seconds, and reloaded at start. The file is
 /// compacted (expired and torn lines dropped) at start and at most hourly afterwards.
-final class IdempotencyStore: Sendable {
-    struct Stored: Codable, Equatable, Sendable {
-        var principal: String
-        var key: String
+package final class IdempotencyStore: Sendable {
+    package struct Stored: Codable, Equatable, Sendable {
+        package var principal: String
+        package var key: String
         /// Hex SHA-256 of the raw request body.
-        var bodySHA256: String
-        var status: Int
+        package var bodySHA256: String
+        package var status: Int
         /// Base64 of the response body.
-        var body: String
-        var contentType: String
+        package var body: String
+        package var contentType: String
         /// Seconds since the epoch.
-        var createdAt: Int64
+        package var createdAt: Int64
     }
 
-    enum Begin: Equatable {
+    package enum Begin: Equatable {
         /// New key: run the request, then `complete` or `abandon`.
         case proceed
         case replay(Stored)
@@ -33,7 +33,7 @@ final class IdempotencyStore: Sendable {
         case inFlight
     }
 
-    static let maxKeyLength = 128
+    package static let maxKeyLength = 128
 
     private struct State {
         var done: [String: Stored]
@@ -42,8 +42,8 @@ final class IdempotencyStore: Sendable {
         var lastCompaction: Int64
     }
 
-    let path: String
-    let retention: Int64
+    package let path: String
+    package let retention: Int64
     private let state: Mutex<State>
 
     private init(path: String, retention: Int64, state: State) {
@@ -77,12 +77,12 @@ final class IdempotencyStore: Sendable {
     }
 
     /// A key is 1 to 128 printable ASCII characters (space to tilde).
-    static func isValidKey(_ key: String) -> Bool {
+    package static func isValidKey(_ key: String) -> Bool {
         let b = key.utf8
         return (1...maxKeyLength).contains(b.count) && b.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
     }
 
-    func begin(principal: String, key: String, bodySHA256: String) -> Begin {
+    package func begin(principal: String, key: String, bodySHA256: String) -> Begin {
         let scoped = Self.scope(principal, key)
         return state.withLock { state in
             if state.inFlight.contains(scoped) { return .inFlight }
@@ -96,7 +96,7 @@ final class IdempotencyStore: Sendable {
 
     /// Remembers the answer (in memory first, so a retry in this process replays it even if
     /// the disk fails) and makes it durable; a write error is thrown after that.
-    func complete(_ stored: Stored, now: Int64 = Timestamp.epochSeconds()) throws {
+    package func complete(_ stored: Stored, now: Int64 = Timestamp.epochSeconds()) throws {
         let scoped = Self.scope(stored.principal, stored.key)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -118,12 +118,12 @@ final class IdempotencyStore: Sendable {
     }
 
     /// Forgets an in-flight key whose request did not complete (it may be retried).
-    func abandon(principal: String, key: String) {
+    package func abandon(principal: String, key: String) {
         let scoped = Self.scope(principal, key)
         _ = state.withLock { $0.inFlight.remove(scoped) }
     }
 
-    var count: Int { state.withLock { $0.done.count } }
+    package var count: Int { state.withLock { $0.done.count } }
 
     private static func scope(_ principal: String, _ key: String) -> String { principal + "\u{0}" + key }
 

@@ -2,12 +2,12 @@ import Glibc
 
 /// RFC 3339 UTC timestamps with seconds precision ("2026-11-22T08:00:00Z"), the form
 /// envelopes and principals carry.
-enum Timestamp {
-    static func now() -> String { format(epochSeconds: Int64(time(nil))) }
+package enum Timestamp {
+    package static func now() -> String { format(epochSeconds: Int64(time(nil))) }
 
-    static func epochSeconds() -> Int64 { Int64(time(nil)) }
+    package static func epochSeconds() -> Int64 { Int64(time(nil)) }
 
-    static func format(epochSeconds: Int64) -> String {
+    package static func format(epochSeconds: Int64) -> String {
         var t = time_t(epochSeconds)
         var parts = tm()
         gmtime_r(&t, &parts)

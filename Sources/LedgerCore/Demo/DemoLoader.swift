@@ -2,7 +2,7 @@ import CreditRecords
 import Foundation
 import TransparencyLog
 
-extension LedgerServer {
+extension Ledger {
     /// What `careledger demo` created, for the newcomer at the terminal.
     public struct DemoLoad: Sendable {
         public struct Token: Sendable {

@@ -32,14 +32,14 @@ public struct Principal: Sendable, Equatable, Codable {
     /// Standard base64 of the raw 32-byte Ed25519 key that verifies its client signatures.
     public let publicKey: String?
     /// Lower-case hex SHA-256 of the token's UTF-8 bytes.
-    let tokenSHA256: String
+    package let tokenSHA256: String
     /// RFC 3339 UTC.
     public let createdAt: String
     public var revokedAt: String?
 
     public var isActive: Bool { revokedAt == nil }
 
-    init(id: String, role: Role, authority: Organization?, institution: Organization?, publicKey: String?,
+    package init(id: String, role: Role, authority: Organization?, institution: Organization?, publicKey: String?,
          tokenSHA256: String, createdAt: String, revokedAt: String? = nil) {
         self.id = id
         self.role = role

@@ -4,11 +4,11 @@ import Synchronization
 /// concurrent appends cannot both record the same document number of one authority or both
 /// withdraw the same target: validation sees only committed records, the reservation covers
 /// the window until the first is committed.
-final class KeyReservations: Sendable {
+package final class KeyReservations: Sendable {
     private let held = Mutex<Set<String>>([])
 
     /// Takes all `keys` or none; false when any is already held.
-    func reserve(_ keys: [String]) -> Bool {
+    package func reserve(_ keys: [String]) -> Bool {
         held.withLock { held in
             guard keys.allSatisfy({ !held.contains($0) }) else { return false }
             held.formUnion(keys)
@@ -16,9 +16,9 @@ final class KeyReservations: Sendable {
         }
     }
 
-    func release(_ keys: [String]) {
+    package func release(_ keys: [String]) {
         held.withLock { held in held.subtract(keys) }
     }
 
-    var count: Int { held.withLock { $0.count } }
+    package var count: Int { held.withLock { $0.count } }
 }

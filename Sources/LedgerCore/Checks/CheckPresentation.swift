@@ -126,7 +126,7 @@ public enum CheckEvidence {
         return lines.joined(separator: "\n")
     }
 
-    static func evidenceLine(_ v: Verification) -> String {
+    package static func evidenceLine(_ v: Verification) -> String {
         let size = v.treeSize.map { " (tree size \($0))" } ?? ""
         let counted = v.findingsChecked == 0 ? "no findings to prove"
             : (v.findingsChecked == 1 ? "1 finding" : "\(v.findingsChecked) findings") + " proven in the log"
@@ -139,7 +139,7 @@ public enum CheckEvidence {
         return "WARNING: unverified — no verifier key was given (--vkey or --vkey-file), so the answer rests on trusting the server\(size)."
     }
 
-    static func isBarring(_ finding: JSONObject) -> Bool {
+    package static func isBarring(_ finding: JSONObject) -> Bool {
         finding["kind"]?.stringValue == "ban" || finding["kind"]?.stringValue == "judgment"
     }
 

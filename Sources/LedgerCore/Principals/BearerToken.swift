@@ -2,11 +2,11 @@ import LedgerCrypto
 
 /// Bearer tokens: 32 random bytes, shown once as base64url without padding (43 characters),
 /// stored only as the SHA-256 of that text.
-enum BearerToken {
-    static let byteCount = 32
-    static let textLength = 43
+package enum BearerToken {
+    package static let byteCount = 32
+    package static let textLength = 43
 
-    static func generate() -> String {
+    package static func generate() -> String {
         let standard = Base64.encode(SecureRandom.bytes(byteCount))
         var out = ""
         out.reserveCapacity(textLength)
@@ -21,11 +21,11 @@ enum BearerToken {
         return out
     }
 
-    static func hash(_ token: String) -> Digest32 { SHA256.hash(Array(token.utf8)) }
+    package static func hash(_ token: String) -> Digest32 { SHA256.hash(Array(token.utf8)) }
 
     /// Whether the text has a token's shape, checked before hashing so that junk is refused
     /// cheaply (and never reaches a log line).
-    static func isWellFormed(_ text: Substring) -> Bool {
+    package static func isWellFormed(_ text: Substring) -> Bool {
         text.utf8.count == textLength && text.utf8.allSatisfy { b in
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
         }
@@ -33,7 +33,7 @@ enum BearerToken {
 
     /// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive),
     /// or nil when the header does not carry a well-formed bearer token.
-    static func parse(authorization value: String) -> Substring? {
+    package static func parse(authorization value: String) -> Substring? {
         let trimmed = value.drop(while: { $0 == " " })
         guard let space = trimmed.firstIndex(of: " ") else { return nil }
         guard trimmed[..<space].lowercased() == "bearer" else { return nil }

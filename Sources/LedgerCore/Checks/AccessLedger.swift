@@ -4,7 +4,7 @@ import Synchronization
 import TransparencyLog
 
 /// What a check's access-log entry says its outcome was.
-enum AccessStatus: String, Sendable {
+package enum AccessStatus: String, Sendable {
     case barred
     case recordsFound = "records_found"
     case clear
@@ -13,17 +13,17 @@ enum AccessStatus: String, Sendable {
 
 /// One access-log entry (RFC 8785 JSON): who checked, the keyed hash of whom, why, the
 /// outcome, when. Never a name or an ID number.
-struct AccessEntry: Sendable, Equatable {
-    var checkId: String
-    var principal: String
-    var institution: String?
-    var subject: String
-    var purpose: String
-    var consentRef: String
-    var status: String
-    var at: String
+package struct AccessEntry: Sendable, Equatable {
+    package var checkId: String
+    package var principal: String
+    package var institution: String?
+    package var subject: String
+    package var purpose: String
+    package var consentRef: String
+    package var status: String
+    package var at: String
 
-    var json: JSONValue {
+    package var json: JSONValue {
         var object = JSONObject([("v", 1), ("checkId", .string(checkId)), ("principal", .string(principal))])
         if let institution { object["institution"] = .string(institution) }
         object["subject"] = .string(subject)
@@ -35,7 +35,7 @@ struct AccessEntry: Sendable, Equatable {
     }
 
     /// The canonical bytes of `json`, written directly (members in RFC 8785 order).
-    func bytes() throws -> [UInt8] {
+    package func bytes() throws -> [UInt8] {
         var out = JSONWriter(capacity: 320)
         out.beginObject()
         out.key("at"); out.string(at)
@@ -52,7 +52,7 @@ struct AccessEntry: Sendable, Equatable {
     }
 
     /// Nil for an entry that is not an access entry of version 1.
-    static func decode(_ bytes: [UInt8]) -> AccessEntry? {
+    package static func decode(_ bytes: [UInt8]) -> AccessEntry? {
         guard let object = try? JSONParser.parse(bytes, maxDepth: 4).objectValue, object["v"] == 1,
               let checkId = object["checkId"]?.stringValue, let principal = object["principal"]?.stringValue,
               let subject = object["subject"]?.stringValue, let purpose = object["purpose"]?.stringValue,
@@ -63,7 +63,7 @@ struct AccessEntry: Sendable, Equatable {
     }
 
     /// The audit answer's shape: `{checkId, principal, institution, purpose, consentRef, status, at}`.
-    var auditJSON: JSONValue {
+    package var auditJSON: JSONValue {
         .object(JSONObject([
             ("checkId", .string(checkId)), ("principal", .string(principal)), ("institution", institution.map(JSONValue.string) ?? .null),
             ("purpose", .string(purpose)), ("consentRef", .string(consentRef)), ("status", .string(status)), ("at", .string(at)),
@@ -73,11 +73,11 @@ struct AccessEntry: Sendable, Equatable {
 
 /// The first 16 bytes of a subject's HMAC: the audit table's key (128 bits: no two people
 /// share one in practice, and a string per subject would cost more than the rest of the ledger).
-struct SubjectDigest: Hashable {
-    var hi: UInt64
-    var lo: UInt64
+package struct SubjectDigest: Hashable {
+    package var hi: UInt64
+    package var lo: UInt64
 
-    init?(base64 subject: some StringProtocol) {
+    package init?(base64 subject: some StringProtocol) {
         guard let bytes = Base64.decode(subject), bytes.count == 32 else { return nil }
         (hi, lo) = bytes.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
     }
@@ -86,11 +86,11 @@ struct SubjectDigest: Hashable {
 /// The access log (a second TransparencyLog) and what the service keeps in memory about it:
 /// the entries of each subject (for the audit route, as chains through one array) and today's
 /// checks per principal (for the quota), both rebuilt by reading the log at start.
-final class AccessLedger: Sendable {
-    let log: TransparencyLog
+package final class AccessLedger: Sendable {
+    package let log: TransparencyLog
 
     /// One access-log entry in its subject's chain (newest first).
-    struct Link {
+    package struct Link {
         var seq: UInt64
         var previous: Int32
     }
@@ -141,26 +141,26 @@ final class AccessLedger: Sendable {
     }
 
     /// The calendar day in China Standard Time (UTC+8) as a day number.
-    static func cstDay(_ epochSeconds: Int64) -> Int64 {
+    package static func cstDay(_ epochSeconds: Int64) -> Int64 {
         let shifted = epochSeconds + 8 * 3600
         return shifted >= 0 ? shifted / 86400 : (shifted - 86399) / 86400
     }
 
     /// Seconds until the next midnight in China Standard Time (at least 1).
-    static func secondsToCSTMidnight(_ epochSeconds: Int64) -> Int64 {
+    package static func secondsToCSTMidnight(_ epochSeconds: Int64) -> Int64 {
         max(1, (cstDay(epochSeconds) + 1) * 86400 - 8 * 3600 - epochSeconds)
     }
 
     /// The keyed hash of a person that the access log holds instead of the ID number:
     /// base64 HMAC-SHA256(secret, idType ‖ 0x00 ‖ normalised idNumber).
-    static func subject(secret: [UInt8], idType: IdType, idNumber: String) -> String {
+    package static func subject(secret: [UInt8], idType: IdType, idNumber: String) -> String {
         HMACSHA256.authenticationCode(for: Array(idType.rawValue.utf8) + [0] + Array(idNumber.utf8), key: secret).base64
     }
 
-    static func newCheckId() -> String { Hex.encode(SecureRandom.bytes(16)) }
+    package static func newCheckId() -> String { Hex.encode(SecureRandom.bytes(16)) }
 
     /// Takes one of the principal's `quota` checks for the day of `now`; false when none is left.
-    func reserve(principal: String, quota: Int, now: Int64) -> Bool {
+    package func reserve(principal: String, quota: Int, now: Int64) -> Bool {
         let day = Self.cstDay(now)
         return state.withLock { state in
             if state.day != day {
@@ -175,7 +175,7 @@ final class AccessLedger: Sendable {
     }
 
     /// Gives back a check taken by `reserve` whose answer was not sent.
-    func release(principal: String, now: Int64) {
+    package func release(principal: String, now: Int64) {
         let day = Self.cstDay(now)
         state.withLock { state in
             guard state.day == day, let used = state.counts[principal], used > 0 else { return }
@@ -183,11 +183,11 @@ final class AccessLedger: Sendable {
         }
     }
 
-    func used(principal: String) -> Int { state.withLock { $0.counts[principal, default: 0] } }
+    package func used(principal: String) -> Int { state.withLock { $0.counts[principal, default: 0] } }
 
     /// Appends the entry; returns once it is durable and covered by a signed checkpoint.
     @discardableResult
-    func record(_ entry: AccessEntry) async throws -> AppendReceipt {
+    package func record(_ entry: AccessEntry) async throws -> AppendReceipt {
         let receipt = try await log.append(entry.bytes())
         if let subject = SubjectDigest(base64: entry.subject) {
             state.withLock { state in state.add(seq: receipt.seq, subject: subject) }
@@ -196,7 +196,7 @@ final class AccessLedger: Sendable {
     }
 
     /// Every committed check of a subject, oldest first.
-    func checks(subject: String) throws -> [AccessEntry] {
+    package func checks(subject: String) throws -> [AccessEntry] {
         guard let key = SubjectDigest(base64: subject) else { return [] }
         let seqs = state.withLock { state in
             var out = [UInt64]()

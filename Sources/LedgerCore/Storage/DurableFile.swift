@@ -7,7 +7,7 @@ public struct ServerStorageError: Error, CustomStringConvertible, Sendable {
     public let path: String
     public let code: Int32
 
-    init(_ operation: String, _ path: String, _ code: Int32 = errno) {
+    package init(_ operation: String, _ path: String, _ code: Int32 = errno) {
         self.operation = operation
         self.path = path
         self.code = code
@@ -17,10 +17,10 @@ public struct ServerStorageError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Small files written so that a crash leaves either the old or the new contents.
-enum DurableFile {
+package enum DurableFile {
     /// Writes `bytes` to a temporary file beside `path`, fsyncs it, renames it over `path`
     /// and fsyncs the directory.
-    static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws {
+    package static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw ServerStorageError("open", temporary) }
@@ -43,7 +43,7 @@ enum DurableFile {
     }
 
     /// Creates `path` only if it does not exist yet (O_EXCL), durably. False if it existed.
-    static func createExclusive(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws -> Bool {
+    package static func createExclusive(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws -> Bool {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if fd < 0 {
             if errno == EEXIST { return false }
@@ -58,7 +58,7 @@ enum DurableFile {
     }
 
     /// The file's bytes, or nil when it does not exist.
-    static func read(_ path: String) throws -> [UInt8]? {
+    package static func read(_ path: String) throws -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -78,20 +78,20 @@ enum DurableFile {
         }
     }
 
-    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// The file's permission bits, or nil when it does not exist.
-    static func mode(of path: String) -> mode_t? {
+    package static func mode(of path: String) -> mode_t? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return info.st_mode & 0o7777
     }
 
-    static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws {
+    package static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws {
         if mkdir(path, mode) != 0 && errno != EEXIST { throw ServerStorageError("mkdir", path) }
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+    package static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
@@ -103,7 +103,7 @@ enum DurableFile {
         }
     }
 
-    static func syncDirectory(of path: String) throws {
+    package static func syncDirectory(of path: String) throws {
         let directory: String
         if let slash = path.lastIndex(of: "/") {
             directory = slash == path.startIndex ? "/" : String(path[..<slash])
@@ -119,11 +119,11 @@ enum DurableFile {
 
 /// An append-only file of lines, each durable (fdatasync) before `append` returns. Not
 /// thread-safe: its owner serialises calls (IdempotencyStore keeps it under its mutex).
-final class DurableAppendFile: @unchecked Sendable {
+package final class DurableAppendFile: @unchecked Sendable {
     private let fd: Int32
-    let path: String
+    package let path: String
 
-    init(path: String, mode: mode_t = 0o600) throws {
+    package init(path: String, mode: mode_t = 0o600) throws {
         let existed = DurableFile.exists(path)
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)
         guard fd >= 0 else { throw ServerStorageError("open", path) }
@@ -131,7 +131,7 @@ final class DurableAppendFile: @unchecked Sendable {
         if !existed { try DurableFile.syncDirectory(of: path) }
     }
 
-    func append(_ bytes: [UInt8]) throws {
+    package func append(_ bytes: [UInt8]) throws {
         try DurableFile.writeAll(fd, bytes, path: path)
         guard fdatasync(fd) == 0 else { throw ServerStorageError("fdatasync", path) }
     }

@@ -32,7 +32,7 @@ public enum IndexSnapshots {
     }
 
     /// The log's root at `size`, or nil when the log is shorter (a snapshot from elsewhere).
-    static func rootAt(_ log: TransparencyLog) -> (UInt64) throws -> Digest32? {
+    package static func rootAt(_ log: TransparencyLog) -> (UInt64) throws -> Digest32? {
         { size in size <= log.size ? try log.rootHash(size: size) : nil }
     }
 
@@ -60,7 +60,7 @@ public enum IndexSnapshots {
         try index.writeSnapshot(to: path, rootHash: log.rootHash(size: index.size))
     }
 
-    static func replay(_ log: TransparencyLog, into index: BackgroundIndex, from: UInt64, to: UInt64) throws {
+    package static func replay(_ log: TransparencyLog, into index: BackgroundIndex, from: UInt64, to: UInt64) throws {
         try log.forEachEntry(in: from..<max(from, to)) { seq, entry in index.apply(seq: seq, entry: entry) }
     }
 }
@@ -72,14 +72,14 @@ public enum IndexSnapshots {
 ///
 /// Snapshots are written on a queue of their own, never under that lock: at a million records
 /// a snapshot is ~60 MB and its fsync would otherwise stall every check behind it.
-final class IndexFeeder: Sendable {
-    let index: BackgroundIndex
-    let log: TransparencyLog
-    let snapshotPath: String
+package final class IndexFeeder: Sendable {
+    package let index: BackgroundIndex
+    package let log: TransparencyLog
+    package let snapshotPath: String
     /// A snapshot is written after this many entries, or a quarter of the log if that is more
     /// (so the tail a restart replays stays short and snapshots stay rare), and on a clean
     /// shutdown.
-    let snapshotInterval: UInt64
+    package let snapshotInterval: UInt64
 
     private struct State {
         /// Entries applied (counted here rather than read from the index, so a lagging or
@@ -93,7 +93,7 @@ final class IndexFeeder: Sendable {
     private let logger: Logger
     private let snapshots = DispatchQueue(label: "careledger.index-snapshots")
 
-    init(index: BackgroundIndex, log: TransparencyLog, applied: UInt64, snapshotAt: UInt64, snapshotPath: String,
+    package init(index: BackgroundIndex, log: TransparencyLog, applied: UInt64, snapshotAt: UInt64, snapshotPath: String,
          snapshotInterval: UInt64, logger: Logger) {
         self.index = index
         self.log = log
@@ -103,10 +103,10 @@ final class IndexFeeder: Sendable {
         state = Mutex(State(applied: applied, snapshotAt: snapshotAt))
     }
 
-    var applied: UInt64 { state.withLock { $0.applied } }
+    package var applied: UInt64 { state.withLock { $0.applied } }
 
     /// Applies every committed entry below `size`; `known` is one of them already decoded.
-    func catchUp(to size: UInt64, known: (seq: UInt64, envelope: Envelope)? = nil) throws {
+    package func catchUp(to size: UInt64, known: (seq: UInt64, envelope: Envelope)? = nil) throws {
         let due = try state.withLock { state -> Bool in
             if state.applied < size {
                 // The caller's own record is already decoded; every other one is read back.
@@ -124,12 +124,12 @@ final class IndexFeeder: Sendable {
 
     /// Writes a snapshot now and waits for it (shutdown), unless nothing was applied since
     /// the last one.
-    func snapshotNow() {
+    package func snapshotNow() {
         snapshots.sync { writeIfNeeded() }
     }
 
     /// The same without waiting (after a long replay at start-up).
-    func snapshotSoon() {
+    package func snapshotSoon() {
         snapshots.async { self.writeIfNeeded() }
     }
 
@@ -161,55 +161,4 @@ final class IndexFeeder: Sendable {
             }
         }
     }
-}
-
-/// Whether the linked BackgroundIndex applies DESIGN §4's rules (a lifetime ban bars its
-/// person) or is the placeholder whose every answer is `clear`; tests of the rules run only
-/// with the real one.
-enum IndexProbe {
-    struct OneEnvelope: EnvelopeSource {
-        let envelope: Envelope
-        func envelope(at seq: UInt64) throws -> Envelope { envelope }
-    }
-
-    static func banEnvelope() -> Envelope {
-        let authority: JSONValue = ["name": "温州市瓯海区卫生健康局", "uscc": "113303040025997855", "region": "330304"]
-        let body: JSONValue = [
-            "person": ["name": "林晓燕", "idType": "resident_id", "idNumber": "330381199211083443"],
-            "role": "perpetrator", "reason": "child_abuse", "scope": "lifetime", "until": nil,
-            "institution": ["name": "温州市瓯海区小星星托育有限公司", "uscc": "91330304MA2J7K8L10"],
-            "decisionNo": "瓯卫禁〔2026〕1号", "decidedAt": "2026-01-20", "basis": "终身禁入", "facts": "殴打婴幼儿",
-            "authority": authority,
-        ]
-        return Envelope(kind: .ban, body: body.objectValue!, submittedAt: "2026-01-20T08:00:00Z",
-                        submittedBy: Submitter(principal: "probe", authority: "113303040025997855"), clientSignature: nil)
-    }
-
-    /// A lifetime ban applied to a fresh index bars its person.
-    static let appliesRules: Bool = {
-        let index = BackgroundIndex()
-        let envelope = banEnvelope()
-        index.apply(seq: 0, envelope: envelope)
-        let key = PersonKey(idType: .residentId, number: "330381199211083443")
-        return (try? index.person(key, today: LocalDate.today(), source: OneEnvelope(envelope: envelope)))?.status == .barred
-    }()
-
-    /// The ban's institution is known to the index (disclosure answers 200, not 404).
-    static let disclosesInstitutions: Bool = {
-        let index = BackgroundIndex()
-        let envelope = banEnvelope()
-        index.apply(seq: 0, envelope: envelope)
-        return (try? index.institution(uscc: "91330304MA2J7K8L10", today: LocalDate.today(), source: OneEnvelope(envelope: envelope))) != nil
-    }()
-
-    /// A written snapshot loads back.
-    static let snapshots: Bool = {
-        let index = BackgroundIndex()
-        index.apply(seq: 0, envelope: banEnvelope())
-        let path = "/tmp/careledger-index-probe-\(Hex.encode(SecureRandom.bytes(8)))"
-        defer { unlink(path) }
-        let root = Digest32(bytes: [UInt8](repeating: 7, count: 32))!
-        guard (try? index.writeSnapshot(to: path, rootHash: root)) != nil else { return false }
-        return BackgroundIndex.loadSnapshot(from: path, rootAt: { $0 == 1 ? root : nil }).index != nil
-    }()
 }

@@ -2,13 +2,13 @@ import CreditRecords
 
 /// The identifier checks the server needs for principals' bindings, through the same
 /// validators the records use.
-enum PrincipalIdentifiers {
-    static func isValidUSCC(_ code: String) -> Bool { USCC.validate(code) == nil }
+package enum PrincipalIdentifiers {
+    package static func isValidUSCC(_ code: String) -> Bool { USCC.validate(code) == nil }
 
-    static func isValidRegion(_ code: String) -> Bool { RegionCode.validate(code) == nil }
+    package static func isValidRegion(_ code: String) -> Bool { RegionCode.validate(code) == nil }
 
     /// Principal ids: `^[a-z0-9][a-z0-9._-]{0,63}$`.
-    static func isValidPrincipalId(_ id: String) -> Bool {
+    package static func isValidPrincipalId(_ id: String) -> Bool {
         let b = Array(id.utf8)
         func allowed(_ c: UInt8, first: Bool) -> Bool {
             (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || (!first && (c == 0x2E || c == 0x5F || c == 0x2D))

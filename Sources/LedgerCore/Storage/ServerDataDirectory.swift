@@ -31,7 +31,7 @@ public struct ServerDataDirectory: Sendable {
     public var idempotency: String { root + "/idempotency.jsonl" }
 
     public static let adminId = "admin"
-    static let secretLength = 32
+    package static let secretLength = 32
 
     /// What the first start created, worded for the operator (never a token).
     public struct Report: Sendable {
@@ -91,14 +91,14 @@ public struct ServerDataDirectory: Sendable {
     }
 
     /// The origin a log directory's `log.json` names, if it can be read.
-    static func origin(ofLog directory: String) -> String? {
+    package static func origin(ofLog directory: String) -> String? {
         guard let bytes = try? DurableFile.read(directory + "/log.json"),
               let config = try? JSONParser.parse(bytes).objectValue else { return nil }
         return config["origin"]?.stringValue
     }
 
     /// The server secret (32 bytes).
-    func loadSecret() throws -> [UInt8] {
+    package func loadSecret() throws -> [UInt8] {
         guard let bytes = try DurableFile.read(serverSecret) else { throw MalformedFile(path: serverSecret, reason: "missing") }
         guard bytes.count == Self.secretLength else {
             throw MalformedFile(path: serverSecret, reason: "holds \(bytes.count) bytes; a server secret is \(Self.secretLength)")

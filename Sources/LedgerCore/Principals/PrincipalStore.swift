@@ -29,7 +29,7 @@ public final class PrincipalStore: Sendable {
         var byId: [String: Int]
     }
 
-    let path: String
+    package let path: String
     private let state: Mutex<State>
 
     private init(path: String, principals: [Principal]) {
@@ -40,7 +40,7 @@ public final class PrincipalStore: Sendable {
     }
 
     /// Loads `path`; nil when the file does not exist.
-    static func load(path: String) throws -> PrincipalStore? {
+    package static func load(path: String) throws -> PrincipalStore? {
         guard let bytes = try DurableFile.read(path) else { return nil }
         let file: File
         do { file = try JSONDecoder().decode(File.self, from: Data(bytes)) } catch {
@@ -51,7 +51,7 @@ public final class PrincipalStore: Sendable {
     }
 
     /// Makes a new store holding only an admin with `token`.
-    static func create(path: String, adminId: String, token: String, now: String) throws -> PrincipalStore {
+    package static func create(path: String, adminId: String, token: String, now: String) throws -> PrincipalStore {
         let admin = Principal(id: adminId, role: .admin, authority: nil, institution: nil, publicKey: nil,
                               tokenSHA256: BearerToken.hash(token).hex, createdAt: now)
         try write([admin], to: path)
@@ -80,7 +80,7 @@ public final class PrincipalStore: Sendable {
     public var all: [Principal] { state.withLock { $0.principals } }
 
     /// Adds a principal with a new token and makes it durable before returning the token.
-    func create(id: String, role: Role, authority: Organization?, institution: Organization?, publicKey: String?,
+    package func create(id: String, role: Role, authority: Organization?, institution: Organization?, publicKey: String?,
                 now: String) throws -> (Principal, token: String) {
         let token = BearerToken.generate()
         let principal = Principal(id: id, role: role, authority: authority, institution: institution, publicKey: publicKey,
@@ -98,7 +98,7 @@ public final class PrincipalStore: Sendable {
     /// Revokes `id`. The in-memory map changes first, so the token stops working at once even
     /// if writing the file fails (the error is then thrown, and the revocation is retried by
     /// the next change or a repeated DELETE).
-    func revoke(id: String, now: String) throws -> RevokeOutcome {
+    package func revoke(id: String, now: String) throws -> RevokeOutcome {
         try state.withLock { state in
             guard let index = state.byId[id] else { return .notFound }
             let target = state.principals[index]
@@ -124,7 +124,7 @@ public final class PrincipalStore: Sendable {
 }
 
 extension ServerStorageError {
-    static func malformed(_ path: String, _ why: String) -> MalformedFile { MalformedFile(path: path, reason: why) }
+    package static func malformed(_ path: String, _ why: String) -> MalformedFile { MalformedFile(path: path, reason: why) }
 }
 
 /// One of the server's files does not hold what it should.

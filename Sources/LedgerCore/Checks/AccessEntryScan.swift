@@ -2,7 +2,7 @@ extension AccessEntry {
     /// The fields the ledger rebuilds its memory from (subject, principal, time, refused or
     /// not), read from the service's own canonical entries without a JSON tree, because start-up
     /// reads every entry of the access log.
-    struct QuickFields {
+    package struct QuickFields {
         var subject: String
         var principal: String
         var at: [UInt8]

@@ -3,51 +3,51 @@ import LedgerCrypto
 
 /// `POST /v1/principals` input `{id, role, authority?, institution?, publicKey?}`, checked
 /// with every bad field reported at once by JSON pointer, as record errors are.
-struct PrincipalRequest {
-    let id: String
-    let role: Role
-    let authority: Organization?
-    let institution: Organization?
-    let publicKey: String?
+package struct PrincipalRequest {
+    package let id: String
+    package let role: Role
+    package let authority: Organization?
+    package let institution: Organization?
+    package let publicKey: String?
 
-    static let maxNameLength = 200
+    package static let maxNameLength = 200
 
-    static func parse(_ document: JSONValue) -> Result<PrincipalRequest, Problem> {
+    package static func parse(_ document: JSONValue) -> Result<PrincipalRequest, Refusal> {
         switch read(document) {
         case .success(let request): return .success(request)
         case .failure(let failure):
             let items = failure.items
-            return .failure(Problem.invalidInput(items, detail: "\(items.count) field\(items.count == 1 ? "" : "s") of the principal failed validation; see errors."))
+            return .failure(Refusal.invalidInput(items, detail: "\(items.count) field\(items.count == 1 ? "" : "s") of the principal failed validation; see errors."))
         }
     }
 
-    struct Failure: Error {
-        let items: [Problem.Item]
+    package struct Failure: Error {
+        let items: [Refusal.Item]
     }
 
     private static func read(_ document: JSONValue) -> Result<PrincipalRequest, Failure> {
         guard let object = document.objectValue else {
-            return .failure(Failure(items: [Problem.Item(pointer: "", code: "type", message: "a principal is a JSON object")]))
+            return .failure(Failure(items: [Refusal.Item(pointer: "", code: "type", message: "a principal is a JSON object")]))
         }
-        var errors = [Problem.Item]()
+        var errors = [Refusal.Item]()
         for key in object.keys where !["id", "role", "authority", "institution", "publicKey"].contains(key) {
-            errors.append(Problem.Item(pointer: "/" + escape(key), code: "unknown_field", message: "unknown field"))
+            errors.append(Refusal.Item(pointer: "/" + escape(key), code: "unknown_field", message: "unknown field"))
         }
 
         var id: String?
         switch object["id"] {
-        case nil: errors.append(Problem.Item(pointer: "/id", code: "required", message: "id is required"))
+        case nil: errors.append(Refusal.Item(pointer: "/id", code: "required", message: "id is required"))
         case .string(let s)? where PrincipalIdentifiers.isValidPrincipalId(s): id = s
-        case .string?: errors.append(Problem.Item(pointer: "/id", code: "pattern", message: "id must match ^[a-z0-9][a-z0-9._-]{0,63}$"))
-        case let other?: errors.append(Problem.Item(pointer: "/id", code: "type", message: "id must be a string, not \(other.typeName)"))
+        case .string?: errors.append(Refusal.Item(pointer: "/id", code: "pattern", message: "id must match ^[a-z0-9][a-z0-9._-]{0,63}$"))
+        case let other?: errors.append(Refusal.Item(pointer: "/id", code: "type", message: "id must be a string, not \(other.typeName)"))
         }
 
         var role: Role?
         switch object["role"] {
-        case nil: errors.append(Problem.Item(pointer: "/role", code: "required", message: "role is required"))
+        case nil: errors.append(Refusal.Item(pointer: "/role", code: "required", message: "role is required"))
         case .string(let s)? where Role(rawValue: s) != nil: role = Role(rawValue: s)
         default:
-            errors.append(Problem.Item(pointer: "/role", code: "enum",
+            errors.append(Refusal.Item(pointer: "/role", code: "enum",
                                        message: "role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
 
@@ -55,16 +55,16 @@ struct PrincipalRequest {
         let institution = organization(object["institution"], at: "/institution", regionRequired: false, errors: &errors)
         if let role {
             if role == .inspector && object["authority"] == nil {
-                errors.append(Problem.Item(pointer: "/authority", code: "required", message: "an inspector must be bound to an authority"))
+                errors.append(Refusal.Item(pointer: "/authority", code: "required", message: "an inspector must be bound to an authority"))
             }
             if role != .inspector && object["authority"] != nil {
-                errors.append(Problem.Item(pointer: "/authority", code: "not_allowed", message: "only inspectors are bound to an authority"))
+                errors.append(Refusal.Item(pointer: "/authority", code: "not_allowed", message: "only inspectors are bound to an authority"))
             }
             if role == .institution && object["institution"] == nil {
-                errors.append(Problem.Item(pointer: "/institution", code: "required", message: "an institution principal must be bound to an institution"))
+                errors.append(Refusal.Item(pointer: "/institution", code: "required", message: "an institution principal must be bound to an institution"))
             }
             if role != .institution && object["institution"] != nil {
-                errors.append(Problem.Item(pointer: "/institution", code: "not_allowed", message: "only institution principals are bound to an institution"))
+                errors.append(Refusal.Item(pointer: "/institution", code: "not_allowed", message: "only institution principals are bound to an institution"))
             }
         }
 
@@ -75,70 +75,70 @@ struct PrincipalRequest {
             if let raw = Base64.decode(s), raw.count == 32, (try? Ed25519PublicKey(rawRepresentation: raw)) != nil {
                 publicKey = s
             } else {
-                errors.append(Problem.Item(pointer: "/publicKey", code: "public_key",
+                errors.append(Refusal.Item(pointer: "/publicKey", code: "public_key",
                                            message: "publicKey must be the standard base64 of a raw 32-byte Ed25519 public key"))
             }
         case let other?:
-            errors.append(Problem.Item(pointer: "/publicKey", code: "type", message: "publicKey must be a string, not \(other.typeName)"))
+            errors.append(Refusal.Item(pointer: "/publicKey", code: "type", message: "publicKey must be a string, not \(other.typeName)"))
         }
 
         guard errors.isEmpty, let id, let role else { return .failure(Failure(items: errors)) }
         return .success(PrincipalRequest(id: id, role: role, authority: authority, institution: institution, publicKey: publicKey))
     }
 
-    private static func organization(_ value: JSONValue?, at pointer: String, regionRequired: Bool, errors: inout [Problem.Item]) -> Organization? {
+    private static func organization(_ value: JSONValue?, at pointer: String, regionRequired: Bool, errors: inout [Refusal.Item]) -> Organization? {
         guard let value else { return nil }
         guard let object = value.objectValue else {
-            errors.append(Problem.Item(pointer: pointer, code: "type", message: "must be an object {name, uscc, region}"))
+            errors.append(Refusal.Item(pointer: pointer, code: "type", message: "must be an object {name, uscc, region}"))
             return nil
         }
         let before = errors.count
         for key in object.keys where !["name", "uscc", "region"].contains(key) {
-            errors.append(Problem.Item(pointer: pointer + "/" + escape(key), code: "unknown_field", message: "unknown field"))
+            errors.append(Refusal.Item(pointer: pointer + "/" + escape(key), code: "unknown_field", message: "unknown field"))
         }
         let name = object["name"]?.stringValue
         if object["name"] == nil {
-            errors.append(Problem.Item(pointer: pointer + "/name", code: "required", message: "name is required"))
+            errors.append(Refusal.Item(pointer: pointer + "/name", code: "required", message: "name is required"))
         } else if name == nil {
-            errors.append(Problem.Item(pointer: pointer + "/name", code: "type", message: "name must be a string"))
+            errors.append(Refusal.Item(pointer: pointer + "/name", code: "type", message: "name must be a string"))
         } else if let name, name.trimmingSpaces.isEmpty || name.unicodeScalars.count > maxNameLength {
-            errors.append(Problem.Item(pointer: pointer + "/name", code: "length",
+            errors.append(Refusal.Item(pointer: pointer + "/name", code: "length",
                                        message: "name must hold 1 to \(maxNameLength) characters"))
         }
         let uscc = object["uscc"]?.stringValue
         if object["uscc"] == nil {
-            errors.append(Problem.Item(pointer: pointer + "/uscc", code: "required", message: "uscc is required"))
+            errors.append(Refusal.Item(pointer: pointer + "/uscc", code: "required", message: "uscc is required"))
         } else if let uscc, PrincipalIdentifiers.isValidUSCC(uscc) {
         } else {
-            errors.append(Problem.Item(pointer: pointer + "/uscc", code: "uscc_checksum",
+            errors.append(Refusal.Item(pointer: pointer + "/uscc", code: "uscc_checksum",
                                        message: "uscc must be an 18-character unified social credit code with a valid check character"))
         }
         let region = object["region"]?.stringValue
         if object["region"] == nil {
-            if regionRequired { errors.append(Problem.Item(pointer: pointer + "/region", code: "required", message: "region is required")) }
+            if regionRequired { errors.append(Refusal.Item(pointer: pointer + "/region", code: "required", message: "region is required")) }
         } else if let region, PrincipalIdentifiers.isValidRegion(region) {
         } else {
-            errors.append(Problem.Item(pointer: pointer + "/region", code: "region", message: "region must be a six-digit administrative region code"))
+            errors.append(Refusal.Item(pointer: pointer + "/region", code: "region", message: "region must be a six-digit administrative region code"))
         }
         guard errors.count == before, let name, let uscc else { return nil }
         return Organization(name: name, uscc: uscc, region: region)
     }
 
     /// RFC 6901 escaping of one reference token.
-    static func escape(_ key: String) -> String {
+    package static func escape(_ key: String) -> String {
         key.replacingAll("~", with: "~0").replacingAll("/", with: "~1")
     }
 }
 
 extension String {
-    var trimmingSpaces: Substring {
+    package var trimmingSpaces: Substring {
         var s = self[...]
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return s
     }
 
-    func replacingAll(_ target: Character, with replacement: String) -> String {
+    package func replacingAll(_ target: Character, with replacement: String) -> String {
         var out = ""
         for c in self { if c == target { out += replacement } else { out.append(c) } }
         return out

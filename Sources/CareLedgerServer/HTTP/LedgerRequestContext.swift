@@ -1,0 +1,20 @@
+import Hummingbird
+import LedgerCore
+
+/// Hummingbird's request context plus the principal that the route table authenticated for
+/// this request (nil on public routes, which never look at a token).
+public struct LedgerRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var principal: Principal?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        principal = nil
+    }
+
+    /// The authenticated principal; only routes the table restricts to roles call this.
+    func caller() throws -> Principal {
+        guard let principal else { throw Problem.internalError() }
+        return principal
+    }
+}

@@ -1,0 +1,90 @@
+import HTTPTypes
+import Hummingbird
+import LedgerCore
+
+/// Who may call a route: nobody needs a token for public routes (they never look at one);
+/// the others answer 401 without a valid, unrevoked bearer token and 403 for a role the
+/// route does not admit.
+public enum Access: Sendable, Equatable {
+    case publicRoute
+    case roles(Set<Role>)
+}
+
+/// The one role × route table. The router registers exactly these routes and authenticates
+/// each through its row; the role matrix test walks every row with every caller. A `part`
+/// names a resource inside a route that has its own access (entry bundles under a public
+/// tile route).
+public struct RouteRule: Sendable {
+    public let method: HTTPRequest.Method
+    public let template: String
+    public let part: String?
+    public let access: Access
+}
+
+extension LedgerServer {
+    public static let routeTable: [RouteRule] = [
+        RouteRule(method: .post, template: "/v1/principals", part: nil, access: .roles([.admin])),
+        RouteRule(method: .delete, template: "/v1/principals/{id}", part: nil, access: .roles([.admin])),
+        RouteRule(method: .post, template: "/v1/records", part: nil, access: .roles([.inspector, .admin])),
+        RouteRule(method: .get, template: "/v1/records/{seq}", part: nil, access: .roles([.inspector, .auditor, .exporter, .admin])),
+        RouteRule(method: .get, template: "/v1/records", part: nil, access: .roles([.auditor, .exporter, .admin])),
+        RouteRule(method: .get, template: "/log/checkpoint", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/log/tile/**", part: nil, access: .publicRoute),
+        // Entry bundles name people.
+        RouteRule(method: .get, template: "/log/tile/**", part: "entries", access: .roles([.auditor, .exporter, .admin])),
+        RouteRule(method: .get, template: "/v1/log/proof/inclusion", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/v1/log/proof/consistency", part: nil, access: .publicRoute),
+        RouteRule(method: .post, template: "/v1/checks", part: nil, access: .roles([.institution, .inspector, .admin])),
+        RouteRule(method: .get, template: "/v1/audit/checks", part: nil, access: .roles([.auditor, .admin])),
+        RouteRule(method: .get, template: "/v1/institutions/{uscc}", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/access-log/checkpoint", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/access-log/tile/**", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/access-log/tile/**", part: "entries", access: .roles([.auditor, .admin])),
+        RouteRule(method: .get, template: "/healthz", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/metrics", part: nil, access: .publicRoute),
+    ]
+
+    /// The row of a route (and part); a route missing from the table is a programming error.
+    static func rule(_ method: HTTPRequest.Method, _ template: String, part: String? = nil) -> RouteRule {
+        guard let rule = routeTable.first(where: { $0.method == method && $0.template == template && $0.part == part }) else {
+            preconditionFailure("\(method) \(template) \(part ?? "") is not in LedgerServer.routeTable")
+        }
+        return rule
+    }
+
+    /// Registers a route under its table row: the handler runs only after the row's access
+    /// check, with the principal in the context.
+    func on(_ router: Router<LedgerRequestContext>, _ method: HTTPRequest.Method, _ path: String,
+            handler: @escaping @Sendable (Request, LedgerRequestContext) async throws -> Response) {
+        // Hummingbird names parameters `:id` when registering and `{id}` when listing routes.
+        let template = path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+        let rule = Self.rule(method, template)
+        router.on(RouterPath(path), method: method) { request, context in
+            var context = context
+            if case .roles(let roles) = rule.access {
+                context.principal = try self.principals.require(request, roles)
+            }
+            return try await handler(request, context)
+        }
+    }
+}
+
+extension PrincipalStore {
+    /// The principal behind the request's bearer token, if it may call a route open to `roles`.
+    func require(_ request: Request, _ roles: Set<Role>) throws -> Principal {
+        let values = request.headers[values: .authorization]
+        guard !values.isEmpty else {
+            throw Problem.unauthorized("This resource needs a bearer token (Authorization: Bearer …).", invalidToken: false)
+        }
+        guard values.count == 1, let token = BearerToken.parse(authorization: values[0]),
+              let principal = authenticate(token: token) else {
+            throw Problem.unauthorized("The bearer token is not valid or has been revoked.", invalidToken: true)
+        }
+        guard roles.contains(principal.role) else {
+            let allowed = Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: ", ")
+            throw Problem.forbidden("The \(principal.role.rawValue) role may not do this; allowed: \(allowed).")
+        }
+        return principal
+    }
+}

@@ -1,0 +1,214 @@
+import BackgroundIndex
+import CreditRecords
+import LedgerCrypto
+import Logging
+import Metrics
+import TransparencyLog
+
+/// Background checks, who checked whom, and the public institution disclosure.
+extension Ledger {
+    /// A check's answer: `{asOf, checkId, findings, nameMatches, status, subject}` as canonical bytes.
+    public struct CheckAnswer: Sendable {
+        public let checkId: String
+        public let status: String
+        public let body: [UInt8]
+    }
+
+    /// Runs a check: quota, lookup, the access entry made durable, and only then the answer.
+    /// Every attempt, refused by the quota or answered, is in the access log.
+    public func check(_ bytes: [UInt8], principal: Principal, logger: Logger) async throws -> CheckAnswer {
+        let started = ContinuousClock.now
+        let document = try Refusal.parseJSON(bytes)
+        let today = LocalDate.today()
+        let input: CheckRequest
+        switch CheckRequest.parse(document, today: today) {
+        case .success(let parsed): input = parsed
+        case .failure(let refusal): throw refusal
+        }
+
+        let now = Timestamp.epochSeconds()
+        var entry = AccessEntry(checkId: AccessLedger.newCheckId(), principal: principal.id,
+                                institution: principal.role == .institution ? principal.institution?.uscc : nil,
+                                subject: AccessLedger.subject(secret: secret, idType: input.idType, idNumber: input.idNumber),
+                                purpose: input.purpose.rawValue, consentRef: input.consentRef, status: AccessStatus.refusedQuota.rawValue,
+                                at: Timestamp.format(epochSeconds: now))
+
+        guard access.reserve(principal: principal.id, quota: configuration.checkQuota, now: now) else {
+            // The refused attempt is on the record too; the refusal goes out either way.
+            do {
+                try await access.record(entry)
+            } catch {
+                logger.error("could not record a refused check in the access log", metadata: ["error": "\(error)"])
+            }
+            metrics.checks[AccessStatus.refusedQuota.rawValue]?.increment()
+            logger.notice("check refused: daily quota used", metadata: ["principal": "\(principal.id)", "checkId": "\(entry.checkId)"])
+            throw Refusal(.tooManyRequests, slug: "quota-exceeded", title: "Daily check quota used",
+                          detail: "This principal has used its \(configuration.checkQuota) checks for today (China Standard Time); the quota renews at midnight.",
+                          retryAfterSeconds: AccessLedger.secondsToCSTMidnight(now))
+        }
+
+        let body: [UInt8]
+        do {
+            let (answer, json) = try lookUp(input, checkId: entry.checkId, today: today)
+            entry.status = answer.status.rawValue
+            body = json
+            do {
+                let receipt = try await access.record(entry)
+                metrics.accessLogSize.record(Int64(receipt.seq + 1))
+            } catch {
+                logger.error("access log append failed; the check was not answered", metadata: ["error": "\(error)"])
+                throw Refusal.unavailable("The check could not be recorded in the access log, so it was not answered. Retry later.")
+            }
+        } catch {
+            access.release(principal: principal.id, now: now)
+            throw error
+        }
+        metrics.checks[entry.status]?.increment()
+        metrics.checkLatency.record(duration: ContinuousClock.now - started)
+        logger.info("check answered", metadata: ["checkId": "\(entry.checkId)", "principal": "\(principal.id)",
+                                                 "purpose": "\(entry.purpose)", "status": "\(entry.status)"])
+        return CheckAnswer(checkId: entry.checkId, status: entry.status, body: body)
+    }
+
+    /// The index's answer as of the latest checkpoint, with each finding's evidence:
+    /// `{asOf, checkId, findings, nameMatches, status, subject}`, written in canonical order.
+    func lookUp(_ input: CheckRequest, checkId: String, today: LocalDate) throws -> (PersonAnswer, [UInt8]) {
+        let answer: PersonAnswer
+        let checkpoint: SignedCheckpoint
+        var out = JSONWriter(capacity: 4096)
+        out.beginObject()
+        do {
+            // Everything acknowledged so far is in the index; the checkpoint read after the
+            // lookup covers every entry the index could have applied.
+            try indexFeeder.catchUp(to: log.size)
+            answer = try index.person(PersonKey(idType: input.idType, number: input.idNumber), today: today, source: envelopes)
+            checkpoint = log.latestCheckpoint
+            let size = checkpoint.checkpoint.size
+            out.key("asOf")
+            out.beginObject()
+            out.key("checkpoint"); out.string(checkpoint.note)
+            out.key("treeSize"); out.uint(size)
+            out.endObject()
+            out.key("checkId"); out.string(checkId)
+            out.key("findings")
+            out.beginArray()
+            for finding in answer.findings where finding.seq < size {
+                out.beginObject()
+                out.key("authority")
+                out.beginObject()
+                out.key("name"); out.string(finding.authorityName)
+                out.key("uscc"); out.string(finding.authorityUSCC)
+                out.endObject()
+                out.key("decidedAt"); out.string(finding.decidedAt.description)
+                out.key("decisionNo"); out.string(finding.decisionNo)
+                out.key("inclusionProof")
+                out.beginArray()
+                for node in try log.inclusionProof(seq: finding.seq, size: size) { out.string(node.base64) }
+                out.endArray()
+                out.key("kind"); out.string(finding.kind.rawValue)
+                out.key("leafHash"); out.string(try log.leafHash(at: finding.seq).base64)
+                out.key("reason"); out.string(finding.reason)
+                out.key("scope"); out.string(finding.scope)
+                out.key("seq"); out.uint(finding.seq)
+                out.key("until"); out.string(finding.until?.description)
+                out.endObject()
+            }
+            out.endArray()
+        } catch {
+            throw logUnavailable(error)
+        }
+        out.key("nameMatches")
+        if answer.findings.isEmpty {
+            out.null()
+        } else {
+            out.bool(answer.findings.allSatisfy { String($0.recordedName.trimmingSpaces) == input.name })
+        }
+        out.key("status"); out.string(answer.status.rawValue)
+        out.key("subject")
+        out.beginObject()
+        out.key("idNumber"); out.string(Masking.idNumber(input.idNumber))
+        out.key("idType"); out.string(input.idType.rawValue)
+        out.key("name"); out.string(Masking.name(input.name))
+        out.endObject()
+        out.endObject()
+        return (answer, out.bytes)
+    }
+
+    /// Reads the audit search's subject (`idType`, `idNumber` query parameters as given),
+    /// adding a parameter item for each bad one.
+    public static func auditSubject(idType typeText: String?, idNumber numberText: String?,
+                                    errors: inout [Refusal.Item]) -> (IdType, String)? {
+        var idType: IdType?
+        if let typeText {
+            idType = IdType(rawValue: typeText)
+            if idType == nil {
+                errors.append(Refusal.Item(parameter: "idType", code: "enum",
+                                           message: "idType must be one of \(IdType.allCases.map(\.rawValue).joined(separator: ", "))."))
+            }
+        }
+        var number: String?
+        if let numberText, let idType {
+            var itemErrors = [Refusal.Item]()
+            number = CheckRequest.readIdNumber(.string(numberText), idType: idType, at: "", today: LocalDate.today(), errors: &itemErrors)
+            errors += itemErrors.map { Refusal.Item(parameter: "idNumber", code: $0.code, message: $0.message) }
+        }
+        guard let idType, let number else { return nil }
+        return (idType, number)
+    }
+
+    /// `{checks: [{checkId, principal, institution, purpose, consentRef, status, at}]}`, oldest first.
+    public func checksOnRecord(idType: IdType, idNumber: String) throws(Refusal) -> JSONValue {
+        let subject = AccessLedger.subject(secret: secret, idType: idType, idNumber: idNumber)
+        let checks: [AccessEntry]
+        do {
+            checks = try access.checks(subject: subject)
+        } catch {
+            throw logUnavailable(error)
+        }
+        return .object(JSONObject([("checks", .array(checks.map(\.auditJSON)))]))
+    }
+
+    /// The public disclosure `{institution, status, filing, inspections, penalties,
+    /// annualReviews, asOf}` of a valid USCC (docs/background-index.md).
+    public func institution(uscc code: String) throws(Refusal) -> JSONValue {
+        let disclosure: InstitutionDisclosure?
+        let checkpoint: SignedCheckpoint
+        do {
+            try indexFeeder.catchUp(to: log.size)
+            disclosure = try index.institution(uscc: code, today: LocalDate.today(), source: envelopes)
+            checkpoint = log.latestCheckpoint
+        } catch {
+            throw logUnavailable(error)
+        }
+        guard let disclosure else { throw Refusal.notFound("Nothing is recorded about this institution.") }
+        var institution = JSONObject([("uscc", .string(disclosure.uscc))])
+        if let filed = disclosure.filing?["institution"]?.objectValue {
+            for (key, value) in filed.members where key != "uscc" { institution[key] = value }
+        }
+        let object = JSONObject([
+            ("institution", .object(institution)),
+            ("status", .string(disclosure.status.rawValue)),
+            ("filing", disclosure.filing.map(JSONValue.object) ?? .null),
+            ("inspections", .array(disclosure.inspections)),
+            ("penalties", .array(disclosure.penalties)),
+            ("annualReviews", .array(disclosure.annualReviews)),
+            ("asOf", .object(JSONObject([("treeSize", .uint(checkpoint.checkpoint.size)), ("checkpoint", .string(checkpoint.note))]))),
+        ])
+        // The index leaves ID numbers out; this makes sure none leaves the service.
+        return Self.withoutIDNumbers(.object(object))
+    }
+
+    /// The value with every `idNumber` member removed, at any depth.
+    static func withoutIDNumbers(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let object):
+            var out = JSONObject()
+            for (key, member) in object.members where key != "idNumber" { out[key] = withoutIDNumbers(member) }
+            return .object(out)
+        case .array(let items):
+            return .array(items.map(withoutIDNumbers))
+        default:
+            return value
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import BackgroundIndex
+import CreditRecords
+import Logging
+import TransparencyLog
+
+/// The application core: the records log, the background index kept current from it (also
+/// the registry the validator's cross-record rules consult), the access log, the principals
+/// and the Idempotency-Key memory, and the use cases over them (`Records/`, `Checks/`,
+/// `Principals/`). The HTTP server and the command line call these; neither holds a rule.
+public final class Ledger: Sendable {
+    public let configuration: LedgerConfiguration
+    public let data: ServerDataDirectory
+    public let log: TransparencyLog
+    public let principals: PrincipalStore
+    /// What the start created (first start only), for the operator.
+    public let bootstrapReport: ServerDataDirectory.Report
+    public let metrics: LedgerMetrics
+    /// The background index and what keeps it current.
+    package let indexFeeder: IndexFeeder
+    package var index: BackgroundIndex { indexFeeder.index }
+    package let envelopes: LogEnvelopeSource
+    /// The access log: every check, before its answer is sent.
+    package let access: AccessLedger
+    package let idempotency: IdempotencyStore
+    package let reservations = KeyReservations()
+    /// Key of the service's HMACs (the background-check work).
+    package let secret: [UInt8]
+    package let logger: Logger
+
+    private init(configuration: LedgerConfiguration, data: ServerDataDirectory, log: TransparencyLog, principals: PrincipalStore,
+                 report: ServerDataDirectory.Report, metrics: LedgerMetrics, indexFeeder: IndexFeeder, access: AccessLedger,
+                 idempotency: IdempotencyStore, secret: [UInt8], logger: Logger) {
+        self.configuration = configuration
+        self.data = data
+        self.log = log
+        self.principals = principals
+        self.bootstrapReport = report
+        self.metrics = metrics
+        self.indexFeeder = indexFeeder
+        self.envelopes = LogEnvelopeSource(log: log)
+        self.access = access
+        self.idempotency = idempotency
+        self.secret = secret
+        self.logger = logger
+    }
+
+    /// Creates what is missing in the data directory, opens both logs for writing and brings
+    /// the background index up to date (its snapshot plus the log's tail, or a rebuild), so
+    /// that checks and the cross-record rules see every committed record across restarts.
+    public static func open(configuration: LedgerConfiguration, metrics: LedgerMetrics = LedgerMetrics(),
+                            logger: Logger = Logger(label: "careledger")) async throws -> Ledger {
+        let data = ServerDataDirectory(configuration.dataDirectory)
+        let report = try data.bootstrap(origin: configuration.origin)
+        let log = try TransparencyLog.open(directory: data.records)
+        let accessLog: TransparencyLog
+        do {
+            accessLog = try TransparencyLog.open(directory: data.access)
+        } catch {
+            try? await log.close()
+            throw error
+        }
+        do {
+            let recovery = log.recoveryReport
+            if recovery.cutBytes > 0 {
+                logger.warning("records log: a torn tail was cut (never acknowledged)", metadata: [
+                    "cutBytes": "\(recovery.cutBytes)", "cutEntries": "\(recovery.cutEntries)",
+                ])
+            }
+            if !recovery.notes.isEmpty && !report.createdLog {
+                logger.notice("records log recovery", metadata: ["notes": "\(recovery.notes)"])
+            }
+            if log.origin != configuration.origin && !report.createdLog {
+                logger.notice("the records log keeps its origin", metadata: ["origin": "\(log.origin)"])
+            }
+            guard let principals = try PrincipalStore.load(path: data.principals) else {
+                throw MalformedFile(path: data.principals, reason: "missing")
+            }
+            let idempotency = try IdempotencyStore.open(path: data.idempotency, retention: configuration.idempotencyRetentionSeconds)
+            let secret = try data.loadSecret()
+            let (access, accessSkipped) = try AccessLedger.open(log: accessLog)
+            if accessLog.recoveryReport.cutBytes > 0 {
+                logger.warning("access log: a torn tail was cut (never acknowledged)", metadata: ["cutBytes": "\(accessLog.recoveryReport.cutBytes)"])
+            }
+            if accessSkipped > 0 {
+                logger.warning("access log entries that are not check records were skipped", metadata: ["count": "\(accessSkipped)"])
+            }
+            let feeder = try openIndex(log: log, path: data.indexSnapshot, interval: configuration.indexSnapshotInterval, logger: logger)
+            let ledger = Ledger(configuration: configuration, data: data, log: log, principals: principals, report: report,
+                                metrics: metrics, indexFeeder: feeder, access: access, idempotency: idempotency,
+                                secret: secret, logger: logger)
+            metrics.treeSize.record(Int64(log.size))
+            logger.info("records log open", metadata: ["treeSize": "\(log.size)", "origin": "\(log.origin)"])
+            return ledger
+        } catch {
+            try? await log.close()
+            try? await accessLog.close()
+            throw error
+        }
+    }
+
+    /// The snapshot and the tail after it, or (when the snapshot is missing, corrupt, stale or
+    /// from another log) the whole log; a fresh snapshot is written when that replay was long.
+    static func openIndex(log: TransparencyLog, path: String, interval: UInt64, logger: Logger) throws -> IndexFeeder {
+        let started = ContinuousClock.now
+        let loaded = try IndexSnapshots.load(log: log, path: path)
+        if let problem = loaded.problem {
+            logger.notice("background index rebuilt from the log", metadata: ["reason": "\(problem)", "entries": "\(loaded.replayed)"])
+        } else {
+            logger.info("background index loaded from its snapshot", metadata: ["tail": "\(loaded.replayed)"])
+        }
+        let feeder = IndexFeeder(index: loaded.index, log: log, applied: loaded.size,
+                                 snapshotAt: loaded.problem == nil ? loaded.size - loaded.replayed : 0,
+                                 snapshotPath: path, snapshotInterval: interval, logger: logger)
+        if loaded.problem != nil || loaded.replayed >= interval { feeder.snapshotSoon() }
+        logger.info("background index ready", metadata: ["treeSize": "\(loaded.size)", "elapsed": "\(ContinuousClock.now - started)"])
+        return feeder
+    }
+
+    /// Writes the index snapshot, commits what is queued and closes both logs. (Entries the
+    /// close still commits are after the snapshot's size: the next start replays them.)
+    public func close() async throws {
+        indexFeeder.snapshotNow()
+        var failure: (any Error)?
+        do { try await log.close() } catch { failure = error }
+        do { try await access.log.close() } catch { failure = failure ?? error }
+        if let failure { throw failure }
+    }
+
+    /// Every committed record applied to the index, or `unavailable` when the log cannot be read.
+    package func catchUpIndex() throws(Refusal) {
+        do {
+            try indexFeeder.catchUp(to: log.size)
+        } catch {
+            throw logUnavailable(error)
+        }
+    }
+
+    package func logUnavailable(_ error: any Error) -> Refusal {
+        if let refusal = error as? Refusal { return refusal }
+        logger.error("log read failed", metadata: ["error": "\(error)"])
+        return Refusal.unavailable("The log could not be read. Retry later.")
+    }
+}

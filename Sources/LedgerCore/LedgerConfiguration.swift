@@ -1,0 +1,16 @@
+/// What the application core needs to open a data directory; the HTTP settings live in the
+/// server's configuration. Defaults: ./careledger-data.
+public struct LedgerConfiguration: Sendable {
+    public var dataDirectory = "./careledger-data"
+    /// The records log's origin (checkpoint and key name); used when the log is created.
+    public var origin = "careledger.local/records"
+    /// Background checks per principal and day (China Standard Time); over it, refused.
+    public var checkQuota = 500
+    /// The background index is snapshotted after this many appended entries (and on a clean
+    /// shutdown), so a restart replays at most this much of the log's tail.
+    public var indexSnapshotInterval: UInt64 = 4096
+    /// How long an Idempotency-Key is remembered: at least 24 hours (docs/http.md).
+    public var idempotencyRetentionSeconds: Int64 = 24 * 3600
+
+    public init() {}
+}
