@@ -3,6 +3,7 @@ import CreditRecords
 import Hummingbird
 import LedgerCore
 import Logging
+import ServiceLifecycle
 import TransparencyLog
 
 /// The HTTP service: Hummingbird routes over the application core (`Ledger`). Routes decode
@@ -57,10 +58,20 @@ public final class LedgerServer: Sendable {
                     logger: logger)
     }
 
-    /// Serves until SIGTERM or SIGINT; then in-flight requests finish, the log is closed.
-    public func run() async throws {
+    /// Serves until SIGTERM or SIGINT, with the index snapshots and `background` (e.g. the
+    /// scheduled export) as services beside it; then in-flight requests finish, the background
+    /// services stop, and the logs are closed. A background service that ends does not stop
+    /// the server; the server ending stops them all.
+    public func run(background: [any Service] = []) async throws {
+        // Shut down in reverse order: the HTTP server first, so nothing new arrives.
+        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: IndexSnapshotService(ledger: ledger))]
+        services += background.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        services.append(.init(service: application(), successTerminationBehavior: .gracefullyShutdownGroup,
+                              failureTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                                          logger: logger))
         do {
-            try await application().runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await group.run()
         } catch {
             try? await close()
             throw error

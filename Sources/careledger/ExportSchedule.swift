@@ -2,13 +2,15 @@ import CreditExport
 import Foundation
 import LedgerCrypto
 import Logging
+import ServiceLifecycle
 
 /// `careledger serve --export-every 15m --export-to DIR|URL`: the periodic export inside the
-/// service process. Each run opens the records log read-only (beside the service's own
+/// service process, as a service beside the HTTP server (a graceful shutdown ends the wait
+/// for the next run; a run under way finishes first). Each run opens the records log read-only (beside the service's own
 /// writer) and does exactly what `careledger export --data` does; an alarm stops the schedule
 /// (the log disagrees with what was exported: an operator must look), other failures are
 /// retried at the next tick.
-struct ExportSchedule: Sendable {
+struct ExportSchedule: Service {
     let every: Duration
     let logDirectory: String
     let spool: String
@@ -30,9 +32,9 @@ struct ExportSchedule: Sendable {
     }
 
     func run() async {
-        while !Task.isCancelled {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await Task.sleep(for: every)
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
             } catch { return }
             do {
                 let source = try LogDirectorySource(logDirectory: logDirectory)

@@ -65,8 +65,6 @@ struct Serve: AsyncParsableCommand {
                                       spool: push == nil ? exportTo : exportSpool, pushURL: push,
                                       mapping: try ExportRun.mappingOptions(exportInclude, flag: "--export-include"), logger: logger)
         say("exporting to \(exportTo) every \(exportEvery!)")
-        let exports = Task { await schedule.run() }
-        defer { exports.cancel() }
-        try await server.run()
+        try await server.run(background: [schedule])
     }
 }

@@ -91,7 +91,11 @@ package final class IndexFeeder: Sendable {
 
     private let state: Mutex<State>
     private let logger: Logger
+    /// Snapshot writes are blocking file I/O: they run on this queue, off the cooperative pool.
     private let snapshots = DispatchQueue(label: "careledger.index-snapshots")
+    /// "A snapshot is due", consumed by `IndexSnapshotService` (the newest request is enough).
+    private let requests: AsyncStream<Void>
+    private let requested: AsyncStream<Void>.Continuation
 
     package init(index: BackgroundIndex, log: TransparencyLog, applied: UInt64, snapshotAt: UInt64, snapshotPath: String,
          snapshotInterval: UInt64, logger: Logger) {
@@ -101,6 +105,7 @@ package final class IndexFeeder: Sendable {
         self.snapshotInterval = snapshotInterval
         self.logger = logger
         state = Mutex(State(applied: applied, snapshotAt: snapshotAt))
+        (requests, requested) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     package var applied: UInt64 { state.withLock { $0.applied } }
@@ -119,7 +124,7 @@ package final class IndexFeeder: Sendable {
             state.writing = true
             return true
         }
-        if due { snapshots.async { self.writeSnapshot() } }
+        if due { requested.yield() }
     }
 
     /// Writes a snapshot now and waits for it (shutdown), unless nothing was applied since
@@ -128,9 +133,23 @@ package final class IndexFeeder: Sendable {
         snapshots.sync { writeIfNeeded() }
     }
 
-    /// The same without waiting (after a long replay at start-up).
+    /// Asks the snapshot service for one (after a long replay at start-up).
     package func snapshotSoon() {
-        snapshots.async { self.writeIfNeeded() }
+        state.withLock { $0.writing = true }
+        requested.yield()
+    }
+
+    /// The snapshot requests, one at a time, until the feeder is closed.
+    package var snapshotRequests: AsyncStream<Void> { requests }
+
+    /// Writes the requested snapshot on the snapshot queue and returns when it is written.
+    package func writeRequestedSnapshot() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            snapshots.async {
+                self.writeSnapshot()
+                done.resume()
+            }
+        }
     }
 
     private func writeIfNeeded() {

@@ -1,0 +1,53 @@
+import BackgroundIndex
+import CreditRecords
+import Foundation
+import ServiceLifecycle
+import Testing
+@testable import LedgerCore
+
+/// The index snapshot is written by a swift-service-lifecycle service beside the server,
+/// once enough entries were applied, and the service stops on graceful shutdown.
+@Suite struct IndexSnapshotServiceTests {
+    @Test func theServiceWritesASnapshotOnceEnoughEntriesWereApplied() async throws {
+        let directory = NSTemporaryDirectory() + "careledger-snapshot-service-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = LedgerConfiguration()
+        configuration.dataDirectory = directory
+        configuration.indexSnapshotInterval = 4
+        let ledger = try await Ledger.open(configuration: configuration)
+        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
+
+        let group = ServiceGroup(services: [IndexSnapshotService(ledger: ledger)], logger: ledger.logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            // The start-up rebuild (no snapshot yet) asks for one at size 0.
+            try await Self.waitFor { Self.snapshotSize(ledger) == 0 }
+            for n in 0..<6 {
+                _ = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.penalty(7000 + n)), principal: admin, logger: ledger.logger)
+            }
+            // Four or more entries since the last snapshot: the service writes one at the size then applied.
+            try await Self.waitFor { (Self.snapshotSize(ledger) ?? 0) >= 4 }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        try await ledger.close()
+        #expect(Self.snapshotSize(ledger) == 6)
+    }
+
+    /// The size the snapshot on disk covers, if it loads against this log.
+    static func snapshotSize(_ ledger: Ledger) -> UInt64? {
+        BackgroundIndex.loadSnapshot(from: ledger.data.indexSnapshot, rootAt: { try? ledger.log.rootHash(size: $0) }).index?.size
+    }
+
+    /// Polls for up to 30 s (it typically takes milliseconds).
+    static func waitFor(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
