@@ -9,8 +9,9 @@ import LedgerCrypto
 struct SegmentCheck {
     struct CheckpointFrame {
         let note: String
-        let checkpoint: Checkpoint?
-        let signatureProblem: String?
+        /// Set by `LogVerifier` once the signature is checked (in parallel, after the scan).
+        var checkpoint: Checkpoint?
+        var signatureProblem: String?
         /// Perfect subtrees of [segment start, checkpoint size), highest first.
         let localFrontier: [Digest32]
         let entriesBefore: UInt64
@@ -82,11 +83,11 @@ struct SegmentCheck {
                     }
                     result.entries += 1
                 case .checkpoint:
+                    // The signature is checked later, with every other checkpoint's, on all cores:
+                    // a log built from small batches holds one per few entries, and verifying
+                    // them here would leave one core doing most of the work.
                     let note = String(decoding: frame.payload, as: UTF8.self)
-                    var checkpoint: Checkpoint?
-                    var problem: String?
-                    do { checkpoint = try Checkpoint.open(note: note, verifier: files.verifier) } catch { problem = "\(error)" }
-                    result.checkpoints.append(.init(note: note, checkpoint: checkpoint, signatureProblem: problem,
+                    result.checkpoints.append(.init(note: note, checkpoint: nil, signatureProblem: nil,
                                                     localFrontier: result.frontier.hashes, entriesBefore: result.entries,
                                                     offset: frame.offset, end: frame.offset + Int64(frame.size)))
                 }
