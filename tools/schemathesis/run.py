@@ -68,7 +68,7 @@ def write_config(path, base_url, tokens, max_examples, seed):
     lines = [
         "base-url = %s" % toml_string(base_url),
         "workers = 2",
-        "request-timeout = 10.0",
+        "request-timeout = 30.0",  # generous: CI runs this beside the other suites
         "suppress-health-check = [\"all\"]",
         "[generation]",
         "max-examples = %d" % max_examples,
