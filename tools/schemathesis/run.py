@@ -2,6 +2,7 @@
 """schemas/openapi.yaml against a real `careledger serve`, with schemathesis.
 
   tools/schemathesis/run.py [--binary PATH] [--max-examples N] [--seed N] [--keep]
+                            [--document PATH] [--checks a,b,...]
 
 Starts `careledger serve` on a free loopback port (127.0.0.1 only) with a temporary data
 directory, creates one principal per role through the admin token, records a few example
@@ -10,7 +11,8 @@ coverage and fuzzing phases; stateful off; at most N examples per operation) wit
 checks below, then stops the server and removes the directory (--keep leaves it).
 
 Checks: not_a_server_error, status_code_conformance, content_type_conformance,
-response_schema_conformance, unsupported_method (405 with Allow) and
+response_schema_conformance, response_headers_conformance, unsupported_method and
+allow_header_conformance (405 with Allow), missing_required_header, ignored_auth and
 positive_data_acceptance. The last is off for the operations whose input the service
 checks beyond what JSON Schema can state (check characters of USCCs and ID numbers, real
 calendar dates, dates not in the future, cross-record rules, seq < size, from <= to): a
@@ -36,7 +38,8 @@ DOCUMENT = os.path.join(ROOT, "schemas", "openapi.yaml")
 EXAMPLES = os.path.join(ROOT, "schemas", "examples", "valid")
 
 CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance",
-          "response_schema_conformance", "unsupported_method", "positive_data_acceptance"]
+          "response_schema_conformance", "response_headers_conformance", "unsupported_method",
+          "allow_header_conformance", "missing_required_header", "ignored_auth", "positive_data_acceptance"]
 
 # The token each protected operation is called with: a role its x-roles admits. Appends run
 # as admin, whose records may name any authority, so generated bodies reach the validator.
@@ -64,7 +67,7 @@ def toml_string(text):
     return json.dumps(text)  # a JSON string is a valid TOML basic string
 
 
-def write_config(path, base_url, tokens, max_examples, seed):
+def write_config(path, base_url, tokens, max_examples, seed, checks):
     lines = [
         "base-url = %s" % toml_string(base_url),
         "workers = 2",
@@ -77,7 +80,7 @@ def write_config(path, base_url, tokens, max_examples, seed):
         "[checks]",
         "enabled = false",
     ]
-    for check in CHECKS:
+    for check in checks:
         lines.append("%s.enabled = true" % check)
     if seed is not None:
         lines.insert(0, "seed = %d" % seed)
@@ -119,6 +122,7 @@ def main():
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--document", default=DOCUMENT, help="the OpenAPI document (default schemas/openapi.yaml)")
+    parser.add_argument("--checks", default=",".join(CHECKS), help="comma-separated schemathesis checks (default: the list above)")
     args = parser.parse_args()
 
     try:
@@ -148,8 +152,9 @@ def main():
         recorded = seed_data(client, admin)
         client.close()
         config = os.path.join(work, "schemathesis.toml")
-        write_config(config, "http://127.0.0.1:%d" % port, tokens, args.max_examples, args.seed)
-        print("careledger serve on 127.0.0.1:%d, %d records; schemathesis checks: %s" % (port, recorded, ", ".join(CHECKS)), flush=True)
+        checks = [c for c in args.checks.split(",") if c]
+        write_config(config, "http://127.0.0.1:%d" % port, tokens, args.max_examples, args.seed, checks)
+        print("careledger serve on 127.0.0.1:%d, %d records; schemathesis checks: %s" % (port, recorded, ", ".join(checks)), flush=True)
         command = [sys.executable, "-m", "schemathesis.cli", "--config-file", config, "run", os.path.abspath(args.document),
                    "--phases", "examples,coverage,fuzzing", "--report", "junit", "--report-dir", os.path.join(work, "report")]
         status = subprocess.run(command, cwd=work).returncode
