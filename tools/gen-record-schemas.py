@@ -71,16 +71,13 @@ common = {
                       ["name", "idType", "idNumber"], extra=[ref("IdNumberByType")]),
         "Organization": obj({"name": ref("OrganizationName"), "uscc": ref("USCC"), "region": ref("RegionCode")}, ["name", "uscc"]),
         "Authority": obj({"name": ref("OrganizationName"), "uscc": ref("USCC"), "region": ref("RegionCode")}, ["name", "uscc", "region"]),
+        # One closed shape per category (each fixes its `category` with const), as oneOf
+        # rather than if/then + unevaluatedProperties: the same documents, and a form that
+        # property-based clients (schemathesis, via the OpenAPI document) can generate.
         "Party": {
-            "description": "The subject of a penalty or enforcement; category decides the shape.",
+            "description": "The subject of a penalty or enforcement; category (organization, individual_business, person) decides the shape.",
             "type": "object", "required": ["category"],
-            "properties": {"category": enum("organization", "individual_business", "person")},
-            "allOf": [
-                when("category", {"const": "organization"}, ref("OrganizationParty")),
-                when("category", {"const": "individual_business"}, ref("IndividualBusinessParty")),
-                when("category", {"const": "person"}, ref("PersonParty")),
-            ],
-            "unevaluatedProperties": False,
+            "oneOf": [ref("OrganizationParty"), ref("IndividualBusinessParty"), ref("PersonParty")],
         },
         "PersonParty": obj({"category": {"const": "person"}, "name": ref("OrganizationName"), "idType": ref("IdType"),
                             "idNumber": {"type": "string", "maxLength": 64}},
@@ -200,9 +197,12 @@ kinds["credit_repair"] = kind_schema("credit_repair", "credit_repair — 信用�
 record = {
     "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": BASE + "record.schema.json",
     "title": "A submitted CareLedger record {kind, body, clientSignature?}",
-    "type": "object", "additionalProperties": False, "required": ["kind", "body"],
-    "properties": {"kind": enum(*kinds.keys()), "body": {"type": "object"}, "clientSignature": ref("ClientSignature")},
-    "allOf": [when("kind", {"const": k}, {"properties": {"body": {"$ref": k + ".schema.json"}}}) for k in kinds],
+    # One closed shape per kind, as oneOf rather than if/then on `kind`: the same documents,
+    # and a form property-based clients (schemathesis, via the OpenAPI document) can generate.
+    "type": "object", "required": ["kind", "body"],
+    "oneOf": [obj({"kind": {"const": k}, "body": {"$ref": k + ".schema.json"}, "clientSignature": ref("ClientSignature")},
+                  ["kind", "body"]) for k in kinds],
+    "$defs": {"Kind": enum(*kinds.keys())},
 }
 
 out = "schemas/records"

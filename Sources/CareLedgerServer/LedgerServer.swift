@@ -47,6 +47,7 @@ public final class LedgerServer: Sendable {
         addPrincipalRoutes(to: router)
         addCheckRoutes(to: router)
         addServiceRoutes(to: router)
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
     }
 

@@ -1,8 +1,8 @@
 /// Resident identity numbers (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit
 /// sequence, ISO 7064 MOD 11-2 check character.
 ///
-/// Rules: exactly 18 characters, no surrounding or inner spaces (they are errors, nothing is
-/// trimmed); 17 digits and a check character `0`–`9` or `X` (a lower-case `x` is accepted and
+/// Rules (on the stored form; `IdType.validate` first removes the spaces and full-width
+/// digits clerks type, see `IDNumberInput`): exactly 18 characters, no spaces; 17 digits and a check character `0`–`9` or `X` (a lower-case `x` is accepted and
 /// normalised to `X`); the first two digits a valid province code — the GB/T 2260 provinces
 /// plus `83`, which the residence permits of Taiwan residents carry; a real calendar birth
 /// date, not before 1800-01-01 (the standard's own examples include 1880) and not after today; the right check character.
@@ -55,7 +55,7 @@ public enum ResidentID {
     /// What is wrong with an already normalised 18-character number, or nil.
     static func problem18(_ b: UnsafeBufferPointer<UInt8>, today: LocalDate?, provinceAt: Int, provinceOK: (UInt8, UInt8) -> Bool, what: String) -> IdentifierProblem? {
         guard b.count == 18, ASCII.allDigits(b[0..<17]), ASCII.isDigit(b[17]) || b[17] == UInt8(ascii: "X") else {
-            return IdentifierProblem(code: "id_format", message: "\(what) is 17 digits and a check character 0-9 or X, 18 characters without spaces")
+            return IdentifierProblem(code: "id_format", message: "\(what) is 17 digits and a check character 0-9 or X (spaces are ignored)")
         }
         guard provinceOK(b[provinceAt], b[provinceAt + 1]) else {
             return IdentifierProblem(code: "id_region", message: "\(what) must carry a valid province code")

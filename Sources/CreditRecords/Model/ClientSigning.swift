@@ -20,14 +20,16 @@ public enum ClientSigning {
         return .object(object)
     }
 
-    /// The service's one normalisation of a body: an 18-character ID number's check `x` is `X`.
+    /// The service's one normalisation of a body: each `idNumber` as `IDNumberInput` stores it
+    /// for the `idType` beside it (no spaces, ASCII digits, an upper-case check `X`).
     public static func normalised(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let object):
             var out = JSONObject()
+            let idType = object["idType"]?.stringValue.flatMap(IdType.init(rawValue:))
             for (key, member) in object.members {
-                if key == "idNumber", let text = member.stringValue, text.utf8.count == 18, text.hasSuffix("x") {
-                    out[key] = .string(String(text.dropLast()) + "X")
+                if key == "idNumber", let text = member.stringValue, let idType {
+                    out[key] = .string(IDNumberInput.normalised(text, as: idType))
                 } else {
                     out[key] = normalised(member)
                 }

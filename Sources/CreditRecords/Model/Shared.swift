@@ -40,9 +40,11 @@ public enum IdType: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// Validates a number of this type; returns it normalised (upper-case check `X`).
-    /// `today` nil skips the birth-date-not-in-the-future rule.
-    public func validate(_ number: String, today: LocalDate?) -> Result<String, IdentifierProblem> {
+    /// Validates a number of this type as typed; returns it normalised (`IDNumberInput`: no
+    /// spaces, ASCII digits, an upper-case check `X`). `today` nil skips the
+    /// birth-date-not-in-the-future rule.
+    public func validate(_ typed: String, today: LocalDate?) -> Result<String, IdentifierProblem> {
+        let number = IDNumberInput.normalised(typed, as: self)
         switch self {
         case .residentId: return ResidentID.validate(number, today: today)
         case .foreignPermanentResidentId: return ForeignPermanentResidentID.validate(number, today: today)

@@ -102,7 +102,7 @@ package struct CheckRequest: Sendable {
             return nil
         case .string(let s)?:
             guard let idType else { return nil }
-            guard s.utf8.count <= FieldLimit.idNumber else {
+            guard s.unicodeScalars.count <= FieldLimit.idNumber else {
                 errors.append(Refusal.Item(pointer: pointer, code: "id_format", message: "idNumber is too long for a \(idType.rawValue) number"))
                 return nil
             }

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// A property-based client (schemathesis) against a real `careledger serve`: every request
+/// it derives from schemas/openapi.yaml gets a documented answer, schema-valid requests are
+/// accepted where JSON Schema can state the rules, and undeclared methods are 405s.
+/// tools/schemathesis/run.py does the work (server on a free loopback port, principals,
+/// seed records, the checks it enables and why); this test runs it when schemathesis is
+/// importable and the `careledger` binary is built, and fails on any failure it reports.
+@Suite struct PropertyClientTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `careledger` built beside this test binary (or in .build/debug).
+    static var careledger: String? {
+        var candidates = [String]()
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("careledger").path)
+        }
+        candidates.append(root.appendingPathComponent(".build/debug/careledger").path)
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func python(_ arguments: [String], output: URL? = nil) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        process.currentDirectoryURL = root
+        if let output {
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: output)
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    static let schemathesisImportable = (try? python(["-c", "import schemathesis"])) == 0
+    static let ready = schemathesisImportable && careledger != nil
+
+    @Test(.enabled(if: PropertyClientTests.ready, "needs `pip3 install schemathesis` (as .ci/run does) and a built careledger"),
+          .timeLimit(.minutes(5)))
+    func schemathesisReportsNoFailures() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("careledger-schemathesis-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: output) }
+        // A fixed seed: the same cases on every run, so a failure is reproducible.
+        let status = try Self.python([Self.root.appendingPathComponent("tools/schemathesis/run.py").path,
+                                      "--binary", Self.careledger!, "--max-examples", "20", "--seed", "1"], output: output)
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        #expect(status == 0, "tools/schemathesis/run.py exited \(status):\n\(text.suffix(6000))")
+        // Not a vacuous pass: schemathesis ran and tested operations.
+        #expect(text.contains("careledger serve on 127.0.0.1:"), "\(text.suffix(2000))")
+        #expect(text.range(of: #"\d+ passed"#, options: .regularExpression) != nil, "\(text.suffix(2000))")
+    }
+}
