@@ -65,6 +65,12 @@ let package = Package(
         .executableTarget(name: "index-bench", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"], path: "tools/index-bench"),
         // Mixed records for the export benchmark (tools/bench-export.sh).
         .executableTarget(name: "export-bench-load", dependencies: ["CreditRecords", "TransparencyLog"], path: "tools/export-bench-load"),
+        // The child ExactlyOnceCrashTests and PushCrashTests SIGKILL: `careledger export` with a
+        // step hook that kills the process (the library and the real command carry none).
+        .executableTarget(name: "export-crash-child", dependencies: ["CreditExport", "TransparencyLog", "LedgerCrypto"], path: "tools/export-crash-child"),
+        // Test machinery (FaultInjectingIO, temporary directories, child processes, tags):
+        // linked by test targets and tools only, never by the service or the command line.
+        .target(name: "LedgerTestSupport", dependencies: ["TransparencyLog"]),
         // libFuzzer targets (tools/fuzz builds them with -sanitize=fuzzer -DFUZZING); a plain
         // build makes replayers that run the same checks on files. Library modules only.
         .target(name: "FuzzSupport", path: "tools/fuzzers/FuzzSupport"),
@@ -74,13 +80,13 @@ let package = Package(
         .executableTarget(name: "fuzz-ids", dependencies: ["FuzzSupport", "CreditRecords"], path: "tools/fuzzers/fuzz-ids"),
         .executableTarget(name: "fuzz-tilepath", dependencies: ["FuzzSupport", "TransparencyLog"], path: "tools/fuzzers/fuzz-tilepath"),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
-        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto"]),
-        .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto"]),
-        .testTarget(name: "BackgroundIndexTests", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"]),
+        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto", "LedgerTestSupport"]),
+        .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto", "LedgerTestSupport"]),
+        .testTarget(name: "BackgroundIndexTests", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto", "LedgerTestSupport"]),
         .testTarget(
             name: "CreditExportTests",
             dependencies: [
-                "CreditExport", "CreditRecords", "TransparencyLog", "LedgerCrypto",
+                "CreditExport", "CreditRecords", "TransparencyLog", "LedgerCrypto", "LedgerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -88,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "CareLedgerServerTests",
             dependencies: [
-                "CareLedgerServer", "CreditRecords", "TransparencyLog", "LedgerCrypto",
+                "CareLedgerServer", "CreditRecords", "TransparencyLog", "LedgerCrypto", "LedgerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -79,15 +79,15 @@ public struct ExportState: Sendable, Equatable {
         return state
     }
 
-    public func save(directory: String) throws {
+    public func save(directory: String, stepHook: ExportStepHook? = nil) throws {
         let stored = Stored(format: 1, origin: origin, vkey: vkey, next: next, checkpoint: checkpoint,
                             frontier: frontier.hashes.map(\.base64), marks: Base64.encode(marks.bytes), pushedThrough: pushedThrough,
                             includedKinds: mapping.included.isEmpty ? nil : mapping.names)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        CrashPoint.hit("before-cursor")
+        stepHook?("before-cursor")
         try DurableIO.replaceFile(directory + "/" + Self.fileName, with: Array(try encoder.encode(stored)) + [0x0A])
-        CrashPoint.hit("after-cursor")
+        stepHook?("after-cursor")
     }
 }
 

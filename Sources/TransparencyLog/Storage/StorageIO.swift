@@ -94,9 +94,9 @@ public struct PosixIO: StorageIO {
     public func close(_ fd: Int32) { _ = Glibc.close(fd) }
 }
 
-enum FilePath {
+public enum FilePath {
     /// The path behind a descriptor, for error messages only.
-    static func of(_ fd: Int32) -> String {
+    public static func of(_ fd: Int32) -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/fd/\(fd)", &buffer, buffer.count - 1)
         return n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "fd \(fd)"
