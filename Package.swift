@@ -29,19 +29,22 @@ let package = Package(
         .target(name: "LedgerCrypto", dependencies: ["COpenSSL"]),
         // The CPU's CRC-32C instruction for frame check words (the log keeps a table fallback).
         .target(name: "CCRC32C"),
+        // The one durable-write path (StorageIO, PosixIO, atomic replace) under every store,
+        // so fault injection reaches them all (docs/architecture.md, "Durable writes").
+        .target(name: "DurableStorage"),
         // Domain-agnostic append-only log: storage, Merkle tree, proofs, checkpoints, tiles.
-        .target(name: "TransparencyLog", dependencies: ["LedgerCrypto", "CCRC32C"]),
+        .target(name: "TransparencyLog", dependencies: ["DurableStorage", "LedgerCrypto", "CCRC32C"]),
         // The record model: kinds, identifiers, validation, canonical (RFC 8785) JSON.
         .target(name: "CreditRecords", dependencies: ["LedgerCrypto"]),
         // People and institutions by identifier, and the status rules (DESIGN §4).
-        .target(name: "BackgroundIndex", dependencies: ["CreditRecords", "LedgerCrypto"]),
+        .target(name: "BackgroundIndex", dependencies: ["CreditRecords", "LedgerCrypto", "DurableStorage"]),
         // National credit platform export: mapping, batches, cursor, push (no HTTP server code).
-        .target(name: "CreditExport", dependencies: ["CreditRecords", "TransparencyLog", "LedgerCrypto"]),
+        .target(name: "CreditExport", dependencies: ["CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage"]),
         // The HTTP service (Hummingbird 2): a thin layer over the library modules.
         .target(
             name: "CareLedgerServer",
             dependencies: [
-                "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex",
+                "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex", "DurableStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -70,7 +73,7 @@ let package = Package(
         .executableTarget(name: "export-crash-child", dependencies: ["CreditExport", "TransparencyLog", "LedgerCrypto"], path: "tools/export-crash-child"),
         // Test machinery (FaultInjectingIO, temporary directories, child processes, tags):
         // linked by test targets and tools only, never by the service or the command line.
-        .target(name: "LedgerTestSupport", dependencies: ["TransparencyLog"]),
+        .target(name: "LedgerTestSupport", dependencies: ["DurableStorage"]),
         // libFuzzer targets (tools/fuzz builds them with -sanitize=fuzzer -DFUZZING); a plain
         // build makes replayers that run the same checks on files. Library modules only.
         .target(name: "FuzzSupport", path: "tools/fuzzers/FuzzSupport"),
@@ -82,11 +85,11 @@ let package = Package(
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto", "LedgerTestSupport"]),
         .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto", "LedgerTestSupport"]),
-        .testTarget(name: "BackgroundIndexTests", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto", "LedgerTestSupport"]),
+        .testTarget(name: "BackgroundIndexTests", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto", "DurableStorage", "LedgerTestSupport"]),
         .testTarget(
             name: "CreditExportTests",
             dependencies: [
-                "CreditExport", "CreditRecords", "TransparencyLog", "LedgerCrypto", "LedgerTestSupport",
+                "CreditExport", "CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage", "LedgerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

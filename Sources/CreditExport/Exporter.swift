@@ -1,3 +1,4 @@
+import DurableStorage
 import Foundation
 import LedgerCrypto
 import TransparencyLog
@@ -32,6 +33,9 @@ public struct Exporter: Sendable {
         public var mapping = MappingOptions()
         /// Told each crash-relevant step (`ExportStepHook`); nil outside the crash tests.
         public var stepHook: ExportStepHook?
+        /// How the cursor is replaced and the batch renamed into place (tests inject faults);
+        /// the batch files themselves are streamed by `HashingFileWriter`.
+        public var io: StorageIO = PosixIO()
 
         public init(source: ExportSource, verifier: NoteVerifier, signingKey: Ed25519PrivateKey, spool: String,
                     target: BatchTarget? = nil, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil) {
@@ -103,7 +107,7 @@ public struct Exporter: Sendable {
         if let pushTarget = options.target {
             if let from = options.repushFrom, from < state.pushedThrough {
                 state.pushedThrough = try BatchDirectory.list(spool).first { $0.to > from }?.from ?? state.pushedThrough
-                try state.save(directory: spool, stepHook: options.stepHook)
+                try state.save(directory: spool, stepHook: options.stepHook, io: options.io)
             }
             for batch in try BatchDirectory.list(spool) where batch.from >= state.pushedThrough && batch.to <= state.next {
                 var pusher = Pusher(target: pushTarget)
@@ -112,7 +116,7 @@ public struct Exporter: Sendable {
                 pusher.stepHook = options.stepHook
                 try await pusher.push(directory: spool + "/" + batch.name, batchId: batch.name)
                 state.pushedThrough = batch.to
-                try state.save(directory: spool, stepHook: options.stepHook)
+                try state.save(directory: spool, stepHook: options.stepHook, io: options.io)
                 report.pushed.append(batch.name)
             }
         }
@@ -195,7 +199,7 @@ public struct Exporter: Sendable {
         let signature = try options.signingKey.signature(for: bytes)
         _ = try DurableIO.writeNewFile(building + "/" + Manifest.signatureFileName, Array((Base64.encode(signature) + "\n").utf8))
         options.stepHook?("after-signature")
-        try DurableIO.syncDirectory(building)
+        try ExportError.reportingStorage { try options.io.fsyncDirectory(building) }
 
         let final = spool + "/" + batchId
         if let adopting {
@@ -208,13 +212,12 @@ public struct Exporter: Sendable {
             }
         } else {
             options.stepHook?("before-rename")
-            guard rename(building, final) == 0 else { throw ExportError.io("rename", path: final, errno: errno) }
-            try DurableIO.syncDirectory(spool)
+            try ExportError.reportingStorage { try options.io.renameDurably(building, final) }
             options.stepHook?("after-rename")
         }
         newState.next = checkpoint.size
         newState.checkpoint = note
-        try newState.save(directory: spool, stepHook: options.stepHook)
+        try newState.save(directory: spool, stepHook: options.stepHook, io: options.io)
         return (manifest, newState)
     }
 

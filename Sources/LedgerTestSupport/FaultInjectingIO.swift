@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
-import TransparencyLog
+import DurableStorage
 
 /// A `StorageIO` that fails on purpose, the way a failing or full disk does, and can
 /// simulate a power loss. It wraps another `StorageIO` (by default `PosixIO`).
