@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "CareLedgerServerTests",
             dependencies: [
-                "CareLedgerServer", "CreditRecords", "TransparencyLog", "LedgerCrypto", "LedgerTestSupport",
+                "CareLedgerServer", "CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage", "LedgerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
