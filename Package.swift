@@ -30,20 +30,23 @@ let package = Package(
         .target(name: "LedgerCrypto", dependencies: ["COpenSSL"]),
         // The CPU's CRC-32C instruction for frame check words (the log keeps a table fallback).
         .target(name: "CCRC32C"),
+        // The one durable-write path (StorageIO, PosixIO, atomic replace) under every store,
+        // so fault injection reaches them all (docs/architecture.md, "Durable writes").
+        .target(name: "DurableStorage"),
         // Domain-agnostic append-only log: storage, Merkle tree, proofs, checkpoints, tiles.
-        .target(name: "TransparencyLog", dependencies: ["LedgerCrypto", "CCRC32C"]),
+        .target(name: "TransparencyLog", dependencies: ["DurableStorage", "LedgerCrypto", "CCRC32C"]),
         // The record model: kinds, identifiers, validation, canonical (RFC 8785) JSON.
         .target(name: "CreditRecords", dependencies: ["LedgerCrypto"]),
         // People and institutions by identifier, and the status rules (DESIGN §4).
-        .target(name: "BackgroundIndex", dependencies: ["CreditRecords", "LedgerCrypto"]),
+        .target(name: "BackgroundIndex", dependencies: ["CreditRecords", "LedgerCrypto", "DurableStorage"]),
         // National credit platform export: mapping, batches, cursor, push (no HTTP server code).
-        .target(name: "CreditExport", dependencies: ["CreditRecords", "TransparencyLog", "LedgerCrypto"]),
+        .target(name: "CreditExport", dependencies: ["CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage"]),
         // The application core: the use cases (submit a record, run a check, disclose an
         // institution, principals) and their stores. No HTTP: the server and the CLI call it.
         .target(
             name: "LedgerCore",
             dependencies: [
-                "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex",
+                "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex", "DurableStorage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -54,7 +57,7 @@ let package = Package(
         .target(
             name: "CareLedgerServer",
             dependencies: [
-                "LedgerCore", "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex",
+                "LedgerCore", "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex", "DurableStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -80,6 +83,12 @@ let package = Package(
         .executableTarget(name: "index-bench", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"], path: "tools/index-bench"),
         // Mixed records for the export benchmark (tools/bench-export.sh).
         .executableTarget(name: "export-bench-load", dependencies: ["CreditRecords", "TransparencyLog"], path: "tools/export-bench-load"),
+        // The child ExactlyOnceCrashTests and PushCrashTests SIGKILL: `careledger export` with a
+        // step hook that kills the process (the library and the real command carry none).
+        .executableTarget(name: "export-crash-child", dependencies: ["CreditExport", "TransparencyLog", "LedgerCrypto"], path: "tools/export-crash-child"),
+        // Test machinery (FaultInjectingIO, temporary directories, child processes, tags):
+        // linked by test targets and tools only, never by the service or the command line.
+        .target(name: "LedgerTestSupport", dependencies: ["DurableStorage"]),
         // libFuzzer targets (tools/fuzz builds them with -sanitize=fuzzer -DFUZZING); a plain
         // build makes replayers that run the same checks on files. Library modules only.
         .target(name: "FuzzSupport", path: "tools/fuzzers/FuzzSupport"),
@@ -89,13 +98,13 @@ let package = Package(
         .executableTarget(name: "fuzz-ids", dependencies: ["FuzzSupport", "CreditRecords"], path: "tools/fuzzers/fuzz-ids"),
         .executableTarget(name: "fuzz-tilepath", dependencies: ["FuzzSupport", "TransparencyLog"], path: "tools/fuzzers/fuzz-tilepath"),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
-        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto"]),
-        .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto"]),
-        .testTarget(name: "BackgroundIndexTests", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"]),
+        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto", "LedgerTestSupport"]),
+        .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto", "LedgerTestSupport"]),
+        .testTarget(name: "BackgroundIndexTests", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto", "DurableStorage", "LedgerTestSupport"]),
         .testTarget(
             name: "CreditExportTests",
             dependencies: [
-                "CreditExport", "CreditRecords", "TransparencyLog", "LedgerCrypto",
+                "CreditExport", "CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage", "LedgerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -103,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "CareLedgerServerTests",
             dependencies: [
-                "CareLedgerServer", "LedgerCore", "CreditRecords", "TransparencyLog", "LedgerCrypto", "BackgroundIndex",
+                "CareLedgerServer", "LedgerCore", "CreditRecords", "TransparencyLog", "LedgerCrypto", "BackgroundIndex", "DurableStorage", "LedgerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,4 +1,5 @@
 import CreditRecords
+import DurableStorage
 import LedgerCrypto
 
 #if canImport(Glibc)
@@ -49,21 +50,21 @@ extension BackgroundIndex {
     static let snapshotVersion: UInt32 = 2
     static let headerSize = 104
 
-    /// Writes (temp file, fsync, rename) a snapshot of everything applied so far, naming the
-    /// tree size (`size`) and the log's root hash at that size. The caller must not apply
-    /// entries between reading that root and this call; `writeSnapshot(to:rootAt:)` has no
-    /// such race.
-    public func writeSnapshot(to path: String, rootHash: Digest32) throws {
+    /// Writes (temp file, fsync, rename, through `io`) a snapshot of everything applied so
+    /// far, naming the tree size (`size`) and the log's root hash at that size. The caller
+    /// must not apply entries between reading that root and this call;
+    /// `writeSnapshot(to:rootAt:)` has no such race.
+    public func writeSnapshot(to path: String, rootHash: Digest32, io: StorageIO = PosixIO()) throws {
         let copy = state.withLock { $0 }
-        try BackgroundIndex.writeState(copy, rootHash: rootHash, to: path)
+        try BackgroundIndex.writeState(copy, rootHash: rootHash, to: path, io: io)
     }
 
     /// Writes a snapshot of the state as it is now, asking `rootAt` for the log's root at the
     /// size it covers (outside the lock: appends continue meanwhile). Returns that size.
     @discardableResult
-    public func writeSnapshot(to path: String, rootAt: (UInt64) throws -> Digest32) throws -> UInt64 {
+    public func writeSnapshot(to path: String, rootAt: (UInt64) throws -> Digest32, io: StorageIO = PosixIO()) throws -> UInt64 {
         let copy = state.withLock { $0 }  // copy-on-write: the arrays are shared until the writer next appends
-        try BackgroundIndex.writeState(copy, rootHash: try rootAt(copy.size), to: path)
+        try BackgroundIndex.writeState(copy, rootHash: try rootAt(copy.size), to: path, io: io)
         return copy.size
     }
 
@@ -164,9 +165,16 @@ extension BackgroundIndex {
         return out
     }
 
-    static func writeState(_ s: IndexState, rootHash: Digest32, to path: String) throws {
+    /// Through `io` (DurableStorage's atomic replace): a crash or failed write leaves the
+    /// previous snapshot. The temporary name carries the pid: `careledger index` may write
+    /// one beside a running service's.
+    static func writeState(_ s: IndexState, rootHash: Digest32, to path: String, io: StorageIO) throws {
         let bytes = encode(s, rootHash: rootHash)
-        try writeAtomically(bytes, to: path)
+        do {
+            try io.replaceFile(path, with: bytes, temporary: path + ".tmp-\(getpid())")
+        } catch let error as StorageError {
+            throw SnapshotError(description: error.description)
+        }
     }
 
     static func decode(_ bytes: [UInt8], rootAt: (UInt64) throws -> Digest32?) throws -> BackgroundIndex {
@@ -284,35 +292,6 @@ extension BackgroundIndex {
             }
         }
         return out
-    }
-
-    /// Temp file, write, fsync, rename over `path`, fsync the directory.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let temp = path + ".tmp-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SnapshotError(description: "open \(temp): errno \(errno)") }
-        var closed = false
-        defer { if !closed { close(fd); unlink(temp) } }
-        try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw SnapshotError(description: "write \(temp): errno \(errno)") }
-                done += n
-            }
-        }
-        guard fsync(fd) == 0 else { throw SnapshotError(description: "fsync \(temp): errno \(errno)") }
-        closed = true
-        guard close(fd) == 0 else { unlink(temp); throw SnapshotError(description: "close \(temp): errno \(errno)") }
-        guard rename(temp, path) == 0 else { unlink(temp); throw SnapshotError(description: "rename to \(path): errno \(errno)") }
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            defer { close(dfd) }
-            guard fsync(dfd) == 0 else { throw SnapshotError(description: "fsync \(directory): errno \(errno)") }
-        }
     }
 }
 

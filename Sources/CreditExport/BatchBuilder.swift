@@ -19,6 +19,8 @@ struct BatchBuilder {
     var revalidate = false
     /// The optional kinds mapped, and so the families written (`mapping.families`).
     var mapping = MappingOptions()
+    /// Told `open:<file>` and `synced:<file>` (crash tests only).
+    var stepHook: ExportStepHook?
 
     /// Indexed by `ExportFamily.ordinal`: a row's writer is found without hashing.
     private var csv = [HashingFileWriter?](repeating: nil, count: ExportFamily.allCases.count)
@@ -39,7 +41,7 @@ struct BatchBuilder {
     }
 
     private func open(_ name: String) throws -> HashingFileWriter {
-        CrashPoint.hit("open:\(name)")
+        stepHook?("open:\(name)")
         return try HashingFileWriter(path: directory + "/" + name)
     }
 
@@ -227,7 +229,7 @@ struct BatchBuilder {
         for writer in mapping.families.flatMap({ [csv[$0.ordinal]!, jsonl[$0.ordinal]!] }) + [rejects!] {
             let digest = try writer.finish()
             let name = String(writer.path.split(separator: "/").last!)
-            CrashPoint.hit("synced:\(name)")
+            stepHook?("synced:\(name)")
             files.append(Manifest.File(name: name, sha256: digest.hex, rows: writer.rows, bytes: writer.bytesWritten))
         }
         return files.sorted { $0.name < $1.name }

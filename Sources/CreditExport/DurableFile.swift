@@ -1,3 +1,4 @@
+import DurableStorage
 import Foundation
 import LedgerCrypto
 
@@ -174,54 +175,22 @@ final class HashingFileWriter: @unchecked Sendable {
     }
 }
 
-/// The POSIX steps the exactly-once argument rests on (docs/export.md): write all, fsync,
-/// rename, fsync the directory.
+/// The batch's small files (manifest, signature) go through the same hashing writer; the
+/// cursor and the batch rename go through `StorageIO` (DurableStorage), the one durable-replace
+/// path the other stores share.
 enum DurableIO {
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ExportError.io("write", path: path, errno: errno)
-            }
-            offset += n
-        }
-    }
-
-    static func syncDirectory(_ path: String) throws {
-        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw ExportError.io("open", path: path, errno: errno) }
-        defer { Glibc.close(fd) }
-        guard fsync(fd) == 0 else { throw ExportError.io("fsync", path: path, errno: errno) }
-    }
-
-    /// Replaces `path` with `bytes` atomically and durably: a temp file beside it, fsync,
-    /// rename over, fsync the directory.
-    static func replaceFile(_ path: String, with bytes: [UInt8]) throws {
-        let temp = path + ".tmp"
-        let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ExportError.io("open", path: temp, errno: errno) }
-        do {
-            try bytes.withUnsafeBytes { try writeAll(fd, $0, path: temp) }
-            guard fsync(fd) == 0 else { throw ExportError.io("fsync", path: temp, errno: errno) }
-        } catch {
-            Glibc.close(fd)
-            throw error
-        }
-        Glibc.close(fd)
-        guard rename(temp, path) == 0 else { throw ExportError.io("rename", path: path, errno: errno) }
-        try syncDirectory(directory(of: path))
-    }
-
     static func writeNewFile(_ path: String, _ bytes: [UInt8]) throws -> Digest32 {
         let writer = try HashingFileWriter(path: path)
         try writer.write(bytes)
         return try writer.finish()
     }
+}
 
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
+extension ExportError {
+    /// Runs `body`, reporting a `StorageError` as the exporter's I/O error (exit status 1).
+    static func reportingStorage<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as StorageError {
+            throw ExportError.io(error.operation, path: error.path, errno: error.code)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import DurableStorage
 import Foundation
 import LedgerCrypto
 import TransparencyLog
@@ -79,15 +80,17 @@ public struct ExportState: Sendable, Equatable {
         return state
     }
 
-    public func save(directory: String) throws {
+    /// Through `io` (default the real disk); a failure at any step leaves the previous file.
+    public func save(directory: String, stepHook: ExportStepHook? = nil, io: StorageIO = PosixIO()) throws {
         let stored = Stored(format: 1, origin: origin, vkey: vkey, next: next, checkpoint: checkpoint,
                             frontier: frontier.hashes.map(\.base64), marks: Base64.encode(marks.bytes), pushedThrough: pushedThrough,
                             includedKinds: mapping.included.isEmpty ? nil : mapping.names)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        CrashPoint.hit("before-cursor")
-        try DurableIO.replaceFile(directory + "/" + Self.fileName, with: Array(try encoder.encode(stored)) + [0x0A])
-        CrashPoint.hit("after-cursor")
+        stepHook?("before-cursor")
+        let bytes = Array(try encoder.encode(stored)) + [0x0A]
+        try ExportError.reportingStorage { try io.replaceFile(directory + "/" + Self.fileName, with: bytes) }
+        stepHook?("after-cursor")
     }
 }
 

@@ -1,3 +1,4 @@
+import DurableStorage
 import Foundation
 import LedgerCrypto
 import TransparencyLog
@@ -30,6 +31,11 @@ public struct Exporter: Sendable {
         /// Optional kinds to map (`--include`). A spool keeps the setting of its first batch:
         /// a run with another one is refused (`ExportError.configuration`), never mixed.
         public var mapping = MappingOptions()
+        /// Told each crash-relevant step (`ExportStepHook`); nil outside the crash tests.
+        public var stepHook: ExportStepHook?
+        /// How the cursor is replaced and the batch renamed into place (tests inject faults);
+        /// the batch files themselves are streamed by `HashingFileWriter`.
+        public var io: StorageIO = PosixIO()
 
         public init(source: ExportSource, verifier: NoteVerifier, signingKey: Ed25519PrivateKey, spool: String,
                     target: BatchTarget? = nil, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil) {
@@ -101,15 +107,16 @@ public struct Exporter: Sendable {
         if let pushTarget = options.target {
             if let from = options.repushFrom, from < state.pushedThrough {
                 state.pushedThrough = try BatchDirectory.list(spool).first { $0.to > from }?.from ?? state.pushedThrough
-                try state.save(directory: spool)
+                try state.save(directory: spool, stepHook: options.stepHook, io: options.io)
             }
             for batch in try BatchDirectory.list(spool) where batch.from >= state.pushedThrough && batch.to <= state.next {
                 var pusher = Pusher(target: pushTarget)
                 pusher.attempts = options.pushAttempts
                 pusher.baseDelay = options.pushBaseDelay
+                pusher.stepHook = options.stepHook
                 try await pusher.push(directory: spool + "/" + batch.name, batchId: batch.name)
                 state.pushedThrough = batch.to
-                try state.save(directory: spool)
+                try state.save(directory: spool, stepHook: options.stepHook, io: options.io)
                 report.pushed.append(batch.name)
             }
         }
@@ -172,6 +179,7 @@ public struct Exporter: Sendable {
         var builder = BatchBuilder(source: options.source, directory: building, checkpoint: checkpoint, state: state, progress: options.progress)
         builder.revalidate = options.revalidate
         builder.mapping = options.mapping
+        builder.stepHook = options.stepHook
         let files = try await builder.build()
         var counts = builder.counts
         // An included family is counted even when it got no rows, like the national ones.
@@ -185,13 +193,13 @@ public struct Exporter: Sendable {
                                 range: .init(from: state.next, to: checkpoint.size), checkpoint: note, files: files, counts: counts,
                                 includedKinds: options.mapping.included.isEmpty ? nil : options.mapping.names)
         let bytes = try manifest.encoded()
-        CrashPoint.hit("before-manifest")
+        options.stepHook?("before-manifest")
         _ = try DurableIO.writeNewFile(building + "/" + Manifest.fileName, bytes)
-        CrashPoint.hit("after-manifest")
+        options.stepHook?("after-manifest")
         let signature = try options.signingKey.signature(for: bytes)
         _ = try DurableIO.writeNewFile(building + "/" + Manifest.signatureFileName, Array((Base64.encode(signature) + "\n").utf8))
-        CrashPoint.hit("after-signature")
-        try DurableIO.syncDirectory(building)
+        options.stepHook?("after-signature")
+        try ExportError.reportingStorage { try options.io.fsyncDirectory(building) }
 
         let final = spool + "/" + batchId
         if let adopting {
@@ -203,14 +211,13 @@ public struct Exporter: Sendable {
                 throw ExportError.alarm("batch \(adopting) on disk differs from a rebuild of its range; move it away and investigate")
             }
         } else {
-            CrashPoint.hit("before-rename")
-            guard rename(building, final) == 0 else { throw ExportError.io("rename", path: final, errno: errno) }
-            try DurableIO.syncDirectory(spool)
-            CrashPoint.hit("after-rename")
+            options.stepHook?("before-rename")
+            try ExportError.reportingStorage { try options.io.renameDurably(building, final) }
+            options.stepHook?("after-rename")
         }
         newState.next = checkpoint.size
         newState.checkpoint = note
-        try newState.save(directory: spool)
+        try newState.save(directory: spool, stepHook: options.stepHook, io: options.io)
         return (manifest, newState)
     }
 

@@ -48,6 +48,8 @@ public struct Pusher: Sendable {
     public var attempts = 8
     public var baseDelay: Duration = .milliseconds(200)
     public var maxDelay: Duration = .seconds(30)
+    /// Told `before-push:<file>` and `after-push:<file>` (crash tests only).
+    public var stepHook: ExportStepHook?
 
     public init(target: BatchTarget) { self.target = target }
 
@@ -61,9 +63,9 @@ public struct Pusher: Sendable {
             guard let data = FileManager.default.contents(atPath: directory + "/" + file) else {
                 throw ExportError.push("\(batchId)/\(file) is missing from the spool")
             }
-            CrashPoint.hit("before-push:\(file)")
+            stepHook?("before-push:\(file)")
             try await putWithRetries(batchId: batchId, file: file, bytes: Array(data))
-            CrashPoint.hit("after-push:\(file)")
+            stepHook?("after-push:\(file)")
         }
     }
 

@@ -1,4 +1,5 @@
 import CreditRecords
+import DurableStorage
 import LedgerCrypto
 import Testing
 #if canImport(Glibc)
@@ -108,7 +109,7 @@ func sameAnswers(_ a: BackgroundIndex, _ b: BackgroundIndex, source: MemorySourc
         case .rootMismatch:
             rootAt = { _ in SHA256.hash("a rewritten log") }; expected = "not the log's"
         }
-        if damage != .missing && damage != .beyondTheLog && damage != .rootMismatch { try BackgroundIndex.writeAtomically(bytes, to: path) }
+        if damage != .missing && damage != .beyondTheLog && damage != .rootMismatch { try PosixIO().replaceFile(path, with: bytes) }
         let (loaded, problem) = BackgroundIndex.loadSnapshot(from: path, rootAt: rootAt)
         #expect(loaded == nil)
         #expect(problem?.contains(expected) == true, "\(problem ?? "nil")")

@@ -1,4 +1,5 @@
 import CreditRecords
+import DurableStorage
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import CareLedgerServer
+@testable import LedgerCore
 
 /// A known path with a method it does not serve is 405 with `Allow` (RFC 9110 §15.5.6) and
 /// a problem; an unknown path stays 404. The allowed methods come from the router itself.

@@ -1,22 +1,18 @@
 import CreditExport
 import CreditRecords
 import Foundation
+import LedgerTestSupport
 import Testing
 
 /// SIGKILL at every step of a batch — before and after each file, the manifest, its
-/// signature, the rename and the cursor — in a real `careledger export` child process
-/// (`CARELEDGER_EXPORT_CRASH_AT`), over three rounds of appends. After each kill the export
-/// is simply run again. Then every exportable seq is in exactly one 新增 row, every 撤回
-/// comes after its 新增, and the batches are byte for byte those of a run that never crashed.
-@Suite struct ExactlyOnceCrashTests {
-    static var careledger: String? {
-        var candidates = [String]()
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(String(exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)]) + "/careledger")
-        }
-        candidates.append(FileManager.default.currentDirectoryPath + "/.build/debug/careledger")
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+/// signature, the rename and the cursor — in an export child process (`export-crash-child
+/// --crash-at <step>`, `careledger export` with a step hook that kills it), over three rounds
+/// of appends. After each kill the real `careledger export` is simply run again. Then every
+/// exportable seq is in exactly one 新增 row, every 撤回 comes after its 新增, and the batches
+/// are byte for byte those of a run that never crashed.
+@Suite(.tags(.slow)) struct ExactlyOnceCrashTests {
+    static var careledger: String? { BuiltExecutable.path("careledger") }
+    static var crashChild: String? { BuiltExecutable.path("export-crash-child") }
 
     static let steps: [String] = Manifest.dataFileNames().flatMap { ["open:\($0)", "synced:\($0)"] }
         + ["before-manifest", "after-manifest", "after-signature", "before-rename", "after-rename", "before-cursor", "after-cursor"]
@@ -32,20 +28,11 @@ import Testing
         ExportFixtures.mixed.prefix(9) + [ExportFixtures.entry(ExportFixtures.creditRepair(target: 1, n: 4))], // 16…25
     ]
 
-    enum Outcome: Equatable { case exited(Int32), killed(Int32) }
-
-    static func run(_ binary: String, data: String, spool: String, crashAt: String?) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["export", "--data", data, "--out", spool]
-        var environment = ProcessInfo.processInfo.environment
-        environment["CARELEDGER_EXPORT_CRASH_AT"] = crashAt
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal ? .killed(process.terminationStatus) : .exited(process.terminationStatus)
+    /// The real command without `crashAt`, the crash child (killed at that step) with it.
+    static func run(_ binary: String, data: String, spool: String, crashAt: String?) throws -> ChildOutcome {
+        guard let crashAt else { return try ChildOutcome.run(binary, ["export", "--data", data, "--out", spool]) }
+        guard let child = crashChild else { throw TestError("export-crash-child is not built next to the test binary") }
+        return try ChildOutcome.run(child, ["--data", data, "--out", spool, "--crash-at", crashAt])
     }
 
     @Test func killedAtEveryStepExportsEverySeqExactlyOnce() async throws {

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import LedgerCrypto
 import Synchronization
+import LedgerTestSupport
 import Testing
 
 /// A receiver like the platform's front end: stores `PUT /<batch>/<file>`, fails the first
@@ -76,10 +77,11 @@ final class Receiver: Sendable {
     }
 }
 
-/// SIGKILL during a push, in a real `careledger export --push` child: before and after the
-/// first data file and the manifest, and at the cursor. The re-run pushes the batch again
-/// and then moves on; the receiver ends with every batch complete and manifest last.
-@Suite struct PushCrashTests {
+/// SIGKILL during a push, in an `export-crash-child --push` child: before and after the
+/// first data file and the manifest, and at the cursor. The re-run (the real `careledger
+/// export --push`) pushes the batch again and then moves on; the receiver ends with every
+/// batch complete and manifest last.
+@Suite(.tags(.slow)) struct PushCrashTests {
     @Test func killedWhilePushingResumesAndCompletes() async throws {
         guard let binary = ExactlyOnceCrashTests.careledger else {
             Issue.record("careledger is not built next to the test binary")
@@ -92,18 +94,11 @@ final class Receiver: Sendable {
             let receiver = Receiver(failures: 0)
             try await receiver.application().test(.live) { client in
                 let url = "http://127.0.0.1:\(client.port!)"
-                func run(_ crash: String?) throws -> ExactlyOnceCrashTests.Outcome {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: binary)
-                    process.arguments = ["export", "--data", log.root + "/data", "--out", log.spool, "--push", url]
-                    var environment = ProcessInfo.processInfo.environment
-                    environment["CARELEDGER_EXPORT_CRASH_AT"] = crash
-                    process.environment = environment
-                    process.standardOutput = FileHandle.nullDevice
-                    process.standardError = FileHandle.nullDevice
-                    try process.run()
-                    process.waitUntilExit()
-                    return process.terminationReason == .uncaughtSignal ? .killed(process.terminationStatus) : .exited(process.terminationStatus)
+                func run(_ crash: String?) throws -> ChildOutcome {
+                    let arguments = ["--data", log.root + "/data", "--out", log.spool, "--push", url]
+                    guard let crash else { return try ChildOutcome.run(binary, ["export"] + arguments) }
+                    let child = try #require(ExactlyOnceCrashTests.crashChild, "export-crash-child is not built next to the test binary")
+                    return try ChildOutcome.run(child, arguments + ["--crash-at", crash])
                 }
                 #expect(try run(step) == .killed(SIGKILL), "\(step)")
                 #expect(try run(nil) == .exited(0), "\(step)")

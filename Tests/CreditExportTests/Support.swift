@@ -79,12 +79,14 @@ final class TestLog: Sendable {
         return receipts.first?.seq ?? 0
     }
 
-    func exporter(spool: String? = nil, target: BatchTarget? = nil, pushAttempts: Int = 8, mapping: MappingOptions = MappingOptions()) throws -> Exporter {
+    func exporter(spool: String? = nil, target: BatchTarget? = nil, pushAttempts: Int = 8, mapping: MappingOptions = MappingOptions(),
+                  io: StorageIO = PosixIO()) throws -> Exporter {
         var options = Exporter.Options(source: try LogDirectorySource(logDirectory: logDirectory), verifier: verifier, signingKey: key,
                                        spool: spool ?? self.spool, target: target)
         options.mapping = mapping
         options.pushAttempts = pushAttempts
         options.pushBaseDelay = .milliseconds(5)
+        options.io = io
         return try Exporter(options: options)
     }
 

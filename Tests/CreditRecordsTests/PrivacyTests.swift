@@ -1,21 +1,12 @@
 import Foundation
+import LedgerTestSupport
 import Testing
 @testable import CreditRecords
 
 /// No FieldError message may repeat an ID number (or any idNumber value), whatever is wrong.
 @Suite struct PrivacyTests {
-    /// A small deterministic generator (SplitMix64), so failures reproduce.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ a: [T]) -> T { a[Int(next() % UInt64(a.count))] }
-    }
+    /// A small deterministic generator, so failures reproduce.
+    typealias Rng = SplitMix64
 
     static let idPointers = ["/body/party/idNumber", "/body/party/legalRepresentative/idNumber", "/body/person/idNumber",
                              "/body/institution/legalRepresentative/idNumber"]

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 @testable import TransparencyLog
 
@@ -7,22 +8,10 @@ import Testing
 /// every acknowledged append; it is killed at a random moment, 60 times on the same data
 /// directory, and after each kill the log is opened (recovery) and every acknowledgement so
 /// far is checked against it.
-///
-/// Finding the binary: SwiftPM puts every product of the package in one directory, the one
-/// holding the test binary (`/proc/self/exe`), and both `swift build --build-tests` and
-/// `swift test` build all products, so `log-torture` is always there and current. Runs from
-/// elsewhere fall back to `.build/debug` under the working directory.
-@Suite struct CrashTests {
+@Suite(.tags(.slow)) struct CrashTests {
     static let iterations = 60
 
-    static var tortureBinary: String? {
-        var candidates = [String]()
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(String(exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)]) + "/log-torture")
-        }
-        candidates.append(FileManager.default.currentDirectoryPath + "/.build/debug/log-torture")
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static var tortureBinary: String? { BuiltExecutable.path("log-torture") }
 
     struct Ack: Equatable {
         let seq: UInt64

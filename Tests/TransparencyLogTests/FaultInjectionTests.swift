@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 @testable import TransparencyLog
 
@@ -12,7 +13,7 @@ import Testing
 /// heals, ends with a clean close or a simulated power loss, and reopens the directory with
 /// plain `PosixIO` to check that nothing acknowledged was lost or changed and that every
 /// checkpoint handed out is a prefix of the recovered tree.
-@Suite struct FaultInjectionTests {
+@Suite(.tags(.slow)) struct FaultInjectionTests {
     struct FaultCase: Sendable, CustomTestStringConvertible {
         let fault: FaultInjectingIO.Fault
         let times: Int

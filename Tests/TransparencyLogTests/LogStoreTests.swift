@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCrypto
 import Synchronization
+import LedgerTestSupport
 import Testing
 @testable import TransparencyLog
 

@@ -2,19 +2,6 @@ import Foundation
 import LedgerCrypto
 @testable import TransparencyLog
 
-/// A fresh temporary directory, removed when the test's scope ends.
-final class TemporaryDirectory {
-    let path: String
-
-    init(_ name: String = "log") {
-        let base = FileManager.default.temporaryDirectory.path + "/careledger-tests-\(getpid())-\(UUID().uuidString.prefix(8))"
-        try! FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        path = base + "/" + name
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: String(path[..<path.lastIndex(of: "/")!])) }
-}
-
 /// Deterministic entries of varied sizes, so tests can re-derive what was appended.
 func testEntry(_ i: Int, size: Int? = nil) -> [UInt8] {
     let count = size ?? (i % 7 == 0 ? 0 : 20 + (i * 37) % 900)

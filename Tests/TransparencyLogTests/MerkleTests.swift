@@ -1,4 +1,5 @@
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 @testable import TransparencyLog
 
@@ -23,18 +24,6 @@ private func flipped(_ digest: Digest32) -> Digest32 {
     var copy = digest
     copy.withUnsafeMutableBytes { $0[7] ^= 0x20 }
     return copy
-}
-
-/// Reproducible randomness for the sampled tests.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Cheap distinct leaf hashes (no SHA-256), for big trees.
@@ -283,7 +272,7 @@ struct MerkleTests {
 
     // MARK: Exhaustive against the RFC reference
 
-    @Test func exhaustiveRootsAndInclusionProofsUpTo300() throws {
+    @Test(.tags(.slow)) func exhaustiveRootsAndInclusionProofsUpTo300() throws {
         let maxSize = 300
         let leaves = leafHashes(count: maxSize)
         let reference = ReferenceTree(leaves: leaves)
@@ -326,7 +315,7 @@ struct MerkleTests {
         }
     }
 
-    @Test func exhaustiveConsistencyProofsUpTo300() throws {
+    @Test(.tags(.slow)) func exhaustiveConsistencyProofsUpTo300() throws {
         let maxSize = 300
         let leaves = leafHashes(count: maxSize)
         let reference = ReferenceTree(leaves: leaves)
@@ -411,7 +400,7 @@ struct MerkleTests {
 
     // MARK: Large trees
 
-    @Test func largeTreeRandomProofsVerify() throws {
+    @Test(.tags(.slow)) func largeTreeRandomProofsVerify() throws {
         let count = 1 << 21 // 2,097,152 leaves, built once
         var tree = InMemoryMerkleTree(leafHashes: (0..<UInt64(count - 3)).map(syntheticLeaf))
         for i in UInt64(count - 3)..<UInt64(count) { tree.append(leafHash: syntheticLeaf(i)) }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 @testable import TransparencyLog
 
@@ -131,7 +132,7 @@ import Testing
 
     struct Counts { var tried = 0, detected = 0, harmless = 0, failed = 0 }
 
-    @Test func everyFlippedBitIsDetectedOrHarmless() async throws {
+    @Test(.tags(.slow)) func everyFlippedBitIsDetectedOrHarmless() async throws {
         let pristine = try await Self.makePristine(perSegment: Self.flipPerSegment, batches: Self.flipBatches)
         let files = Self.storedFiles(pristine.path)
         #expect(files.contains("tree/06") && files.filter { $0.hasPrefix("segments/") }.count == 4)

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 @testable import TransparencyLog
 
@@ -178,7 +179,7 @@ import Testing
     /// Small entries of 0…39 bytes, so the log builds quickly.
     static func entry(_ i: Int) -> [UInt8] { testEntry(i, size: i % 40) }
 
-    @Test func seventyThousandEntries() async throws {
+    @Test(.tags(.slow)) func seventyThousandEntries() async throws {
         let dir = TemporaryDirectory()
         try TransparencyLog.create(directory: dir.path, origin: "tiles.example/log", signingKey: testSigningKey)
         let log = try TransparencyLog.open(directory: dir.path)

@@ -1,3 +1,4 @@
+import DurableStorage
 import Foundation
 import LedgerCrypto
 import Synchronization
@@ -30,32 +31,34 @@ public final class PrincipalStore: Sendable {
     }
 
     package let path: String
+    private let io: StorageIO
     private let state: Mutex<State>
 
-    private init(path: String, principals: [Principal]) {
+    private init(path: String, principals: [Principal], io: StorageIO) {
         self.path = path
+        self.io = io
         var byId = [String: Int]()
         for (i, p) in principals.enumerated() { byId[p.id] = i }
         state = Mutex(State(principals: principals, byId: byId))
     }
 
     /// Loads `path`; nil when the file does not exist.
-    package static func load(path: String) throws -> PrincipalStore? {
+    package static func load(path: String, io: StorageIO = PosixIO()) throws -> PrincipalStore? {
         guard let bytes = try DurableFile.read(path) else { return nil }
         let file: File
         do { file = try JSONDecoder().decode(File.self, from: Data(bytes)) } catch {
-            throw ServerStorageError.malformed(path, "not a principals file: \(error)")
+            throw MalformedFile(path: path, reason: "not a principals file: \(error)")
         }
-        guard file.format == 1 else { throw ServerStorageError.malformed(path, "unknown format \(file.format)") }
-        return PrincipalStore(path: path, principals: file.principals)
+        guard file.format == 1 else { throw MalformedFile(path: path, reason: "unknown format \(file.format)") }
+        return PrincipalStore(path: path, principals: file.principals, io: io)
     }
 
     /// Makes a new store holding only an admin with `token`.
-    package static func create(path: String, adminId: String, token: String, now: String) throws -> PrincipalStore {
+    package static func create(path: String, adminId: String, token: String, now: String, io: StorageIO = PosixIO()) throws -> PrincipalStore {
         let admin = Principal(id: adminId, role: .admin, authority: nil, institution: nil, publicKey: nil,
                               tokenSHA256: BearerToken.hash(token).hex, createdAt: now)
-        try write([admin], to: path)
-        return PrincipalStore(path: path, principals: [admin])
+        try write([admin], to: path, io: io)
+        return PrincipalStore(path: path, principals: [admin], io: io)
     }
 
     /// The active principal holding `token`, or nil. Every active principal's hash is
@@ -88,7 +91,7 @@ public final class PrincipalStore: Sendable {
         try state.withLock { state in
             guard state.byId[id] == nil else { throw CreateError.duplicate }
             let next = state.principals + [principal]
-            try Self.write(next, to: path)
+            try Self.write(next, to: path, io: io)
             state.principals = next
             state.byId[id] = next.count - 1
         }
@@ -103,28 +106,24 @@ public final class PrincipalStore: Sendable {
             guard let index = state.byId[id] else { return .notFound }
             let target = state.principals[index]
             guard target.isActive else {
-                try Self.write(state.principals, to: path)
+                try Self.write(state.principals, to: path, io: io)
                 return .alreadyRevoked
             }
             if target.role == .admin && state.principals.filter({ $0.role == .admin && $0.isActive }).count == 1 {
                 return .lastAdmin
             }
             state.principals[index].revokedAt = now
-            try Self.write(state.principals, to: path)
+            try Self.write(state.principals, to: path, io: io)
             return .revoked
         }
     }
 
-    private static func write(_ principals: [Principal], to path: String) throws {
+    private static func write(_ principals: [Principal], to path: String, io: StorageIO) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let bytes = Array(try encoder.encode(File(principals: principals))) + [0x0A]
-        try DurableFile.replace(path, with: bytes, mode: 0o600)
+        try DurableFile.replace(path, with: bytes, mode: 0o600, io: io)
     }
-}
-
-extension ServerStorageError {
-    package static func malformed(_ path: String, _ why: String) -> MalformedFile { MalformedFile(path: path, reason: why) }
 }
 
 /// One of the server's files does not hold what it should.

@@ -1,3 +1,4 @@
+import DurableStorage
 import Foundation
 import LedgerCrypto
 import Synchronization
@@ -44,16 +45,18 @@ package final class IdempotencyStore: Sendable {
 
     package let path: String
     package let retention: Int64
+    private let io: StorageIO
     private let state: Mutex<State>
 
-    private init(path: String, retention: Int64, state: State) {
+    private init(path: String, retention: Int64, io: StorageIO, state: State) {
         self.path = path
         self.retention = retention
+        self.io = io
         self.state = Mutex(state)
     }
 
     /// Loads the remembered keys, dropping those older than `retention` seconds.
-    static func open(path: String, retention: Int64, now: Int64 = Timestamp.epochSeconds()) throws -> IdempotencyStore {
+    package static func open(path: String, retention: Int64, now: Int64 = Timestamp.epochSeconds(), io: StorageIO = PosixIO()) throws -> IdempotencyStore {
         var done = [String: Stored]()
         var dropped = false
         if let bytes = try DurableFile.read(path) {
@@ -70,9 +73,9 @@ package final class IdempotencyStore: Sendable {
                 done[scope(entry.principal, entry.key)] = entry
             }
         }
-        if dropped { try rewrite(path: path, entries: Array(done.values)) }
-        let file = try DurableAppendFile(path: path)
-        return IdempotencyStore(path: path, retention: retention,
+        if dropped { try rewrite(path: path, entries: Array(done.values), io: io) }
+        let file = try DurableAppendFile(path: path, io: io)
+        return IdempotencyStore(path: path, retention: retention, io: io,
                                 state: State(done: done, inFlight: [], file: file, lastCompaction: now))
     }
 
@@ -110,8 +113,8 @@ package final class IdempotencyStore: Sendable {
                 let before = state.done.count
                 state.done = state.done.filter { now - $0.value.createdAt <= retention }
                 if state.done.count != before {
-                    try Self.rewrite(path: path, entries: Array(state.done.values))
-                    state.file = try DurableAppendFile(path: path)
+                    try Self.rewrite(path: path, entries: Array(state.done.values), io: io)
+                    state.file = try DurableAppendFile(path: path, io: io)
                 }
             }
         }
@@ -127,11 +130,11 @@ package final class IdempotencyStore: Sendable {
 
     private static func scope(_ principal: String, _ key: String) -> String { principal + "\u{0}" + key }
 
-    private static func rewrite(path: String, entries: [Stored]) throws {
+    private static func rewrite(path: String, entries: [Stored], io: StorageIO) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var bytes = [UInt8]()
         for entry in entries.sorted(by: { $0.createdAt < $1.createdAt }) { bytes += Array(try encoder.encode(entry)) + [0x0A] }
-        try DurableFile.replace(path, with: bytes, mode: 0o600)
+        try DurableFile.replace(path, with: bytes, mode: 0o600, io: io)
     }
 }

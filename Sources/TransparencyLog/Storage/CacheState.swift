@@ -2,8 +2,8 @@ import Foundation
 import LedgerCrypto
 
 /// How far the caches (index, tree, checkpoints.idx) are known to be durable, and where in
-/// the segments recovery resumes. Written with tmp + fsync + rename after the caches were
-/// fsync'd; a torn or tampered file fails its checksum and recovery starts from entry 0.
+/// the segments recovery resumes. Written with `StorageIO.replaceFile` (DurableStorage) after the caches
+/// were fsync'd; a torn or tampered file fails its checksum and recovery starts from entry 0.
 struct CacheState: Codable, Equatable, Sendable {
     var entries: UInt64
     var checkpoints: UInt64
@@ -35,27 +35,5 @@ struct CacheState: Codable, Equatable, Sendable {
     static func load(_ layout: LogLayout) -> CacheState? {
         guard let data = FileManager.default.contents(atPath: layout.cacheState) else { return nil }
         return decode(Array(data))
-    }
-}
-
-extension StorageIO {
-    /// Replaces `path` atomically: write a temporary file, fsync it, rename it into place.
-    /// `durable` also fsyncs the directory so the rename itself survives a power loss.
-    func replaceFile(_ path: String, with bytes: [UInt8], durable: Bool) throws {
-        let temporary = path + ".tmp"
-        let fd = try open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
-        do {
-            try bytes.withUnsafeBytes { try writeAll(fd, $0, offset: 0) }
-            if durable { try fdatasync(fd) }
-            close(fd)
-        } catch {
-            close(fd)
-            throw error
-        }
-        try rename(temporary, path)
-        if durable {
-            let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
-            try fsyncDirectory(directory.isEmpty ? "." : directory)
-        }
     }
 }

@@ -24,8 +24,9 @@ public struct StorageError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Every call through which the log changes files. The writer goes through this and nothing
-/// else, so tests can fail any write point the way a full or failing disk would.
+/// Every call through which the log and the stores beside it (index snapshots, principals,
+/// idempotency keys, the export cursor) change files. They go through this and nothing else,
+/// so tests can fail any write point the way a full or failing disk would.
 public protocol StorageIO: Sendable {
     func open(_ path: String, flags: Int32, mode: mode_t) throws -> Int32
     /// Writes at `offset`; may write fewer bytes than asked (the caller loops).
@@ -40,7 +41,7 @@ public protocol StorageIO: Sendable {
 extension StorageIO {
     /// Writes all of `data`, or throws; a short write followed by an error leaves a partial
     /// write behind, which the caller's rollback removes.
-    func writeAll(_ fd: Int32, _ data: UnsafeRawBufferPointer, offset: Int64) throws {
+    public func writeAll(_ fd: Int32, _ data: UnsafeRawBufferPointer, offset: Int64) throws {
         var done = 0
         while done < data.count {
             let n = try pwrite(fd, UnsafeRawBufferPointer(rebasing: data[done...]), offset: offset + Int64(done))
@@ -94,9 +95,9 @@ public struct PosixIO: StorageIO {
     public func close(_ fd: Int32) { _ = Glibc.close(fd) }
 }
 
-enum FilePath {
+public enum FilePath {
     /// The path behind a descriptor, for error messages only.
-    static func of(_ fd: Int32) -> String {
+    public static func of(_ fd: Int32) -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/fd/\(fd)", &buffer, buffer.count - 1)
         return n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "fd \(fd)"

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+import DurableStorage
 
 /// A `StorageIO` that fails on purpose, the way a failing or full disk does, and can
 /// simulate a power loss. It wraps another `StorageIO` (by default `PosixIO`).
@@ -22,8 +23,8 @@ import Synchronization
 /// failure that drops dirty pages, cuts such files back to that length. Bytes rewritten
 /// inside the synced length are kept: only lost tails are modelled, not reordering.
 ///
-/// Used by the fault-injection tests, and meant for tools that inject I/O errors into a
-/// running service (`TransparencyLog.Options.io`).
+/// Test machinery: it lives in `LedgerTestSupport`, which only test targets and tools link,
+/// so no production binary carries it. Stores take it where they take a `StorageIO`.
 public final class FaultInjectingIO: StorageIO, @unchecked Sendable {
     /// The mutating operations that are numbered and can fail.
     public enum Operation: String, Sendable, CaseIterable, CustomStringConvertible {
