@@ -146,8 +146,9 @@ public struct Person: Sendable, Equatable {
     }
 }
 
-/// An organisation: `{"name", "uscc", "region"?}`.
-public struct Organization: Sendable, Equatable {
+/// An organisation: `{"name", "uscc", "region"?}`. Also what a principal is bound to (an
+/// inspector's authority, region required; an institution, region optional).
+public struct Organization: Sendable, Equatable, Codable {
     public let name: String
     public let uscc: String
     public let region: String?

@@ -1,4 +1,6 @@
-/// What a principal may do (DESIGN §5).
+import CreditRecords
+
+/// What a principal may do (docs/http.md, "Routes and roles").
 public enum Role: String, Sendable, CaseIterable, Codable, Hashable {
     case admin
     /// Bound to an authority; appends records in that authority's name.
@@ -7,20 +9,6 @@ public enum Role: String, Sendable, CaseIterable, Codable, Hashable {
     case institution
     case exporter
     case auditor
-}
-
-/// An organisation a principal is bound to: an inspector's `Authority` (region required) or
-/// an institution's `Organization` (region optional), as in RECORDS.md.
-public struct Organization: Sendable, Equatable, Codable {
-    public let name: String
-    public let uscc: String
-    public let region: String?
-
-    public init(name: String, uscc: String, region: String?) {
-        self.name = name
-        self.uscc = uscc
-        self.region = region
-    }
 }
 
 /// A holder of a bearer token. The token itself is never stored: only its SHA-256.

@@ -1,3 +1,4 @@
+import CreditRecords
 import DurableStorage
 import Foundation
 import LedgerCrypto
