@@ -8,7 +8,8 @@ enum FastMapping {
 }
 
 /// The export's hot path (docs/export.md, "Fast path"): maps a stored entry straight from
-/// its bytes to the row `RecordMapper` would give, without building a JSON tree, a typed
+/// its bytes (read with CreditRecords' `EntryScanner`, members checked against the kind
+/// table) to the row `RecordMapper` would give, without building a JSON tree, a typed
 /// record or a `String` per field. It reads only the canonical form the service writes, and
 /// checks what it exports: every member is known, every read field has its type,
 /// enumerations are known, dates are real dates in order, ID numbers and USCCs pass their
@@ -270,8 +271,9 @@ struct FastRecordMapper {
 
     // MARK: families
 
-    static let penaltyKeys: [StaticString] = ["party", "decisionNo", "violationType", "facts", "basis", "categories", "content", "fineAmount",
-                                              "confiscatedAmount", "license", "decidedAt", "validUntil", "publicUntil", "authority", "dataSource", "remarks"]
+    /// Each kind's members, from the kind table (copied into this type's statics so the hot
+    /// path reads them as it did its own lists).
+    static let penaltyKeys = KindSpec.penalty.names
 
     func penalty(_ f: Value, into row: inout ByteRow) -> Bool {
         guard only(f, Self.penaltyKeys), let party = party(object(f, "party")),
@@ -327,7 +329,7 @@ struct FastRecordMapper {
         return row.satisfiesNationalRules(extraRequired: required)
     }
 
-    static let banKeys: [StaticString] = ["person", "role", "reason", "scope", "until", "institution", "decisionNo", "decidedAt", "basis", "facts", "authority", "remarks"]
+    static let banKeys = KindSpec.ban.names
 
     func ban(_ f: Value, into row: inout ByteRow) -> Bool {
         guard only(f, Self.banKeys),
@@ -369,8 +371,7 @@ struct FastRecordMapper {
         return row.satisfiesNationalRules(extraRequired: [])
     }
 
-    static let inspectionKeys: [StaticString] = ["institution", "authority", "inspectionNo", "inspectedAt", "type", "areas", "result", "findings",
-                                                 "rectifyBy", "inspectors", "dataSource", "remarks"]
+    static let inspectionKeys = KindSpec.inspection.names
     static let findingKeys: [StaticString] = ["code", "description", "severity"]
 
     func inspection(_ f: Value, into row: inout ByteRow) -> Bool {
@@ -440,7 +441,7 @@ struct FastRecordMapper {
         return row.satisfiesNationalRules(extraRequired: [])
     }
 
-    static let enforcementKeys: [StaticString] = ["party", "decisionNo", "measure", "facts", "basis", "decidedAt", "authority", "content", "dataSource", "remarks"]
+    static let enforcementKeys = KindSpec.enforcement.names
 
     func enforcement(_ f: Value, into row: inout ByteRow) -> Bool {
         guard only(f, Self.enforcementKeys),
@@ -463,8 +464,8 @@ struct FastRecordMapper {
         return row.satisfiesNationalRules(extraRequired: required)
     }
 
-    static let revocationKeys: [StaticString] = ["target", "reason", "decisionNo", "decidedAt", "authority", "notes"]
-    static let creditRepairKeys: [StaticString] = ["target", "decisionNo", "decidedAt", "authority", "notes"]
+    static let revocationKeys = KindSpec.revocation.names
+    static let creditRepairKeys = KindSpec.creditRepair.names
 
     /// Revocations and credit repairs (a few in a hundred entries): built with Strings.
     func withdrawal(_ f: Value, kind: RecordKind) -> FastMapping? {

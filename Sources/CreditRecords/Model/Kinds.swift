@@ -105,7 +105,7 @@ public struct InstitutionFiling: Sendable, Equatable {
     public let remarks: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["action", "institution", "registrar", "filingNo", "filedAt", "authority", "remarks"])
+        r.allow(KindSpec.institutionFiling.keys)
         let action = r.enumValue("action", FilingAction.self)
         let institution = r.object("institution").flatMap { FiledInstitution($0) }
         let registrar = r.object("registrar").flatMap { Organization($0) }
@@ -160,8 +160,7 @@ public struct Inspection: Sendable, Equatable {
     public let remarks: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["institution", "authority", "inspectionNo", "inspectedAt", "type", "areas", "result", "findings",
-                 "rectifyBy", "inspectors", "dataSource", "remarks"])
+        r.allow(KindSpec.inspection.keys)
         let institution = r.object("institution").flatMap { Organization($0) }
         let authority = readAuthority(r)
         let inspectionNo = r.string("inspectionNo", maxLength: FieldLimit.documentNumber)
@@ -268,8 +267,7 @@ public struct Penalty: Sendable, Equatable {
     public let remarks: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["party", "decisionNo", "violationType", "facts", "basis", "categories", "content", "fineAmount", "confiscatedAmount",
-                 "license", "decidedAt", "validUntil", "publicUntil", "authority", "dataSource", "remarks"])
+        r.allow(KindSpec.penalty.keys)
         let party = r.object("party").flatMap { Party($0) }
         let decisionNo = r.string("decisionNo", maxLength: FieldLimit.documentNumber)
         let violationType = r.string("violationType", maxLength: FieldLimit.violationType)
@@ -326,7 +324,7 @@ public struct Enforcement: Sendable, Equatable {
     public let remarks: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["party", "decisionNo", "measure", "facts", "basis", "decidedAt", "authority", "content", "dataSource", "remarks"])
+        r.allow(KindSpec.enforcement.keys)
         let party = r.object("party").flatMap { Party($0) }
         let decisionNo = r.string("decisionNo", maxLength: FieldLimit.documentNumber)
         let measure = r.enumValue("measure", EnforcementMeasure.self)
@@ -359,7 +357,7 @@ public struct Judgment: Sendable, Equatable {
     public let authority: Authority
 
     init?(_ r: ObjectReader) {
-        r.allow(["person", "court", "caseNo", "offence", "sentence", "decidedAt", "practiceBanUntil", "authority"])
+        r.allow(KindSpec.judgment.keys)
         let person = r.object("person").flatMap { Person($0) }
         let court = r.object("court").flatMap { Organization($0) }
         let caseNo = r.string("caseNo", maxLength: FieldLimit.documentNumber)
@@ -399,7 +397,7 @@ public struct Ban: Sendable, Equatable {
     public let remarks: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["person", "role", "reason", "scope", "until", "institution", "decisionNo", "decidedAt", "basis", "facts", "authority", "remarks"])
+        r.allow(KindSpec.ban.keys)
         let person = r.object("person").flatMap { Person($0) }
         let role = r.enumValue("role", BanRole.self)
         let reason = r.enumValue("reason", BanReason.self)
@@ -452,7 +450,7 @@ public struct AnnualReview: Sendable, Equatable {
     public let notes: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["institution", "year", "result", "reviewedAt", "authority", "notes"])
+        r.allow(KindSpec.annualReview.keys)
         let institution = r.object("institution").flatMap { Organization($0) }
         var year = r.integer("year")
         if let y = year, y < 2000 || y > Int64(r.today?.year ?? 9999) {
@@ -491,7 +489,7 @@ public struct Revocation: Sendable, Equatable {
     public let notes: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["target", "reason", "decisionNo", "decidedAt", "authority", "notes"])
+        r.allow(KindSpec.revocation.keys)
         let target = readTarget(r)
         let reason = r.enumValue("reason", RevocationReason.self)
         let decisionNo = r.string("decisionNo", maxLength: FieldLimit.documentNumber)
@@ -513,7 +511,7 @@ public struct CreditRepair: Sendable, Equatable {
     public let notes: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["target", "decisionNo", "decidedAt", "authority", "notes"])
+        r.allow(KindSpec.creditRepair.keys)
         let target = readTarget(r)
         let decisionNo = r.string("decisionNo", maxLength: FieldLimit.documentNumber)
         let decidedAt = r.date("decidedAt", notFuture: true)

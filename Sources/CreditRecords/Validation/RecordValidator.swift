@@ -143,14 +143,7 @@ public enum RecordValidator {
         let decidedAt = RecordRegistry.decisionDate(kind: kind, body: body)
         if let authority, let number = RecordRegistry.documentNumber(kind: kind, body: body),
            characterCount(number) <= FieldLimit.documentNumber,
-           context.lookup.isRecorded(documentNumber: number, authority: authority) {
-            let field: String
-            switch kind {
-            case .institutionFiling: field = "filingNo"
-            case .inspection: field = "inspectionNo"
-            case .judgment: field = "caseNo"
-            default: field = "decisionNo"
-            }
+           context.lookup.isRecorded(documentNumber: number, authority: authority), let field = KindSpec.of(kind).documentNumberKey {
             sink.add("/body/" + field, "duplicate_document_number", "this authority has already recorded a document with this \(field)")
         }
         guard kind == .revocation || kind == .creditRepair,
