@@ -397,6 +397,8 @@ struct FastRecordMapper {
         } else if result != .pass { return false }
         var source = authority
         if let v = get(f, "dataSource") { guard v.type == .object, let o = organization(v) else { return false }; source = o }
+        // followUpOf has no column, but the full decoder refuses anything but a log seq.
+        if let v = get(f, "followUpOf"), !isSeq(v) { return false }
 
         guard put(&row, institution.name) else { return false }
         row.append(PartyCategory.organization.nationalName)
@@ -499,6 +501,12 @@ struct FastRecordMapper {
         guard let value else { return !required }
         guard value.type == .string, Amount.isValid(utf8: s.text(value)) else { return false }
         return !positive || !Amount.isZero(utf8: s.text(value))
+    }
+
+    /// A non-negative integer literal that fits an Int64 (what `ObjectReader.integer` takes).
+    func isSeq(_ v: Value) -> Bool {
+        let text = s.text(v)
+        return v.type == .number && text.count <= 18 && (text.count == 1 || text[0] != 0x30) && text.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     static func isFindingCode(_ code: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -163,6 +163,7 @@ extension KindSpec {
         FieldSpec("inspectors", .nameList),
         FieldSpec("dataSource", .organization, required: false),
         FieldSpec("remarks", .remarks, required: false),
+        FieldSpec("followUpOf", .seq, required: false),
     ], documentNumber: "inspectionNo", decisionDate: "inspectedAt", subjects: [SubjectSpec("institution", .organization)])
 
     public static let penalty = KindSpec(.penalty, "行政处罚", [

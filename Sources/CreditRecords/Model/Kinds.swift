@@ -144,7 +144,9 @@ public struct Finding: Sendable, Equatable {
 /// 行政检查. Rules: `areas` non-empty and distinct; `findings` present (may be empty for a
 /// pass) and non-empty otherwise; `rectifyBy` required when the result is not `pass`, refused
 /// when it is, and not before `inspectedAt`; at least one inspector. `dataSource` and `remarks`
-/// are optional additions for the provincial 行政检查 layout.
+/// are optional additions for the provincial 行政检查 layout. `followUpOf`, optional, is the
+/// seq of the earlier record this inspection follows up (a rectification check); the
+/// validator's cross-record rules check that it names an unrevoked record in the log.
 public struct Inspection: Sendable, Equatable {
     public let institution: Organization
     public let authority: Authority
@@ -158,6 +160,7 @@ public struct Inspection: Sendable, Equatable {
     public let inspectors: [String]
     public let dataSource: Organization?
     public let remarks: String?
+    public let followUpOf: UInt64?
 
     init?(_ r: ObjectReader) {
         r.allow(KindSpec.inspection.keys)
@@ -212,12 +215,14 @@ public struct Inspection: Sendable, Equatable {
         }
         let dataSource = r.object("dataSource", required: false).flatMap { Organization($0) }
         let remarks = readRemarks(r, "remarks")
+        let followUpOf = readSeq(r, "followUpOf", required: false)
         let needsRectify = result.map { $0 != .pass } ?? false
         guard let institution, let authority, let inspectionNo, let inspectedAt, let type, let areas, let result, let findings,
-              let inspectors, remarks.ok, dataSource != nil || !r.has("dataSource"), !needsRectify || rectifyBy != nil else { return nil }
+              let inspectors, remarks.ok, dataSource != nil || !r.has("dataSource"), !needsRectify || rectifyBy != nil,
+              followUpOf != nil || !r.has("followUpOf") else { return nil }
         (self.institution, self.authority, self.inspectionNo, self.inspectedAt, self.type, self.areas, self.result, self.findings) =
             (institution, authority, inspectionNo, inspectedAt, type, areas, result, findings)
-        (self.rectifyBy, self.inspectors, self.dataSource, self.remarks) = (rectifyBy, inspectors, dataSource, remarks.value)
+        (self.rectifyBy, self.inspectors, self.dataSource, self.remarks, self.followUpOf) = (rectifyBy, inspectors, dataSource, remarks.value, followUpOf)
     }
 }
 
@@ -473,11 +478,14 @@ public struct AnnualReview: Sendable, Equatable {
 
 // MARK: - revocation and credit_repair
 
-private func readTarget(_ r: ObjectReader) -> UInt64? {
-    guard let n = r.integer("target") else { return nil }
-    guard n >= 0 else { r.sink.add(r.at("target"), "range", "target is a log seq, a non-negative integer"); return nil }
+/// A member naming a log seq (a revocation's target, an inspection's followUpOf).
+private func readSeq(_ r: ObjectReader, _ key: String, required: Bool = true) -> UInt64? {
+    guard let n = r.integer(key, required: required) else { return nil }
+    guard n >= 0 else { r.sink.add(r.at(key), "range", "\(key) is a log seq, a non-negative integer"); return nil }
     return UInt64(n)
 }
+
+private func readTarget(_ r: ObjectReader) -> UInt64? { readSeq(r, "target") }
 
 /// 撤销 / 更正: withdraws the record at `target`.
 public struct Revocation: Sendable, Equatable {
