@@ -1,4 +1,5 @@
 import CreditRecords
+import Synchronization
 
 // MARK: - Straight from the entry bytes
 
@@ -45,9 +46,10 @@ private struct EntryBody {
     /// Scans `entry` and, when it is an envelope (`v` 1, a known kind, a body object, a
     /// `submittedAt` string and a `submittedBy` object, as `Envelope.decode` wants), reads it.
     static func read<R>(_ entry: UnsafeBufferPointer<UInt8>, _ read: (EntryBody) -> R?) -> R? {
-        var tape: [Value] = []
-        tape.reserveCapacity(128)
-        return EntryScanner.read(entry, tape: &tape) { s in
+        // A rebuild reads every entry: a tape taken from the pool, not allocated per entry.
+        let box = tapes.withLock { $0.popLast() } ?? Tape()
+        defer { tapes.withLock { $0.append(box) } }
+        return EntryScanner.read(entry, tape: &box.values) { s in
             let root = s.root
             guard root.type == .object else { return nil }
             var body: Value?, kind: RecordKind?, version = false, submitted = 0
@@ -72,6 +74,15 @@ private struct EntryBody {
             return read(EntryBody(s: s, kind: kind, spec: KindSpec.of(kind), body: body))
         }
     }
+
+    /// A tape handed between threads through `tapes`; only the caller that popped it uses it.
+    private final class Tape: @unchecked Sendable {
+        var values: [Value] = []
+        init() { values.reserveCapacity(128) }
+    }
+
+    /// Tapes not in use.
+    private static let tapes = Mutex<[Tape]>([])
 
     /// A member as read: absent, its value, or of a type this reader does not take (an
     /// escaped string, a number for a date, …), which sends the entry to the decoder.
