@@ -81,6 +81,8 @@ let package = Package(
         .executableTarget(name: "load-records", dependencies: ["LedgerCore", "CreditRecords", "TransparencyLog"], path: "tools/load-records"),
         // BackgroundIndex figures: rebuild rate, snapshot + tail start-up, lookups, memory per record.
         .executableTarget(name: "index-bench", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"], path: "tools/index-bench"),
+        // The kind table as JSON, read by tools/gen-record-schemas.py.
+        .executableTarget(name: "kind-table", dependencies: ["CreditRecords"], path: "tools/kind-table"),
         // Mixed records for the export benchmark (tools/bench-export.sh).
         .executableTarget(name: "export-bench-load", dependencies: ["CreditRecords", "TransparencyLog"], path: "tools/export-bench-load"),
         // The child ExactlyOnceCrashTests and PushCrashTests SIGKILL: `careledger export` with a

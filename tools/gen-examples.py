@@ -48,6 +48,11 @@ V["inspection-pass"] = {"kind": "inspection", "body": {
     "inspectionNo": "温卫检〔2026〕203号", "inspectedAt": "2026-09-18", "type": "joint",
     "areas": ["fire_safety", "health_care"], "result": "pass", "findings": [], "inspectors": ["陈静", "郑海涛"],
     "dataSource": CITY_HEALTH, "remarks": ""}}
+# A follow-up of the record at seq 7 (under the fake log above, an unrevoked penalty).
+V["inspection-follow-up"] = {"kind": "inspection", "body": {
+    "institution": XXX, "authority": HEALTH, "inspectionNo": "瓯卫检〔2026〕97号", "inspectedAt": "2026-06-12",
+    "type": "special", "areas": ["security_video"], "result": "pass", "findings": [], "inspectors": ["李明"],
+    "remarks": "复查整改情况：监控录像已按规定保存90日", "followUpOf": 7}}
 PENALTY = {
     "party": {"category": "organization", "name": XXX["name"], "uscc": XXX["uscc"], "legalRepresentative": WANG_LI},
     "decisionNo": "瓯卫罚〔2026〕5号", "violationType": "未按规定配备安防监控",
@@ -210,6 +215,7 @@ bad("inspection-area-enum", "inspection-rectification", {"/body/areas/0": "fire"
 bad("inspection-severity-enum", "inspection-rectification", {"/body/findings/0/severity": "serious"}, "/body/findings/0/severity", "enum")
 bad("inspection-finding-unknown-field", "inspection-rectification", {"/body/findings/0/photo": "a.jpg"}, "/body/findings/0/photo", "unknown_field")
 bad("inspection-inspectors-empty", "inspection-rectification", {"/body/inspectors": []}, "/body/inspectors", "min_items")
+bad("inspection-follow-up-negative", "inspection-follow-up", {"/body/followUpOf": -1}, "/body/followUpOf", "range")
 bad("inspection-inspected-future", "inspection-pass", {"/body/inspectedAt": "2026-12-01"}, "/body/inspectedAt", "future", False)
 bad("filing-capacity-zero", "institution_filing-filed", {"/body/institution/capacity": 0}, "/body/institution/capacity", "range")
 bad("filing-capacity-fraction", "institution_filing-filed", {"/body/institution/capacity": 60.5}, "/body/institution/capacity", "type")

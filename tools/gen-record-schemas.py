@@ -4,9 +4,13 @@
 The Swift validator (Sources/CreditRecords) is the reference; these schemas express every
 rule JSON Schema can (shapes, enums, lengths, patterns, conditional requirements). Check
 characters, real calendar dates, date order, "not in the future" and cross-record rules are
-the validator's alone. Run from the repository root: python3 tools/gen-record-schemas.py
+the validator's alone. Each kind's members, types, required list and enumerations come
+from the kind table (Sources/CreditRecords/Entry/KindTable.swift) as `swift run kind-table`
+prints it; the rules between fields and the kinds' own object shapes are written here.
+Run from the repository root: swift run -q kind-table | python3 tools/gen-record-schemas.py
+(or with no input: it runs `swift run -q kind-table` itself)
 """
-import json, os
+import json, os, subprocess, sys
 
 BASE = "https://careledger.example/schemas/records/"
 PROV = "1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12]"
@@ -105,94 +109,71 @@ def kind_schema(kind, title, props, required, extra=None, defs=None):
     if defs: s["$defs"] = defs
     return s
 
-kinds = {}
-kinds["institution_filing"] = kind_schema("institution_filing", "institution_filing — 登记备案", {
-    "action": enum("filed", "changed", "deregistered"),
-    "institution": {"$ref": "#/$defs/FiledInstitution"},
-    "registrar": ref("Organization"), "filingNo": ref("DocumentNumber"), "filedAt": ref("Date"),
-    "authority": ref("Authority"), "remarks": ref("Remarks"),
-}, ["action", "institution", "registrar", "filingNo", "filedAt", "authority"], defs={
-    "FiledInstitution": obj({"name": ref("OrganizationName"), "uscc": ref("USCC"), "region": ref("RegionCode"),
-                             "type": enum("for_profit", "non_profit", "public_institution"), "address": text(200),
-                             "capacity": {"type": "integer", "minimum": 1, "maximum": 2147483647},
-                             "legalRepresentative": ref("Person")},
-                            ["name", "uscc", "region", "type", "address", "capacity", "legalRepresentative"])})
+def field_schema(t):
+    """A kind-table field type (KindTable+JSON.swift) as JSON Schema."""
+    simple = {"remarks": ref("Remarks"), "documentNumber": ref("DocumentNumber"), "date": ref("Date"),
+              "dateOrNull": {"anyOf": [ref("Date"), {"type": "null"}]}, "amount": ref("Amount"),
+              "seq": {"type": "integer", "minimum": 0}, "organization": ref("Organization"), "authority": ref("Authority"),
+              "person": ref("Person"), "party": ref("Party"),
+              "nameList": {"type": "array", "minItems": 1, "items": ref("PersonName")}}
+    kind = t["is"]
+    if kind in simple: return simple[kind]
+    if kind == "text": return text(t["maxLength"])
+    if kind == "integer": return {"type": "integer", "minimum": t["minimum"]}
+    if kind == "enumeration": return enum(*t["values"])
+    if kind == "enumSet": return {"type": "array", "minItems": 1, "uniqueItems": True, "items": enum(*t["values"])}
+    if kind == "object": return {"$ref": "#/$defs/" + t["def"]}
+    if kind == "objectList": return {"type": "array", "items": {"$ref": "#/$defs/" + t["def"]}}
+    raise SystemExit(f"gen-record-schemas: unknown field type {kind!r} in the kind table")
 
-kinds["inspection"] = kind_schema("inspection", "inspection — 行政检查", {
-    "institution": ref("Organization"), "authority": ref("Authority"), "inspectionNo": ref("DocumentNumber"),
-    "inspectedAt": ref("Date"), "type": enum("routine", "random", "joint", "complaint", "special"),
-    "areas": {"type": "array", "minItems": 1, "uniqueItems": True,
-              "items": enum("fire_safety", "food_safety", "hygiene", "security_video", "staffing", "facilities",
-                            "health_care", "care_quality", "records", "other")},
-    "result": enum("pass", "rectification_required", "fail"),
-    "findings": {"type": "array", "items": {"$ref": "#/$defs/Finding"}},
-    "rectifyBy": ref("Date"),
-    "inspectors": {"type": "array", "minItems": 1, "items": ref("PersonName")},
-    "dataSource": ref("Organization"), "remarks": ref("Remarks"),
-}, ["institution", "authority", "inspectionNo", "inspectedAt", "type", "areas", "result", "findings", "inspectors"], extra=[
-    when("result", {"enum": ["rectification_required", "fail"]},
-         {"required": ["rectifyBy"], "properties": {"findings": {"minItems": 1}}}),
-    when("result", {"const": "pass"}, {"not": {"required": ["rectifyBy"]}}),
-], defs={"Finding": obj({"code": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64},
-                         "description": text(2000), "severity": enum("minor", "major", "critical")},
-                        ["code", "description", "severity"])})
-
-CATEGORIES = ["warning", "public_criticism", "fine", "confiscation", "license_suspension", "qualification_downgrade",
-              "license_revocation", "business_restriction", "suspension_of_business", "closure", "practice_restriction",
-              "detention", "other"]
 def contains(v):
     return {"contains": {"const": v}}
 
-kinds["penalty"] = kind_schema("penalty", "penalty — 行政处罚", {
-    "party": ref("Party"), "decisionNo": ref("DocumentNumber"), "violationType": text(2000), "facts": text(2000),
-    "basis": text(2048), "categories": {"type": "array", "minItems": 1, "uniqueItems": True, "items": enum(*CATEGORIES)},
-    "content": text(4000), "fineAmount": ref("Amount"), "confiscatedAmount": ref("Amount"), "license": text(200),
-    "decidedAt": ref("Date"), "validUntil": ref("Date"), "publicUntil": ref("Date"),
-    "authority": ref("Authority"), "dataSource": ref("Organization"), "remarks": ref("Remarks"),
-}, ["party", "decisionNo", "violationType", "facts", "basis", "categories", "content", "decidedAt", "authority", "dataSource"], extra=[
-    when("categories", contains("fine"), {"required": ["fineAmount"]}),
-    when("categories", contains("confiscation"), {"required": ["confiscatedAmount"]}),
-    when("categories", contains("license_suspension"), {"required": ["license"]}),
-    when("categories", contains("license_revocation"), {"required": ["license"]}),
-])
+# What JSON Schema can say beyond each field alone: rules between fields, and the kinds' own
+# object shapes. Members, types, required and enumerations come from the kind table.
+EXTRA = {
+    "inspection": [
+        when("result", {"enum": ["rectification_required", "fail"]},
+             {"required": ["rectifyBy"], "properties": {"findings": {"minItems": 1}}}),
+        when("result", {"const": "pass"}, {"not": {"required": ["rectifyBy"]}}),
+    ],
+    "penalty": [
+        when("categories", contains("fine"), {"required": ["fineAmount"]}),
+        when("categories", contains("confiscation"), {"required": ["confiscatedAmount"]}),
+        when("categories", contains("license_suspension"), {"required": ["license"]}),
+        when("categories", contains("license_revocation"), {"required": ["license"]}),
+    ],
+    "ban": [
+        when("scope", {"const": "until"}, {"required": ["until"], "properties": {"until": ref("Date")}}),
+        when("scope", {"const": "lifetime"}, {"properties": {"until": {"type": "null"}}}),
+    ],
+}
+DEFS = {
+    "institution_filing": {
+        "FiledInstitution": obj({"name": ref("OrganizationName"), "uscc": ref("USCC"), "region": ref("RegionCode"),
+                                 "type": enum("for_profit", "non_profit", "public_institution"), "address": text(200),
+                                 "capacity": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+                                 "legalRepresentative": ref("Person")},
+                                ["name", "uscc", "region", "type", "address", "capacity", "legalRepresentative"])},
+    "inspection": {"Finding": obj({"code": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64},
+                                   "description": text(2000), "severity": enum("minor", "major", "critical")},
+                                  ["code", "description", "severity"])},
+}
 
-kinds["enforcement"] = kind_schema("enforcement", "enforcement — 行政强制", {
-    "party": ref("Party"), "decisionNo": ref("DocumentNumber"), "measure": enum("seal", "seize", "freeze", "other"),
-    "facts": text(2000), "basis": text(2048), "decidedAt": ref("Date"), "authority": ref("Authority"),
-    "content": text(4000), "dataSource": ref("Organization"), "remarks": ref("Remarks"),
-}, ["party", "decisionNo", "measure", "facts", "basis", "decidedAt", "authority"])
+def read_table():
+    """The kind table: from the file named on the command line, from stdin when it is a pipe,
+    else from `swift run -q kind-table`."""
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], encoding="utf-8") as f: return json.load(f)
+    if not sys.stdin.isatty():
+        return json.load(sys.stdin)
+    return json.loads(subprocess.run(["swift", "run", "-q", "kind-table"], check=True, capture_output=True, text=True).stdout)
 
-kinds["judgment"] = kind_schema("judgment", "judgment — 司法判决", {
-    "person": ref("Person"), "court": ref("Organization"), "caseNo": ref("DocumentNumber"), "offence": text(2000),
-    "sentence": text(2000), "decidedAt": ref("Date"), "practiceBanUntil": ref("Date"), "authority": ref("Authority"),
-}, ["person", "court", "caseNo", "offence", "sentence", "decidedAt", "authority"])
-
-kinds["ban"] = kind_schema("ban", "ban — 终身禁入 / 从业禁止", {
-    "person": ref("Person"), "role": enum("perpetrator", "responsible_manager"),
-    "reason": enum("child_abuse", "harm_to_infant", "sexual_offence", "serious_safety_accident", "food_safety_accident", "other"),
-    "scope": enum("lifetime", "until"), "until": {"anyOf": [ref("Date"), {"type": "null"}]},
-    "institution": ref("Organization"), "decisionNo": ref("DocumentNumber"), "decidedAt": ref("Date"),
-    "basis": text(2048), "facts": text(2000), "authority": ref("Authority"), "remarks": ref("Remarks"),
-}, ["person", "role", "reason", "scope", "institution", "decisionNo", "decidedAt", "basis", "facts", "authority"], extra=[
-    when("scope", {"const": "until"}, {"required": ["until"], "properties": {"until": ref("Date")}}),
-    when("scope", {"const": "lifetime"}, {"properties": {"until": {"type": "null"}}}),
-])
-
-kinds["annual_review"] = kind_schema("annual_review", "annual_review — 年审", {
-    "institution": ref("Organization"), "year": {"type": "integer", "minimum": 2000}, "result": enum("pass", "fail"),
-    "reviewedAt": ref("Date"), "authority": ref("Authority"), "notes": ref("Remarks"),
-}, ["institution", "year", "result", "reviewedAt", "authority"])
-
-kinds["revocation"] = kind_schema("revocation", "revocation — 撤销 / 更正", {
-    "target": {"type": "integer", "minimum": 0},
-    "reason": enum("overturned_on_review", "overturned_in_court", "data_error"),
-    "decisionNo": ref("DocumentNumber"), "decidedAt": ref("Date"), "authority": ref("Authority"), "notes": ref("Remarks"),
-}, ["target", "reason", "decisionNo", "decidedAt", "authority"])
-
-kinds["credit_repair"] = kind_schema("credit_repair", "credit_repair — 信用修复", {
-    "target": {"type": "integer", "minimum": 0}, "decisionNo": ref("DocumentNumber"), "decidedAt": ref("Date"),
-    "authority": ref("Authority"), "notes": ref("Remarks"),
-}, ["target", "decisionNo", "decidedAt", "authority"])
+kinds = {}
+for spec in read_table()["kinds"]:
+    k = spec["kind"]
+    kinds[k] = kind_schema(k, f"{k} — {spec['title']}", {f["name"]: field_schema(f["type"]) for f in spec["fields"]},
+                           [f["name"] for f in spec["fields"] if f["required"]], extra=EXTRA.get(k), defs=DEFS.get(k))
 
 record = {
     "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": BASE + "record.schema.json",

@@ -1,3 +1,5 @@
+import CreditRecords
+
 /// RFC 4180 CSV as the platform's Excel-era tooling reads it: UTF-8 with a byte-order mark,
 /// CRLF after every record, and a field quoted only when it holds a comma, a double quote,
 /// CR or LF (quotes inside doubled). Text is written byte for byte, never re-encoded.

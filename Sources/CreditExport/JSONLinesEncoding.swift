@@ -1,3 +1,5 @@
+import CreditRecords
+
 /// One JSON object per line (LF), keys in column order, strings escaped minimally and
 /// deterministically: `"` `\` and control characters; everything else, Chinese included,
 /// stays UTF-8 as it is. Seqs are JSON numbers; every other value is a string.

@@ -8,7 +8,8 @@ enum FastMapping {
 }
 
 /// The export's hot path (docs/export.md, "Fast path"): maps a stored entry straight from
-/// its bytes to the row `RecordMapper` would give, without building a JSON tree, a typed
+/// its bytes (read with CreditRecords' `EntryScanner`, members checked against the kind
+/// table) to the row `RecordMapper` would give, without building a JSON tree, a typed
 /// record or a `String` per field. It reads only the canonical form the service writes, and
 /// checks what it exports: every member is known, every read field has its type,
 /// enumerations are known, dates are real dates in order, ID numbers and USCCs pass their
@@ -270,8 +271,9 @@ struct FastRecordMapper {
 
     // MARK: families
 
-    static let penaltyKeys: [StaticString] = ["party", "decisionNo", "violationType", "facts", "basis", "categories", "content", "fineAmount",
-                                              "confiscatedAmount", "license", "decidedAt", "validUntil", "publicUntil", "authority", "dataSource", "remarks"]
+    /// Each kind's members, from the kind table (copied into this type's statics so the hot
+    /// path reads them as it did its own lists).
+    static let penaltyKeys = KindSpec.penalty.names
 
     func penalty(_ f: Value, into row: inout ByteRow) -> Bool {
         guard only(f, Self.penaltyKeys), let party = party(object(f, "party")),
@@ -327,7 +329,7 @@ struct FastRecordMapper {
         return row.satisfiesNationalRules(extraRequired: required)
     }
 
-    static let banKeys: [StaticString] = ["person", "role", "reason", "scope", "until", "institution", "decisionNo", "decidedAt", "basis", "facts", "authority", "remarks"]
+    static let banKeys = KindSpec.ban.names
 
     func ban(_ f: Value, into row: inout ByteRow) -> Bool {
         guard only(f, Self.banKeys),
@@ -369,8 +371,7 @@ struct FastRecordMapper {
         return row.satisfiesNationalRules(extraRequired: [])
     }
 
-    static let inspectionKeys: [StaticString] = ["institution", "authority", "inspectionNo", "inspectedAt", "type", "areas", "result", "findings",
-                                                 "rectifyBy", "inspectors", "dataSource", "remarks"]
+    static let inspectionKeys = KindSpec.inspection.names
     static let findingKeys: [StaticString] = ["code", "description", "severity"]
 
     func inspection(_ f: Value, into row: inout ByteRow) -> Bool {
@@ -396,6 +397,8 @@ struct FastRecordMapper {
         } else if result != .pass { return false }
         var source = authority
         if let v = get(f, "dataSource") { guard v.type == .object, let o = organization(v) else { return false }; source = o }
+        // followUpOf has no column, but the full decoder refuses anything but a log seq.
+        if let v = get(f, "followUpOf"), !isSeq(v) { return false }
 
         guard put(&row, institution.name) else { return false }
         row.append(PartyCategory.organization.nationalName)
@@ -440,7 +443,7 @@ struct FastRecordMapper {
         return row.satisfiesNationalRules(extraRequired: [])
     }
 
-    static let enforcementKeys: [StaticString] = ["party", "decisionNo", "measure", "facts", "basis", "decidedAt", "authority", "content", "dataSource", "remarks"]
+    static let enforcementKeys = KindSpec.enforcement.names
 
     func enforcement(_ f: Value, into row: inout ByteRow) -> Bool {
         guard only(f, Self.enforcementKeys),
@@ -463,8 +466,8 @@ struct FastRecordMapper {
         return row.satisfiesNationalRules(extraRequired: required)
     }
 
-    static let revocationKeys: [StaticString] = ["target", "reason", "decisionNo", "decidedAt", "authority", "notes"]
-    static let creditRepairKeys: [StaticString] = ["target", "decisionNo", "decidedAt", "authority", "notes"]
+    static let revocationKeys = KindSpec.revocation.names
+    static let creditRepairKeys = KindSpec.creditRepair.names
 
     /// Revocations and credit repairs (a few in a hundred entries): built with Strings.
     func withdrawal(_ f: Value, kind: RecordKind) -> FastMapping? {
@@ -498,6 +501,12 @@ struct FastRecordMapper {
         guard let value else { return !required }
         guard value.type == .string, Amount.isValid(utf8: s.text(value)) else { return false }
         return !positive || !Amount.isZero(utf8: s.text(value))
+    }
+
+    /// A non-negative integer literal that fits an Int64 (what `ObjectReader.integer` takes).
+    func isSeq(_ v: Value) -> Bool {
+        let text = s.text(v)
+        return v.type == .number && text.count <= 18 && (text.count == 1 || text[0] != 0x30) && text.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     static func isFindingCode(_ code: UnsafeBufferPointer<UInt8>) -> Bool {

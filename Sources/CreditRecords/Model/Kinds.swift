@@ -105,7 +105,7 @@ public struct InstitutionFiling: Sendable, Equatable {
     public let remarks: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["action", "institution", "registrar", "filingNo", "filedAt", "authority", "remarks"])
+        r.allow(KindSpec.institutionFiling.keys)
         let action = r.enumValue("action", FilingAction.self)
         let institution = r.object("institution").flatMap { FiledInstitution($0) }
         let registrar = r.object("registrar").flatMap { Organization($0) }
@@ -144,7 +144,9 @@ public struct Finding: Sendable, Equatable {
 /// 行政检查. Rules: `areas` non-empty and distinct; `findings` present (may be empty for a
 /// pass) and non-empty otherwise; `rectifyBy` required when the result is not `pass`, refused
 /// when it is, and not before `inspectedAt`; at least one inspector. `dataSource` and `remarks`
-/// are optional additions for the provincial 行政检查 layout.
+/// are optional additions for the provincial 行政检查 layout. `followUpOf`, optional, is the
+/// seq of the earlier record this inspection follows up (a rectification check); the
+/// validator's cross-record rules check that it names an unrevoked record in the log.
 public struct Inspection: Sendable, Equatable {
     public let institution: Organization
     public let authority: Authority
@@ -158,10 +160,10 @@ public struct Inspection: Sendable, Equatable {
     public let inspectors: [String]
     public let dataSource: Organization?
     public let remarks: String?
+    public let followUpOf: UInt64?
 
     init?(_ r: ObjectReader) {
-        r.allow(["institution", "authority", "inspectionNo", "inspectedAt", "type", "areas", "result", "findings",
-                 "rectifyBy", "inspectors", "dataSource", "remarks"])
+        r.allow(KindSpec.inspection.keys)
         let institution = r.object("institution").flatMap { Organization($0) }
         let authority = readAuthority(r)
         let inspectionNo = r.string("inspectionNo", maxLength: FieldLimit.documentNumber)
@@ -213,12 +215,14 @@ public struct Inspection: Sendable, Equatable {
         }
         let dataSource = r.object("dataSource", required: false).flatMap { Organization($0) }
         let remarks = readRemarks(r, "remarks")
+        let followUpOf = readSeq(r, "followUpOf", required: false)
         let needsRectify = result.map { $0 != .pass } ?? false
         guard let institution, let authority, let inspectionNo, let inspectedAt, let type, let areas, let result, let findings,
-              let inspectors, remarks.ok, dataSource != nil || !r.has("dataSource"), !needsRectify || rectifyBy != nil else { return nil }
+              let inspectors, remarks.ok, dataSource != nil || !r.has("dataSource"), !needsRectify || rectifyBy != nil,
+              followUpOf != nil || !r.has("followUpOf") else { return nil }
         (self.institution, self.authority, self.inspectionNo, self.inspectedAt, self.type, self.areas, self.result, self.findings) =
             (institution, authority, inspectionNo, inspectedAt, type, areas, result, findings)
-        (self.rectifyBy, self.inspectors, self.dataSource, self.remarks) = (rectifyBy, inspectors, dataSource, remarks.value)
+        (self.rectifyBy, self.inspectors, self.dataSource, self.remarks, self.followUpOf) = (rectifyBy, inspectors, dataSource, remarks.value, followUpOf)
     }
 }
 
@@ -268,8 +272,7 @@ public struct Penalty: Sendable, Equatable {
     public let remarks: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["party", "decisionNo", "violationType", "facts", "basis", "categories", "content", "fineAmount", "confiscatedAmount",
-                 "license", "decidedAt", "validUntil", "publicUntil", "authority", "dataSource", "remarks"])
+        r.allow(KindSpec.penalty.keys)
         let party = r.object("party").flatMap { Party($0) }
         let decisionNo = r.string("decisionNo", maxLength: FieldLimit.documentNumber)
         let violationType = r.string("violationType", maxLength: FieldLimit.violationType)
@@ -326,7 +329,7 @@ public struct Enforcement: Sendable, Equatable {
     public let remarks: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["party", "decisionNo", "measure", "facts", "basis", "decidedAt", "authority", "content", "dataSource", "remarks"])
+        r.allow(KindSpec.enforcement.keys)
         let party = r.object("party").flatMap { Party($0) }
         let decisionNo = r.string("decisionNo", maxLength: FieldLimit.documentNumber)
         let measure = r.enumValue("measure", EnforcementMeasure.self)
@@ -359,7 +362,7 @@ public struct Judgment: Sendable, Equatable {
     public let authority: Authority
 
     init?(_ r: ObjectReader) {
-        r.allow(["person", "court", "caseNo", "offence", "sentence", "decidedAt", "practiceBanUntil", "authority"])
+        r.allow(KindSpec.judgment.keys)
         let person = r.object("person").flatMap { Person($0) }
         let court = r.object("court").flatMap { Organization($0) }
         let caseNo = r.string("caseNo", maxLength: FieldLimit.documentNumber)
@@ -399,7 +402,7 @@ public struct Ban: Sendable, Equatable {
     public let remarks: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["person", "role", "reason", "scope", "until", "institution", "decisionNo", "decidedAt", "basis", "facts", "authority", "remarks"])
+        r.allow(KindSpec.ban.keys)
         let person = r.object("person").flatMap { Person($0) }
         let role = r.enumValue("role", BanRole.self)
         let reason = r.enumValue("reason", BanReason.self)
@@ -452,7 +455,7 @@ public struct AnnualReview: Sendable, Equatable {
     public let notes: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["institution", "year", "result", "reviewedAt", "authority", "notes"])
+        r.allow(KindSpec.annualReview.keys)
         let institution = r.object("institution").flatMap { Organization($0) }
         var year = r.integer("year")
         if let y = year, y < 2000 || y > Int64(r.today?.year ?? 9999) {
@@ -475,11 +478,14 @@ public struct AnnualReview: Sendable, Equatable {
 
 // MARK: - revocation and credit_repair
 
-private func readTarget(_ r: ObjectReader) -> UInt64? {
-    guard let n = r.integer("target") else { return nil }
-    guard n >= 0 else { r.sink.add(r.at("target"), "range", "target is a log seq, a non-negative integer"); return nil }
+/// A member naming a log seq (a revocation's target, an inspection's followUpOf).
+private func readSeq(_ r: ObjectReader, _ key: String, required: Bool = true) -> UInt64? {
+    guard let n = r.integer(key, required: required) else { return nil }
+    guard n >= 0 else { r.sink.add(r.at(key), "range", "\(key) is a log seq, a non-negative integer"); return nil }
     return UInt64(n)
 }
+
+private func readTarget(_ r: ObjectReader) -> UInt64? { readSeq(r, "target") }
 
 /// 撤销 / 更正: withdraws the record at `target`.
 public struct Revocation: Sendable, Equatable {
@@ -491,7 +497,7 @@ public struct Revocation: Sendable, Equatable {
     public let notes: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["target", "reason", "decisionNo", "decidedAt", "authority", "notes"])
+        r.allow(KindSpec.revocation.keys)
         let target = readTarget(r)
         let reason = r.enumValue("reason", RevocationReason.self)
         let decisionNo = r.string("decisionNo", maxLength: FieldLimit.documentNumber)
@@ -513,7 +519,7 @@ public struct CreditRepair: Sendable, Equatable {
     public let notes: String?
 
     init?(_ r: ObjectReader) {
-        r.allow(["target", "decisionNo", "decidedAt", "authority", "notes"])
+        r.allow(KindSpec.creditRepair.keys)
         let target = readTarget(r)
         let decisionNo = r.string("decisionNo", maxLength: FieldLimit.documentNumber)
         let decidedAt = r.date("decidedAt", notFuture: true)

@@ -64,27 +64,14 @@ public final class RecordRegistry: RecordLookup, Sendable {
 
     static func key(_ authority: String, _ number: String) -> String { authority + "\u{1F}" + number }
 
-    /// The field that holds a kind's document number.
+    /// A kind's document number, from the member the kind table names.
     public static func documentNumber(kind: RecordKind, body: JSONObject) -> String? {
-        switch kind {
-        case .institutionFiling: return body["filingNo"]?.stringValue
-        case .inspection: return body["inspectionNo"]?.stringValue
-        case .judgment: return body["caseNo"]?.stringValue
-        case .annualReview: return nil
-        case .penalty, .enforcement, .ban, .revocation, .creditRepair: return body["decisionNo"]?.stringValue
-        }
+        KindSpec.of(kind).documentNumberKey.flatMap { body[$0]?.stringValue }
     }
 
-    /// The date a kind's decision was taken.
+    /// The date a kind's decision was taken, from the member the kind table names.
     public static func decisionDate(kind: RecordKind, body: JSONObject) -> LocalDate? {
-        let field: String
-        switch kind {
-        case .institutionFiling: field = "filedAt"
-        case .inspection: field = "inspectedAt"
-        case .annualReview: field = "reviewedAt"
-        default: field = "decidedAt"
-        }
-        return body[field]?.stringValue.flatMap(LocalDate.init(iso:))
+        body[KindSpec.of(kind).decisionDateKey]?.stringValue.flatMap(LocalDate.init(iso:))
     }
 }
 

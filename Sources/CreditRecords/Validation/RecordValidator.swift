@@ -81,6 +81,9 @@ public struct ValidationFailure: Error, Sendable, Equatable {
 /// - A document number is compared exactly (no trimming or width folding), per authority
 ///   USCC; once every record carrying it has been revoked it may be used again (the
 ///   corrected record after a `data_error` revocation keeps its decision number).
+/// - An inspection's optional `followUpOf` (the seq of the earlier record it follows up)
+///   must name a record in the log that has not been revoked (`target_not_found`,
+///   `target_revoked`); that it concerns the same institution is not checked.
 /// - `clientSignature` is `{"keyId": non-empty string of at most 256 characters, "sig":
 ///   standard base64 of 64 bytes (88 characters ending in "==")}`.
 public enum RecordValidator {
@@ -143,16 +146,10 @@ public enum RecordValidator {
         let decidedAt = RecordRegistry.decisionDate(kind: kind, body: body)
         if let authority, let number = RecordRegistry.documentNumber(kind: kind, body: body),
            characterCount(number) <= FieldLimit.documentNumber,
-           context.lookup.isRecorded(documentNumber: number, authority: authority) {
-            let field: String
-            switch kind {
-            case .institutionFiling: field = "filingNo"
-            case .inspection: field = "inspectionNo"
-            case .judgment: field = "caseNo"
-            default: field = "decisionNo"
-            }
+           context.lookup.isRecorded(documentNumber: number, authority: authority), let field = KindSpec.of(kind).documentNumberKey {
             sink.add("/body/" + field, "duplicate_document_number", "this authority has already recorded a document with this \(field)")
         }
+        if kind == .inspection { followUpRule(body: body, context: context, sink: sink) }
         guard kind == .revocation || kind == .creditRepair,
               let n = body["target"]?.integerValue, let seq = UInt64(exactly: n) else { return }
         guard let target = context.lookup.summary(of: seq) else {
@@ -186,6 +183,22 @@ public enum RecordValidator {
             if let decidedAt, let targetDate = target.decidedAt, decidedAt < targetDate.adding(months: 3) {
                 sink.add("/body/decidedAt", "repair_too_early", "credit repair may be decided no earlier than 3 months after the target's decision")
             }
+        }
+    }
+
+    /// An inspection's `followUpOf` names the earlier record it follows up (an inspection
+    /// whose rectification it checks, a penalty, …): a record in the log, so below its size,
+    /// that has not been revoked. Its institution cannot be compared here (`RecordLookup`
+    /// keeps kind, authority and date, not subjects), so naming another institution's record
+    /// is the submitting authority's mistake to avoid, not one the service catches.
+    private static func followUpRule(body: JSONObject, context: ValidationContext, sink: ErrorSink) {
+        guard let n = body["followUpOf"]?.integerValue, let seq = UInt64(exactly: n) else { return }
+        guard let earlier = context.lookup.summary(of: seq) else {
+            sink.add("/body/followUpOf", "target_not_found", "followUpOf must be the seq of a record in the log")
+            return
+        }
+        if earlier.isRevoked {
+            sink.add("/body/followUpOf", "target_revoked", "the record followUpOf names has been revoked")
         }
     }
 

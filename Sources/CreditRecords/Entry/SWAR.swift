@@ -1,25 +1,26 @@
 /// Byte tests on eight bytes at once (the "has zero byte" trick: no false negatives), so
 /// the export skips whole words of text that hold none of the bytes it looks for. Most of
-/// what it reads and writes is Chinese text, where none of them occur.
-enum SWAR {
-    static let ones: UInt64 = 0x0101_0101_0101_0101
-    static let highs: UInt64 = 0x8080_8080_8080_8080
+/// what it reads and writes is Chinese text, where none of them occur. Public and inlinable:
+/// the entry scanner and the export's encoders use it on every byte.
+public enum SWAR {
+    public static let ones: UInt64 = 0x0101_0101_0101_0101
+    public static let highs: UInt64 = 0x8080_8080_8080_8080
 
     /// Some byte is zero.
-    @inline(__always) static func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+    @inlinable @inline(__always) public static func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
     /// Some byte equals `b`.
-    @inline(__always) static func has(_ x: UInt64, _ b: UInt8) -> Bool { hasZero(x ^ (ones &* UInt64(b))) }
+    @inlinable @inline(__always) public static func has(_ x: UInt64, _ b: UInt8) -> Bool { hasZero(x ^ (ones &* UInt64(b))) }
     /// Some byte is below `n` (n ≤ 128).
-    @inline(__always) static func hasLess(_ x: UInt64, _ n: UInt8) -> Bool { (x &- ones &* UInt64(n)) & ~x & highs != 0 }
+    @inlinable @inline(__always) public static func hasLess(_ x: UInt64, _ n: UInt8) -> Bool { (x &- ones &* UInt64(n)) & ~x & highs != 0 }
 
-    @inline(__always) static func isJSONSpecial(_ b: UInt8) -> Bool { b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") }
-    @inline(__always) static func isCSVSpecial(_ b: UInt8) -> Bool {
+    @inlinable @inline(__always) public static func isJSONSpecial(_ b: UInt8) -> Bool { b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") }
+    @inlinable @inline(__always) public static func isCSVSpecial(_ b: UInt8) -> Bool {
         b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0D || b == 0x0A
     }
 
     /// The first index at or after `from` of a byte a JSON string must escape, or that ends
     /// one (`"`, `\`, below 0x20); `bytes.count` if there is none.
-    static func firstJSONSpecial(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+    @inlinable public static func firstJSONSpecial(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
         var j = from
         guard let base = bytes.baseAddress else { return bytes.count }
         while j + 8 <= bytes.count {
@@ -32,7 +33,7 @@ enum SWAR {
     }
 
     /// Whether the bytes hold one CSV must quote for: `,` `"` CR LF.
-    static func containsCSVSpecial(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inlinable public static func containsCSVSpecial(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var j = 0
         guard let base = bytes.baseAddress else { return false }
         while j + 8 <= bytes.count {

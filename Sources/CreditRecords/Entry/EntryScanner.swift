@@ -1,56 +1,84 @@
-/// Zero-copy reading of one stored entry (RFC 8785 JSON, as the log writes it). One pass
-/// over the bytes lays every value out on a flat "tape" (each container knows where its
-/// subtree ends), so members are looked up without scanning anything twice, and nothing is
-/// allocated per entry once the caller's tape has grown. Anything outside the canonical form
-/// (white space, a malformed token, nesting deeper than records go) stops the scan. The fast
-/// mapper uses it and, when it gives up, the entry goes through the full decoder instead, so
-/// a scan only ever needs to be right, never complete.
-struct EntryScanner {
-    enum ValueType: UInt8 { case string, escapedString, number, object, array, null, bool }
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Zero-copy reading of one stored entry (RFC 8785 JSON, as the log writes it): the one
+/// reader of the entry format (docs/architecture.md, "The entry format and the kind table").
+/// One pass over the bytes lays every value out on a flat "tape" (each container knows where
+/// its subtree ends), so members are looked up without scanning anything twice, and nothing
+/// is allocated per entry once the caller's tape has grown. Anything outside the canonical
+/// form (white space, a malformed token, nesting deeper than records go) stops the scan.
+/// Its readers (the export's fast mapper, the index's `RecordFacts`) fall back to the full
+/// decoder when it gives up, so a scan only ever needs to be right, never complete. The
+/// lookups are `@inlinable`: the export calls them per field from another module.
+public struct EntryScanner {
+    public enum ValueType: UInt8, Sendable { case string, escapedString, number, object, array, null, bool }
 
     /// One value on the tape. `start..<end` is its text (inside the quotes for a string,
     /// brackets included for a container); `next` is the tape index just past its subtree.
-    struct Value {
-        let type: ValueType
-        let start: Int32
-        var end: Int32
-        let index: Int32
-        var next: Int32
+    public struct Value: Sendable {
+        public let type: ValueType
+        public let start: Int32
+        public var end: Int32
+        public let index: Int32
+        public var next: Int32
 
-        var isString: Bool { type == .string || type == .escapedString }
-        var length: Int { Int(end - start) }
+        @inlinable public var isString: Bool { type == .string || type == .escapedString }
+        @inlinable public var length: Int { Int(end - start) }
+        /// An array or object with no elements.
+        @inlinable public var isEmptyContainer: Bool { next == index + 1 }
     }
 
-    let bytes: UnsafeBufferPointer<UInt8>
-    /// Valid while the caller's tape array is (see `FastRecordMapper.map`).
-    let tape: UnsafeBufferPointer<Value>
+    public let bytes: UnsafeBufferPointer<UInt8>
+    /// Valid while the caller's tape array is (see `read(_:tape:_:)`).
+    public let tape: UnsafeBufferPointer<Value>
+
+    @inlinable public init(bytes: UnsafeBufferPointer<UInt8>, tape: UnsafeBufferPointer<Value>) {
+        self.bytes = bytes
+        self.tape = tape
+    }
 
     /// Records nest objects four deep (envelope, body, party, representative); anything
     /// deeper is not a record the fast path maps.
-    static let maxDepth = 8
+    public static let maxDepth = 8
 
     /// Scans `bytes` onto `tape` (emptied first; its capacity is kept for the next entry).
     /// False when the bytes are not one canonical JSON value.
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, tape: inout [Value]) -> Bool {
+    public static func scan(_ bytes: UnsafeBufferPointer<UInt8>, tape: inout [Value]) -> Bool {
         tape.removeAll(keepingCapacity: true)
         let builder = TapeBuilder(bytes: bytes)
         return withUnsafeMutablePointer(to: &tape) { builder.value(at: 0, depth: 0, tape: $0) } == bytes.count
     }
 
+    /// Scans `bytes` onto `tape` and hands `read` a scanner over both; nil when the bytes are
+    /// not one canonical JSON value. For one-off reads (the index's facts, a finding's text).
+    public static func read<R>(_ bytes: UnsafeBufferPointer<UInt8>, tape: inout [Value], _ read: (EntryScanner) -> R?) -> R? {
+        guard scan(bytes, tape: &tape) else { return nil }
+        return tape.withUnsafeBufferPointer { read(EntryScanner(bytes: bytes, tape: $0)) }
+    }
+
     /// The whole entry.
-    var root: Value { tape[0] }
+    @inlinable public var root: Value { tape[0] }
 
     // MARK: walking the tape
 
     /// The members of an object, in stored order (canonical JSON sorts them).
-    func members(_ object: Value) -> Members { Members(tape: tape, index: Int(object.index) + 1, end: Int(object.next)) }
+    @inlinable public func members(_ object: Value) -> Members { Members(tape: tape, index: Int(object.index) + 1, end: Int(object.next)) }
 
-    struct Members: Sequence, IteratorProtocol {
-        let tape: UnsafeBufferPointer<Value>
-        var index: Int
-        let end: Int
+    public struct Members: Sequence, IteratorProtocol {
+        @usableFromInline let tape: UnsafeBufferPointer<Value>
+        @usableFromInline var index: Int
+        @usableFromInline let end: Int
 
-        mutating func next() -> (key: Value, value: Value)? {
+        @inlinable init(tape: UnsafeBufferPointer<Value>, index: Int, end: Int) {
+            self.tape = tape
+            self.index = index
+            self.end = end
+        }
+
+        @inlinable public mutating func next() -> (key: Value, value: Value)? {
             guard index < end else { return nil }
             let key = tape[index], value = tape[index + 1]
             index = Int(value.next)
@@ -59,14 +87,20 @@ struct EntryScanner {
     }
 
     /// The elements of an array, in order.
-    func elements(_ array: Value) -> Elements { Elements(tape: tape, index: Int(array.index) + 1, end: Int(array.next)) }
+    @inlinable public func elements(_ array: Value) -> Elements { Elements(tape: tape, index: Int(array.index) + 1, end: Int(array.next)) }
 
-    struct Elements: Sequence, IteratorProtocol {
-        let tape: UnsafeBufferPointer<Value>
-        var index: Int
-        let end: Int
+    public struct Elements: Sequence, IteratorProtocol {
+        @usableFromInline let tape: UnsafeBufferPointer<Value>
+        @usableFromInline var index: Int
+        @usableFromInline let end: Int
 
-        mutating func next() -> Value? {
+        @inlinable init(tape: UnsafeBufferPointer<Value>, index: Int, end: Int) {
+            self.tape = tape
+            self.index = index
+            self.end = end
+        }
+
+        @inlinable public mutating func next() -> Value? {
             guard index < end else { return nil }
             let value = tape[index]
             index = Int(value.next)
@@ -75,33 +109,33 @@ struct EntryScanner {
     }
 
     /// The value of `key` in `object`, if the object has it.
-    func get(_ object: Value, _ key: StaticString) -> Value? {
+    @inlinable public func get(_ object: Value, _ key: StaticString) -> Value? {
         for (k, v) in members(object) where equals(k, key) { return v }
         return nil
     }
 
     // MARK: reading values
 
-    func text(_ value: Value) -> UnsafeBufferPointer<UInt8> {
+    @inlinable public func text(_ value: Value) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[Int(value.start)..<Int(value.end)])
     }
 
     /// A plain (unescaped) string equal to `literal`; a key is a string too.
-    func equals(_ value: Value, _ literal: StaticString) -> Bool {
+    @inlinable public func equals(_ value: Value, _ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
         guard value.type == .string, value.length == n else { return false }
         return memcmp(bytes.baseAddress! + Int(value.start), literal.utf8Start, n) == 0
     }
 
     /// A plain string equal to `literal` (an enumeration's raw value).
-    func equals(_ value: Value, _ literal: String) -> Bool {
+    @inlinable public func equals(_ value: Value, _ literal: String) -> Bool {
         guard value.type == .string else { return false }
         var literal = literal
         return literal.withUTF8 { $0.count == value.length && memcmp(bytes.baseAddress! + Int(value.start), $0.baseAddress!, $0.count) == 0 }
     }
 
     /// A string value as a Swift string (unescaped); nil for any other type.
-    func string(_ value: Value) -> String? {
+    public func string(_ value: Value) -> String? {
         switch value.type {
         case .string: return String(decoding: text(value), as: UTF8.self)
         case .escapedString:
@@ -114,7 +148,7 @@ struct EntryScanner {
 
     /// Appends a string value's text (unescaped). False for another type or an escape the
     /// fast path leaves to the full decoder (`\u`).
-    func appendUnescaped(_ value: Value, to out: inout [UInt8]) -> Bool {
+    @inlinable public func appendUnescaped(_ value: Value, to out: inout [UInt8]) -> Bool {
         switch value.type {
         case .string:
             out.append(contentsOf: text(value))
@@ -226,5 +260,3 @@ private struct TapeBuilder {
             || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
     }
 }
-
-import Glibc

@@ -1,0 +1,260 @@
+import CreditRecords
+import Synchronization
+
+// MARK: - Straight from the entry bytes
+
+extension RecordFacts {
+    /// The facts of a log entry without building a JSON tree. nil when the entry is not a plain
+    /// envelope this reader reads (not canonical, an escape or a wrong type in a member it
+    /// needs, …): the caller then falls back to `Envelope.decode`, which decides whether it is
+    /// a record at all.
+    static func extract(entry: UnsafeBufferPointer<UInt8>) -> RecordFacts? {
+        EntryBody.read(entry) { $0.facts() }
+    }
+
+    static func extract(entry: [UInt8]) -> RecordFacts? {
+        entry.withUnsafeBufferPointer { extract(entry: $0) }
+    }
+}
+
+/// The text of a finding (what a check's answer shows of one record), read straight from the
+/// entry bytes: a check answers with several findings, and a full JSON decode of each was most
+/// of its cost. nil when a needed field is missing or escaped: the caller decodes the envelope.
+struct FindingText: Equatable {
+    var kind: RecordKind
+    var reason: String?
+    var scope: String?
+    var decidedAt: LocalDate
+    var decisionNo: String
+    var authorityName: String
+    var authorityUSCC: String
+    var recordedName: String
+
+    static func extract(entry: [UInt8]) -> FindingText? {
+        entry.withUnsafeBufferPointer { buffer in EntryBody.read(buffer) { $0.findingText() } }
+    }
+}
+
+/// A record's body on the scanner's tape, read by the kind table.
+private struct EntryBody {
+    typealias Value = EntryScanner.Value
+    let s: EntryScanner
+    let kind: RecordKind
+    let spec: KindSpec
+    let body: Value
+
+    /// Scans `entry` and, when it is an envelope (`v` 1, a known kind, a body object, a
+    /// `submittedAt` string and a `submittedBy` object, as `Envelope.decode` wants), reads it.
+    static func read<R>(_ entry: UnsafeBufferPointer<UInt8>, _ read: (EntryBody) -> R?) -> R? {
+        // A rebuild reads every entry: a tape taken from the pool, not allocated per entry.
+        let box = tapes.withLock { $0.popLast() } ?? Tape()
+        defer { tapes.withLock { $0.append(box) } }
+        return EntryScanner.read(entry, tape: &box.values) { s in
+            let root = s.root
+            guard root.type == .object else { return nil }
+            var body: Value?, kind: RecordKind?, version = false, submitted = 0
+            for (key, value) in s.members(root) {
+                if s.equals(key, "body") {
+                    guard body == nil, value.type == .object else { return nil }
+                    body = value
+                } else if s.equals(key, "kind") {
+                    guard value.type == .string else { return nil }
+                    kind = RecordKind.byteTable.value(s.text(value))
+                } else if s.equals(key, "v") {
+                    version = value.type == .number && value.length == 1 && s.bytes[Int(value.start)] == UInt8(ascii: "1")
+                } else if s.equals(key, "submittedAt") {
+                    guard value.isString else { return nil }
+                    submitted |= 1
+                } else if s.equals(key, "submittedBy") {
+                    guard value.type == .object else { return nil }
+                    submitted |= 2
+                }
+            }
+            guard version, submitted == 3, let kind, let body else { return nil }
+            return read(EntryBody(s: s, kind: kind, spec: KindSpec.of(kind), body: body))
+        }
+    }
+
+    /// A tape handed between threads through `tapes`; only the caller that popped it uses it.
+    private final class Tape: @unchecked Sendable {
+        var values: [Value] = []
+        init() { values.reserveCapacity(128) }
+    }
+
+    /// Tapes not in use.
+    private static let tapes = Mutex<[Tape]>([])
+
+    /// A member as read: absent, its value, or of a type this reader does not take (an
+    /// escaped string, a number for a date, …), which sends the entry to the decoder.
+    enum Read<T> { case absent, value(T), fail }
+
+    /// A plain (unescaped) string member of `object`.
+    func plain(_ object: Value, _ key: StaticString) -> Read<UnsafeBufferPointer<UInt8>> {
+        guard let value = s.get(object, key) else { return .absent }
+        guard value.type == .string else { return .fail }
+        return .value(s.text(value))
+    }
+
+    /// A plain string member that may also be null (absent then).
+    func plainOrNull(_ object: Value, _ key: StaticString) -> Read<UnsafeBufferPointer<UInt8>> {
+        if let value = s.get(object, key), value.type == .null { return .absent }
+        return plain(object, key)
+    }
+
+    func object(_ key: StaticString) -> Read<Value> {
+        guard let value = s.get(body, key) else { return .absent }
+        guard value.type == .object else { return .fail }
+        return .value(value)
+    }
+
+    /// An integer literal (digits, optional minus, no fraction or exponent).
+    func integer(_ key: StaticString) -> Read<Int64> {
+        guard let value = s.get(body, key) else { return .absent }
+        guard value.type == .number, let n = Int64(String(decoding: s.text(value), as: UTF8.self)) else { return .fail }
+        return .value(n)
+    }
+
+    /// A date member as a day number (`DayNumber.none` when absent or not a date).
+    func day(_ text: UnsafeBufferPointer<UInt8>?) -> Int32 {
+        guard let text, let (y, m, d) = DayNumber.parse(text.baseAddress!, text.count) else { return DayNumber.none }
+        return DayNumber.from(year: y, month: m, day: d)
+    }
+
+    static func isPlaceholder(_ code: UnsafeBufferPointer<UInt8>) -> Bool {
+        code.elementsEqual("00000000000000000X".utf8) || code.elementsEqual("00000000000000000x".utf8)
+    }
+
+    func personRef(_ object: Value) -> Read<SubjectRef?> {
+        switch (plain(object, "idType"), plain(object, "idNumber")) {
+        case (.fail, _), (_, .fail): return .fail
+        case (.value(let t), .value(let n)): return .value(IdType.byteTable.value(t).map { SubjectRef.person(type: $0, number: n) })
+        default: return .value(nil)
+        }
+    }
+
+    func institutionRef(_ object: Value) -> Read<SubjectRef?> {
+        switch plain(object, "uscc") {
+        case .fail: return .fail
+        case .absent: return .value(nil)
+        case .value(let code): return .value(Self.isPlaceholder(code) ? nil : SubjectRef.institution(uscc: code))
+        }
+    }
+
+    func facts() -> RecordFacts? {
+        var f = RecordFacts(kind: kind)
+        // Members every kind may carry.
+        switch plain(body, "decidedAt") {
+        case .fail: return nil
+        case .value(let text): f.decidedAt = DayNumber.parse(text.baseAddress!, text.count)
+        case .absent: break
+        }
+        switch plain(body, spec.decisionDate) {
+        case .fail: return nil
+        case .value(let text): f.decisionDay = day(text)
+        case .absent: break
+        }
+        switch object("authority") {
+        case .fail: return nil
+        case .absent: break
+        case .value(let authority):
+            switch plain(authority, "uscc") {
+            case .fail: return nil
+            case .absent: break
+            case .value(let code):
+                f.authority = SubjectRef.institution(uscc: code)
+                if let key = spec.documentNumber {
+                    switch plain(body, key) {
+                    case .fail: return nil
+                    case .value(let number): f.document = DocumentDigest.of(authority: code, number: number)
+                    case .absent: break
+                    }
+                }
+            }
+        }
+        for subject in spec.subjects {
+            let read = object(subject.field)
+            guard case .value(let o) = read else {
+                if case .fail = read { return nil }
+                continue
+            }
+            var shape = subject.shape
+            if shape == .party {
+                switch plain(o, "category") {
+                case .fail: return nil
+                case .value(let c): shape = c.elementsEqual("person".utf8) ? .person : .organization
+                case .absent: shape = .organization
+                }
+            }
+            let ref = shape == .person ? personRef(o) : institutionRef(o)
+            guard case .value(let value) = ref else { return nil }
+            if shape == .person { f.person = value } else { f.institution = value }
+        }
+        if let key = spec.target {
+            switch integer(key) {
+            case .fail: return nil
+            case .value(let n): f.target = UInt64(exactly: n)
+            case .absent: break
+            }
+        }
+        // The index's own rules.
+        func date(_ key: StaticString, nullable: Bool = false) -> Int32? {
+            switch nullable ? plainOrNull(body, key) : plain(body, key) {
+            case .fail: return nil
+            case .value(let text): return day(text)
+            case .absent: return DayNumber.none
+            }
+        }
+        switch kind {
+        case .ban:
+            guard let until = date("until", nullable: true) else { return nil }
+            f.banUntil = until
+            switch plain(body, "scope") {
+            case .fail: return nil
+            case .value(let text): f.lifetime = text.elementsEqual("lifetime".utf8)
+            case .absent: break
+            }
+        case .judgment:
+            guard let until = date("practiceBanUntil", nullable: true) else { return nil }
+            f.banUntil = until
+        case .penalty:
+            guard let valid = date("validUntil"), let published = date("publicUntil") else { return nil }
+            (f.validUntil, f.publicUntil) = (valid, published)
+        case .institutionFiling:
+            switch plain(body, "action") {
+            case .fail: return nil
+            case .value(let text): f.action = FilingAction.byteTable.value(text)
+            case .absent: break
+            }
+        case .annualReview:
+            switch integer("year") {
+            case .fail: return nil
+            case .value(let n): f.year = Int32(exactly: n) ?? 0
+            case .absent: break
+            }
+            switch plain(body, "result") {
+            case .fail: return nil
+            case .value(let text): f.passed = text.elementsEqual(ReviewResult.pass.rawValue.utf8)
+            case .absent: break
+            }
+        case .enforcement, .inspection, .revocation, .creditRepair:
+            break
+        }
+        return f
+    }
+
+    func findingText() -> FindingText? {
+        guard let finding = spec.finding, let numberKey = spec.documentNumber,
+              let subject = spec.subjects.first(where: { $0.role == .subject }) else { return nil }
+        func text(_ object: Value, _ key: StaticString) -> String? {
+            guard case .value(let bytes) = plain(object, key) else { return nil }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        guard let reason = text(body, finding.reason), case .value(let dateText) = plain(body, spec.decisionDate),
+              let (y, m, d) = DayNumber.parse(dateText.baseAddress!, dateText.count), let decidedAt = LocalDate(year: y, month: m, day: d),
+              let decisionNo = text(body, numberKey), case .value(let authority) = object("authority"),
+              let authorityName = text(authority, "name"), let authorityUSCC = text(authority, "uscc"),
+              case .value(let named) = object(subject.field), let name = text(named, "name") else { return nil }
+        return FindingText(kind: kind, reason: reason, scope: finding.scope.flatMap { text(body, $0) }, decidedAt: decidedAt,
+                           decisionNo: decisionNo, authorityName: authorityName, authorityUSCC: authorityUSCC, recordedName: name)
+    }
+}
