@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "TransparencyLog", dependencies: ["DurableStorage", "LedgerCrypto", "CCRC32C"]),
         // The record model: kinds, identifiers, validation, canonical (RFC 8785) JSON.
         .target(name: "CreditRecords", dependencies: ["LedgerCrypto"]),
-        // People and institutions by identifier, and the status rules (DESIGN §4).
+        // People and institutions by identifier, and the status rules (docs/background-index.md).
         .target(name: "BackgroundIndex", dependencies: ["CreditRecords", "LedgerCrypto", "DurableStorage"]),
         // National credit platform export: mapping, batches, cursor, push (no HTTP server code).
         .target(name: "CreditExport", dependencies: ["CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage"]),

@@ -14,7 +14,7 @@ public struct PersonKey: Hashable, Sendable {
     }
 }
 
-/// DESIGN §4.
+/// docs/background-index.md "Person status".
 public enum PersonStatus: String, Sendable, Codable {
     case barred
     case recordsFound = "records_found"
@@ -44,7 +44,7 @@ public struct PersonAnswer: Sendable, Equatable {
     public let findings: [Finding]
 }
 
-/// DESIGN §4 / RECORDS.md disclosure.
+/// docs/background-index.md "Institutions" (docs/records.md "Disclosure").
 public enum InstitutionStatus: String, Sendable, Codable {
     case active
     case closureRequired = "closure_required"
@@ -78,13 +78,13 @@ extension EnvelopeSource {
 }
 
 /// The subject index: people by ID type + number, institutions by USCC, kept current as
-/// entries are appended, answering by DESIGN §4's rules for a given `today`.
+/// entries are appended, answering by the rules of docs/background-index.md for a given `today`.
 ///
 /// Memory holds only what decides a status (see `Entry`); an answer's details are read back
 /// through an `EnvelopeSource` by seq. One writer applies entries in seq order; any number of
 /// tasks query. A `Mutex` guards the state; a query holds it only to copy one subject's chain.
 ///
-/// Rules where DESIGN and RECORDS.md leave room (docs/background-index.md has the full list):
+/// Rules beyond docs/records.md (docs/background-index.md has the full list):
 /// - a person is indexed from ban.person, judgment.person and the party of a penalty or
 ///   enforcement whose category is `person`. Legal representatives (of a filing, or of an
 ///   organisation or individual business that is a penalty's party) are not: a finding against

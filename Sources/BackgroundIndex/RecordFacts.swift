@@ -39,7 +39,7 @@ struct RecordFacts: Equatable {
     }
 
     /// The last day a penalty, enforcement or judgment counts as a record about its subject
-    /// (RECORDS.md: today ≤ max(publicUntil, validUntil); neither given → decidedAt + 3 years).
+    /// (docs/records.md "Publication periods": today ≤ max(publicUntil, else decidedAt + 3 years; validUntil)).
     var recordEnd: Int32 {
         guard let (y, m, d) = decidedAt else { return DayNumber.never }  // never for a validated record
         let publication = publicUntil != DayNumber.none ? publicUntil : DayNumber.adding(years: 3, toYear: y, month: m, day: d)

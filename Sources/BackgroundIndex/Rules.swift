@@ -13,7 +13,7 @@ public enum BackgroundIndexError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// DESIGN §4's rules over a subject's chain. All bounds are inclusive day numbers.
+/// The rules of docs/background-index.md over a subject's chain. All bounds are inclusive day numbers.
 enum Rules {
     struct Hit {
         var seq: UInt64
@@ -93,7 +93,7 @@ enum Rules {
         String(uscc.uppercased().unicodeScalars.filter { !$0.properties.isWhitespace })
     }
 
-    /// Closure (RECORDS.md: failed reviews for two consecutive `year`s with no pass in between,
+    /// Closure (docs/records.md "Disclosure": failed reviews for two consecutive `year`s with no pass in between,
     /// until a deregistration or a later passing review). Over the reviews recorded after the
     /// latest deregistration, each year's result is its latest-recorded review (a re-review
     /// supersedes); closure is required when some years Y and Y+1 both failed and no later

@@ -34,7 +34,7 @@ enum SubjectRef: Hashable, Sendable {
     }
 
     /// A person's key from the raw number: white space dropped, ASCII letters upper-cased
-    /// (DESIGN §4: upper-case `X`, no spaces).
+    /// (docs/records.md "Identity documents": upper-case `X`, no spaces).
     static func person(type: IdType, number: UnsafeBufferPointer<UInt8>) -> SubjectRef {
         var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         return withUnsafeMutableBytes(of: &buffer) { raw -> SubjectRef in

@@ -1,6 +1,6 @@
 /// The column tables. `xzcf` is the 30-field 行政处罚 layout of
 /// reference/national-credit-format.md, in its order, with its headers and lengths; `sxmd`
-/// uses the codes RECORDS.md fixes; `xzjc` and `xzqz` have no national standard, so their
+/// uses the codes docs/records.md "Export details" fixes; `xzjc` and `xzqz` have no national standard, so their
 /// codes are ours (schemas/export/README.md), built the way the provincial data-element
 /// standards build them: party, document no., date, type, result or measure, content,
 /// authority and data source, each with its USCC.
@@ -98,7 +98,7 @@ public enum Columns {
         Column("BZ", "备注", 512),
     ]
 
-    /// Every row of every family ends with these (RECORDS.md, Export details). WITHDRAWN_BY
+    /// Every row of every family ends with these (docs/records.md "Export batch layout"; schemas/export/README.md "Bookkeeping columns"). WITHDRAWN_BY
     /// is empty on 新增 rows.
     public static let bookkeeping: [Column] = [
         Column("OPERATION", "操作类型", required: true),

@@ -3,7 +3,7 @@ import CreditRecords
 
 /// Which record kinds beyond the national four families an export maps. Judgments, filings
 /// and annual reviews have no layout on the national platform and are not exported by
-/// default (RECORDS.md, Export details); a provincial platform that takes them gets them with
+/// default (docs/records.md "Export details"); a provincial platform that takes them gets them with
 /// `careledger export --include …` (docs/export.md, "Optional families"). The mapping is a
 /// pure function of (record, seq, options), so the same range with the same options always
 /// gives the same bytes; a spool keeps one setting for its whole life (`Exporter` refuses a

@@ -1,4 +1,4 @@
-/// The record families a batch carries (RECORDS.md, Export batch layout): the national
+/// The record families a batch carries (docs/records.md "Export batch layout"): the national
 /// platform's four (`national`, in every batch), and the project-defined `sfpj`, `djba` and
 /// `ndsh`, only in batches made with `MappingOptions` that include their kind. Raw values are
 /// the file stems (`xzcf.csv`, `xzcf.jsonl`).

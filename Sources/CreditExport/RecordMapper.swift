@@ -99,7 +99,7 @@ public enum RecordMapper {
             // Amounts only where their category applies or the inspector gave one.
             p.fineAmount?.text ?? "", p.confiscatedAmount?.text ?? (has(.confiscation) ? "0" : ""), p.license ?? "",
             p.decidedAt.description, p.validUntil?.description ?? "",
-            // Without publicUntil the publication runs the RECORDS.md default: 3 years.
+            // Without publicUntil the publication runs the default of docs/records.md "Publication periods": 3 years.
             (p.publicUntil ?? p.decidedAt.adding(years: 3)).description,
             p.authority.name, p.authority.uscc, p.dataSource.name, p.dataSource.uscc, p.remarks ?? "",
         ]

@@ -114,7 +114,7 @@ let institutionCases: [InstitutionCase] = [
         #expect(d.inspections[1].objectValue?["record"]?.objectValue?["result"] == "fail")
     }
 
-    /// RECORDS.md: a disclosure never contains anyone's ID number (the name may appear).
+    /// docs/records.md "Disclosure": a disclosure never contains anyone's ID number (the name may appear).
     @Test func disclosureHasNoIdNumbers() throws {
         let people = [alice, bob, aliceNamesake, foreigner]
         let (index, source) = try build([

@@ -3,7 +3,7 @@ import Testing
 @testable import BackgroundIndex
 
 /// One row of the person table: the log (records in seq order), whom we ask about and when,
-/// and what DESIGN §4 says the answer is.
+/// and what docs/background-index.md "Person status" says the answer is.
 struct PersonCase: Sendable, CustomTestStringConvertible {
     var name: String
     var records: [Rec]

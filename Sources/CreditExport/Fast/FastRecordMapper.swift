@@ -47,7 +47,7 @@ struct FastRecordMapper {
         }
     }
 
-    /// The kinds the default configuration does not export (RECORDS.md, Export details).
+    /// The kinds the default configuration does not export (docs/records.md "Export details").
     static let defaultNotExported: Set<RecordKind> = [.judgment, .institutionFiling, .annualReview]
 
     /// The kinds answered `.notExported` under `mapping` (an included kind goes to the full path).

@@ -23,7 +23,7 @@ public struct ClientSignature: Sendable, Equatable {
     }
 }
 
-/// What the log stores (DESIGN §3): the RFC 8785 bytes of
+/// What the log stores (docs/records.md "Envelope"): the RFC 8785 bytes of
 /// `{"v":1,"kind","body","submittedAt","submittedBy":{"principal","authority"},"clientSignature"?}`.
 public struct Envelope: Sendable, Equatable {
     public let kind: RecordKind

@@ -1,6 +1,6 @@
-// The nine record kinds (RECORDS.md). Each is built from a body by reading every field with
+// The nine record kinds (docs/records.md "Kinds"). Each is built from a body by reading every field with
 // an ObjectReader, which reports each problem with its JSON pointer; a kind's value exists only
-// when its body had no problem. Fields RECORDS.md shows without "optional", "?" or "required
+// when its body had no problem. Fields docs/records.md "Kinds" shows without "?" or "required
 // when …" are required; the optional fields added for the national format are marked below.
 
 public enum FilingAction: String, CaseIterable, Sendable, Codable { case filed, changed, deregistered }
@@ -8,7 +8,7 @@ public enum InstitutionType: String, CaseIterable, Sendable, Codable {
     case forProfit = "for_profit", nonProfit = "non_profit", publicInstitution = "public_institution"
 }
 public enum InspectionType: String, CaseIterable, Sendable, Codable { case routine, random, joint, complaint, special }
-/// Inspected areas. RECORDS.md lists the first five; the rest cover the remaining items of the
+/// Inspected areas (docs/records.md "Kinds"). The first five are the original list; the rest cover the remaining items of the
 /// childcare standards (设置标准/管理规范) an inspection may look at.
 public enum InspectionArea: String, CaseIterable, Sendable, Codable {
     case fireSafety = "fire_safety", foodSafety = "food_safety", hygiene, securityVideo = "security_video", staffing
@@ -249,10 +249,10 @@ private func checkPublication(_ r: ObjectReader, decidedAt: LocalDate?, validUnt
     return ok
 }
 
-/// 行政处罚. Rules beyond RECORDS.md: a fine in `categories` needs a `fineAmount` above zero;
+/// 行政处罚. Rules beyond docs/records.md "Kinds": a fine in `categories` needs a `fineAmount` above zero;
 /// `confiscatedAmount` (may be zero) and `license` are accepted even when their category is
-/// absent (RECORDS.md's example carries both); `dataSource` is required (national fields 28
-/// and 29); `validUntil`/`publicUntil` are optional (RECORDS.md's defaults apply without them).
+/// absent; `dataSource` is required (national fields 28
+/// and 29); `validUntil`/`publicUntil` are optional (docs/records.md "Publication periods" has the defaults).
 public struct Penalty: Sendable, Equatable {
     public let party: Party
     public let decisionNo: String

@@ -1,4 +1,4 @@
-/// The nine kinds of record (RECORDS.md). Raw values are the `kind` strings on the wire.
+/// The nine kinds of record (docs/records.md "Kinds"). Raw values are the `kind` strings on the wire.
 public enum RecordKind: String, CaseIterable, Sendable, Codable {
     case institutionFiling = "institution_filing"
     case inspection

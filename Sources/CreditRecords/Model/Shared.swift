@@ -21,7 +21,7 @@ public enum FieldLimit {
     public static let findingCode = 64
 }
 
-/// The kinds of identity document (RECORDS.md `IdType`).
+/// The kinds of identity document (docs/records.md "Identity documents").
 public enum IdType: String, CaseIterable, Sendable, Codable {
     case residentId = "resident_id"
     case passport

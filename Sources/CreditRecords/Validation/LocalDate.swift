@@ -1,7 +1,7 @@
 import Foundation
 
 /// A calendar date as records carry it ("YYYY-MM-DD"), without a time zone. "Today" is the
-/// date in China Standard Time (UTC+8), as RECORDS.md fixes.
+/// date in China Standard Time (UTC+8), as docs/records.md "Dates and amounts" fixes.
 public struct LocalDate: Comparable, Hashable, Sendable, CustomStringConvertible {
     public let year: Int
     public let month: Int

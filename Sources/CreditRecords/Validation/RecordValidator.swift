@@ -61,12 +61,12 @@ public struct ValidationFailure: Error, Sendable, Equatable {
 /// stable snake_case code and an English message naming the rule. Messages never repeat a
 /// submitted value, so no ID number can leak through them.
 ///
-/// The rules are RECORDS.md's, the national format's field lengths, and these decisions
+/// The rules are docs/records.md's ("Kinds", "Validation"), the national format's field lengths, and these decisions
 /// where the documents are silent:
-/// - Fields RECORDS.md shows without "optional", `?` or "required when" are required; the
+/// - Fields docs/records.md "Kinds" shows without `?` or "required when" are required; the
 ///   optional additions (national identifiers on a party, `dataSource`, `content`,
 ///   `remarks`, `notes`) are listed in each kind's doc comment and in schemas/records.
-/// - `null` is accepted only for a ban's `until` (RECORDS.md shows it); elsewhere it is a
+/// - `null` is accepted only for a ban's `until` (docs/records.md "Kinds"); elsewhere it is a
 ///   type error. Required strings must not be empty or white space only (`empty`); `remarks`
 ///   and `notes` may be empty. Nothing is trimmed.
 /// - Lengths count Unicode scalar values, like JSON Schema `maxLength` and the national

@@ -2,7 +2,7 @@ import CreditRecords
 import LedgerCrypto
 import TransparencyLog
 
-/// RECORDS.md masking: what a check's answer shows of the person it was asked about.
+/// docs/records.md "Masking": what a check's answer shows of the person it was asked about.
 public enum Masking {
     /// ID numbers keep the first 6 and last 4 characters, one `*` per hidden character. A
     /// number shorter than 18 characters (passports, permits, old foreign cards) keeps only

@@ -1,6 +1,6 @@
 import CreditRecords
 
-/// Why a check is run (RECORDS.md "Check purposes").
+/// Why a check is run (docs/records.md "Check purposes").
 public enum CheckPurpose: String, Sendable, CaseIterable {
     case hiring
     case annualRecheck = "annual_recheck"

@@ -3,7 +3,7 @@ import Foundation
 import LedgerCrypto
 import Synchronization
 
-/// Idempotency-Key support for appends (RECORDS.md): a key is scoped to its principal; the
+/// Idempotency-Key support for appends (docs/records.md "Idempotency-Key"): a key is scoped to its principal; the
 /// same key with the same body replays the original answer, with another body it is a
 /// conflict, and while the first request is still running any reuse is a conflict.
 ///

@@ -43,7 +43,7 @@ public enum MerkleHashing {
         }
     }
 
-    /// chain[i] = SHA-256(chain[i-1] ‖ leafHash[i]), chain[-1] = 32 zero bytes (DESIGN §2).
+    /// chain[i] = SHA-256(chain[i-1] ‖ leafHash[i]), chain[-1] = 32 zero bytes (docs/log-format.md "Frames").
     @inline(__always)
     public static func chainHash(previous: Digest32, leafHash: Digest32) -> Digest32 {
         withUnsafeTemporaryAllocation(byteCount: 64, alignment: 8) { buffer in

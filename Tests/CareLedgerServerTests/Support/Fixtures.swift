@@ -1,6 +1,6 @@
 import CreditRecords
 
-/// Record documents a full validator accepts (after RECORDS.md and schemas/examples/valid):
+/// Record documents a full validator accepts (after docs/records.md "Kinds" and schemas/examples/valid):
 /// real check characters, dates in 2026 before today, document numbers unique per call.
 enum Fixtures {
     typealias Org = (name: String, uscc: String, region: String)
