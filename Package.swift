@@ -90,7 +90,9 @@ let package = Package(
         .executableTarget(name: "export-crash-child", dependencies: ["CreditExport", "TransparencyLog", "LedgerCrypto"], path: "tools/export-crash-child"),
         // Test machinery (FaultInjectingIO, temporary directories, child processes, tags):
         // linked by test targets and tools only, never by the service or the command line.
-        .target(name: "LedgerTestSupport", dependencies: ["DurableStorage"]),
+        .target(name: "LedgerTestSupport", dependencies: ["DurableStorage", "CChildSpawn"]),
+        // posix_spawn with glibc's *_np file actions (closefrom, chdir) for LedgerTestSupport.
+        .target(name: "CChildSpawn"),
         // libFuzzer targets (tools/fuzz builds them with -sanitize=fuzzer -DFUZZING); a plain
         // build makes replayers that run the same checks on files. Library modules only.
         .target(name: "FuzzSupport", path: "tools/fuzzers/FuzzSupport"),

@@ -2,6 +2,7 @@ import CreditRecords
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LedgerTestSupport
 import Testing
 @testable import CareLedgerServer
 @testable import LedgerCore
@@ -47,20 +48,15 @@ import Testing
 
     /// Runs tools/openapi_check.py; nil (with an issue recorded) when python3 cannot start.
     static func python(_ arguments: [String]) -> PythonResult? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptPath] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch {
+        let run: (outcome: ChildOutcome, stdout: [UInt8], stderr: [UInt8])
+        do {
+            run = try ChildProcess.capture("/usr/bin/env", ["python3", scriptPath] + arguments)
+        } catch {
             Issue.record("cannot run python3 for the OpenAPI document (install python3 with `pip3 install PyYAML openapi-spec-validator jsonschema`): \(error)")
             return nil
         }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return PythonResult(status: process.terminationStatus, stdout: Array(stdout), stderr: String(decoding: stderr, as: UTF8.self))
+        return PythonResult(status: run.outcome == .exited(0) ? 0 : max(1, run.outcome.status), stdout: run.stdout,
+                            stderr: String(decoding: run.stderr, as: UTF8.self))
     }
 
     static func loadDocument() throws -> JSONObject {

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTestSupport
 import Testing
 
 /// A property-based client (schemathesis) against a real `careledger serve`: every request
@@ -21,22 +22,10 @@ import Testing
     }
 
     static func python(_ arguments: [String], output: URL? = nil) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        process.currentDirectoryURL = root
-        if let output {
-            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: output)
-            process.standardOutput = handle
-            process.standardError = handle
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-        }
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        let child = try ChildProcess.launch("/usr/bin/env", ["python3"] + arguments, workingDirectory: root.path,
+                                            output: output.map { .file($0.path) } ?? .discard)
+        let outcome = child.wait()
+        return outcome == .exited(0) ? 0 : max(1, outcome.status)
     }
 
     static let schemathesisImportable = (try? python(["-c", "import schemathesis"])) == 0

@@ -2,6 +2,7 @@ import CreditExport
 import CreditRecords
 import Foundation
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -17,18 +18,8 @@ import Glibc
     struct Run { let status: Int32; let out: String; let err: String }
 
     static func run(_ binary: String, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // stdout to its end, then stderr (what these commands print to stderr fits a pipe).
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+        let run = try ChildProcess.capture(binary, arguments)
+        return Run(status: run.outcome.status, out: String(decoding: run.stdout, as: UTF8.self), err: String(decoding: run.stderr, as: UTF8.self))
     }
 
     /// A port nothing listens on now (bound to 0, read back, released).
@@ -63,7 +54,7 @@ import Glibc
 
     /// `careledger serve` on a fresh data directory; stopped with SIGTERM.
     final class Service {
-        let process: Process
+        let process: ChildProcess
         let url: String
         let data: String
 
@@ -71,12 +62,7 @@ import Glibc
             self.data = data
             let port = try CommandLineExportTests.freePort()
             url = "http://127.0.0.1:\(port)"
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["serve", "--data", data, "--listen", "127.0.0.1:\(port)", "--log-level", "error"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            process = try ChildProcess.launch(binary, ["serve", "--data", data, "--listen", "127.0.0.1:\(port)", "--log-level", "error"])
             for _ in 0..<600 {
                 if let (status, _) = try? await CommandLineExportTests.request("GET", url + "/healthz", token: nil), status == 200 { return }
                 guard process.isRunning else { break }
@@ -88,8 +74,8 @@ import Glibc
 
         func stop() {
             guard process.isRunning else { return }
-            process.terminate()
-            process.waitUntilExit()
+            process.kill(SIGTERM)
+            _ = process.wait()
         }
     }
 

@@ -116,16 +116,9 @@ import Testing
         body["dataSource"] = nil
         broken["body"] = .object(body)
         try await log.append(ExportFixtures.mixed + [ExportFixtures.entry(.object(broken)), ExportFixtures.entry(ExportFixtures.revocation(target: 12))])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["export", "--data", log.root + "/data", "--out", log.spool]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile() + err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let run = try ChildProcess.capture(binary, ["export", "--data", log.root + "/data", "--out", log.spool])
+        let printed = String(decoding: run.stdout + run.stderr, as: UTF8.self)
+        #expect(run.outcome == .exited(0))
         #expect(printed.contains("2 rejects"))
         #expect(ExportFixtures.idNumbers.allSatisfy { !printed.contains($0) })
         let batch = try #require(log.batches().first)

@@ -1,6 +1,7 @@
 @testable import CreditExport
 import CreditRecords
 import Foundation
+import LedgerTestSupport
 import Testing
 
 /// `--include`: judgments, filings and annual reviews as the project-defined families sfpj,
@@ -238,17 +239,10 @@ import Testing
         }
         for arguments in [["export", "--data", "/nonexistent", "--out", "/nonexistent/spool", "--include", "judgment,verdict"],
                           ["serve", "--data", "/nonexistent", "--export-every", "1h", "--export-to", "/nonexistent/spool", "--export-include", "verdict"]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments
-            let err = Pipe()
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = err
-            try process.run()
-            let printed = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let run = try ChildProcess.capture(binary, arguments)
+            let printed = String(decoding: run.stderr, as: UTF8.self)
             let flag = arguments[arguments.count - 2]
-            #expect(process.terminationStatus == 64, "\(arguments): \(printed)")
+            #expect(run.outcome == .exited(64), "\(arguments): \(printed)")
             #expect(printed.contains("\(flag): unknown kind \"verdict\""), "\(printed)")
             #expect(!FileManager.default.fileExists(atPath: "/nonexistent"))
         }

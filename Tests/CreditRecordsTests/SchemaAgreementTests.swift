@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTestSupport
 import Testing
 @testable import CreditRecords
 
@@ -13,22 +14,18 @@ import Testing
     /// Runs tools/schema_check.py over `files`; fails the test with a clear message when
     /// python3 or the jsonschema package is missing.
     func runSchemaCheck(_ files: [String]) throws -> [String: SchemaResult]? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixture.root.appendingPathComponent("tools/schema_check.py").path,
-                             Fixture.root.appendingPathComponent("schemas/records").path] + files
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch {
+        let run: (outcome: ChildOutcome, stdout: [UInt8], stderr: [UInt8])
+        do {
+            run = try ChildProcess.capture("/usr/bin/env", ["python3", Fixture.root.appendingPathComponent("tools/schema_check.py").path,
+                                                            Fixture.root.appendingPathComponent("schemas/records").path] + files)
+        } catch {
             Issue.record("cannot run python3 for the JSON Schema side of this test (install python3 and `pip install jsonschema`): \(error)")
             return nil
         }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            Issue.record("python3 tools/schema_check.py failed (status \(process.terminationStatus)); it needs python3 with the jsonschema and referencing packages (`pip install jsonschema`): \(errorText)")
+        let output = run.stdout
+        let errorText = String(decoding: run.stderr, as: UTF8.self)
+        guard run.outcome == .exited(0) else {
+            Issue.record("python3 tools/schema_check.py failed (\(run.outcome)); it needs python3 with the jsonschema and referencing packages (`pip install jsonschema`): \(errorText)")
             return nil
         }
         guard let object = try JSONParser.parse(Array(output), maxDepth: 64).objectValue else { return nil }

@@ -54,8 +54,6 @@ import Testing
         let data = base + "/log"
         let acksPath = base + "/acks"
         let stderrPath = base + "/stderr"
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
 
         var acked = [UInt64: Ack]()   // every acknowledgement so far, by seq
         var checked = 0               // acknowledgements already checked byte for byte
@@ -64,17 +62,14 @@ import Testing
         var partials = 0, tornTails = 0, cutEntries: UInt64 = 0, replayed: UInt64 = 0, withoutLog = 0, lastSize: UInt64 = 0
 
         for iteration in 0..<Self.iterations {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["--data", data, "--acks", acksPath, "--appenders", "8"]
-            process.standardError = stderr
-            try process.run()
+            let process = try ChildProcess.launch(binary, ["--data", data, "--acks", acksPath, "--appenders", "8"],
+                                                  output: .inherit, error: .file(stderrPath))
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...250)))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            guard process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL else {
+            process.kill(SIGKILL)
+            let outcome = process.wait()
+            guard outcome == .killed(SIGKILL) else {
                 let output = String(decoding: FileManager.default.contents(atPath: stderrPath) ?? Data(), as: UTF8.self)
-                Issue.record("iteration \(iteration): log-torture exited by itself (status \(process.terminationStatus)): \(output)")
+                Issue.record("iteration \(iteration): log-torture exited by itself (\(outcome)): \(output)")
                 break
             }
 
@@ -135,7 +130,6 @@ import Testing
             previous = latest
             try await log.close()
         }
-        try stderr.close()
 
         #expect(lost.isEmpty, "lost acknowledged appends: \(lost.sorted().prefix(20))")
         #expect(acked.count > 0, "log-torture never acknowledged an append")
