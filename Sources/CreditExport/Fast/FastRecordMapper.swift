@@ -1,3 +1,7 @@
+// Longer than the project's ~400 lines on purpose: this is the byte-level twin of RecordMapper for
+// every exported kind, one function per family, kept in one file so that the two can be read side
+// by side (FastPathTests hold them byte-identical).
+
 import CreditRecords
 
 /// What the fast path makes of one entry.
