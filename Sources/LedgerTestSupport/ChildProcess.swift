@@ -25,8 +25,8 @@ public enum ChildOutcome: Equatable, Sendable {
     case killed(Int32)
 
     /// Runs `binary` with `arguments` to its end, output discarded.
-    public static func run(_ binary: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ChildOutcome {
-        try ChildProcess.launch(binary, arguments, environment: environment).wait()
+    public static func run(_ binary: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ChildOutcome {
+        await (try ChildProcess.launch(binary, arguments, environment: environment)).exit()
     }
 
     public var status: Int32 {
@@ -102,7 +102,19 @@ public final class ChildProcess: Sendable {
     /// Sends `signal` (SIGKILL by default).
     public func kill(_ signal: Int32 = SIGKILL) { _ = Glibc.kill(processIdentifier, signal) }
 
-    /// Waits for the child to end; later calls return the same outcome.
+    /// Waits for the child to end without holding a thread of Swift's cooperative pool: the
+    /// blocking `waitpid` runs on a Dispatch worker thread, which is not one of the pool's
+    /// (one per core, two here). Tests that waited on the pool starved every other suite's
+    /// async work for as long as their children ran, and a CI run timed out on it.
+    public func exit() async -> ChildOutcome {
+        if let outcome = ended.withLock({ $0 }) { return outcome }
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.wait()) }
+        }
+    }
+
+    /// Waits for the child to end, blocking the calling thread; later calls return the same
+    /// outcome. From async code use `exit()`.
     public func wait() -> ChildOutcome {
         if let outcome = ended.withLock({ $0 }) { return outcome }
         var status: Int32 = 0
@@ -131,7 +143,7 @@ public final class ChildProcess: Sendable {
     /// Runs `path` to its end and returns its outcome with what it wrote to standard output
     /// and standard error (through temporary files, so a full pipe can never stall it).
     public static func capture(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
-                               workingDirectory: String? = nil) throws -> (outcome: ChildOutcome, stdout: [UInt8], stderr: [UInt8]) {
+                               workingDirectory: String? = nil) async throws -> (outcome: ChildOutcome, stdout: [UInt8], stderr: [UInt8]) {
         let base = NSTemporaryDirectory() + "careledger-child-\(UUID().uuidString)"
         defer {
             unlink(base + ".out")
@@ -139,7 +151,7 @@ public final class ChildProcess: Sendable {
         }
         let child = try launch(path, arguments, environment: environment, workingDirectory: workingDirectory,
                                output: .file(base + ".out"), error: .file(base + ".err"))
-        let outcome = child.wait()
+        let outcome = await child.exit()
         let stdout = FileManager.default.contents(atPath: base + ".out").map(Array.init) ?? []
         let stderr = FileManager.default.contents(atPath: base + ".err").map(Array.init) ?? []
         return (outcome, stdout, stderr)

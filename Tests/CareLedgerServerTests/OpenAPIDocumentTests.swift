@@ -47,10 +47,10 @@ import Testing
     }
 
     /// Runs tools/openapi_check.py; nil (with an issue recorded) when python3 cannot start.
-    static func python(_ arguments: [String]) -> PythonResult? {
+    static func python(_ arguments: [String]) async -> PythonResult? {
         let run: (outcome: ChildOutcome, stdout: [UInt8], stderr: [UInt8])
         do {
-            run = try ChildProcess.capture("/usr/bin/env", ["python3", scriptPath] + arguments)
+            run = try await ChildProcess.capture("/usr/bin/env", ["python3", scriptPath] + arguments)
         } catch {
             Issue.record("cannot run python3 for the OpenAPI document (install python3 with `pip3 install PyYAML openapi-spec-validator jsonschema`): \(error)")
             return nil
@@ -59,8 +59,8 @@ import Testing
                             stderr: String(decoding: run.stderr, as: UTF8.self))
     }
 
-    static func loadDocument() throws -> JSONObject {
-        guard let result = python(["json", documentPath]) else { throw TestFailure("python3 is needed to read schemas/openapi.yaml") }
+    static func loadDocument() async throws -> JSONObject {
+        guard let result = await python(["json", documentPath]) else { throw TestFailure("python3 is needed to read schemas/openapi.yaml") }
         guard result.status == 0 else { throw TestFailure("reading schemas/openapi.yaml failed (status \(result.status)): \(result.stderr)") }
         guard let document = try JSONParser.parse(result.stdout, maxDepth: 64).objectValue else {
             throw TestFailure("schemas/openapi.yaml is not a mapping")
@@ -123,7 +123,7 @@ import Testing
     // MARK: the document and the router
 
     @Test func documentedRoutesAreExactlyTheRoutersRoutes() async throws {
-        let document = try Self.loadDocument()
+        let document = try await Self.loadDocument()
         let test = try await TestServer.start()
         defer { test.remove() }
         let routes = test.server.router().routes
@@ -142,8 +142,8 @@ import Testing
         try await test.close()
     }
 
-    @Test func everyOperationIsCompleteAndAgreesWithTheRoleTable() throws {
-        let document = try Self.loadDocument()
+    @Test func everyOperationIsCompleteAndAgreesWithTheRoleTable() async throws {
+        let document = try await Self.loadDocument()
         let operations = Self.operations(document)
         var ids = Set<String>()
         for operation in operations {
@@ -209,14 +209,14 @@ import Testing
         #expect(bearer?["type"] == "http" && bearer?["scheme"] == "bearer")
     }
 
-    @Test func documentIsValidOpenAPI31() throws {
-        guard let result = Self.python(["validate", Self.documentPath]) else { return }
+    @Test func documentIsValidOpenAPI31() async throws {
+        guard let result = await Self.python(["validate", Self.documentPath]) else { return }
         switch result.status {
         case 0: break
         case 3: Issue.record("openapi-spec-validator is needed (`pip3 install openapi-spec-validator`, as .ci/run does): \(result.stderr)")
         default: Issue.record("schemas/openapi.yaml is not valid OpenAPI 3.1 (status \(result.status)): \(result.stderr)")
         }
-        let document = try Self.loadDocument()
+        let document = try await Self.loadDocument()
         #expect(document["openapi"] == "3.1.0")
     }
 
@@ -307,7 +307,7 @@ import Testing
     }
 
     @Test func liveAnswersAreDocumented() async throws {
-        let document = try Self.loadDocument()
+        let document = try await Self.loadDocument()
         let operations = Self.operations(document)
         for operation in operations where Self.samples[operation.id] == nil {
             Issue.record("\(operation) (\(operation.id)) has no live sample in OpenAPIDocumentTests.samples")
@@ -383,11 +383,11 @@ import Testing
         }
         try await test.close()
         #expect(cases.count >= Self.samples.count)
-        try Self.checkBodies(cases, directory: test.directory)
+        try await Self.checkBodies(cases, directory: test.directory)
     }
 
     /// Validates the JSON bodies with python's jsonschema against the document's schemas.
-    static func checkBodies(_ cases: [BodyCase], directory: String) throws {
+    static func checkBodies(_ cases: [BodyCase], directory: String) async throws {
         var file = Array("[".utf8)
         for (n, c) in cases.enumerated() {
             if n > 0 { file += Array(",".utf8) }
@@ -398,7 +398,7 @@ import Testing
         file += Array("]".utf8)
         let path = directory + "/openapi-cases.json"
         #expect(FileManager.default.createFile(atPath: path, contents: Data(file)))
-        guard let result = python(["responses", documentPath, path]) else { return }
+        guard let result = await python(["responses", documentPath, path]) else { return }
         switch result.status {
         case 0: break
         case 3: Issue.record("jsonschema is needed to check response bodies (`pip3 install jsonschema`): \(result.stderr)")

@@ -17,8 +17,8 @@ import Glibc
 @Suite(.serialized) struct CommandLineExportTests {
     struct Run { let status: Int32; let out: String; let err: String }
 
-    static func run(_ binary: String, _ arguments: [String]) throws -> Run {
-        let run = try ChildProcess.capture(binary, arguments)
+    static func run(_ binary: String, _ arguments: [String]) async throws -> Run {
+        let run = try await ChildProcess.capture(binary, arguments)
         return Run(status: run.outcome.status, out: String(decoding: run.stdout, as: UTF8.self), err: String(decoding: run.stderr, as: UTF8.self))
     }
 
@@ -113,22 +113,22 @@ import Glibc
         let token = try #require(try JSONParser.parse(principal).objectValue?["token"]?.stringValue)
         try token.write(toFile: root + "/exporter.token", atomically: true, encoding: .utf8)
 
-        let vkeyRun = try Self.run(binary, ["log", "vkey", "--data", data])
+        let vkeyRun = try await Self.run(binary, ["log", "vkey", "--data", data])
         #expect(vkeyRun.status == 0, "\(vkeyRun.err)")
         let vkey = vkeyRun.out.trimmingCharacters(in: .whitespacesAndNewlines)
-        let fromServer = try Self.run(binary, ["export", "--server", service.url, "--token-file", root + "/exporter.token", "--vkey", vkey,
+        let fromServer = try await Self.run(binary, ["export", "--server", service.url, "--token-file", root + "/exporter.token", "--vkey", vkey,
                                                "--signing-key", data + "/records/signing-key.pem", "--out", root + "/from-server"])
         #expect(fromServer.status == 0, "\(fromServer.err)")
         #expect(fromServer.out.contains("batch 000000000000-000000000013-"), "\(fromServer.out)")
         // The same range from the data directory, read-only beside the running service.
-        let fromData = try Self.run(binary, ["export", "--data", data, "--out", root + "/from-data"])
+        let fromData = try await Self.run(binary, ["export", "--data", data, "--out", root + "/from-data"])
         #expect(fromData.status == 0, "\(fromData.err)")
 
         let names = try FileManager.default.contentsOfDirectory(atPath: root + "/from-server").filter { !$0.hasPrefix(".") && $0 != ExportState.fileName }
         let batch = try #require(names.first)
         #expect(names == [batch])
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/from-data").filter { !$0.hasPrefix(".") && $0 != ExportState.fileName } == [batch])
-        let verified = try Self.run(binary, ["export", "verify-batch", root + "/from-server/" + batch, "--vkey", vkey])
+        let verified = try await Self.run(binary, ["export", "verify-batch", root + "/from-server/" + batch, "--vkey", vkey])
         #expect(verified.status == 0, "\(verified.err)")
         #expect(verified.out.contains("batch \(batch) verifies: seqs 0..<13"), "\(verified.out)")
         for name in Manifest.dataFileNames() + [Manifest.fileName, Manifest.signatureFileName] {

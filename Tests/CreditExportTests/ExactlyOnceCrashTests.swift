@@ -29,10 +29,10 @@ import Testing
     ]
 
     /// The real command without `crashAt`, the crash child (killed at that step) with it.
-    static func run(_ binary: String, data: String, spool: String, crashAt: String?) throws -> ChildOutcome {
-        guard let crashAt else { return try ChildOutcome.run(binary, ["export", "--data", data, "--out", spool]) }
+    static func run(_ binary: String, data: String, spool: String, crashAt: String?) async throws -> ChildOutcome {
+        guard let crashAt else { return try await ChildOutcome.run(binary, ["export", "--data", data, "--out", spool]) }
         guard let child = crashChild else { throw TestError("export-crash-child is not built next to the test binary") }
-        return try ChildOutcome.run(child, ["--data", data, "--out", spool, "--crash-at", crashAt])
+        return try await ChildOutcome.run(child, ["--data", data, "--out", spool, "--crash-at", crashAt])
     }
 
     @Test func killedAtEveryStepExportsEverySeqExactlyOnce() async throws {
@@ -50,7 +50,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: reference.logDirectory, toPath: data + "/records")
             snapshots.append(data)
-            #expect(try Self.run(binary, data: data, spool: reference.spool, crashAt: nil) == .exited(0))
+            #expect(try await Self.run(binary, data: data, spool: reference.spool, crashAt: nil) == .exited(0))
         }
         let referenceBatches = reference.batches()
         #expect(referenceBatches.count == 3)
@@ -60,9 +60,9 @@ import Testing
             let spool = reference.root + "/spool-" + step.replacingOccurrences(of: ":", with: "-")
             var kills = 0
             for (i, data) in snapshots.enumerated() {
-                let crashed = try Self.run(binary, data: data, spool: spool, crashAt: step)
+                let crashed = try await Self.run(binary, data: data, spool: spool, crashAt: step)
                 if crashed == .killed(SIGKILL) { kills += 1 } else { #expect(crashed == .exited(0), "\(step), round \(i)") }
-                #expect(try Self.run(binary, data: data, spool: spool, crashAt: nil) == .exited(0), "\(step), round \(i)")
+                #expect(try await Self.run(binary, data: data, spool: spool, crashAt: nil) == .exited(0), "\(step), round \(i)")
             }
             #expect(kills == snapshots.count, "the step \(step) was not reached in every round")
             #expect(reference.batches(spool: spool) == referenceBatches, "\(step)")
@@ -116,7 +116,7 @@ import Testing
         body["dataSource"] = nil
         broken["body"] = .object(body)
         try await log.append(ExportFixtures.mixed + [ExportFixtures.entry(.object(broken)), ExportFixtures.entry(ExportFixtures.revocation(target: 12))])
-        let run = try ChildProcess.capture(binary, ["export", "--data", log.root + "/data", "--out", log.spool])
+        let run = try await ChildProcess.capture(binary, ["export", "--data", log.root + "/data", "--out", log.spool])
         let printed = String(decoding: run.stdout + run.stderr, as: UTF8.self)
         #expect(run.outcome == .exited(0))
         #expect(printed.contains("2 rejects"))

@@ -232,14 +232,14 @@ import Testing
     }
 
     /// The command line: an unknown kind is a usage error naming the flag, before anything is read.
-    @Test func theCommandRejectsAnUnknownKind() throws {
+    @Test func theCommandRejectsAnUnknownKind() async throws {
         guard let binary = ExactlyOnceCrashTests.careledger else {
             Issue.record("careledger is not built next to the test binary")
             return
         }
         for arguments in [["export", "--data", "/nonexistent", "--out", "/nonexistent/spool", "--include", "judgment,verdict"],
                           ["serve", "--data", "/nonexistent", "--export-every", "1h", "--export-to", "/nonexistent/spool", "--export-include", "verdict"]] {
-            let run = try ChildProcess.capture(binary, arguments)
+            let run = try await ChildProcess.capture(binary, arguments)
             let printed = String(decoding: run.stderr, as: UTF8.self)
             let flag = arguments[arguments.count - 2]
             #expect(run.outcome == .exited(64), "\(arguments): \(printed)")

@@ -94,17 +94,17 @@ final class Receiver: Sendable {
             let receiver = Receiver(failures: 0)
             try await receiver.application().test(.live) { client in
                 let url = "http://127.0.0.1:\(client.port!)"
-                func run(_ crash: String?) throws -> ChildOutcome {
+                func run(_ crash: String?) async throws -> ChildOutcome {
                     let arguments = ["--data", log.root + "/data", "--out", log.spool, "--push", url]
-                    guard let crash else { return try ChildOutcome.run(binary, ["export"] + arguments) }
+                    guard let crash else { return try await ChildOutcome.run(binary, ["export"] + arguments) }
                     let child = try #require(ExactlyOnceCrashTests.crashChild, "export-crash-child is not built next to the test binary")
-                    return try ChildOutcome.run(child, arguments + ["--crash-at", crash])
+                    return try await ChildOutcome.run(child, arguments + ["--crash-at", crash])
                 }
-                #expect(try run(step) == .killed(SIGKILL), "\(step)")
-                #expect(try run(nil) == .exited(0), "\(step)")
+                #expect(try await run(step) == .killed(SIGKILL), "\(step)")
+                #expect(try await run(nil) == .exited(0), "\(step)")
                 try await log.append([ExportFixtures.entry(ExportFixtures.revocation(target: 0))])
-                #expect(try run(step) == .killed(SIGKILL), "\(step), second batch")
-                #expect(try run(nil) == .exited(0), "\(step), second batch")
+                #expect(try await run(step) == .killed(SIGKILL), "\(step), second batch")
+                #expect(try await run(nil) == .exited(0), "\(step), second batch")
                 let state = receiver.state.withLock { $0 }
                 let batches = log.batches()
                 #expect(batches.count == 2)

@@ -13,10 +13,10 @@ import Testing
 
     /// Runs tools/schema_check.py over `files`; fails the test with a clear message when
     /// python3 or the jsonschema package is missing.
-    func runSchemaCheck(_ files: [String]) throws -> [String: SchemaResult]? {
+    func runSchemaCheck(_ files: [String]) async throws -> [String: SchemaResult]? {
         let run: (outcome: ChildOutcome, stdout: [UInt8], stderr: [UInt8])
         do {
-            run = try ChildProcess.capture("/usr/bin/env", ["python3", Fixture.root.appendingPathComponent("tools/schema_check.py").path,
+            run = try await ChildProcess.capture("/usr/bin/env", ["python3", Fixture.root.appendingPathComponent("tools/schema_check.py").path,
                                                             Fixture.root.appendingPathComponent("schemas/records").path] + files)
         } catch {
             Issue.record("cannot run python3 for the JSON Schema side of this test (install python3 and `pip install jsonschema`): \(error)")
@@ -43,10 +43,10 @@ import Testing
         return try FileManager.default.contentsOfDirectory(atPath: url.path).filter(filter).sorted().map { url.appendingPathComponent($0).path }
     }
 
-    @Test func validExamplesPassBoth() throws {
+    @Test func validExamplesPassBoth() async throws {
         let paths = try files("schemas/examples/valid") { $0.hasSuffix(".json") }
         #expect(paths.count >= RecordKind.allCases.count)
-        guard let schema = try runSchemaCheck(paths) else { return }
+        guard let schema = try await runSchemaCheck(paths) else { return }
         for path in paths {
             let document = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
             #expect(Fixture.validate(document) == [], "Swift validator refuses \(path)")
@@ -54,10 +54,10 @@ import Testing
         }
     }
 
-    @Test func invalidExamplesFailBothOnTheExpectedPointer() throws {
+    @Test func invalidExamplesFailBothOnTheExpectedPointer() async throws {
         let paths = try files("schemas/examples/invalid") { $0.hasSuffix(".json") && !$0.hasSuffix(".expect.json") }
         #expect(paths.count >= 40)
-        guard let schema = try runSchemaCheck(paths) else { return }
+        guard let schema = try await runSchemaCheck(paths) else { return }
         var schemaDetected = 0
         for path in paths {
             let expectPath = String(path.dropLast(".json".count)) + ".expect.json"

@@ -66,7 +66,7 @@ import Testing
                                                   output: .inherit, error: .file(stderrPath))
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...250)))
             process.kill(SIGKILL)
-            let outcome = process.wait()
+            let outcome = await process.exit()
             guard outcome == .killed(SIGKILL) else {
                 let output = String(decoding: FileManager.default.contents(atPath: stderrPath) ?? Data(), as: UTF8.self)
                 Issue.record("iteration \(iteration): log-torture exited by itself (\(outcome)): \(output)")
