@@ -87,6 +87,12 @@ V["enforcement-seal"] = {"kind": "enforcement", "body": {
 V["judgment-practice-ban"] = {"kind": "judgment", "body": {
     "person": LIN_XY, "court": COURT, "caseNo": "（2026）浙0304刑初123号", "offence": "虐待被监护、看护人罪",
     "sentence": "有期徒刑二年", "decidedAt": "2026-08-01", "practiceBanUntil": "2031-08-01", "authority": HEALTH}}
+# 虐待被监护、看护人罪 (Criminal Law art. 260-1) with no court-ordered ban: the offence category
+# bars by the Minors Protection Law art. 62 and 130 (docs/background-index.md "Statutory bars").
+V["judgment-abuse"] = {"kind": "judgment", "body": {
+    "person": {"name": "周小红", "idType": "resident_id", "idNumber": "330304199105083228"}, "court": COURT,
+    "caseNo": "（2026）浙0304刑初207号", "offence": "虐待被监护、看护人罪", "sentence": "有期徒刑一年，缓刑二年",
+    "decidedAt": "2026-09-15", "authority": HEALTH, "offenceCategory": "abuse"}}
 V["ban-lifetime"] = {"kind": "ban", "body": {
     "person": LIN_XY, "role": "perpetrator", "reason": "child_abuse", "scope": "lifetime", "until": None,
     "institution": XXX, "decisionNo": "瓯卫禁〔2026〕1号", "decidedAt": "2026-08-20",
@@ -233,6 +239,7 @@ bad("ban-role-enum", "ban-lifetime", {"/body/role": "manager"}, "/body/role", "e
 bad("ban-reason-enum", "ban-lifetime", {"/body/reason": "abuse"}, "/body/reason", "enum")
 bad("ban-institution-required", "ban-lifetime", {"/body/institution": DELETE}, "/body/institution", "required")
 bad("judgment-practice-ban-order", "judgment-practice-ban", {"/body/practiceBanUntil": "2026-07-31"}, "/body/practiceBanUntil", "date_order", False)
+bad("judgment-offence-category-enum", "judgment-abuse", {"/body/offenceCategory": "child_abuse"}, "/body/offenceCategory", "enum")
 bad("judgment-court-uscc-checksum", "judgment-practice-ban", {"/body/court/uscc": "113303040026521387"}, "/body/court/uscc", "uscc_checksum", False)
 bad("annual-review-year-early", "annual_review-fail", {"/body/year": 1999}, "/body/year", "range")
 bad("annual-review-year-future", "annual_review-fail", {"/body/year": 2027}, "/body/year", "range", False)

@@ -37,6 +37,11 @@ public struct Finding: Sendable, Equatable {
     public let authorityUSCC: String
     /// The person's name as that record gives it (for nameMatches; never returned as is).
     public let recordedName: String
+    /// The rule by which this record bars the person; nil when it does not bar.
+    public var rule: BarRule? = nil
+    /// The legal basis of a statutory `rule` (law and article); nil for a ban or a court's order,
+    /// which are their own decision.
+    public var basis: String? = nil
 }
 
 public struct PersonAnswer: Sendable, Equatable {
@@ -129,19 +134,23 @@ public final class BackgroundIndex: Sendable {
         return (try? Envelope.decode(entry)).map(RecordFacts.init(envelope:))
     }
 
-    public func person(_ key: PersonKey, today: LocalDate, source: some EnvelopeSource) throws -> PersonAnswer {
+    public func person(_ key: PersonKey, today: LocalDate, options: BarOptions = .standard, source: some EnvelopeSource) throws -> PersonAnswer {
         let ref = SubjectRef.person(type: key.idType, number: key.number)
         let chain = state.withLock { $0.chain(from: $0.head(person: ref)) }
-        let (status, hits) = Rules.person(chain, today: DayNumber.from(today))
-        let findings = try hits.map { try Rules.finding(seq: $0.seq, until: $0.until, kind: $0.kind, source: source) }
+        let (status, hits) = Rules.person(chain, today: DayNumber.from(today), options: options)
+        let findings = try hits.map { hit in
+            var finding = try Rules.finding(seq: hit.seq, until: hit.until, kind: hit.kind, source: source)
+            (finding.rule, finding.basis) = (hit.rule, hit.basis)
+            return finding
+        }
         return PersonAnswer(status: status, findings: findings)
     }
 
     /// The status alone, from memory (no envelope is read).
-    public func status(of key: PersonKey, today: LocalDate) -> PersonStatus {
+    public func status(of key: PersonKey, today: LocalDate, options: BarOptions = .standard) -> PersonStatus {
         let ref = SubjectRef.person(type: key.idType, number: key.number)
         let chain = state.withLock { $0.chain(from: $0.head(person: ref)) }
-        return Rules.person(chain, today: DayNumber.from(today)).status
+        return Rules.person(chain, today: DayNumber.from(today), options: options).status
     }
 
     /// nil when nothing was ever recorded about this code (the route answers 404).

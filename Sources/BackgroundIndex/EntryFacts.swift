@@ -216,9 +216,11 @@ private struct EntryBody {
         case .judgment:
             guard let until = date("practiceBanUntil", nullable: true) else { return nil }
             f.banUntil = until
+            guard readBarFacts(into: &f) else { return nil }
         case .penalty:
             guard let valid = date("validUntil"), let published = date("publicUntil") else { return nil }
             (f.validUntil, f.publicUntil) = (valid, published)
+            guard readBarFacts(into: &f) else { return nil }
         case .institutionFiling:
             switch plain(body, "action") {
             case .fail: return nil
@@ -240,6 +242,25 @@ private struct EntryBody {
             break
         }
         return f
+    }
+
+    /// offenceCategory, and a penalty's practice_restriction (StatutoryBars.swift); false sends
+    /// the entry to the decoder (an escaped or unknown value, a member of the wrong type).
+    func readBarFacts(into f: inout RecordFacts) -> Bool {
+        switch plain(body, "offenceCategory") {
+        case .fail: return false
+        case .value(let text):
+            guard let category = OffenceCategory.byteTable.value(text) else { return false }
+            f.offenceCategory = category
+        case .absent: break
+        }
+        guard kind == .penalty, let list = s.get(body, "categories") else { return true }
+        guard list.type == .array else { return false }
+        for item in s.elements(list) {
+            guard item.type == .string else { return false }
+            if s.equals(item, "practice_restriction") { f.practiceRestriction = true }
+        }
+        return true
     }
 
     func findingText() -> FindingText? {

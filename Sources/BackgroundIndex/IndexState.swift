@@ -6,8 +6,10 @@ import CreditRecords
 ///
 /// Fields by kind (days are `DayNumber`s):
 /// - ban:         `a` = last barred day (`DayNumber.never` for lifetime)
-/// - judgment:    `a` = practiceBanUntil (or none), `b` = last day it counts as a record
-/// - penalty:     person: `b` = max(publicUntil or decidedAt + 3 y, validUntil);
+/// - judgment:    `a` = practiceBanUntil (or none), `b` = last day it counts as a record,
+///                `flags` = OffenceCategory.code (0: none)
+/// - penalty:     person: `b` = max(publicUntil or decidedAt + 3 y, validUntil),
+///                `a` = last day of a 限制从业 (or none), `flags` = OffenceCategory.code;
 ///                institution: `b` = publicUntil or decidedAt + 3 y (the publication period)
 /// - enforcement: `b` = decidedAt + 3 y
 /// - institution_filing: `flags` = the action (FilingAction index)
@@ -155,9 +157,11 @@ struct IndexState {
             if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, a: end, previous: $0) } }
             if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, previous: $0) } }
         case .judgment:
-            if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, a: f.banUntil, b: f.recordEnd, previous: $0) } }
+            let category = OffenceCategory.code(f.offenceCategory)
+            if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, flags: category, a: f.banUntil, b: f.recordEnd, previous: $0) } }
         case .penalty, .enforcement:
-            if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, b: f.recordEnd, previous: $0) } }
+            let (category, restriction) = (OffenceCategory.code(f.offenceCategory), f.restrictionEnd)
+            if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, flags: category, a: restriction, b: f.recordEnd, previous: $0) } }
             if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, b: f.publicationEnd, previous: $0) } }
         case .institutionFiling:
             let action = UInt8(FilingAction.allCases.firstIndex(of: f.action ?? .filed)!)

@@ -29,6 +29,10 @@ struct RecordFacts: Equatable {
     var decisionDay: Int32 = DayNumber.none
     /// `DocumentDigest` of (authority, document number); 0 when the kind has none.
     var document: UInt64 = 0
+    /// A judgment's or penalty's offenceCategory (StatutoryBars.swift).
+    var offenceCategory: OffenceCategory?
+    /// A penalty whose categories include practice_restriction (限制从业).
+    var practiceRestriction = false
 
     static func == (a: RecordFacts, b: RecordFacts) -> Bool {
         a.kind == b.kind && a.person == b.person && a.institution == b.institution
@@ -36,6 +40,7 @@ struct RecordFacts: Equatable {
             && a.decidedAt?.0 == b.decidedAt?.0 && a.decidedAt?.1 == b.decidedAt?.1 && a.decidedAt?.2 == b.decidedAt?.2
             && a.validUntil == b.validUntil && a.publicUntil == b.publicUntil && a.banUntil == b.banUntil
             && a.lifetime == b.lifetime && a.action == b.action && a.year == b.year && a.passed == b.passed && a.target == b.target
+            && a.offenceCategory == b.offenceCategory && a.practiceRestriction == b.practiceRestriction
     }
 
     /// The last day a penalty, enforcement or judgment counts as a record about its subject
@@ -100,9 +105,12 @@ extension RecordFacts {
             banUntil = date("until")
         case .judgment:
             banUntil = date("practiceBanUntil")
+            offenceCategory = body["offenceCategory"]?.stringValue.flatMap(OffenceCategory.init(rawValue:))
         case .penalty:
             validUntil = date("validUntil")
             publicUntil = date("publicUntil")
+            offenceCategory = body["offenceCategory"]?.stringValue.flatMap(OffenceCategory.init(rawValue:))
+            practiceRestriction = body["categories"]?.arrayValue?.contains(.string(PenaltyCategory.practiceRestriction.rawValue)) ?? false
         case .institutionFiling:
             action = body["action"]?.stringValue.flatMap(FilingAction.init(rawValue:))
         case .annualReview:

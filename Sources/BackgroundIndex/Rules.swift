@@ -19,6 +19,9 @@ enum Rules {
         var seq: UInt64
         var kind: RecordKind
         var until: Int32
+        /// The rule that bars, when this record bars (StatutoryBars.swift), and its legal basis.
+        var rule: BarRule? = nil
+        var basis: String? = nil
     }
 
     /// barred: a ban that is lifetime or ends today or later, or a judgment whose
@@ -26,7 +29,9 @@ enum Rules {
     /// exactly as a perpetrator's). records_found: otherwise, a penalty, enforcement or
     /// judgment neither revoked nor repaired with today ≤ its last counted day. Findings are
     /// every record that counts today, by seq; a ban that has ended is not one.
-    static func person(_ chain: [(entry: Entry, info: UInt8)], today: Int32) -> (status: PersonStatus, hits: [Hit]) {
+    /// A judgment or penalty in a barring offence category, or a penalty with 限制从业 in its
+    /// term, bars too (StatutoryBars.swift, docs/background-index.md "Statutory bars").
+    static func person(_ chain: [(entry: Entry, info: UInt8)], today: Int32, options: BarOptions = .standard) -> (status: PersonStatus, hits: [Hit]) {
         var barred = false
         var hits: [Hit] = []
         for (e, info) in chain where info & KindCode.revoked == 0 {
@@ -36,14 +41,17 @@ enum Rules {
             case .ban:
                 if e.a >= today {
                     barred = true
-                    hits.append(Hit(seq: e.seq, kind: kind, until: e.a))
+                    hits.append(Hit(seq: e.seq, kind: kind, until: e.a, rule: .ban))
                 }
-            case .judgment:
-                let bars = e.a != DayNumber.none && e.a >= today
+            case .judgment, .penalty:
+                let bar = StatutoryBars.bar(e, kind: kind, today: today, options: options)
                 let counts = !repaired && e.b >= today
-                if bars { barred = true }
-                if bars || counts { hits.append(Hit(seq: e.seq, kind: kind, until: max(bars ? e.a : DayNumber.none, counts ? e.b : DayNumber.none))) }
-            case .penalty, .enforcement:
+                if bar != nil { barred = true }
+                if bar != nil || counts {
+                    hits.append(Hit(seq: e.seq, kind: kind, until: max(bar?.until ?? DayNumber.none, counts ? e.b : DayNumber.none),
+                                    rule: bar?.rule, basis: bar?.basis))
+                }
+            case .enforcement:
                 if !repaired && e.b >= today { hits.append(Hit(seq: e.seq, kind: kind, until: e.b)) }
             default:
                 break

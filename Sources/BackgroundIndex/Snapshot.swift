@@ -10,8 +10,9 @@ import Darwin
 
 /// Snapshots: the index as of a tree size, so a restart replays only the log's tail.
 ///
-/// File format (little-endian), version 2 (version 1, without the record columns, is read
-/// as unusable and the index rebuilt):
+/// File format (little-endian), version 3 (version 1, without the record columns, is read
+/// as unusable and the index rebuilt; so is version 2, whose judgment and penalty entries lack
+/// the offence category and 限制从业 end of the statutory bars):
 /// ```
 /// 0   "CLIDXSNP"                       magic, 8 bytes
 /// 8   u32 version, u32 reserved (0)
@@ -47,7 +48,7 @@ extension BackgroundIndex {
     }
 
     static let snapshotMagic: [UInt8] = Array("CLIDXSNP".utf8)
-    static let snapshotVersion: UInt32 = 2
+    static let snapshotVersion: UInt32 = 3
     static let headerSize = 104
 
     /// Writes (temp file, fsync, rename, through `io`) a snapshot of everything applied so

@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var indexSnapshotInterval: UInt64 = 4096
     /// How long an Idempotency-Key is remembered: at least 24 hours (docs/http.md).
     public var idempotencyRetentionSeconds: Int64 = 24 * 3600
+    /// `LedgerConfiguration.preschoolBars` (`--preschool-bars`).
+    public var preschoolBars = false
 
     public init() {}
 
@@ -27,6 +29,7 @@ public struct ServerConfiguration: Sendable {
         core.checkQuota = checkQuota
         core.indexSnapshotInterval = indexSnapshotInterval
         core.idempotencyRetentionSeconds = idempotencyRetentionSeconds
+        core.preschoolBars = preschoolBars
         return core
     }
 

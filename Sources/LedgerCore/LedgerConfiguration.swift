@@ -11,6 +11,9 @@ public struct LedgerConfiguration: Sendable {
     public var indexSnapshotInterval: UInt64 = 4096
     /// How long an Idempotency-Key is remembered: at least 24 hours (docs/http.md).
     public var idempotencyRetentionSeconds: Int64 = 24 * 3600
+    /// Also bar by 学前教育法 art. 44's wider list (性骚扰、吸毒、赌博), for checks made for
+    /// kindergarten 托班; off by default (docs/background-index.md "Statutory bars").
+    public var preschoolBars = false
 
     public init() {}
 }

@@ -26,6 +26,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("export-include"), parsing: .singleValue,
             help: "Scheduled exports also export these kinds, comma-separated: judgment, institution_filing, annual_review (as `export --include`).")
     var exportInclude: [String] = []
+    @Flag(name: .customLong("preschool-bars"),
+          help: "Checks are for kindergarten 托班: also bar by the Preschool Education Law art. 44's wider list (sexual harassment, drug use, gambling).")
+    var preschoolBars = false
 
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080") }
@@ -43,6 +46,7 @@ struct Serve: AsyncParsableCommand {
         (configuration.host, configuration.port) = ServerConfiguration.parseListen(listen)!
         configuration.origin = origin
         configuration.checkQuota = checkQuota
+        configuration.preschoolBars = preschoolBars
 
         var logger = Logger(label: "careledger")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

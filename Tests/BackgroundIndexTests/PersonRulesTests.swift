@@ -104,7 +104,7 @@ let personCases: [PersonCase] = [
         let (index, source) = try build([R.ban(alice), R.ban(bob, until: "2029-06-01", role: "responsible_manager")])
         let lifetime = try #require(try index.person(alice.key, today: today, source: source).findings.first)
         #expect(lifetime == Finding(seq: 0, kind: .ban, reason: "child_abuse", scope: "lifetime", until: nil, decidedAt: day("2026-06-01"),
-                                    decisionNo: "瓯卫禁〔2026〕1号", authorityName: "温州市瓯海区卫生健康局", authorityUSCC: authorityUSCC, recordedName: "王丽"))
+                                    decisionNo: "瓯卫禁〔2026〕1号", authorityName: "温州市瓯海区卫生健康局", authorityUSCC: authorityUSCC, recordedName: "王丽", rule: .ban))
         let until = try #require(try index.person(bob.key, today: today, source: source).findings.first)
         #expect(until.scope == "until" && until.until == day("2029-06-01") && until.recordedName == "张伟")
     }

@@ -295,6 +295,8 @@ struct FastRecordMapper {
         }
         guard categories != 0 else { return false }
         let has = { (c: PenaltyCategory) in categories & Self.penaltyBits[c]! != 0 }
+        // offenceCategory has no national column, but the full decoder refuses an unknown one.
+        if let v = get(f, "offenceCategory"), enumValue(v, OffenceCategory.self) == nil { return false }
         let fine = get(f, "fineAmount"), confiscated = get(f, "confiscatedAmount")
         guard amountOK(fine, required: has(.fine), positive: has(.fine)), amountOK(confiscated, required: has(.confiscation), positive: false),
               !(has(.licenseSuspension) || has(.licenseRevocation)) || get(f, "license") != nil else { return false }

@@ -2,10 +2,11 @@
 /// prints it, and `tools/gen-record-schemas.py` writes each kind's properties, required
 /// list and enumerations from it. Shape: `{"kinds": [{"kind", "title", "documentNumber",
 /// "decisionDate", "target", "subjects": [{"field", "shape", "role"}], "finding": {"reason",
-/// "scope"}, "fields": [{"name", "required", "type": {"is", …}}]}]}`; absent parts are null.
+/// "scope"}, "fields": [{"name", "required", "type": {"is", …}}]}], "offenceCategories": {"version",
+/// "categories": [{"category", "title", "criminalLawArticles", "bar"}]}}`; absent parts are null.
 extension KindSpec {
     public static var tableJSON: JSONValue {
-        .object(JSONObject([("kinds", .array(all.map(\.json)))]))
+        .object(JSONObject([("kinds", .array(all.map(\.json))), ("offenceCategories", offenceCategoriesJSON)]))
     }
 
     public var json: JSONValue {

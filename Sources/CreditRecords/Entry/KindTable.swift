@@ -183,6 +183,7 @@ extension KindSpec {
         FieldSpec("authority", .authority),
         FieldSpec("dataSource", .organization),
         FieldSpec("remarks", .remarks, required: false),
+        FieldSpec("offenceCategory", .enumeration(OffenceCategory.rawValues), required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", subjects: [SubjectSpec("party", .party)],
        finding: FindingSpec(reason: "violationType", scope: nil))
 
@@ -209,6 +210,7 @@ extension KindSpec {
         FieldSpec("decidedAt", .date),
         FieldSpec("practiceBanUntil", .date, required: false),
         FieldSpec("authority", .authority),
+        FieldSpec("offenceCategory", .enumeration(OffenceCategory.rawValues), required: false),
     ], documentNumber: "caseNo", decisionDate: "decidedAt", subjects: [SubjectSpec("person", .person)],
        finding: FindingSpec(reason: "offence", scope: nil))
 

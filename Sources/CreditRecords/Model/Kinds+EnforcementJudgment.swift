@@ -37,6 +37,8 @@ public struct Enforcement: Sendable, Equatable {
 // MARK: - judgment
 
 /// 司法判决. `practiceBanUntil` (从业禁止), when given, must be after `decidedAt`.
+/// `offenceCategory` (optional) places the offence in the kind table's closed list, which
+/// decides the statutory bar (docs/background-index.md "Statutory bars").
 public struct Judgment: Sendable, Equatable {
     public let person: Person
     public let court: Organization
@@ -46,6 +48,7 @@ public struct Judgment: Sendable, Equatable {
     public let decidedAt: LocalDate
     public let practiceBanUntil: LocalDate?
     public let authority: Authority
+    public let offenceCategory: OffenceCategory?
 
     init?(_ r: ObjectReader) {
         r.allow(KindSpec.judgment.keys)
@@ -61,9 +64,11 @@ public struct Judgment: Sendable, Equatable {
             banUntil = nil
         }
         let authority = readAuthority(r)
+        let offenceCategory = r.enumValue("offenceCategory", OffenceCategory.self, required: false)
         guard let person, let court, let caseNo, let offence, let sentence, let decidedAt, let authority,
-              banUntil != nil || !r.has("practiceBanUntil") else { return nil }
+              banUntil != nil || !r.has("practiceBanUntil"), offenceCategory != nil || !r.has("offenceCategory") else { return nil }
         (self.person, self.court, self.caseNo, self.offence, self.sentence, self.decidedAt, self.practiceBanUntil, self.authority) =
             (person, court, caseNo, offence, sentence, decidedAt, banUntil, authority)
+        self.offenceCategory = offenceCategory
     }
 }

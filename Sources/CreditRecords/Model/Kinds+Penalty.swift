@@ -42,6 +42,9 @@ public struct Penalty: Sendable, Equatable {
     public let authority: Authority
     public let dataSource: Organization
     public let remarks: String?
+    /// What the violation was, from the kind table's closed list (docs/background-index.md
+    /// "Statutory bars"); optional, nil on penalties recorded before it existed.
+    public let offenceCategory: OffenceCategory?
 
     init?(_ r: ObjectReader) {
         r.allow(KindSpec.penalty.keys)
@@ -71,7 +74,8 @@ public struct Penalty: Sendable, Equatable {
         let authority = readAuthority(r)
         let dataSource = r.object("dataSource").flatMap { Organization($0) }
         let remarks = readRemarks(r, "remarks")
-        let optionalsOK = [("fineAmount", fineAmount != nil), ("confiscatedAmount", confiscatedAmount != nil), ("license", license != nil),
+        let offenceCategory = r.enumValue("offenceCategory", OffenceCategory.self, required: false)
+        let optionalsOK = [("offenceCategory", offenceCategory != nil),("fineAmount", fineAmount != nil), ("confiscatedAmount", confiscatedAmount != nil), ("license", license != nil),
                            ("validUntil", validUntil != nil), ("publicUntil", publicUntil != nil)].allSatisfy { !r.has($0.0) || $0.1 }
         guard let party, let decisionNo, let violationType, let facts, let basis, let categories, let content, let decidedAt,
               let authority, let dataSource, remarks.ok, datesOK, optionalsOK,
@@ -80,6 +84,6 @@ public struct Penalty: Sendable, Equatable {
             (party, decisionNo, violationType, facts, basis, categories, content)
         (self.fineAmount, self.confiscatedAmount, self.license, self.decidedAt, self.validUntil, self.publicUntil) =
             (fineAmount, confiscatedAmount, license, decidedAt, validUntil, publicUntil)
-        (self.authority, self.dataSource, self.remarks) = (authority, dataSource, remarks.value)
+        (self.authority, self.dataSource, self.remarks, self.offenceCategory) = (authority, dataSource, remarks.value, offenceCategory)
     }
 }

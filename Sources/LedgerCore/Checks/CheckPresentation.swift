@@ -139,8 +139,10 @@ public enum CheckEvidence {
         return "WARNING: unverified — no verifier key was given (--vkey or --vkey-file), so the answer rests on trusting the server\(size)."
     }
 
+    /// A finding that bars: one naming its `rule`; from a service that names none yet, a ban or judgment.
     package static func isBarring(_ finding: JSONObject) -> Bool {
-        finding["kind"]?.stringValue == "ban" || finding["kind"]?.stringValue == "judgment"
+        if let rule = finding["rule"] { return rule.stringValue != nil }
+        return finding["kind"]?.stringValue == "ban" || finding["kind"]?.stringValue == "judgment"
     }
 
     /// "lifetime ban (child_abuse) by 温州市瓯海区卫生健康局, 2026-06-01, 瓯卫禁〔2026〕1号".
@@ -160,6 +162,14 @@ public enum CheckEvidence {
             what = kind
         }
         if let reason, !reason.isEmpty { what += " (\(reason))" }
+        switch finding["rule"]?.stringValue {
+        case "statutory_offence", "preschool_offence":
+            what += ", barred by law" + (finding["basis"]?.stringValue.map { ": \($0)" } ?? "")
+        case "practice_restriction":
+            what += ", practice restriction" + (until.map { " until \($0)" } ?? "")
+        default:
+            break
+        }
         var parts = [String]()
         if let authority = finding["authority"]?.objectValue?["name"]?.stringValue { parts.append("by \(authority)") }
         if let decided = finding["decidedAt"]?.stringValue { parts.append(decided) }

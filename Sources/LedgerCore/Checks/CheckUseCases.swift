@@ -81,7 +81,8 @@ extension Ledger {
             // Everything acknowledged so far is in the index; the checkpoint read after the
             // lookup covers every entry the index could have applied.
             try indexFeeder.catchUp(to: log.size)
-            answer = try index.person(PersonKey(idType: input.idType, number: input.idNumber), today: today, source: envelopes)
+            answer = try index.person(PersonKey(idType: input.idType, number: input.idNumber), today: today,
+                                      options: BarOptions(preschoolList: configuration.preschoolBars), source: envelopes)
             checkpoint = log.latestCheckpoint
             let size = checkpoint.checkpoint.size
             out.key("asOf")
@@ -99,6 +100,7 @@ extension Ledger {
                 out.key("name"); out.string(finding.authorityName)
                 out.key("uscc"); out.string(finding.authorityUSCC)
                 out.endObject()
+                out.key("basis"); out.string(finding.basis)
                 out.key("decidedAt"); out.string(finding.decidedAt.description)
                 out.key("decisionNo"); out.string(finding.decisionNo)
                 out.key("inclusionProof")
@@ -108,6 +110,7 @@ extension Ledger {
                 out.key("kind"); out.string(finding.kind.rawValue)
                 out.key("leafHash"); out.string(try log.leafHash(at: finding.seq).base64)
                 out.key("reason"); out.string(finding.reason)
+                out.key("rule"); out.string(finding.rule?.rawValue)
                 out.key("scope"); out.string(finding.scope)
                 out.key("seq"); out.uint(finding.seq)
                 out.key("until"); out.string(finding.until?.description)
