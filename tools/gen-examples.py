@@ -31,6 +31,13 @@ V["institution_filing-filed"] = {"kind": "institution_filing", "body": {
     "institution": {"name": XXX["name"], "uscc": XXX["uscc"], "region": "330304", "type": "for_profit",
                     "address": "温州市瓯海区娄桥街道古岸头路18号", "capacity": 60, "legalRepresentative": WANG_LI},
     "registrar": MARKET, "filingNo": "瓯卫托备〔2026〕12号", "filedAt": "2026-03-01", "authority": HEALTH}}
+# A filing naming the institution's 负责人 (principal) besides its legal representative.
+V["institution_filing-principal"] = {"kind": "institution_filing", "body": {
+    "action": "changed",
+    "institution": {"name": XXX["name"], "uscc": XXX["uscc"], "region": "330304", "type": "for_profit",
+                    "address": "温州市瓯海区娄桥街道古岸头路18号", "capacity": 60, "legalRepresentative": WANG_LI,
+                    "principal": {"name": "陈敏", "idType": "resident_id", "idNumber": "330304198003051028"}},
+    "registrar": MARKET, "filingNo": "瓯卫托备〔2026〕31号", "filedAt": "2026-09-01", "authority": HEALTH}}
 V["institution_filing-deregistered"] = {"kind": "institution_filing", "body": {
     "action": "deregistered",
     "institution": {"name": AIXIN["name"], "uscc": AIXIN["uscc"], "region": "330304", "type": "non_profit",
@@ -103,6 +110,13 @@ V["ban-until-manager"] = {"kind": "ban", "body": {
     "institution": XXX, "decisionNo": "瓯卫禁〔2026〕2号", "decidedAt": "2026-08-20",
     "basis": "对直接管理人员实行从业禁止", "facts": "作为机构负责人未履行看护管理职责，致虐童行为持续发生。",
     "authority": HEALTH, "remarks": "直接管理人员"}}
+# The directly responsible manager named on the task the record at seq 7 opened (人口与计划生育法
+# art. 41(2)): a lifetime ban linked to that record by managerOf.
+V["ban-manager-of"] = {"kind": "ban", "body": {
+    "person": WANG_LI, "role": "responsible_manager", "reason": "child_abuse", "scope": "lifetime", "until": None,
+    "institution": XXX, "decisionNo": "瓯卫禁〔2026〕3号", "decidedAt": "2026-09-10",
+    "basis": "《中华人民共和国人口与计划生育法》第四十一条第二款", "facts": "作为机构直接负责的主管人员，对虐待婴幼儿行为负有直接责任。",
+    "authority": HEALTH, "managerOf": 7}}
 V["annual_review-fail"] = {"kind": "annual_review", "body": {
     "institution": AIXIN, "year": 2025, "result": "fail", "reviewedAt": "2026-01-15", "authority": HEALTH,
     "notes": "保育人员配比不足，消防通道堵塞"}}
@@ -228,6 +242,8 @@ bad("filing-capacity-fraction", "institution_filing-filed", {"/body/institution/
 bad("filing-capacity-string", "institution_filing-filed", {"/body/institution/capacity": "60"}, "/body/institution/capacity", "type")
 bad("filing-legal-rep-required", "institution_filing-filed", {"/body/institution/legalRepresentative": DELETE},
     "/body/institution/legalRepresentative", "required")
+bad("filing-principal-id-checksum", "institution_filing-principal", {"/body/institution/principal/idNumber": "330304198003051029"},
+    "/body/institution/principal/idNumber", "id_checksum", False)
 bad("filing-type-enum", "institution_filing-filed", {"/body/institution/type": "private"}, "/body/institution/type", "enum")
 bad("filing-action-enum", "institution_filing-filed", {"/body/action": "created"}, "/body/action", "enum")
 bad("filing-filed-future", "institution_filing-filed", {"/body/filedAt": "2027-03-01"}, "/body/filedAt", "future", False)
@@ -235,6 +251,8 @@ bad("ban-until-required", "ban-until-manager", {"/body/until": DELETE}, "/body/u
 bad("ban-until-null-with-scope-until", "ban-until-manager", {"/body/until": None}, "/body/until", "required", True)
 bad("ban-until-order", "ban-until-manager", {"/body/until": "2026-08-20"}, "/body/until", "date_order", False)
 bad("ban-until-on-lifetime", "ban-lifetime", {"/body/until": "2036-08-20"}, "/body/until", "not_allowed")
+bad("ban-manager-of-perpetrator", "ban-lifetime", {"/body/managerOf": 7}, "/body/managerOf", "not_allowed")
+bad("ban-manager-of-negative", "ban-manager-of", {"/body/managerOf": -1}, "/body/managerOf", "range")
 bad("ban-role-enum", "ban-lifetime", {"/body/role": "manager"}, "/body/role", "enum")
 bad("ban-reason-enum", "ban-lifetime", {"/body/reason": "abuse"}, "/body/reason", "enum")
 bad("ban-institution-required", "ban-lifetime", {"/body/institution": DELETE}, "/body/institution", "required")

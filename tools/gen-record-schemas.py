@@ -146,6 +146,7 @@ EXTRA = {
     "ban": [
         when("scope", {"const": "until"}, {"required": ["until"], "properties": {"until": ref("Date")}}),
         when("scope", {"const": "lifetime"}, {"properties": {"until": {"type": "null"}}}),
+        when("role", {"const": "perpetrator"}, {"not": {"required": ["managerOf"]}}),
     ],
 }
 DEFS = {
@@ -153,7 +154,7 @@ DEFS = {
         "FiledInstitution": obj({"name": ref("OrganizationName"), "uscc": ref("USCC"), "region": ref("RegionCode"),
                                  "type": enum("for_profit", "non_profit", "public_institution"), "address": text(200),
                                  "capacity": {"type": "integer", "minimum": 1, "maximum": 2147483647},
-                                 "legalRepresentative": ref("Person")},
+                                 "legalRepresentative": ref("Person"), "principal": ref("Person")},
                                 ["name", "uscc", "region", "type", "address", "capacity", "legalRepresentative"])},
     "inspection": {"Finding": obj({"code": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64},
                                    "description": text(2000), "severity": enum("minor", "major", "critical")},

@@ -46,6 +46,7 @@ public final class LedgerServer: Sendable {
         addLogRoutes(to: router)
         addPrincipalRoutes(to: router)
         addCheckRoutes(to: router)
+        addTaskRoutes(to: router)
         addServiceRoutes(to: router)
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router

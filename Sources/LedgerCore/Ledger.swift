@@ -23,6 +23,8 @@ public final class Ledger: Sendable {
     package let access: AccessLedger
     package let idempotency: IdempotencyStore
     package let reservations = KeyReservations()
+    /// The responsible-manager tasks, derived from the log (Records/ManagerTasks.swift).
+    package let managerTaskIndex = ManagerTaskIndex()
     /// Key of the service's HMACs (the background-check work).
     package let secret: [UInt8]
     package let logger: Logger

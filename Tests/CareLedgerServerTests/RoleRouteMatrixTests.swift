@@ -84,6 +84,12 @@ import Testing
             ("/v1/audit/checks?idType=resident_id&idNumber=330381199211083443", nil)
         },
         Route(method: .get, template: "/v1/institutions/{uscc}", success: .ok) { _ in ("/v1/institutions/\(Fixtures.xiaoxingxing.uscc)", nil) },
+        Route(method: .get, template: "/v1/tasks", success: .ok) { _ in ("/v1/tasks", nil) },
+        // The task seq 1 opened (a child-abuse ban naming the institution, appended below).
+        Route(method: .post, template: "/v1/tasks/{seq}/managers", success: .created) { n in
+            ("/v1/tasks/1/managers", ["person": Fixtures.wangLi, "decisionNo": .string("瓯卫禁〔2026〕\(3000 + n)号"), "decidedAt": "2026-09-10",
+                                      "facts": "作为机构直接负责的主管人员，对虐待婴幼儿行为负有直接责任。"])
+        },
         Route(method: .get, template: "/access-log/checkpoint", success: .ok) { _ in ("/access-log/checkpoint", nil) },
         Route(method: .get, template: "/access-log/tile/**", success: .ok) { _ in ("/access-log/tile/0/000.p/1", nil) },
         Route(method: .get, template: "/access-log/tile/**", part: "entries", success: .ok) { _ in
@@ -123,6 +129,8 @@ import Testing
             // Something to read, and principals to revoke.
             let first = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.penalty(1))
             #expect(first.status == .created)
+            // A child-abuse ban naming an institution (seq 1): a responsible-manager task.
+            #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.ban(1)).status == .created)
             // And an access-log entry, for its tiles.
             let check = try await client.send(.post, "/v1/checks", token: admin, json: Fixtures.check())
             #expect(check.status == .ok)

@@ -37,6 +37,9 @@ extension LedgerServer {
         RouteRule(method: .post, template: "/v1/checks", part: nil, access: .roles([.institution, .inspector, .admin])),
         RouteRule(method: .get, template: "/v1/audit/checks", part: nil, access: .roles([.auditor, .admin])),
         RouteRule(method: .get, template: "/v1/institutions/{uscc}", part: nil, access: .publicRoute),
+        // Responsible-manager tasks: an inspector sees and works its own authority's.
+        RouteRule(method: .get, template: "/v1/tasks", part: nil, access: .roles([.inspector, .admin])),
+        RouteRule(method: .post, template: "/v1/tasks/{seq}/managers", part: nil, access: .roles([.inspector, .admin])),
         RouteRule(method: .get, template: "/access-log/checkpoint", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/access-log/tile/**", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/access-log/tile/**", part: "entries", access: .roles([.auditor, .admin])),

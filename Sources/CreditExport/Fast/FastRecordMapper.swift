@@ -343,6 +343,8 @@ struct FastRecordMapper {
               let reason = enumValue(f, "reason", BanReason.self), let scope = enumValue(f, "scope", BanScope.self),
               let decidedAt = date(get(f, "decidedAt")), let institution = organization(object(f, "institution")),
               let authority = organization(object(f, "authority"), authority: true), get(f, "basis") != nil else { return false }
+        // managerOf has no column; the full decoder takes a log seq, and only on a manager's ban.
+        if let v = get(f, "managerOf"), !isSeq(v) || role != .responsibleManager { return false }
         let until = get(f, "until")
         var untilDate: LocalDate?
         switch scope {

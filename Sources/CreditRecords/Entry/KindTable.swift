@@ -227,6 +227,7 @@ extension KindSpec {
         FieldSpec("facts", .text(maxLength: FieldLimit.facts)),
         FieldSpec("authority", .authority),
         FieldSpec("remarks", .remarks, required: false),
+        FieldSpec("managerOf", .seq, required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt",
        subjects: [SubjectSpec("person", .person), SubjectSpec("institution", .organization, .workplace)],
        finding: FindingSpec(reason: "reason", scope: "scope"))

@@ -2,7 +2,9 @@
 
 /// 终身禁入 / 从业禁止. `until` is required (a date after `decidedAt`) when `scope` is
 /// `until`; with `lifetime` it must be absent or null. `remarks` (BZ of the 失信名单 layout) is
-/// an optional addition.
+/// an optional addition. `managerOf` (optional, only with role `responsible_manager`) is the
+/// seq of the record that the institution abused infants (人口与计划生育法 art. 41(2)) whose
+/// directly responsible manager this ban names: it closes that record's task.
 public struct Ban: Sendable, Equatable {
     public let person: Person
     public let role: BanRole
@@ -16,6 +18,7 @@ public struct Ban: Sendable, Equatable {
     public let facts: String
     public let authority: Authority
     public let remarks: String?
+    public let managerOf: UInt64?
 
     init?(_ r: ObjectReader) {
         r.allow(KindSpec.ban.keys)
@@ -51,11 +54,16 @@ public struct Ban: Sendable, Equatable {
         let facts = r.string("facts", maxLength: FieldLimit.facts)
         let authority = readAuthority(r)
         let remarks = readRemarks(r, "remarks")
+        var managerOf = readSeq(r, "managerOf", required: false)
+        if managerOf != nil, let role, role != .responsibleManager {
+            r.sink.add(r.at("managerOf"), "not_allowed", "managerOf is only for a ban whose role is responsible_manager")
+            managerOf = nil
+        }
         guard let person, let role, let reason, let scope, let institution, let decisionNo, let decidedAt, let basis, let facts,
-              let authority, remarks.ok, untilOK else { return nil }
+              let authority, remarks.ok, untilOK, managerOf != nil || !r.has("managerOf") else { return nil }
         (self.person, self.role, self.reason, self.scope, self.until, self.institution, self.decisionNo, self.decidedAt) =
             (person, role, reason, scope, until, institution, decisionNo, decidedAt)
-        (self.basis, self.facts, self.authority, self.remarks) = (basis, facts, authority, remarks.value)
+        (self.basis, self.facts, self.authority, self.remarks, self.managerOf) = (basis, facts, authority, remarks.value, managerOf)
     }
 }
 

@@ -1,16 +1,19 @@
 // MARK: - institution_filing
 
 /// The institution in a filing: an organisation with region, type, address, capacity (托位数)
-/// and legal representative, all required.
+/// and legal representative, all required, and its 负责人 (`principal`, optional: filings
+/// recorded before it existed have none). Both are personal data: screened when filed, and the
+/// 负责人 is never disclosed.
 public struct FiledInstitution: Sendable, Equatable {
     public let name: String, uscc: String, region: String
     public let type: InstitutionType
     public let address: String
     public let capacity: Int
     public let legalRepresentative: Person
+    public let principal: Person?
 
     init?(_ r: ObjectReader) {
-        r.allow(["name", "uscc", "region", "type", "address", "capacity", "legalRepresentative"])
+        r.allow(["name", "uscc", "region", "type", "address", "capacity", "legalRepresentative", "principal"])
         let name = r.string("name", maxLength: FieldLimit.organizationName)
         let uscc = r.uscc()
         let region = r.region(required: true)
@@ -22,9 +25,12 @@ public struct FiledInstitution: Sendable, Equatable {
             capacity = nil
         }
         let representative = r.object("legalRepresentative").flatMap { Person($0) }
-        guard let name, let uscc, let region, let type, let address, let capacity, let representative else { return nil }
+        let principal = r.object("principal", required: false).flatMap { Person($0) }
+        guard let name, let uscc, let region, let type, let address, let capacity, let representative,
+              principal != nil || !r.has("principal") else { return nil }
         (self.name, self.uscc, self.region, self.type, self.address, self.capacity, self.legalRepresentative) =
             (name, uscc, region, type, address, Int(capacity), representative)
+        self.principal = principal
     }
 }
 

@@ -150,6 +150,7 @@ public enum RecordValidator {
             sink.add("/body/" + field, "duplicate_document_number", "this authority has already recorded a document with this \(field)")
         }
         if kind == .inspection { followUpRule(body: body, context: context, sink: sink) }
+        if kind == .ban { managerOfRule(body: body, context: context, sink: sink) }
         guard kind == .revocation || kind == .creditRepair,
               let n = body["target"]?.integerValue, let seq = UInt64(exactly: n) else { return }
         guard let target = context.lookup.summary(of: seq) else {
@@ -199,6 +200,21 @@ public enum RecordValidator {
         }
         if earlier.isRevoked {
             sink.add("/body/followUpOf", "target_revoked", "the record followUpOf names has been revoked")
+        }
+    }
+
+    /// A ban's `managerOf` names the record that opened a responsible-manager task: a penalty
+    /// or ban in the log, not revoked (docs/records.md "Responsible managers").
+    private static func managerOfRule(body: JSONObject, context: ValidationContext, sink: ErrorSink) {
+        guard let n = body["managerOf"]?.integerValue, let seq = UInt64(exactly: n) else { return }
+        guard let earlier = context.lookup.summary(of: seq) else {
+            sink.add("/body/managerOf", "target_not_found", "managerOf must be the seq of a record in the log")
+            return
+        }
+        if earlier.kind != .penalty && earlier.kind != .ban {
+            sink.add("/body/managerOf", "target_kind", "managerOf must name a penalty or a ban (the record that the institution abused infants)")
+        } else if earlier.isRevoked {
+            sink.add("/body/managerOf", "target_revoked", "the record managerOf names has been revoked")
         }
     }
 

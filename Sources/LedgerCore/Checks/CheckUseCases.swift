@@ -197,8 +197,25 @@ extension Ledger {
             ("annualReviews", .array(disclosure.annualReviews)),
             ("asOf", .object(JSONObject([("treeSize", .uint(checkpoint.checkpoint.size)), ("checkpoint", .string(checkpoint.note))]))),
         ])
-        // The index leaves ID numbers out; this makes sure none leaves the service.
-        return Self.withoutIDNumbers(.object(object))
+        // The index leaves ID numbers out; this makes sure none leaves the service. The
+        // 负责人 is personal data named for screening, not for publication.
+        return Self.withoutIDNumbers(Self.withoutPrincipal(.object(object)))
+    }
+
+    /// The disclosure without the filed institution's 负责人 (`principal`), top level and filing.
+    static func withoutPrincipal(_ value: JSONValue) -> JSONValue {
+        guard var object = value.objectValue else { return value }
+        func strip(_ v: JSONValue?) -> JSONValue? {
+            guard var o = v?.objectValue else { return v }
+            o["principal"] = nil
+            return .object(o)
+        }
+        object["institution"] = strip(object["institution"])
+        if var filing = object["filing"]?.objectValue {
+            filing["institution"] = strip(filing["institution"])
+            object["filing"] = .object(filing)
+        }
+        return .object(object)
     }
 
     /// The value with every `idNumber` member removed, at any depth.

@@ -69,6 +69,7 @@ extension Ledger {
         defer { reservations.release(keys) }
         let record = try validate(document)
         try authorize(record, principal: principal)
+        try screenFiling(record)
         let signature = try checkClientSignature(record, document: document, principal: principal)
 
         let envelope = Envelope(kind: record.kind, body: record.body, submittedAt: Timestamp.now(),
