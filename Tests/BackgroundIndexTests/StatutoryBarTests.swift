@@ -116,7 +116,9 @@ let barCases: [BarCase] = [
         #expect(f[0].basis == "未成年人保护法第62条、第130条（虐待：刑法第260条之一、第260条）")
         #expect(f[0].until == nil, "a statutory bar has no end")
         #expect(f[1].basis == "未成年人保护法第62条、第130条（性侵害）")
-        #expect(f[2].basis == "行政处罚法第9条（限制从业）" && f[2].until == day("2027-04-01"))
+        // `until` is the last day the finding counts: the bar ends 2027-04-01, the record's
+        // publication (decidedAt + 3 years) runs on to 2029-04-02, as for a court's ban.
+        #expect(f[2].basis == "行政处罚法第9条（限制从业）" && f[2].until == day("2029-04-02"))
     }
 
     /// Both readers (entry bytes, decoded envelope) take the same category and 限制从业.

@@ -257,6 +257,11 @@ import Testing
         "getAccessLogEntryBundle": Sample(uri: "/access-log/tile/entries/000.p/1", bad: "/access-log/tile/entries/000.p/256"),
         "getFullAccessLogHashTile": Sample(uri: "/access-log/tile/1/000", bad: "/access-log/tile/64/000", inASmallTree: .notFound),
         "getFullAccessLogEntryBundle": Sample(uri: "/access-log/tile/entries/000", bad: "/access-log/tile/entries/00", inASmallTree: .notFound),
+        // Seq 2 is a child-abuse ban naming an institution (appended below): a responsible-manager task.
+        "listManagerTasks": Sample(uri: "/v1/tasks", bad: "/v1/tasks?state=open"),
+        "nameResponsibleManager": Sample(uri: "/v1/tasks/2/managers", body: ["person": Fixtures.wangLi, "decisionNo": "瓯卫禁〔2026〕2999号",
+                                                                             "decidedAt": "2026-09-10", "facts": "对虐待婴幼儿行为负有直接责任。"],
+                                         bad: "/v1/tasks/x/managers"),
         "getHealth": Sample(uri: "/healthz"),
         "getMetrics": Sample(uri: "/metrics"),
     ]
@@ -330,6 +335,7 @@ import Testing
                 let response = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.penalty(2900 + n))
                 #expect(response.status == .created)
             }
+            #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.ban(2901)).status == .created)
             _ = try await client.createPrincipal(admin: admin, ["id": "openapi-victim", "role": "auditor"])
             // An access-log entry, for its tiles.
             #expect(try await client.send(.post, "/v1/checks", token: admin, json: Fixtures.check()).status == .ok)
