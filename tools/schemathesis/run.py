@@ -48,6 +48,7 @@ TOKENS = {
     "listRecords": "exporter", "getRecord": "inspector", "getEntryBundle": "exporter", "getFullEntryBundle": "exporter",
     "createCheck": "institution", "listChecksOfPerson": "auditor",
     "getAccessLogEntryBundle": "auditor", "getFullAccessLogEntryBundle": "auditor",
+    "listManagerTasks": "inspector", "nameResponsibleManager": "admin",
 }
 
 # Schema-valid input the service may still refuse with 400, for reasons no JSON Schema
@@ -60,6 +61,7 @@ SERVICE_ONLY_RULES = {
     "getInstitutionDisclosure": "USCC check character",
     "getInclusionProof": "seq < size <= the tree size",
     "getConsistencyProof": "from <= to <= the tree size",
+    "nameResponsibleManager": "the task must exist; ID number check characters, real dates, one decision number per authority",
 }
 
 
