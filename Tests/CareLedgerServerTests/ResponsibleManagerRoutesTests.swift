@@ -115,3 +115,39 @@ import Testing
         try await test.close()
     }
 }
+
+extension ResponsibleManagerRoutesTests {
+    /// Open tasks older than 30 days are overdue (a fixed date each side), and the tasks follow
+    /// revocations: a revoked manager ban reopens its task, a revoked trigger withdraws it.
+    @Test func overdueAndRevocations() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            let roles = try await client.makeRoles(admin: admin)
+            let trigger = try #require(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.ban(1)).json()["seq"]?.integerValue)
+            func tasks(on day: String) throws -> [JSONObject] {
+                try test.server.ledger.managerTasks(authority: nil, today: LocalDate(iso: day)!).objectValue?["tasks"]?.arrayValue?.compactMap(\.objectValue) ?? []
+            }
+            // Decided 2026-08-20: 30 days later (2026-09-19) it is not yet overdue; the day after it is.
+            #expect(try tasks(on: "2026-09-19").first?["overdue"] == .bool(false))
+            #expect(try tasks(on: "2026-09-20").first?["overdue"] == .bool(true))
+
+            let named = try await client.send(.post, "/v1/tasks/\(trigger)/managers", token: roles[.inspector], json: Self.naming(7))
+            let manager = try #require(try named.json()["seq"]?.integerValue)
+            #expect(try tasks(on: "2026-09-20").first?["state"] == "managers_named")
+            #expect(try await client.send(.post, "/v1/records", token: roles[.inspector],
+                                          json: Self.with(Fixtures.revocation(target: UInt64(manager), 8), ["decidedAt": "2026-09-15"])).status == .created)
+            #expect(try tasks(on: "2026-09-20").first?["state"] == "open", "a revoked manager ban no longer answers the task")
+            #expect(try await client.send(.post, "/v1/records", token: roles[.inspector],
+                                          json: Fixtures.revocation(target: UInt64(trigger), 9)).status == .created)
+            #expect(try tasks(on: "2026-09-20").isEmpty, "a revoked trigger's task is withdrawn")
+            // managerOf must name an unrevoked penalty or ban.
+            let stale = try await client.send(.post, "/v1/records", token: roles[.inspector],
+                                              json: Self.with(Fixtures.ban(10), ["role": "responsible_manager", "managerOf": .number(String(trigger))]))
+            #expect(stale.status == .badRequest)
+            #expect(try stale.problemPointers() == ["/body/managerOf"])
+        }
+        try await test.close()
+    }
+}

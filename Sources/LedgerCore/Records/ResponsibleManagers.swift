@@ -30,13 +30,16 @@ extension Ledger {
     /// decision date of the record that opened the task; an open task is `overdue` once more
     /// than 30 days have passed since it.
     public func managerTasks(principal: Principal) throws(Refusal) -> JSONValue {
+        try managerTasks(authority: principal.role == .inspector ? (principal.authority?.uscc ?? "") : nil, today: LocalDate.today())
+    }
+
+    /// The tasks of `authority` (nil: all) as of `today`.
+    func managerTasks(authority: String?, today: LocalDate) throws(Refusal) -> JSONValue {
         do {
             try managerTaskIndex.catchUp(log)
         } catch {
             throw logUnavailable(error)
         }
-        let today = LocalDate.today()
-        let authority = principal.role == .inspector ? (principal.authority?.uscc ?? "") : nil
         let tasks = managerTaskIndex.tasks(authority: authority).map { task -> JSONValue in
             let t = task.trigger
             let open = task.managers.isEmpty
