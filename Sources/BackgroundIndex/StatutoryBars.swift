@@ -42,7 +42,7 @@ enum StatutoryBars {
             return (.statutoryOffence, "未成年人保护法第62条、第130条" + articles)
         case .preschoolEducation where options.preschoolList:
             return (.preschoolOffence, "学前教育法第44条" + articles)
-        case .preschoolEducation, .none:
+        case .preschoolEducation, .noBar:
             return nil
         }
     }

@@ -21,12 +21,12 @@ extension KindSpec {
         // 234 故意伤害; 232 故意杀人; 262-1 组织残疾人、儿童乞讨 (by 暴力、胁迫).
         OffenceCategorySpec(.violentInjury, "暴力伤害", ["234", "232", "262-1"], .minorsProtection),
         // 261 遗弃: listed by the draft 托育服务法 only, which is not law; recorded, not a bar.
-        OffenceCategorySpec(.abandonment, "遗弃", ["261"], .none),
+        OffenceCategorySpec(.abandonment, "遗弃", ["261"], .noBar),
         // 学前教育法 art. 44's wider list: mostly 治安 violations, whose articles are not confirmed.
         OffenceCategorySpec(.sexualHarassment, "性骚扰", [], .preschoolEducation),
         OffenceCategorySpec(.drugUse, "吸毒", [], .preschoolEducation),
         OffenceCategorySpec(.gambling, "赌博", [], .preschoolEducation),
-        OffenceCategorySpec(.other, "其他", [], .none),
+        OffenceCategorySpec(.other, "其他", [], .noBar),
     ]
 
     /// The row of `category`.

@@ -43,7 +43,7 @@ public enum BarLaw: String, Sendable, Equatable {
     /// when the service is configured for kindergarten 托班 (off by default).
     case preschoolEducation = "preschool_education"
     /// Not a statutory bar (the record still counts as a record).
-    case none
+    case noBar = "none"
 }
 
 /// One row of the category table.
