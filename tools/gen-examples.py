@@ -106,6 +106,16 @@ V["revocation-data-error"] = {"kind": "revocation", "body": {
 V["credit_repair-signed"] = {"kind": "credit_repair", "body": {
     "target": 42, "decisionNo": "瓯卫信修〔2026〕7号", "decidedAt": "2026-09-01", "authority": HEALTH,
     "notes": "已完成整改并提交信用承诺书"}, "clientSignature": SIG}
+# A closure (责令关闭) after the 2025 rule: class and procedure recorded (docs/records.md "Publication periods").
+V["penalty-closure-classed"] = {"kind": "penalty", "body": {
+    "party": {"category": "organization", "name": XXX["name"], "uscc": XXX["uscc"], "legalRepresentative": WANG_LI},
+    "decisionNo": "瓯卫罚〔2026〕31号", "violationType": "虐待婴幼儿",
+    "facts": "经查，该机构保育人员多次殴打婴幼儿，机构未履行看护管理职责。", "basis": "《中华人民共和国人口与计划生育法》第四十一条",
+    "categories": ["closure"], "content": "责令关闭", "decidedAt": "2026-09-10", "publicUntil": "2029-09-10",
+    "authority": HEALTH, "dataSource": {"name": HEALTH["name"], "uscc": HEALTH["uscc"]}, "class": "serious", "procedure": "ordinary"}}
+V["credit_repair-conditions"] = {"kind": "credit_repair", "body": {
+    "target": 42, "decisionNo": "瓯卫信修〔2026〕9号", "decidedAt": "2026-09-01", "authority": HEALTH,
+    "conditions": ["minimum_period", "corrected_and_discharged", "credit_commitment", "other_legal_conditions"]}}
 V["penalty-foreign-person"] = {"kind": "penalty", "body": {
     "party": {"category": "person", "name": "Maria Schmidt", "idType": "foreign_permanent_resident_id", "idNumber": "932682198501010017"},
     "decisionNo": "瓯卫罚〔2026〕23号", "violationType": "未按规定进行健康检查上岗",
@@ -242,6 +252,10 @@ bad("revocation-target-negative", "revocation-data-error", {"/body/target": -1},
 bad("revocation-target-string", "revocation-data-error", {"/body/target": "17"}, "/body/target", "type")
 bad("revocation-reason-enum", "revocation-data-error", {"/body/reason": "mistake"}, "/body/reason", "enum")
 bad("revocation-target-not-found", "revocation-data-error", {"/body/target": 5000}, "/body/target", "target_not_found", False)
+bad("penalty-class-enum", "penalty-closure-classed", {"/body/class": "severe"}, "/body/class", "enum")
+bad("penalty-procedure-enum", "penalty-closure-classed", {"/body/procedure": "simple"}, "/body/procedure", "enum")
+bad("penalty-public-until-class", "penalty-closure-classed", {"/body/publicUntil": "2027-03-10"}, "/body/publicUntil", "publication_limit", False)
+bad("credit-repair-conditions-enum", "credit_repair-conditions", {"/body/conditions/0": "paid"}, "/body/conditions/0", "enum")
 bad("credit-repair-too-early", "credit_repair-signed", {"/body/decidedAt": "2026-03-31"}, "/body/decidedAt", "repair_too_early", False)
 
 out = "schemas/examples"

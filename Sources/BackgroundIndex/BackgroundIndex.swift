@@ -45,11 +45,15 @@ public struct PersonAnswer: Sendable, Equatable {
 }
 
 /// docs/background-index.md "Institutions" (docs/records.md "Disclosure").
-public enum InstitutionStatus: String, Sendable, Codable {
+public enum InstitutionStatus: String, Sendable, Codable, CaseIterable {
     case active
     case closureRequired = "closure_required"
     case deregistered
     case unfiled
+    /// 责令关闭, 吊销许可证件, 查封 (docs/background-index.md "Institution status").
+    case closed
+    case licenseRevoked = "license_revoked"
+    case sealed
 }
 
 /// An institution's public credit disclosure. Never contains anyone's ID number.
@@ -62,6 +66,8 @@ public struct InstitutionDisclosure: Sendable, Equatable {
     public let inspections: [JSONValue]
     public let penalties: [JSONValue]
     public let annualReviews: [JSONValue]
+    /// The records behind `status`, by seq.
+    public var statusRecords: [UInt64] = []
 }
 
 /// Reads record envelopes back by seq (the log), so the index keeps only what decides a

@@ -8,9 +8,10 @@ import CreditRecords
 /// - ban:         `a` = last barred day (`DayNumber.never` for lifetime)
 /// - judgment:    `a` = practiceBanUntil (or none), `b` = last day it counts as a record
 /// - penalty:     person: `b` = max(publicUntil or decidedAt + 3 y, validUntil);
-///                institution: `b` = publicUntil or decidedAt + 3 y (the publication period)
-/// - enforcement: `b` = decidedAt + 3 y
-/// - institution_filing: `flags` = the action (FilingAction index)
+///                institution: `b` = publicUntil or decidedAt + 3 y (the publication period),
+///                `flags` = `StatusBits` (closure, license revocation)
+/// - enforcement: `b` = decidedAt + 3 y; institution: `flags` = `StatusBits.seal`, `a` = a seal's last day
+/// - institution_filing: `flags` = the action (FilingAction index), `a` = institution.region (0: none)
 /// - annual_review: `a` = year, `flags` = 1 when passed
 struct Entry: Equatable {
     var seqLow: UInt32
@@ -158,10 +159,12 @@ struct IndexState {
             if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, a: f.banUntil, b: f.recordEnd, previous: $0) } }
         case .penalty, .enforcement:
             if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, b: f.recordEnd, previous: $0) } }
-            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, b: f.publicationEnd, previous: $0) } }
+            // flags: `StatusBits`; a: a seal's last day (docs/background-index.md "Institution status").
+            let sealEnd = f.statusBits & StatusBits.seal != 0 && f.decisionDay != DayNumber.none ? f.decisionDay + StatusBits.sealDays : DayNumber.none
+            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, flags: f.statusBits, a: sealEnd, b: f.publicationEnd, previous: $0) } }
         case .institutionFiling:
             let action = UInt8(FilingAction.allCases.firstIndex(of: f.action ?? .filed)!)
-            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, flags: action, previous: $0) } }
+            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, flags: action, a: f.region, previous: $0) } }
         case .inspection:
             if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, previous: $0) } }
         case .annualReview:

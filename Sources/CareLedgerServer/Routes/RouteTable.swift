@@ -37,6 +37,8 @@ extension LedgerServer {
         RouteRule(method: .post, template: "/v1/checks", part: nil, access: .roles([.institution, .inspector, .admin])),
         RouteRule(method: .get, template: "/v1/audit/checks", part: nil, access: .roles([.auditor, .admin])),
         RouteRule(method: .get, template: "/v1/institutions/{uscc}", part: nil, access: .publicRoute),
+        // Allow-listed fields only: code, filed name and region, status and its seqs.
+        RouteRule(method: .get, template: "/v1/institutions", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/access-log/checkpoint", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/access-log/tile/**", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/access-log/tile/**", part: "entries", access: .roles([.auditor, .admin])),

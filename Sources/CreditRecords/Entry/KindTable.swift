@@ -183,6 +183,10 @@ extension KindSpec {
         FieldSpec("authority", .authority),
         FieldSpec("dataSource", .organization),
         FieldSpec("remarks", .remarks, required: false),
+        // 信用修复管理办法 (NDRC Order 2025 No. 36) classes and 行政处罚法 procedures; they
+        // choose the publication period (`PublicationRules`).
+        FieldSpec("class", .enumeration(PenaltyClass.rawValues), required: false),
+        FieldSpec("procedure", .enumeration(PenaltyProcedure.rawValues), required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", subjects: [SubjectSpec("party", .party)],
        finding: FindingSpec(reason: "violationType", scope: nil))
 
@@ -253,5 +257,7 @@ extension KindSpec {
         FieldSpec("decidedAt", .date),
         FieldSpec("authority", .authority),
         FieldSpec("notes", .remarks, required: false),
+        // The repair conditions the authority found met (信用修复管理办法 NDRC Order 2025 No. 36).
+        FieldSpec("conditions", .enumSet(RepairCondition.rawValues), required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", target: "target")
 }
