@@ -84,6 +84,7 @@ import Testing
             ("/v1/audit/checks?idType=resident_id&idNumber=330381199211083443", nil)
         },
         Route(method: .get, template: "/v1/institutions/{uscc}", success: .ok) { _ in ("/v1/institutions/\(Fixtures.xiaoxingxing.uscc)", nil) },
+        Route(method: .get, template: "/v1/institutions", success: .ok) { _ in ("/v1/institutions?status=closed", nil) },
         Route(method: .get, template: "/access-log/checkpoint", success: .ok) { _ in ("/access-log/checkpoint", nil) },
         Route(method: .get, template: "/access-log/tile/**", success: .ok) { _ in ("/access-log/tile/0/000.p/1", nil) },
         Route(method: .get, template: "/access-log/tile/**", part: "entries", success: .ok) { _ in
