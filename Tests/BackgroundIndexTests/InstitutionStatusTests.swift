@@ -1,4 +1,5 @@
 import CreditRecords
+import LedgerCrypto
 import Testing
 @testable import BackgroundIndex
 
@@ -94,6 +95,20 @@ let statusCases: [StatusCase] = [
         #expect(d.statusRecords == c.causes)
     }
 
+    /// Version 2 entries carry no status flags: such a snapshot is refused (and the index
+    /// rebuilt from the log), never read as an institution without its closure.
+    @Test func aVersion2SnapshotIsRefused() throws {
+        let (index, _) = try build([R.filing(m), statusPenalty(["closure"])])
+        var bytes = BackgroundIndex.encode(index.state.withLock { $0 }, rootHash: fakeRoot(index.size))
+        bytes[8] = 2
+        bytes = Array(bytes.dropLast(32)) + SHA256.hash(bytes.dropLast(32)).bytes
+        #expect(throws: BackgroundIndex.SnapshotError.self) { try BackgroundIndex.decode(bytes, rootAt: { fakeRoot($0) }) }
+        let current = BackgroundIndex.encode(index.state.withLock { $0 }, rootHash: fakeRoot(index.size))
+        let loaded = try BackgroundIndex.decode(current, rootAt: { fakeRoot($0) })
+        // The current version keeps the closure across a snapshot.
+        #expect(loaded.institutions(status: .closed, region: nil, after: nil, limit: 5, today: today).items.map(\.uscc) == [m])
+    }
+
     @Test func bothReadersAgree() throws {
         for rec in [statusPenalty(["closure", "fine"]), statusPenalty(["license_revocation"]), seal(decided: "2026-11-01"), filing(m, region: "330304")] {
             let envelope = rec.envelope
@@ -134,6 +149,14 @@ let statusCases: [StatusCase] = [
         #expect(codes("330000", .closed) == [c, a])
         #expect(codes("110000", .closed).isEmpty)
         #expect(RegionFilter("33030") == nil && RegionFilter("33030x") == nil && RegionFilter("000000") == nil)
+    }
+
+    /// 榆林市 policy: 连续两年年审不合格 — computed before, now listed.
+    @Test func closureRequiredIsListed() throws {
+        let idx = try build([filing(a, region: "330304"), filing(b, region: "330305"),
+                             R.review(b, year: 2024, passed: false), R.review(b, year: 2025, passed: false)]).0
+        let page = idx.institutions(status: .closureRequired, region: nil, after: nil, limit: 10, today: today)
+        #expect(page.items.map(\.uscc) == [b] && page.items.first?.statusRecords == [2, 3])
     }
 
     @Test func pages() throws {
