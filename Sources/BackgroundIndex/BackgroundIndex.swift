@@ -98,7 +98,8 @@ extension EnvelopeSource {
 /// - a ban whose `until` has passed is no finding at all (not `records_found`);
 /// - a credit repair of a judgment ends its record period, not a court's practiceBanUntil;
 /// - institution disclosure shows penalties through their publication period (publicUntil, else
-///   decidedAt + 3 years); a person's check counts them through max(that, validUntil).
+///   the default of the rule in force at decidedAt, `PublicationRules`); a person's check
+///   counts them through max(that, validUntil).
 public final class BackgroundIndex: Sendable {
     let state: Mutex<IndexState>
 

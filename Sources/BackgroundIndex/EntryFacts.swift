@@ -289,7 +289,7 @@ private struct EntryBody {
         }
         let publication = RecordFacts.publication(decidedAt: f.decidedAt, publicUntil: f.publicUntil, penaltyClass: penaltyClass,
                                                   procedure: procedure, categories: categories, marketRegulator: market)
-        return (StatusBits.penalty(categories: categories.map(\.rawValue)), publication)
+        return (StatusBits.penalty(categories: categories), publication)
     }
 
     func findingText() -> FindingText? {

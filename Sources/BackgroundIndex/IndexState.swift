@@ -7,8 +7,8 @@ import CreditRecords
 /// Fields by kind (days are `DayNumber`s):
 /// - ban:         `a` = last barred day (`DayNumber.never` for lifetime)
 /// - judgment:    `a` = practiceBanUntil (or none), `b` = last day it counts as a record
-/// - penalty:     person: `b` = max(publicUntil or decidedAt + 3 y, validUntil);
-///                institution: `b` = publicUntil or decidedAt + 3 y (the publication period),
+/// - penalty:     person: `b` = max(publication end, validUntil);
+///                institution: `b` = the publication end (publicUntil, else the rule's default),
 ///                `flags` = `StatusBits` (closure, license revocation)
 /// - enforcement: `b` = decidedAt + 3 y; institution: `flags` = `StatusBits.seal`, `a` = a seal's last day
 /// - institution_filing: `flags` = the action (FilingAction index), `a` = institution.region (0: none)

@@ -11,6 +11,15 @@ enum StatusBits {
     /// An enforcement measure `seal` (查封).
     static let seal: UInt8 = 0x04
 
+    static func penalty(categories: some Sequence<PenaltyCategory>) -> UInt8 {
+        var bits: UInt8 = 0
+        for c in categories {
+            if c == .closure { bits |= closure }
+            if c == .licenseRevocation { bits |= licenseRevocation }
+        }
+        return bits
+    }
+
     static func penalty(categories: some Sequence<String>) -> UInt8 {
         var bits: UInt8 = 0
         for c in categories {

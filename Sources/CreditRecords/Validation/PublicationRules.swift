@@ -118,12 +118,19 @@ public enum PublicationRules {
     /// The authority is a market regulator (市场监督管理局 / 市场监管局) by its name: the
     /// record carries no sector field, and the name is how the national layout names it.
     public static func isMarketRegulator<C: Collection>(name: C) -> Bool where C.Element == UInt8 {
-        let bytes = Array(name)
-        for needle in [Array("市场监督管理".utf8), Array("市场监管".utf8)] where bytes.count >= needle.count {
-            for i in 0...(bytes.count - needle.count) where bytes[i] == needle[0] && Array(bytes[i..<(i + needle.count)]) == needle { return true }
+        // A rebuild asks this of every penalty: compare in place, no copy of the name.
+        func contains(_ needle: [UInt8]) -> Bool {
+            var start = name.startIndex
+            while name.distance(from: start, to: name.endIndex) >= needle.count {
+                if name[start...].starts(with: needle) { return true }
+                start = name.index(after: start)
+            }
+            return false
         }
-        return false
+        return contains(marketNames.0) || contains(marketNames.1)
     }
+
+    private static let marketNames = (Array("市场监督管理".utf8), Array("市场监管".utf8))
 
     static func adding(_ months: Int, to date: LocalDate) -> LocalDate {
         months % 12 == 0 ? date.adding(years: months / 12) : date.adding(months: months)
