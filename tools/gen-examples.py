@@ -3,7 +3,8 @@
 
 All identifiers are made up, with correct check characters (tools/checkdigits.py). The
 examples assume "today" is 2026-11-22 (CST) and a log in which every seq below 1000 is an
-unrevoked penalty decided 2026-01-01 (the agreement test's fake lookup). An invalid example
+unrevoked penalty decided 2026-01-01, except seq 8, an enforcement measure (the agreement
+test's fake lookup). An invalid example
 breaks exactly one rule; its .expect.json names the pointer and code the Swift validator
 reports, whether JSON Schema can detect it (schemaDetects), and schemaPointer when the
 schema reports it on another pointer (uniqueItems reports the array).
@@ -84,6 +85,12 @@ V["enforcement-seal"] = {"kind": "enforcement", "body": {
     "decisionNo": "瓯市监强〔2026〕3号", "measure": "seal",
     "facts": "厨房存放过期食品原料，存在重大食品安全隐患。", "basis": "《中华人民共和国食品安全法》第一百一十条",
     "decidedAt": "2026-06-03", "authority": MARKET, "content": "查封厨房及过期食品原料", "dataSource": MARKET}}
+# 解除查封 (行政强制法 art. 28) of the seal recorded at seq 8 (an enforcement under the fake log).
+V["enforcement-lift"] = {"kind": "enforcement", "body": {
+    "party": {"category": "organization", "name": XXX["name"], "uscc": XXX["uscc"], "legalRepresentative": WANG_LI},
+    "decisionNo": "瓯市监解强〔2026〕1号", "measure": "other",
+    "facts": "过期食品原料已依法处理，厨房整改完毕。", "basis": "《中华人民共和国行政强制法》第二十八条",
+    "decidedAt": "2026-06-20", "authority": MARKET, "content": "解除查封", "lifts": 8}}
 V["judgment-practice-ban"] = {"kind": "judgment", "body": {
     "person": LIN_XY, "court": COURT, "caseNo": "（2026）浙0304刑初123号", "offence": "虐待被监护、看护人罪",
     "sentence": "有期徒刑二年", "decidedAt": "2026-08-01", "practiceBanUntil": "2031-08-01", "authority": HEALTH}}
@@ -252,6 +259,7 @@ bad("revocation-target-negative", "revocation-data-error", {"/body/target": -1},
 bad("revocation-target-string", "revocation-data-error", {"/body/target": "17"}, "/body/target", "type")
 bad("revocation-reason-enum", "revocation-data-error", {"/body/reason": "mistake"}, "/body/reason", "enum")
 bad("revocation-target-not-found", "revocation-data-error", {"/body/target": 5000}, "/body/target", "target_not_found", False)
+bad("enforcement-lifts-negative", "enforcement-lift", {"/body/lifts": -1}, "/body/lifts", "range")
 bad("penalty-class-enum", "penalty-closure-classed", {"/body/class": "severe"}, "/body/class", "enum")
 bad("penalty-procedure-enum", "penalty-closure-classed", {"/body/procedure": "simple"}, "/body/procedure", "enum")
 bad("penalty-public-until-class", "penalty-closure-classed", {"/body/publicUntil": "2027-03-10"}, "/body/publicUntil", "publication_limit", False)

@@ -252,6 +252,11 @@ private struct EntryBody {
             case .value(let text): if text.elementsEqual(EnforcementMeasure.seal.rawValue.utf8) { f.statusBits = StatusBits.seal }
             case .absent: break
             }
+            switch integer("lifts") {
+            case .fail: return nil
+            case .value(let n): f.lifts = UInt64(exactly: n)
+            case .absent: break
+            }
         case .inspection, .revocation, .creditRepair:
             break
         }

@@ -10,7 +10,8 @@ import CreditRecords
 /// - penalty:     person: `b` = max(publication end, validUntil);
 ///                institution: `b` = the publication end (publicUntil, else the rule's default),
 ///                `flags` = `StatusBits` (closure, license revocation)
-/// - enforcement: `b` = decidedAt + 3 y; institution: `flags` = `StatusBits.seal`, `a` = a seal's last day
+/// - enforcement: `b` = decidedAt + 3 y; institution: `flags` = `StatusBits`, `a` = a seal's last
+///                day (a lift: its target's seq, low 32 bits; `b` = the lift's day)
 /// - institution_filing: `flags` = the action (FilingAction index), `a` = institution.region (0: none)
 /// - annual_review: `a` = year, `flags` = 1 when passed
 struct Entry: Equatable {
@@ -159,9 +160,9 @@ struct IndexState {
             if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, a: f.banUntil, b: f.recordEnd, previous: $0) } }
         case .penalty, .enforcement:
             if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, b: f.recordEnd, previous: $0) } }
-            // flags: `StatusBits`; a: a seal's last day (docs/background-index.md "Institution status").
-            let sealEnd = f.statusBits & StatusBits.seal != 0 && f.decisionDay != DayNumber.none ? f.decisionDay + StatusBits.sealDays : DayNumber.none
-            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, flags: f.statusBits, a: sealEnd, b: f.publicationEnd, previous: $0) } }
+            // flags: `StatusBits`; a: a seal's last day, or a lift's target (docs/background-index.md "Institution status").
+            let (bits, a, b) = StatusBits.institutionEntry(f)
+            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, flags: bits, a: a, b: b, previous: $0) } }
         case .institutionFiling:
             let action = UInt8(FilingAction.allCases.firstIndex(of: f.action ?? .filed)!)
             if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, flags: action, a: f.region, previous: $0) } }

@@ -10,6 +10,8 @@ enum StatusBits {
     static let licenseRevocation: UInt8 = 0x02
     /// An enforcement measure `seal` (查封).
     static let seal: UInt8 = 0x04
+    /// An enforcement decision that lifts an earlier measure (`lifts`, 解除, 行政强制法 art. 28).
+    static let lift: UInt8 = 0x08
 
     static func penalty(categories: some Sequence<PenaltyCategory>) -> UInt8 {
         var bits: UInt8 = 0
@@ -34,6 +36,16 @@ enum StatusBits {
     /// from its decision through the 30th day after it; an extension is its own decision and
     /// so its own record, which counts from its own date.
     static let sealDays: Int32 = 30
+
+    /// The institution's `Entry` fields of a penalty or enforcement: (flags, a, b). A seal:
+    /// a = its last day; a lift: a = its target's seq (low 32 bits: the seal is looked for in
+    /// the same institution's chain only, so no two of its seqs share them below 2³² records),
+    /// b = the lift's day; otherwise b = the publication end, as before.
+    static func institutionEntry(_ f: RecordFacts) -> (UInt8, Int32, Int32) {
+        if f.kind == .enforcement, let target = f.lifts { return (lift, Int32(truncatingIfNeeded: target), f.decisionDay) }
+        let sealEnd = f.statusBits & seal != 0 && f.decisionDay != DayNumber.none ? f.decisionDay + sealDays : DayNumber.none
+        return (f.statusBits, sealEnd, f.publicationEnd)
+    }
 }
 
 /// An institution's status with the records that caused it (oldest first).
@@ -80,7 +92,7 @@ extension Rules {
     /// 2. `closed` — a penalty with `closure` recorded after the latest deregistration;
     /// 3. `license_revoked` — likewise a penalty with `license_revocation`;
     /// 4. `sealed` — a seal (查封) after the latest deregistration, decided on or before
-    ///    today and within `StatusBits.sealDays` of it;
+    ///    today and within `StatusBits.sealDays` of it, and not lifted by a later decision;
     /// 5. `closure_required` — two consecutive failed annual reviews (`closureRequired`), the
     ///    failed reviews that make it;
     /// 6. `unfiled` — no current filing (no records);
@@ -100,8 +112,12 @@ extension Rules {
         if !closures.isEmpty { return StatusAnswer(status: .closed, records: closures) }
         let revocations = marked(.penalty, StatusBits.licenseRevocation)
         if !revocations.isEmpty { return StatusAnswer(status: .licenseRevoked, records: revocations) }
-        // `a` is the seal's last day; `b` is not used here.
-        let seals = current.filter { $0.recordKind == .enforcement && $0.flags & StatusBits.seal != 0 && $0.a >= today && $0.a - StatusBits.sealDays <= today }
+        // `a` is the seal's last day; a live lift decided by today ends it (its `a` names the seal).
+        let lifts = current.filter { $0.recordKind == .enforcement && $0.flags & StatusBits.lift != 0 && $0.b <= today }
+        let seals = current.filter { e in
+            e.recordKind == .enforcement && e.flags & StatusBits.seal != 0 && e.a >= today && e.a - StatusBits.sealDays <= today
+                && !lifts.contains { $0.seq > e.seq && $0.a == Int32(truncatingIfNeeded: e.seq) }
+        }
         if !seals.isEmpty { return StatusAnswer(status: .sealed, records: seals.map(\.seq)) }
 
         let reviews = current.filter { $0.recordKind == .annualReview }

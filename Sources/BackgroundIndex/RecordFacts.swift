@@ -38,6 +38,8 @@ struct RecordFacts: Equatable {
     /// A penalty's `PublicationRule.ID` (0 for other kinds) and first repair day (never: no repair).
     var repairRule: UInt8 = 0
     var repairFrom: Int32 = DayNumber.none
+    /// An enforcement decision's `lifts`: the seq of the measure it ends.
+    var lifts: UInt64?
 
     static func == (a: RecordFacts, b: RecordFacts) -> Bool {
         a.kind == b.kind && a.person == b.person && a.institution == b.institution
@@ -46,7 +48,7 @@ struct RecordFacts: Equatable {
             && a.validUntil == b.validUntil && a.publicUntil == b.publicUntil && a.banUntil == b.banUntil
             && a.lifetime == b.lifetime && a.action == b.action && a.year == b.year && a.passed == b.passed && a.target == b.target
             && a.statusBits == b.statusBits && a.region == b.region
-            && a.publishedThrough == b.publishedThrough && a.repairRule == b.repairRule && a.repairFrom == b.repairFrom
+            && a.publishedThrough == b.publishedThrough && a.repairRule == b.repairRule && a.repairFrom == b.repairFrom && a.lifts == b.lifts
     }
 
     /// The last day a penalty, enforcement or judgment counts as a record about its subject
@@ -127,6 +129,7 @@ extension RecordFacts {
             passed = body["result"]?.stringValue == ReviewResult.pass.rawValue
         case .enforcement:
             if body["measure"]?.stringValue == EnforcementMeasure.seal.rawValue { statusBits = StatusBits.seal }
+            lifts = body["lifts"]?.integerValue.flatMap { UInt64(exactly: $0) }
         case .inspection, .revocation, .creditRepair:
             break
         }

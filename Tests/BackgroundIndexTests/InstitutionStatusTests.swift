@@ -23,6 +23,16 @@ func seal(_ uscc: String = nurseryUSCC, decided: String, measure: String = "seal
     return rec
 }
 
+/// A 解除查封 decision (行政强制法 art. 28) lifting the measure at `target`.
+func lift(_ target: UInt64, decided: String, uscc: String = nurseryUSCC) -> Rec {
+    var rec = seal(uscc, decided: decided, measure: "other")
+    var body = rec.body.objectValue!
+    body["lifts"] = .number(String(target))
+    body["decisionNo"] = "瓯卫解强〔2026〕1号"
+    rec.body = .object(body)
+    return rec
+}
+
 func filing(_ uscc: String, region: String, action: String = "filed") -> Rec {
     var rec = R.filing(uscc, action: action)
     var body = rec.body.objectValue!
@@ -70,6 +80,15 @@ let statusCases: [StatusCase] = [
     StatusCase("行政强制法 art. 25: lifted on the 31st day", [R.filing(m), seal(decided: "2026-10-22")], .active, [0]),
     StatusCase("行政强制法 art. 25: an extension is its own decision",
                [R.filing(m), seal(decided: "2026-10-01"), seal(decided: "2026-10-31")], .sealed, [2]),
+    // 行政强制法 art. 28: a 解除 decision lifts the seal from its own date.
+    StatusCase("行政强制法 art. 28: a lift ends the seal", [R.filing(m), seal(decided: "2026-11-10"), lift(1, decided: "2026-11-20")], .active, [0]),
+    StatusCase("行政强制法 art. 28: sealed before the lift's date", [R.filing(m), seal(decided: "2026-11-10"), lift(1, decided: "2026-11-20")],
+               today: "2026-11-19", .sealed, [1]),
+    StatusCase("a revoked lift does not lift", [R.filing(m), seal(decided: "2026-11-10"), lift(1, decided: "2026-11-20"), R.revocation(2)], .sealed, [1]),
+    StatusCase("a lift of another measure leaves the seal", [R.filing(m), seal(decided: "2026-11-10"), seal(decided: "2026-11-12"), lift(1, decided: "2026-11-20")],
+               .sealed, [2]),
+    StatusCase("another institution's lift leaves the seal", [R.filing(m), seal(decided: "2026-11-10"), lift(1, decided: "2026-11-20", uscc: otherNurseryUSCC)],
+               .sealed, [1]),
     StatusCase("a seizure (扣押) is no seal", [R.filing(m), seal(decided: "2026-11-20", measure: "seize")], .active, [0]),
     StatusCase("a revoked seal is lifted", [R.filing(m), seal(decided: "2026-11-20"), R.revocation(1)], .active, [0]),
     StatusCase("a seal after 2026-04-01 on a fixed today", [R.filing(m), seal(decided: "2026-04-01")], today: "2026-05-01", .sealed, [1]),
@@ -110,11 +129,12 @@ let statusCases: [StatusCase] = [
     }
 
     @Test func bothReadersAgree() throws {
-        for rec in [statusPenalty(["closure", "fine"]), statusPenalty(["license_revocation"]), seal(decided: "2026-11-01"), filing(m, region: "330304")] {
+        for rec in [statusPenalty(["closure", "fine"]), statusPenalty(["license_revocation"]), seal(decided: "2026-11-01"), filing(m, region: "330304"),
+                    lift(7, decided: "2026-11-20")] {
             let envelope = rec.envelope
             let fast = try #require(RecordFacts.extract(entry: try envelope.canonicalBytes()))
             #expect(fast == RecordFacts(envelope: envelope))
-            #expect(fast.statusBits != 0 || fast.region == 330304)
+            #expect(fast.statusBits != 0 || fast.region == 330304 || fast.lifts == 7)
         }
     }
 }

@@ -113,6 +113,24 @@ import Testing
             .contains("/body/conditions/0 enum"))
     }
 
+    /// 行政强制法 art. 28: a lift names an enforcement measure in the log, not revoked, not later than itself.
+    @Test func liftRules() throws {
+        var fake = FakeLookup()
+        fake.summaries[1] = RecordSummary(seq: 1, kind: .enforcement, authority: "113303040025997855", decidedAt: d("2026-06-03"))
+        fake.summaries[2] = RecordSummary(seq: 2, kind: .penalty, authority: "113303040025997855", decidedAt: d("2026-06-03"))
+        fake.summaries[3] = RecordSummary(seq: 3, kind: .enforcement, authority: "113303040025997855", decidedAt: d("2026-06-03"), isRevoked: true)
+        let context = ValidationContext(today: Fixture.today, lookup: fake)
+        func errors(_ target: Int64, decided: String = "2026-06-20") throws -> [String] {
+            let doc = try Fixture.example("enforcement-lift").setting("/body/lifts", .number(String(target))).setting("/body/decidedAt", .string(decided))
+            return Fixture.validate(doc, context: context).map { "\($0.pointer) \($0.code)" }
+        }
+        #expect(try errors(1) == [])
+        #expect(try errors(2) == ["/body/lifts target_kind"])
+        #expect(try errors(3) == ["/body/lifts target_revoked"])
+        #expect(try errors(9) == ["/body/lifts target_not_found"])
+        #expect(try errors(1, decided: "2026-06-02") == ["/body/decidedAt date_order"])
+    }
+
     @Test func registryAndBodyAgree() throws {
         let body = try Fixture.example("penalty-organization").objectValue!["body"]!.objectValue!
         let registry = RecordRegistry()

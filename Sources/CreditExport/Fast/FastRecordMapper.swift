@@ -466,6 +466,8 @@ struct FastRecordMapper {
               let decidedAt = date(get(f, "decidedAt")), let authority = organization(object(f, "authority"), authority: true) else { return false }
         var source = authority
         if let v = get(f, "dataSource") { guard v.type == .object, let o = organization(v) else { return false }; source = o }
+        // lifts has no column, but the full decoder refuses anything but a log seq.
+        if let v = get(f, "lifts"), !isSeq(v) { return false }
         guard putParty(&row, party, columns: .xzqz), put(&row, get(f, "decisionNo")) else { return false }
         row.append(measure.exportName)
         guard put(&row, get(f, "facts")), put(&row, get(f, "basis")) else { return false }

@@ -201,6 +201,8 @@ extension KindSpec {
         FieldSpec("content", .text(maxLength: FieldLimit.content), required: false),
         FieldSpec("dataSource", .organization, required: false),
         FieldSpec("remarks", .remarks, required: false),
+        // The seq of the measure this decision lifts (解除, 行政强制法 art. 28).
+        FieldSpec("lifts", .seq, required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", subjects: [SubjectSpec("party", .party)],
        finding: FindingSpec(reason: "measure", scope: nil))
 

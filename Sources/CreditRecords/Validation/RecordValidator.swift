@@ -166,6 +166,7 @@ public enum RecordValidator {
             sink.add("/body/" + field, "duplicate_document_number", "this authority has already recorded a document with this \(field)")
         }
         if kind == .inspection { followUpRule(body: body, context: context, sink: sink) }
+        if kind == .enforcement { liftRule(body: body, context: context, sink: sink) }
         guard kind == .revocation || kind == .creditRepair,
               let n = body["target"]?.integerValue, let seq = UInt64(exactly: n) else { return }
         guard let target = context.lookup.summary(of: seq) else {
