@@ -74,7 +74,8 @@ public struct RegionFilter: Sendable, Equatable {
 
     /// nil unless `text` is six digits.
     public init?(_ text: String) {
-        guard text.utf8.count == 6, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int32(text), n > 0 else { return nil }
+        // Six digits, as the document's pattern says; a code no region has (000000) matches nothing.
+        guard text.utf8.count == 6, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int32(text) else { return nil }
         code = n
         divisor = n % 10000 == 0 ? 10000 : n % 100 == 0 ? 100 : 1
     }

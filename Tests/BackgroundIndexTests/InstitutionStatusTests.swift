@@ -168,7 +168,8 @@ let statusCases: [StatusCase] = [
         #expect(codes("330000") == [c, b, a].sorted())  // a province
         #expect(codes("330000", .closed) == [c, a])
         #expect(codes("110000", .closed).isEmpty)
-        #expect(RegionFilter("33030") == nil && RegionFilter("33030x") == nil && RegionFilter("000000") == nil)
+        #expect(RegionFilter("33030") == nil && RegionFilter("33030x") == nil && RegionFilter("+33030") == nil)
+        #expect(codes("000000").isEmpty)
     }
 
     /// 榆林市 policy: 连续两年年审不合格 — computed before, now listed.

@@ -31,15 +31,16 @@ extension LedgerServer {
             region = RegionFilter(text)
             if region == nil { errors.append(Problem.Item(parameter: "region", code: "region", message: "region must be a six-digit GB/T 2260 code.")) }
         }
+        // A cursor only orders: any 18 characters of the code alphabet (the document's pattern), check character or not.
         let after = single("after")
-        if let after, USCC.validate(after) != nil {
-            errors.append(Problem.Item(parameter: "after", code: "uscc", message: "after must be the unified social credit code a previous page ended with."))
+        if let after, after.utf8.count != 18 || !after.utf8.allSatisfy({ USCC.alphabet.contains($0) }) {
+            errors.append(Problem.Item(parameter: "after", code: "uscc_format", message: "after must be the unified social credit code a previous page ended with."))
         }
         let limit = RequestInput.queryNumber(request, "limit", max: UInt64(Ledger.maxInstitutionPage), errors: &errors)
             .map(Int.init) ?? Ledger.defaultInstitutionPage
         if limit == 0 { errors.append(Problem.Item(parameter: "limit", code: "too_small", message: "limit must be at least 1.")) }
         guard errors.isEmpty else { throw Problem.badQuery(errors) }
-        return JSONBody.response(try ledger.institutions(status: status, region: region, after: after?.uppercased(), limit: limit),
+        return JSONBody.response(try ledger.institutions(status: status, region: region, after: after, limit: limit),
                                  headers: [.cacheControl: "no-store"])
     }
 }
