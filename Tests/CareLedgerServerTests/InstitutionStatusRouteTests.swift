@@ -54,6 +54,44 @@ import Testing
         try await test.close()
     }
 
+    /// 行政强制法 arts. 25 and 28: a seal decided today makes the institution `sealed` and
+    /// lists it; a 解除 decision naming it (`lifts`) makes it `active` again.
+    @Test func sealAndLiftOverHTTP() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let admin = test.adminToken
+        let code = Fixtures.xiaoxingxing.uscc
+        let today = LocalDate.today().description
+        @Sendable func enforcement(_ n: Int, changes: [String: JSONValue]) -> JSONValue {
+            var record = Fixtures.enforcement(n).objectValue!
+            var body = record["body"]!.objectValue!
+            body["decidedAt"] = .string(today)
+            for (key, value) in changes { body[key] = value }
+            record["body"] = .object(body)
+            return .object(record)
+        }
+        try await test.test { client in
+            #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.filing(1)).status == .created)
+            let seal = try await client.send(.post, "/v1/records", token: admin, json: enforcement(1, changes: [:]))
+            #expect(seal.status == .created, "\(seal.summary)")
+            #expect(try await client.send(.get, "/v1/institutions/\(code)").json()["status"] == "sealed")
+            let sealed = try await client.send(.get, "/v1/institutions?status=sealed").json()
+            #expect(sealed["institutions"]?.arrayValue?.first?.objectValue?["statusRecords"] == [1])
+
+            let lift = try await client.send(.post, "/v1/records", token: admin,
+                                             json: enforcement(2, changes: ["measure": "other", "content": "解除查封", "lifts": 1]))
+            #expect(lift.status == .created, "\(lift.summary)")
+            #expect(try await client.send(.get, "/v1/institutions/\(code)").json()["status"] == "active")
+            #expect(try await client.send(.get, "/v1/institutions?status=sealed").json()["institutions"]?.arrayValue?.isEmpty == true)
+
+            // A lift must name an enforcement measure: the filing is none.
+            let bad = try await client.send(.post, "/v1/records", token: admin, json: enforcement(3, changes: ["measure": "other", "lifts": 0]))
+            #expect(bad.status == .badRequest)
+            #expect(try bad.problemPointers() == ["/body/lifts"])
+        }
+        try await test.close()
+    }
+
     /// 信用修复管理办法 (NDRC Order 2025 No. 36): a 严重 penalty decided 2026-05-20 may be
     /// repaired from 2027-05-20; a repair decided 2026-09-01 is refused, naming the rule.
     @Test func repairBeforeTheMinimumPeriodIsRefused() async throws {
