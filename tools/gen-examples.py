@@ -3,7 +3,8 @@
 
 All identifiers are made up, with correct check characters (tools/checkdigits.py). The
 examples assume "today" is 2026-11-22 (CST) and a log in which every seq below 1000 is an
-unrevoked penalty decided 2026-01-01 (the agreement test's fake lookup). An invalid example
+unrevoked penalty decided 2026-01-01, except seq 8, an enforcement measure (the agreement
+test's fake lookup). An invalid example
 breaks exactly one rule; its .expect.json names the pointer and code the Swift validator
 reports, whether JSON Schema can detect it (schemaDetects), and schemaPointer when the
 schema reports it on another pointer (uniqueItems reports the array).
@@ -91,6 +92,12 @@ V["enforcement-seal"] = {"kind": "enforcement", "body": {
     "decisionNo": "瓯市监强〔2026〕3号", "measure": "seal",
     "facts": "厨房存放过期食品原料，存在重大食品安全隐患。", "basis": "《中华人民共和国食品安全法》第一百一十条",
     "decidedAt": "2026-06-03", "authority": MARKET, "content": "查封厨房及过期食品原料", "dataSource": MARKET}}
+# 解除查封 (行政强制法 art. 28) of the seal recorded at seq 8 (an enforcement under the fake log).
+V["enforcement-lift"] = {"kind": "enforcement", "body": {
+    "party": {"category": "organization", "name": XXX["name"], "uscc": XXX["uscc"], "legalRepresentative": WANG_LI},
+    "decisionNo": "瓯市监解强〔2026〕1号", "measure": "other",
+    "facts": "过期食品原料已依法处理，厨房整改完毕。", "basis": "《中华人民共和国行政强制法》第二十八条",
+    "decidedAt": "2026-06-20", "authority": MARKET, "content": "解除查封", "lifts": 8}}
 V["judgment-practice-ban"] = {"kind": "judgment", "body": {
     "person": LIN_XY, "court": COURT, "caseNo": "（2026）浙0304刑初123号", "offence": "虐待被监护、看护人罪",
     "sentence": "有期徒刑二年", "decidedAt": "2026-08-01", "practiceBanUntil": "2031-08-01", "authority": HEALTH}}
@@ -126,6 +133,16 @@ V["revocation-data-error"] = {"kind": "revocation", "body": {
 V["credit_repair-signed"] = {"kind": "credit_repair", "body": {
     "target": 42, "decisionNo": "瓯卫信修〔2026〕7号", "decidedAt": "2026-09-01", "authority": HEALTH,
     "notes": "已完成整改并提交信用承诺书"}, "clientSignature": SIG}
+# A closure (责令关闭) after the 2025 rule: class and procedure recorded (docs/records.md "Publication periods").
+V["penalty-closure-classed"] = {"kind": "penalty", "body": {
+    "party": {"category": "organization", "name": XXX["name"], "uscc": XXX["uscc"], "legalRepresentative": WANG_LI},
+    "decisionNo": "瓯卫罚〔2026〕31号", "violationType": "虐待婴幼儿",
+    "facts": "经查，该机构保育人员多次殴打婴幼儿，机构未履行看护管理职责。", "basis": "《中华人民共和国人口与计划生育法》第四十一条",
+    "categories": ["closure"], "content": "责令关闭", "decidedAt": "2026-09-10", "publicUntil": "2029-09-10",
+    "authority": HEALTH, "dataSource": {"name": HEALTH["name"], "uscc": HEALTH["uscc"]}, "class": "serious", "procedure": "ordinary"}}
+V["credit_repair-conditions"] = {"kind": "credit_repair", "body": {
+    "target": 42, "decisionNo": "瓯卫信修〔2026〕9号", "decidedAt": "2026-09-01", "authority": HEALTH,
+    "conditions": ["minimum_period", "corrected_and_discharged", "credit_commitment", "other_legal_conditions"]}}
 V["penalty-foreign-person"] = {"kind": "penalty", "body": {
     "party": {"category": "person", "name": "Maria Schmidt", "idType": "foreign_permanent_resident_id", "idNumber": "932682198501010017"},
     "decisionNo": "瓯卫罚〔2026〕23号", "violationType": "未按规定进行健康检查上岗",
@@ -267,6 +284,11 @@ bad("revocation-target-negative", "revocation-data-error", {"/body/target": -1},
 bad("revocation-target-string", "revocation-data-error", {"/body/target": "17"}, "/body/target", "type")
 bad("revocation-reason-enum", "revocation-data-error", {"/body/reason": "mistake"}, "/body/reason", "enum")
 bad("revocation-target-not-found", "revocation-data-error", {"/body/target": 5000}, "/body/target", "target_not_found", False)
+bad("enforcement-lifts-negative", "enforcement-lift", {"/body/lifts": -1}, "/body/lifts", "range")
+bad("penalty-class-enum", "penalty-closure-classed", {"/body/class": "severe"}, "/body/class", "enum")
+bad("penalty-procedure-enum", "penalty-closure-classed", {"/body/procedure": "simple"}, "/body/procedure", "enum")
+bad("penalty-public-until-class", "penalty-closure-classed", {"/body/publicUntil": "2027-03-10"}, "/body/publicUntil", "publication_limit", False)
+bad("credit-repair-conditions-enum", "credit_repair-conditions", {"/body/conditions/0": "paid"}, "/body/conditions/0", "enum")
 bad("credit-repair-too-early", "credit_repair-signed", {"/body/decidedAt": "2026-03-31"}, "/body/decidedAt", "repair_too_early", False)
 
 out = "schemas/examples"

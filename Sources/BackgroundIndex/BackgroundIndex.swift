@@ -50,11 +50,15 @@ public struct PersonAnswer: Sendable, Equatable {
 }
 
 /// docs/background-index.md "Institutions" (docs/records.md "Disclosure").
-public enum InstitutionStatus: String, Sendable, Codable {
+public enum InstitutionStatus: String, Sendable, Codable, CaseIterable {
     case active
     case closureRequired = "closure_required"
     case deregistered
     case unfiled
+    /// 责令关闭, 吊销许可证件, 查封 (docs/background-index.md "Institution status").
+    case closed
+    case licenseRevoked = "license_revoked"
+    case sealed
 }
 
 /// An institution's public credit disclosure. Never contains anyone's ID number.
@@ -67,6 +71,8 @@ public struct InstitutionDisclosure: Sendable, Equatable {
     public let inspections: [JSONValue]
     public let penalties: [JSONValue]
     public let annualReviews: [JSONValue]
+    /// The records behind `status`, by seq.
+    public var statusRecords: [UInt64] = []
 }
 
 /// Reads record envelopes back by seq (the log), so the index keeps only what decides a
@@ -97,7 +103,8 @@ extension EnvelopeSource {
 /// - a ban whose `until` has passed is no finding at all (not `records_found`);
 /// - a credit repair of a judgment ends its record period, not a court's practiceBanUntil;
 /// - institution disclosure shows penalties through their publication period (publicUntil, else
-///   decidedAt + 3 years); a person's check counts them through max(that, validUntil).
+///   the default of the rule in force at decidedAt, `PublicationRules`); a person's check
+///   counts them through max(that, validUntil).
 public final class BackgroundIndex: Sendable {
     let state: Mutex<IndexState>
 

@@ -221,11 +221,21 @@ private struct EntryBody {
             guard let valid = date("validUntil"), let published = date("publicUntil") else { return nil }
             (f.validUntil, f.publicUntil) = (valid, published)
             guard readBarFacts(into: &f) else { return nil }
+            guard let (bits, publication) = penaltyRules(f) else { return nil }
+            f.statusBits = bits
+            f.setPublication(publication)
         case .institutionFiling:
             switch plain(body, "action") {
             case .fail: return nil
             case .value(let text): f.action = FilingAction.byteTable.value(text)
             case .absent: break
+            }
+            if case .value(let institution) = object("institution") {
+                switch plain(institution, "region") {
+                case .fail: return nil
+                case .value(let text): f.region = RegionFilter.number(String(decoding: text, as: UTF8.self)) ?? 0
+                case .absent: break
+                }
             }
         case .annualReview:
             switch integer("year") {
@@ -238,7 +248,18 @@ private struct EntryBody {
             case .value(let text): f.passed = text.elementsEqual(ReviewResult.pass.rawValue.utf8)
             case .absent: break
             }
-        case .enforcement, .inspection, .revocation, .creditRepair:
+        case .enforcement:
+            switch plain(body, "measure") {
+            case .fail: return nil
+            case .value(let text): if text.elementsEqual(EnforcementMeasure.seal.rawValue.utf8) { f.statusBits = StatusBits.seal }
+            case .absent: break
+            }
+            switch integer("lifts") {
+            case .fail: return nil
+            case .value(let n): f.lifts = UInt64(exactly: n)
+            case .absent: break
+            }
+        case .inspection, .revocation, .creditRepair:
             break
         }
         return f
@@ -261,6 +282,40 @@ private struct EntryBody {
             if s.equals(item, "practice_restriction") { f.practiceRestriction = true }
         }
         return true
+    }
+
+    /// A penalty's `StatusBits` and publication (`PublicationPeriods.swift`); nil (decode
+    /// instead) when a member they need is not plain.
+    func penaltyRules(_ f: RecordFacts) -> (UInt8, Publication?)? {
+        var categories: [PenaltyCategory] = []
+        if let array = s.get(body, "categories") {
+            guard array.type == .array else { return nil }
+            for value in s.elements(array) {
+                guard value.type == .string else { return nil }
+                if let c = PenaltyCategory.byteTable.value(s.text(value)) { categories.append(c) }
+            }
+        }
+        var penaltyClass: PenaltyClass?, procedure: PenaltyProcedure?, market = false
+        switch plain(body, "class") {
+        case .fail: return nil
+        case .value(let text): penaltyClass = PenaltyClass.byteTable.value(text)
+        case .absent: break
+        }
+        switch plain(body, "procedure") {
+        case .fail: return nil
+        case .value(let text): procedure = PenaltyProcedure.byteTable.value(text)
+        case .absent: break
+        }
+        if case .value(let authority) = object("authority") {
+            switch plain(authority, "name") {
+            case .fail: return nil
+            case .value(let name): market = PublicationRules.isMarketRegulator(name: name)
+            case .absent: break
+            }
+        }
+        let publication = RecordFacts.publication(decidedAt: f.decidedAt, publicUntil: f.publicUntil, penaltyClass: penaltyClass,
+                                                  procedure: procedure, categories: categories, marketRegulator: market)
+        return (StatusBits.penalty(categories: categories), publication)
     }
 
     func findingText() -> FindingText? {

@@ -8,11 +8,13 @@ import CreditRecords
 /// - ban:         `a` = last barred day (`DayNumber.never` for lifetime)
 /// - judgment:    `a` = practiceBanUntil (or none), `b` = last day it counts as a record,
 ///                `flags` = OffenceCategory.code (0: none)
-/// - penalty:     person: `b` = max(publicUntil or decidedAt + 3 y, validUntil),
-///                `a` = last day of a 限制从业 (or none), `flags` = OffenceCategory.code;
-///                institution: `b` = publicUntil or decidedAt + 3 y (the publication period)
-/// - enforcement: `b` = decidedAt + 3 y
-/// - institution_filing: `flags` = the action (FilingAction index)
+/// - penalty:     person: `b` = max(publication end, validUntil), `a` = last day of a 限制从业
+///                (or none), `flags` = OffenceCategory.code;
+///                institution: `b` = the publication end (publicUntil, else the rule's default),
+///                `flags` = `StatusBits` (closure, license revocation)
+/// - enforcement: `b` = decidedAt + 3 y; institution: `flags` = `StatusBits`, `a` = a seal's last
+///                day (a lift: its target's seq, low 32 bits; `b` = the lift's day)
+/// - institution_filing: `flags` = the action (FilingAction index), `a` = institution.region (0: none)
 /// - annual_review: `a` = year, `flags` = 1 when passed
 struct Entry: Equatable {
     var seqLow: UInt32
@@ -162,10 +164,12 @@ struct IndexState {
         case .penalty, .enforcement:
             let (category, restriction) = (OffenceCategory.code(f.offenceCategory), f.restrictionEnd)
             if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, flags: category, a: restriction, b: f.recordEnd, previous: $0) } }
-            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, b: f.publicationEnd, previous: $0) } }
+            // flags: `StatusBits`; a: a seal's last day, or a lift's target (docs/background-index.md "Institution status").
+            let (bits, a, b) = StatusBits.institutionEntry(f)
+            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, flags: bits, a: a, b: b, previous: $0) } }
         case .institutionFiling:
             let action = UInt8(FilingAction.allCases.firstIndex(of: f.action ?? .filed)!)
-            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, flags: action, previous: $0) } }
+            if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, flags: action, a: f.region, previous: $0) } }
         case .inspection:
             if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, previous: $0) } }
         case .annualReview:

@@ -20,6 +20,9 @@ struct RecordColumns {
     var authorityIndex: [SubjectRef: UInt32] = [:]
     /// Document digest → how many unrevoked records carry it.
     var documents: [UInt64: UInt32] = [:]
+    /// Per seq: a penalty's `PublicationRule.ID` (0: not a penalty) and first repair day.
+    var repairRule: [UInt8] = []
+    var repairFrom: [Int32] = []
 
     /// Appends the seq's columns (nil: not a record).
     mutating func append(_ facts: RecordFacts?) {
@@ -27,8 +30,12 @@ struct RecordColumns {
             authority.append(0)
             decided.append(DayNumber.none)
             document.append(0)
+            repairRule.append(0)
+            repairFrom.append(DayNumber.none)
             return
         }
+        repairRule.append(f.repairRule)
+        repairFrom.append(f.repairFrom)
         var id: UInt32 = 0
         if let ref = f.authority {
             if let known = authorityIndex[ref] {
@@ -101,7 +108,8 @@ extension BackgroundIndex: RecordLookup {
             let info = s.info[i]
             guard let kind = KindCode.kind(info), info & 0x0F != KindCode.notARecord else { return nil }
             return RecordSummary(seq: seq, kind: kind, authority: s.columns.authorityCode(at: i), decidedAt: DayNumber.date(s.columns.decided[i]),
-                                 isRevoked: info & KindCode.revoked != 0, isRepaired: info & KindCode.repaired != 0)
+                                 isRevoked: info & KindCode.revoked != 0, isRepaired: info & KindCode.repaired != 0,
+                                 repair: s.columns.repairWindow(at: i))
         }
     }
 

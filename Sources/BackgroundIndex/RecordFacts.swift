@@ -33,6 +33,17 @@ struct RecordFacts: Equatable {
     var offenceCategory: OffenceCategory?
     /// A penalty whose categories include practice_restriction (限制从业).
     var practiceRestriction = false
+    /// `StatusBits` of a penalty's categories or an enforcement's measure (institution status).
+    var statusBits: UInt8 = 0
+    /// A filing's institution.region as a number, 0 when absent (the public list's filter).
+    var region: Int32 = 0
+    /// A penalty's last published day by its rule (`PublicationPeriods.swift`); none for other kinds.
+    var publishedThrough: Int32 = DayNumber.none
+    /// A penalty's `PublicationRule.ID` (0 for other kinds) and first repair day (never: no repair).
+    var repairRule: UInt8 = 0
+    var repairFrom: Int32 = DayNumber.none
+    /// An enforcement decision's `lifts`: the seq of the measure it ends.
+    var lifts: UInt64?
 
     static func == (a: RecordFacts, b: RecordFacts) -> Bool {
         a.kind == b.kind && a.person == b.person && a.institution == b.institution
@@ -41,18 +52,23 @@ struct RecordFacts: Equatable {
             && a.validUntil == b.validUntil && a.publicUntil == b.publicUntil && a.banUntil == b.banUntil
             && a.lifetime == b.lifetime && a.action == b.action && a.year == b.year && a.passed == b.passed && a.target == b.target
             && a.offenceCategory == b.offenceCategory && a.practiceRestriction == b.practiceRestriction
+            && a.statusBits == b.statusBits && a.region == b.region
+            && a.publishedThrough == b.publishedThrough && a.repairRule == b.repairRule && a.repairFrom == b.repairFrom && a.lifts == b.lifts
     }
 
     /// The last day a penalty, enforcement or judgment counts as a record about its subject
-    /// (docs/records.md "Publication periods": today ≤ max(publicUntil, else decidedAt + 3 years; validUntil)).
+    /// (docs/records.md "Publication periods": today ≤ max(publicUntil, else the rule's
+    /// default (penalties) or decidedAt + 3 years; validUntil)).
     var recordEnd: Int32 {
         guard let (y, m, d) = decidedAt else { return DayNumber.never }  // never for a validated record
+        if publishedThrough != DayNumber.none { return max(publishedThrough, validUntil) }
         let publication = publicUntil != DayNumber.none ? publicUntil : DayNumber.adding(years: 3, toYear: y, month: m, day: d)
         return max(publication, validUntil)
     }
 
-    /// The last day a penalty is published (disclosure): publicUntil, else decidedAt + 3 years.
+    /// The last day a penalty is published (disclosure): publicUntil, else the rule's default.
     var publicationEnd: Int32 {
+        if publishedThrough != DayNumber.none { return publishedThrough }
         if publicUntil != DayNumber.none { return publicUntil }
         guard let (y, m, d) = decidedAt else { return DayNumber.never }
         return DayNumber.adding(years: 3, toYear: y, month: m, day: d)
@@ -111,12 +127,18 @@ extension RecordFacts {
             publicUntil = date("publicUntil")
             offenceCategory = body["offenceCategory"]?.stringValue.flatMap(OffenceCategory.init(rawValue:))
             practiceRestriction = body["categories"]?.arrayValue?.contains(.string(PenaltyCategory.practiceRestriction.rawValue)) ?? false
+            statusBits = StatusBits.penalty(categories: body["categories"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            setPublication(PublicationRules.penalty(body: body))
         case .institutionFiling:
             action = body["action"]?.stringValue.flatMap(FilingAction.init(rawValue:))
+            region = body["institution"]?.objectValue?["region"]?.stringValue.flatMap(RegionFilter.number) ?? 0
         case .annualReview:
             year = body["year"]?.integerValue.flatMap { Int32(exactly: $0) } ?? 0
             passed = body["result"]?.stringValue == ReviewResult.pass.rawValue
-        case .enforcement, .inspection, .revocation, .creditRepair:
+        case .enforcement:
+            if body["measure"]?.stringValue == EnforcementMeasure.seal.rawValue { statusBits = StatusBits.seal }
+            lifts = body["lifts"]?.integerValue.flatMap { UInt64(exactly: $0) }
+        case .inspection, .revocation, .creditRepair:
             break
         }
     }

@@ -115,22 +115,10 @@ enum Rules {
 
     static func institution(uscc: String, chain: [(entry: Entry, info: UInt8)], today: Int32, source: some EnvelopeSource) throws -> InstitutionDisclosure {
         let live = chain.filter { $0.info & KindCode.revoked == 0 }
-        let deregistered = UInt8(FilingAction.allCases.firstIndex(of: .deregistered)!)
         let filings = live.filter { $0.entry.recordKind == .institutionFiling }
         let latestFiling = filings.last?.entry
-        let lastDeregistration = filings.last { $0.entry.flags == deregistered }?.entry.seq
         let reviews = live.filter { $0.entry.recordKind == .annualReview }
-        let current = reviews.filter { lastDeregistration == nil || $0.entry.seq > lastDeregistration! }.map { (year: $0.entry.a, passed: $0.entry.flags == 1) }
-        let status: InstitutionStatus
-        if latestFiling?.flags == deregistered {
-            status = .deregistered
-        } else if closureRequired(current) {
-            status = .closureRequired
-        } else if latestFiling == nil {
-            status = .unfiled
-        } else {
-            status = .active
-        }
+        let status = institutionStatus(live, today: today)
 
         func body(_ entry: Entry, _ kind: RecordKind) throws -> JSONObject {
             let envelope = try source.envelope(at: entry.seq)
@@ -150,8 +138,8 @@ enum Rules {
         let penalties = try live.filter { $0.entry.recordKind == .penalty && $0.info & KindCode.repaired == 0 && $0.entry.b >= today }
             .map { try item($0.entry, .penalty) }
         let annualReviews = try reviews.map { try item($0.entry, .annualReview) }
-        return InstitutionDisclosure(uscc: uscc, status: status, filing: filing, inspections: inspections, penalties: penalties,
-                                     annualReviews: annualReviews)
+        return InstitutionDisclosure(uscc: uscc, status: status.status, filing: filing, inspections: inspections, penalties: penalties,
+                                     annualReviews: annualReviews, statusRecords: status.records)
     }
 }
 

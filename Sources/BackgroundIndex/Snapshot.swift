@@ -10,9 +10,10 @@ import Darwin
 
 /// Snapshots: the index as of a tree size, so a restart replays only the log's tail.
 ///
-/// File format (little-endian), version 3 (version 1, without the record columns, is read
-/// as unusable and the index rebuilt; so is version 2, whose judgment and penalty entries lack
-/// the offence category and 限制从业 end of the statutory bars):
+/// File format (little-endian), version 3 (version 1, without the record columns, and version
+/// 2, whose entries lack the offence category and 限制从业 end of the statutory bars and the
+/// institution status flags and region, and whose columns lack the penalties' publication
+/// rules, are read as unusable and the index rebuilt):
 /// ```
 /// 0   "CLIDXSNP"                       magic, 8 bytes
 /// 8   u32 version, u32 reserved (0)
@@ -25,7 +26,8 @@ import Darwin
 ///     other people, other institutions: u32 length, UTF-8 key, i32 chain head
 ///     record columns: u64 authorities, each u32 length + UTF-8 code;
 ///       per seq u32 authority (1-based, 0 none), then per seq i32 decision day, then per
-///       seq u64 document digest; u64 documents, each u64 digest + u32 unrevoked count
+///       seq u64 document digest, then per seq u8 penalty publication rule (0 none), then per
+///       seq i32 first repair day; u64 documents, each u64 digest + u32 unrevoked count
 /// end-32  SHA-256 of every byte before it
 /// ```
 extension BackgroundIndex {
@@ -128,7 +130,7 @@ extension BackgroundIndex {
         func otherSize(_ table: [String: Int32]) -> Int { table.keys.reduce(0) { $0 + 8 + $1.utf8.count } }
         let total = headerSize + s.info.count + s.entries.count * 20 + (s.people.count + s.institutions.count) * 20
             + otherSize(s.otherPeople) + otherSize(s.otherInstitutions)
-            + 8 + s.columns.authorities.reduce(0) { $0 + 4 + $1.utf8.count } + s.info.count * 16 + 8 + s.columns.documents.count * 12 + 32
+            + 8 + s.columns.authorities.reduce(0) { $0 + 4 + $1.utf8.count } + s.info.count * 21 + 8 + s.columns.documents.count * 12 + 32
         var out = [UInt8](repeating: 0, count: total)
         out.withUnsafeMutableBytes { raw in
             var w = Writer(p: raw.baseAddress!, at: 0)
@@ -157,6 +159,8 @@ extension BackgroundIndex {
             for v in c.authority { w.u32(v) }
             for v in c.decided { w.i32(v) }
             for v in c.document { w.u64(v) }
+            for v in c.repairRule { w.u8(v) }
+            for v in c.repairFrom { w.i32(v) }
             w.u64(UInt64(c.documents.count))
             for (digest, count) in c.documents { w.u64(digest); w.u32(count) }
             precondition(w.at == total - 32)
@@ -257,6 +261,8 @@ extension BackgroundIndex {
         guard c.authority.allSatisfy({ UInt64($0) <= nAuthorities }) else { throw fail("corrupt snapshot: an authority out of range") }
         c.decided = try r.array(size, of: Int32.self)
         c.document = try r.array(size, of: UInt64.self)
+        c.repairRule = try r.array(size, of: UInt8.self)
+        c.repairFrom = try r.array(size, of: Int32.self)
         let nDocuments = try r.u64()
         guard nDocuments <= UInt64(r.end) else { throw fail("corrupt snapshot: counts beyond the file") }
         c.documents.reserveCapacity(Int(nDocuments))

@@ -99,8 +99,9 @@ public enum RecordMapper {
             // Amounts only where their category applies or the inspector gave one.
             p.fineAmount?.text ?? "", p.confiscatedAmount?.text ?? (has(.confiscation) ? "0" : ""), p.license ?? "",
             p.decidedAt.description, p.validUntil?.description ?? "",
-            // Without publicUntil the publication runs the default of docs/records.md "Publication periods": 3 years.
-            (p.publicUntil ?? p.decidedAt.adding(years: 3)).description,
+            // Without publicUntil the publication runs the default of the rule in force (docs/records.md
+            // "Publication periods"); a penalty not published at all gives its decision date.
+            (p.publication.end ?? p.decidedAt).description,
             p.authority.name, p.authority.uscc, p.dataSource.name, p.dataSource.uscc, p.remarks ?? "",
         ]
         return ExportRow(family: .xzcf, values: values, sourceSeq: seq)

@@ -251,6 +251,7 @@ import Testing
         "createCheck": Sample(uri: "/v1/checks", body: Fixtures.check()),
         "listChecksOfPerson": Sample(uri: "/v1/audit/checks?idType=resident_id&idNumber=330381199211083443",
                                      bad: "/v1/audit/checks?idType=resident_id&idNumber=330381199211083440"),
+        "listInstitutions": Sample(uri: "/v1/institutions?region=330300&limit=5", bad: "/v1/institutions?status=open"),
         "getInstitutionDisclosure": Sample(uri: "/v1/institutions/\(Fixtures.xiaoxingxing.uscc)", bad: "/v1/institutions/91330304MA2J7K8L11"),
         "getAccessLogCheckpoint": Sample(uri: "/access-log/checkpoint"),
         "getAccessLogHashTile": Sample(uri: "/access-log/tile/0/000.p/1", bad: "/access-log/tile/0/0"),

@@ -90,6 +90,7 @@ import Testing
             ("/v1/tasks/1/managers", ["person": Fixtures.wangLi, "decisionNo": .string("瓯卫禁〔2026〕\(3000 + n)号"), "decidedAt": "2026-09-10",
                                       "facts": "作为机构直接负责的主管人员，对虐待婴幼儿行为负有直接责任。"])
         },
+        Route(method: .get, template: "/v1/institutions", success: .ok) { _ in ("/v1/institutions?status=closed", nil) },
         Route(method: .get, template: "/access-log/checkpoint", success: .ok) { _ in ("/access-log/checkpoint", nil) },
         Route(method: .get, template: "/access-log/tile/**", success: .ok) { _ in ("/access-log/tile/0/000.p/1", nil) },
         Route(method: .get, template: "/access-log/tile/**", part: "entries", success: .ok) { _ in

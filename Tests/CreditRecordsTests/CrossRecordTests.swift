@@ -107,7 +107,9 @@ import Testing
         let authority: JSONValue = ["name": "温州市瓯海区卫生健康局", "uscc": "113303040025997855", "region": "330304"]
         // Through the validator with the registry as the lookup: repair then revoke the penalty.
         let context = ValidationContext(today: Fixture.today, lookup: registry)
-        let repair: JSONValue = ["kind": "credit_repair", "body": ["target": 2, "decisionNo": "瓯卫信修〔2026〕1号", "decidedAt": "2026-09-01", "authority": authority]]
+        // The penalty is decided after 2026-04-01: 信用修复管理办法 (NDRC Order 2025 No. 36) wants the four conditions.
+        let repair: JSONValue = ["kind": "credit_repair", "body": ["target": 2, "decisionNo": "瓯卫信修〔2026〕1号", "decidedAt": "2026-09-01", "authority": authority,
+                                                                   "conditions": ["minimum_period", "corrected_and_discharged", "credit_commitment", "other_legal_conditions"]]]
         let repaired = try RecordValidator.validate(repair, context: context).get()
         append(7, repaired.kind, repaired.body)
         #expect(registry.summary(of: 2)?.isRepaired == true)

@@ -12,7 +12,8 @@ struct FakeLookup: RecordLookup {
     func summary(of seq: UInt64) -> RecordSummary? {
         if let s = summaries[seq] { return s }
         if let (limit, date) = everyPenaltyBelow, seq < limit {
-            return RecordSummary(seq: seq, kind: .penalty, authority: "113303040025997855", decidedAt: date)
+            // Except seq 8, an enforcement measure: the seal the enforcement-lift example lifts.
+            return RecordSummary(seq: seq, kind: seq == 8 ? .enforcement : .penalty, authority: "113303040025997855", decidedAt: date)
         }
         return nil
     }

@@ -25,6 +25,9 @@ extension LedgerServer {
             }
             return JSONBody.response(try self.ledger.institution(uscc: code), headers: [.cacheControl: "no-store"])
         }
+        on(router, .get, "/v1/institutions") { request, _ in
+            try self.institutionList(request)
+        }
         on(router, .get, "/access-log/checkpoint") { _, _ in
             self.checkpoint(of: self.access.log)
         }

@@ -40,6 +40,8 @@ extension LedgerServer {
         // Responsible-manager tasks: an inspector sees and works its own authority's.
         RouteRule(method: .get, template: "/v1/tasks", part: nil, access: .roles([.inspector, .admin])),
         RouteRule(method: .post, template: "/v1/tasks/{seq}/managers", part: nil, access: .roles([.inspector, .admin])),
+        // Allow-listed fields only: code, filed name and region, status and its seqs.
+        RouteRule(method: .get, template: "/v1/institutions", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/access-log/checkpoint", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/access-log/tile/**", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/access-log/tile/**", part: "entries", access: .roles([.auditor, .admin])),

@@ -300,11 +300,21 @@ struct FastRecordMapper {
         let fine = get(f, "fineAmount"), confiscated = get(f, "confiscatedAmount")
         guard amountOK(fine, required: has(.fine), positive: has(.fine)), amountOK(confiscated, required: has(.confiscation), positive: false),
               !(has(.licenseSuspension) || has(.licenseRevocation)) || get(f, "license") != nil else { return false }
-        // Publication dates (checkPublication): decidedAt ≤ validUntil; decidedAt ≤ publicUntil ≤ decidedAt + 3 years.
-        let threeYears = decidedAt.adding(years: 3)
+        // Publication dates (checkPublication): decidedAt ≤ validUntil; publicUntil within the
+        // bounds of the publication rule (decidedAt … decidedAt + 3 years without a class).
         var validUntil: LocalDate?, publicUntil: LocalDate?
         if let v = get(f, "validUntil") { guard let d = date(v), d >= decidedAt else { return false }; validUntil = d }
-        if let v = get(f, "publicUntil") { guard let d = date(v), d >= decidedAt, d <= threeYears else { return false }; publicUntil = d }
+        if let v = get(f, "publicUntil") { guard let d = date(v) else { return false }; publicUntil = d }
+        var penaltyClass: PenaltyClass?, procedure: PenaltyProcedure?
+        if let v = get(f, "class") { guard let c = enumValue(v, PenaltyClass.self) else { return false }; penaltyClass = c }
+        if let v = get(f, "procedure") { guard let p = enumValue(v, PenaltyProcedure.self) else { return false }; procedure = p }
+        let publication = PublicationRules.penalty(decidedAt: decidedAt, penaltyClass: penaltyClass, procedure: procedure,
+                                                   categories: PenaltyCategory.allCases.filter(has), publicUntil: publicUntil,
+                                                   marketRegulator: PublicationRules.isMarketRegulator(name: s.text(authority.name)))
+        if let publicUntil {
+            let earliest = penaltyClass == nil ? decidedAt : publication.earliestEnd
+            guard publicUntil >= decidedAt, publicUntil >= earliest, publicUntil <= publication.latestEnd else { return false }
+        }
 
         guard putParty(&row, party, columns: .xzcf),
               put(&row, get(f, "decisionNo")), put(&row, get(f, "violationType")), put(&row, get(f, "facts")), put(&row, get(f, "basis")) else { return false }
@@ -320,7 +330,8 @@ struct FastRecordMapper {
         guard putOptional(&row, get(f, "license")) else { return false }
         row.append(date: decidedAt)
         if let validUntil { row.append(date: validUntil) } else { row.appendEmpty() }
-        row.append(date: publicUntil ?? threeYears)
+        // 公示截止期 by the rule in force (RecordMapper.penalty); an unpublished penalty's is its decision date.
+        row.append(date: publication.end ?? decidedAt)
         guard put(&row, authority.name) else { return false }
         putPlain(&row, authority.uscc)
         guard put(&row, source.name) else { return false }
@@ -459,6 +470,8 @@ struct FastRecordMapper {
               let decidedAt = date(get(f, "decidedAt")), let authority = organization(object(f, "authority"), authority: true) else { return false }
         var source = authority
         if let v = get(f, "dataSource") { guard v.type == .object, let o = organization(v) else { return false }; source = o }
+        // lifts has no column, but the full decoder refuses anything but a log seq.
+        if let v = get(f, "lifts"), !isSeq(v) { return false }
         guard putParty(&row, party, columns: .xzqz), put(&row, get(f, "decisionNo")) else { return false }
         row.append(measure.exportName)
         guard put(&row, get(f, "facts")), put(&row, get(f, "basis")) else { return false }
@@ -486,6 +499,13 @@ struct FastRecordMapper {
               let authorityFields = object(f, "authority"), let authority = organization(authorityFields, authority: true),
               let name = s.string(authority.name), let region = get(authorityFields, "region").flatMap(s.string) else { return nil }
         if let notes = get(f, "notes"), !notes.isString { return nil }
+        // conditions has no column, but the full decoder refuses anything but a non-empty set of known values.
+        if let list = get(f, "conditions") {
+            guard list.type == .array else { return nil }
+            var seen = Set<RepairCondition>()
+            for item in s.elements(list) { guard let c = enumValue(item, RepairCondition.self), seen.insert(c).inserted else { return nil } }
+            guard !seen.isEmpty else { return nil }
+        }
         let reason: String
         if kind == .revocation {
             guard let r = enumValue(f, "reason", RevocationReason.self) else { return nil }

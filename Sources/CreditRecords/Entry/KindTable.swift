@@ -184,6 +184,10 @@ extension KindSpec {
         FieldSpec("dataSource", .organization),
         FieldSpec("remarks", .remarks, required: false),
         FieldSpec("offenceCategory", .enumeration(OffenceCategory.rawValues), required: false),
+        // 信用修复管理办法 (NDRC Order 2025 No. 36) classes and 行政处罚法 procedures; they
+        // choose the publication period (`PublicationRules`).
+        FieldSpec("class", .enumeration(PenaltyClass.rawValues), required: false),
+        FieldSpec("procedure", .enumeration(PenaltyProcedure.rawValues), required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", subjects: [SubjectSpec("party", .party)],
        finding: FindingSpec(reason: "violationType", scope: nil))
 
@@ -198,6 +202,8 @@ extension KindSpec {
         FieldSpec("content", .text(maxLength: FieldLimit.content), required: false),
         FieldSpec("dataSource", .organization, required: false),
         FieldSpec("remarks", .remarks, required: false),
+        // The seq of the measure this decision lifts (解除, 行政强制法 art. 28).
+        FieldSpec("lifts", .seq, required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", subjects: [SubjectSpec("party", .party)],
        finding: FindingSpec(reason: "measure", scope: nil))
 
@@ -256,5 +262,7 @@ extension KindSpec {
         FieldSpec("decidedAt", .date),
         FieldSpec("authority", .authority),
         FieldSpec("notes", .remarks, required: false),
+        // The repair conditions the authority found met (信用修复管理办法 NDRC Order 2025 No. 36).
+        FieldSpec("conditions", .enumSet(RepairCondition.rawValues), required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", target: "target")
 }

@@ -1,7 +1,8 @@
 // MARK: - enforcement
 
 /// 行政强制. `content`, `dataSource` and `remarks` are optional additions for the provincial
-/// 行政强制 layout.
+/// 行政强制 layout; `lifts`, optional, is the seq of an earlier measure this decision lifts
+/// (解除查封, 行政强制法 art. 28; docs/background-index.md "Institution status").
 public struct Enforcement: Sendable, Equatable {
     public let party: Party
     public let decisionNo: String
@@ -13,6 +14,7 @@ public struct Enforcement: Sendable, Equatable {
     public let content: String?
     public let dataSource: Organization?
     public let remarks: String?
+    public let lifts: UInt64?
 
     init?(_ r: ObjectReader) {
         r.allow(KindSpec.enforcement.keys)
@@ -26,8 +28,10 @@ public struct Enforcement: Sendable, Equatable {
         let content = r.string("content", required: false, maxLength: FieldLimit.content)
         let dataSource = r.object("dataSource", required: false).flatMap { Organization($0) }
         let remarks = readRemarks(r, "remarks")
+        let lifts = readSeq(r, "lifts", required: false)
         guard let party, let decisionNo, let measure, let facts, let basis, let decidedAt, let authority, remarks.ok,
-              content != nil || !r.has("content"), dataSource != nil || !r.has("dataSource") else { return nil }
+              content != nil || !r.has("content"), dataSource != nil || !r.has("dataSource"), lifts != nil || !r.has("lifts") else { return nil }
+        self.lifts = lifts
         (self.party, self.decisionNo, self.measure, self.facts, self.basis, self.decidedAt, self.authority) =
             (party, decisionNo, measure, facts, basis, decidedAt, authority)
         (self.content, self.dataSource, self.remarks) = (content, dataSource, remarks.value)

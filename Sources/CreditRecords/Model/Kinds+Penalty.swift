@@ -1,8 +1,10 @@
 // MARK: - penalty
 
-/// Checks decidedAt ≤ validUntil and decidedAt ≤ publicUntil ≤ decidedAt + 3 years; returns
-/// false when one of them is broken.
-private func checkPublication(_ r: ObjectReader, decidedAt: LocalDate?, validUntil: LocalDate?, publicUntil: LocalDate?) -> Bool {
+/// Checks decidedAt ≤ validUntil and that publicUntil lies where the publication rule in force
+/// at decidedAt puts it (`PublicationRules`: without a `class`, decidedAt … decidedAt + 3
+/// years, as before the classes); returns false when one of them is broken.
+private func checkPublication(_ r: ObjectReader, decidedAt: LocalDate?, validUntil: LocalDate?, publicUntil: LocalDate?,
+                              publication: Publication? = nil) -> Bool {
     guard let decidedAt else { return true }
     var ok = true
     if let validUntil, validUntil < decidedAt {
@@ -13,7 +15,12 @@ private func checkPublication(_ r: ObjectReader, decidedAt: LocalDate?, validUnt
         if publicUntil < decidedAt {
             r.sink.add(r.at("publicUntil"), "date_order", "publicUntil must not be before decidedAt")
             ok = false
-        } else if publicUntil > decidedAt.adding(years: 3) {
+        } else if let publication, publicUntil < publication.earliestEnd || publicUntil > publication.latestEnd {
+            let rule = PublicationRules.rule(publication.rule)
+            r.sink.add(r.at("publicUntil"), "publication_limit",
+                       "publicUntil must be from \(publication.earliestEnd) to \(publication.latestEnd) for a \(publication.penaltyClass.rawValue) penalty under \(rule.citation)")
+            ok = false
+        } else if publication == nil, publicUntil > decidedAt.adding(years: 3) {
             r.sink.add(r.at("publicUntil"), "publication_limit", "publicUntil must be within 3 years of decidedAt")
             ok = false
         }
@@ -45,6 +52,15 @@ public struct Penalty: Sendable, Equatable {
     /// What the violation was, from the kind table's closed list (docs/background-index.md
     /// "Statutory bars"); optional, nil on penalties recorded before it existed.
     public let offenceCategory: OffenceCategory?
+    /// 轻微 / 一般 / 严重 and 简易 / 普通程序, when recorded (`PublicationRules`).
+    public let penaltyClass: PenaltyClass?
+    public let procedure: PenaltyProcedure?
+
+    /// The publication by the rule in force at `decidedAt` (docs/records.md "Publication periods").
+    public var publication: Publication {
+        PublicationRules.penalty(decidedAt: decidedAt, penaltyClass: penaltyClass, procedure: procedure, categories: categories,
+                                 publicUntil: publicUntil, marketRegulator: PublicationRules.isMarketRegulator(name: authority.name.utf8))
+    }
 
     init?(_ r: ObjectReader) {
         r.allow(KindSpec.penalty.keys)
@@ -70,13 +86,21 @@ public struct Penalty: Sendable, Equatable {
         let decidedAt = r.date("decidedAt", notFuture: true)
         let validUntil = r.date("validUntil", required: false)
         let publicUntil = r.date("publicUntil", required: false)
-        let datesOK = checkPublication(r, decidedAt: decidedAt, validUntil: validUntil, publicUntil: publicUntil)
         let authority = readAuthority(r)
+        let penaltyClass = r.enumValue("class", PenaltyClass.self, required: false)
+        let procedure = r.enumValue("procedure", PenaltyProcedure.self, required: false)
+        // Bounds by class only when the record states one (records before classes keep theirs).
+        let publication = decidedAt.flatMap { d in penaltyClass.map { c in
+            PublicationRules.penalty(decidedAt: d, penaltyClass: c, procedure: procedure, categories: categories ?? [], publicUntil: publicUntil,
+                                     marketRegulator: PublicationRules.isMarketRegulator(name: (authority?.name ?? "").utf8))
+        } }
+        let datesOK = checkPublication(r, decidedAt: decidedAt, validUntil: validUntil, publicUntil: publicUntil, publication: publication)
         let dataSource = r.object("dataSource").flatMap { Organization($0) }
         let remarks = readRemarks(r, "remarks")
         let offenceCategory = r.enumValue("offenceCategory", OffenceCategory.self, required: false)
-        let optionalsOK = [("offenceCategory", offenceCategory != nil),("fineAmount", fineAmount != nil), ("confiscatedAmount", confiscatedAmount != nil), ("license", license != nil),
-                           ("validUntil", validUntil != nil), ("publicUntil", publicUntil != nil)].allSatisfy { !r.has($0.0) || $0.1 }
+        let optionalsOK = [("offenceCategory", offenceCategory != nil), ("fineAmount", fineAmount != nil), ("confiscatedAmount", confiscatedAmount != nil),
+                           ("license", license != nil), ("validUntil", validUntil != nil), ("publicUntil", publicUntil != nil),
+                           ("class", penaltyClass != nil), ("procedure", procedure != nil)].allSatisfy { !r.has($0.0) || $0.1 }
         guard let party, let decisionNo, let violationType, let facts, let basis, let categories, let content, let decidedAt,
               let authority, let dataSource, remarks.ok, datesOK, optionalsOK,
               !has(.fine) || fineAmount != nil, !has(.confiscation) || confiscatedAmount != nil, !licenseNeeded || license != nil else { return nil }
@@ -85,5 +109,6 @@ public struct Penalty: Sendable, Equatable {
         (self.fineAmount, self.confiscatedAmount, self.license, self.decidedAt, self.validUntil, self.publicUntil) =
             (fineAmount, confiscatedAmount, license, decidedAt, validUntil, publicUntil)
         (self.authority, self.dataSource, self.remarks, self.offenceCategory) = (authority, dataSource, remarks.value, offenceCategory)
+        (self.penaltyClass, self.procedure) = (penaltyClass, procedure)
     }
 }

@@ -32,13 +32,15 @@ public struct Revocation: Sendable, Equatable {
 }
 
 /// 信用修复: ends the publication of the record at `target` early (never deletes it).
-/// `notes` is an optional addition.
+/// `notes` is an optional addition; `conditions`, the repair conditions the authority found
+/// met, is required for a penalty under the 2025 rule (`RecordValidator`).
 public struct CreditRepair: Sendable, Equatable {
     public let target: UInt64
     public let decisionNo: String
     public let decidedAt: LocalDate
     public let authority: Authority
     public let notes: String?
+    public let conditions: [RepairCondition]?
 
     init?(_ r: ObjectReader) {
         r.allow(KindSpec.creditRepair.keys)
@@ -47,7 +49,9 @@ public struct CreditRepair: Sendable, Equatable {
         let decidedAt = r.date("decidedAt", notFuture: true)
         let authority = readAuthority(r)
         let notes = readRemarks(r, "notes")
-        guard let target, let decisionNo, let decidedAt, let authority, notes.ok else { return nil }
+        let conditions = r.has("conditions") ? r.enumArray("conditions", RepairCondition.self) : nil
+        guard let target, let decisionNo, let decidedAt, let authority, notes.ok, conditions != nil || !r.has("conditions") else { return nil }
         (self.target, self.decisionNo, self.decidedAt, self.authority, self.notes) = (target, decisionNo, decidedAt, authority, notes.value)
+        self.conditions = conditions
     }
 }

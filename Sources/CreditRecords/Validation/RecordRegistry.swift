@@ -32,9 +32,10 @@ public final class RecordRegistry: RecordLookup, Sendable {
         let decided = RecordRegistry.decisionDate(kind: envelope.kind, body: body)
         let number = RecordRegistry.documentNumber(kind: envelope.kind, body: body)
         let target = body["target"]?.integerValue.flatMap { UInt64(exactly: $0) }
+        let repair = envelope.kind == .penalty ? PublicationRules.penalty(body: body).map(RepairWindow.init) : nil
         state.withLock { state in
             if let previous = state.documentKeys.removeValue(forKey: seq) { state.documentNumbers[previous]?.remove(seq) }
-            state.summaries[seq] = RecordSummary(seq: seq, kind: envelope.kind, authority: authority, decidedAt: decided)
+            state.summaries[seq] = RecordSummary(seq: seq, kind: envelope.kind, authority: authority, decidedAt: decided, repair: repair)
             if let number {
                 let key = RecordRegistry.key(authority, number)
                 state.documentNumbers[key, default: []].insert(seq)

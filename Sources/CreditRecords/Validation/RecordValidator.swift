@@ -7,15 +7,30 @@ public struct RecordSummary: Sendable, Equatable {
     public let decidedAt: LocalDate?
     public var isRevoked: Bool
     public var isRepaired: Bool
+    /// A penalty's repair window by its publication rule (nil for other kinds).
+    public var repair: RepairWindow?
 
-    public init(seq: UInt64, kind: RecordKind, authority: String, decidedAt: LocalDate?, isRevoked: Bool = false, isRepaired: Bool = false) {
+    public init(seq: UInt64, kind: RecordKind, authority: String, decidedAt: LocalDate?, isRevoked: Bool = false, isRepaired: Bool = false,
+                repair: RepairWindow? = nil) {
         self.seq = seq
         self.kind = kind
         self.authority = authority
         self.decidedAt = decidedAt
         self.isRevoked = isRevoked
         self.isRepaired = isRepaired
+        self.repair = repair
     }
+}
+
+/// When a credit repair may end a penalty's publication, and by which rule.
+public struct RepairWindow: Sendable, Equatable {
+    public let rule: PublicationRule.ID
+    /// The first day a repair may be decided; nil when the rule allows none.
+    public let from: LocalDate?
+
+    public init(rule: PublicationRule.ID, from: LocalDate?) { (self.rule, self.from) = (rule, from) }
+
+    public init(_ publication: Publication) { self.init(rule: publication.rule, from: publication.repairFrom) }
 }
 
 /// The log as the validator sees it.
@@ -76,8 +91,9 @@ public struct ValidationFailure: Error, Sendable, Equatable {
 ///   their categories. `rectifyBy` is refused on a `pass`; `findings` must not be empty
 ///   unless the result is `pass`. `year` of an annual review must not be after the year of
 ///   `reviewedAt`. A revocation may not be dated before its target's decision.
-/// - A credit repair is too early when its own `decidedAt` is before the target's
-///   `decidedAt` + 3 calendar months (clamped to the month's end).
+/// - A credit repair of a penalty follows the publication rule in force at the penalty's
+///   decision (`PublicationRules`, `repairRule`); of an enforcement measure or judgment it is
+///   too early before the target's `decidedAt` + 3 calendar months (clamped to the month's end).
 /// - A document number is compared exactly (no trimming or width folding), per authority
 ///   USCC; once every record carrying it has been revoked it may be used again (the
 ///   corrected record after a `data_error` revocation keeps its decision number).
@@ -151,6 +167,7 @@ public enum RecordValidator {
         }
         if kind == .inspection { followUpRule(body: body, context: context, sink: sink) }
         if kind == .ban { managerOfRule(body: body, context: context, sink: sink) }
+        if kind == .enforcement { liftRule(body: body, context: context, sink: sink) }
         guard kind == .revocation || kind == .creditRepair,
               let n = body["target"]?.integerValue, let seq = UInt64(exactly: n) else { return }
         guard let target = context.lookup.summary(of: seq) else {
@@ -181,8 +198,33 @@ public enum RecordValidator {
             } else if target.isRepaired {
                 sink.add("/body/target", "already_repaired", "the target record has already been repaired")
             }
-            if let decidedAt, let targetDate = target.decidedAt, decidedAt < targetDate.adding(months: 3) {
+            if let window = target.repair {
+                repairRule(window, body: body, decidedAt: decidedAt, sink: sink)
+            } else if let decidedAt, let targetDate = target.decidedAt, decidedAt < targetDate.adding(months: 3) {
                 sink.add("/body/decidedAt", "repair_too_early", "credit repair may be decided no earlier than 3 months after the target's decision")
+            }
+        }
+    }
+
+    /// A repair of a penalty, by the publication rule in force at the penalty's decision
+    /// (docs/records.md "Revocations and credit repairs"): not before the rule's minimum
+    /// period (`repair_too_early`), never where the rule allows no early end
+    /// (`repair_not_available`), and under the 2025 rule with all four conditions recorded
+    /// (`repair_conditions`).
+    private static func repairRule(_ window: RepairWindow, body: JSONObject, decidedAt: LocalDate?, sink: ErrorSink) {
+        let rule = PublicationRules.rule(window.rule)
+        guard let from = window.from else {
+            sink.add("/body/target", "repair_not_available", "\(rule.citation) allows no early end to the publication of this penalty")
+            return
+        }
+        if let decidedAt, decidedAt < from {
+            sink.add("/body/decidedAt", "repair_too_early", "credit repair of this penalty may be decided from \(from), the minimum period of \(rule.citation)")
+        }
+        if window.rule == .ndrc2025 {
+            let given = Set(body["conditions"]?.arrayValue?.compactMap { $0.stringValue.flatMap(RepairCondition.init(rawValue:)) } ?? [])
+            if given != Set(RepairCondition.allCases) {
+                sink.add("/body/conditions", "repair_conditions",
+                         "\(rule.citation) requires all four conditions: \(RepairCondition.rawValues.joined(separator: ", "))")
             }
         }
     }

@@ -171,7 +171,7 @@ extension Ledger {
         return .object(JSONObject([("checks", .array(checks.map(\.auditJSON)))]))
     }
 
-    /// The public disclosure `{institution, status, filing, inspections, penalties,
+    /// The public disclosure `{institution, status, statusRecords, filing, inspections, penalties,
     /// annualReviews, asOf}` of a valid USCC (docs/background-index.md).
     public func institution(uscc code: String) throws(Refusal) -> JSONValue {
         let disclosure: InstitutionDisclosure?
@@ -191,6 +191,7 @@ extension Ledger {
         let object = JSONObject([
             ("institution", .object(institution)),
             ("status", .string(disclosure.status.rawValue)),
+            ("statusRecords", .array(disclosure.statusRecords.map { .uint($0) })),
             ("filing", disclosure.filing.map(JSONValue.object) ?? .null),
             ("inspections", .array(disclosure.inspections)),
             ("penalties", .array(disclosure.penalties)),

@@ -249,6 +249,7 @@ public struct DemoDataSet: Sendable {
                     body["notes"] = "处罚决定书文号录入错误，撤销后重新登记"
                 } else {
                     body["notes"] = "已完成整改并提交信用承诺书"
+                    body["conditions"] = .array(RepairCondition.rawValues.map { .string($0) })
                 }
                 return ["kind": .string(kind.rawValue), "body": .object(body)]
             })

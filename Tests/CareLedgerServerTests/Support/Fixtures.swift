@@ -106,6 +106,7 @@ enum Fixtures {
         ["kind": "credit_repair", "body": [
             "target": .number(String(target)), "decisionNo": .string("瓯卫信修〔2026〕\(n)号"), "decidedAt": "2026-09-01",
             "authority": authority(ouhaiHealth),
+            "conditions": ["minimum_period", "corrected_and_discharged", "credit_commitment", "other_legal_conditions"],
         ]]
     }
 
