@@ -33,11 +33,13 @@ import Testing
 
     /// More children awaited at once than the cooperative pool has threads: if `exit()` held a
     /// pool thread while it waits, the task that kills them could not run until the children
-    /// ended on their own a minute later, exited with 0, not killed. (A time limit would not
-    /// help: it needs a pool thread too.)
+    /// ended on their own ten minutes later, exited with 0, not killed. (A time limit would not
+    /// help: it needs a pool thread too.) Ten minutes, not one: in the full suite CPU-bound
+    /// tests hold the pool for a minute or more, and the killer waits for them too (a CI run
+    /// saw 85 s with a one-minute child).
     @Test func awaitingExitsLeavesThePoolFree() async throws {
         let count = ProcessInfo.processInfo.activeProcessorCount + 2
-        let sleepers = try (0..<count).map { _ in try ChildProcess.launch("/bin/sleep", ["60"]) }
+        let sleepers = try (0..<count).map { _ in try ChildProcess.launch("/bin/sleep", ["600"]) }
         defer { for sleeper in sleepers { sleeper.kill(SIGKILL) } }
         let outcomes = await withTaskGroup(of: ChildOutcome?.self) { group in
             for sleeper in sleepers { group.addTask { await sleeper.exit() } }
