@@ -1,6 +1,18 @@
 import Foundation
 import LedgerCrypto
-import Synchronization
+
+/// Which checkpoint frames' signatures a verify checks (docs/log-format.md, "What a full
+/// verify proves").
+public enum SignatureCheck: String, Sendable, CaseIterable {
+    /// Every checkpoint frame's: a full verify, the default.
+    case every
+    /// Only the latest checkpoint frame's (and the published checkpoint's). Every other frame
+    /// must still parse, carry a signature line by the log's key and state exactly the size
+    /// and root its entries give; only the Ed25519 arithmetic on it is skipped. The latest
+    /// signed root covers every entry and so every earlier root; what is not shown is that an
+    /// older frame's signature bytes are intact (the log re-verifies a note before serving it).
+    case latest
+}
 
 /// The outcome of re-deriving a log from its entries.
 public struct LogVerification: Sendable {
@@ -21,6 +33,8 @@ public struct LogVerification: Sendable {
     public var entries: UInt64 = 0
     public var checkpoints: UInt64 = 0
     public var segmentBytes: Int64 = 0
+    /// Checkpoint signatures verified (Ed25519), the published checkpoint's included.
+    public var signaturesVerified: UInt64 = 0
     /// Tamper or damage: the log does not verify.
     public var problems: [Problem] = []
     /// States a crash can leave (an unacknowledged tail), repaired by the next open.
@@ -40,9 +54,11 @@ public struct LogVerification: Sendable {
 
 /// `careledger log verify`: trusts nothing but the entries. Re-derives the chain, every leaf
 /// and stored tree node, every checkpoint's signature and root, and the caches, and checks
-/// the published checkpoint and cache-state against them. Segments are checked in parallel.
+/// the published checkpoint and cache-state against them. Segments are scanned, and checkpoint
+/// signatures verified, on all cores (`VerifyWork`).
 public enum LogVerifier {
-    public static func verify(directory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> LogVerification {
+    public static func verify(directory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                              signatures: SignatureCheck = .every) -> LogVerification {
         var report = LogVerification()
         let layout = LogLayout(directory: directory)
         let files: LogFiles
@@ -62,51 +78,22 @@ public enum LogVerifier {
             report.problems.append(.init(seq: found * files.config.entriesPerSegment, file: layout.segment(found), offset: nil,
                                          message: "segment is missing, but later segments (up to \(last)) exist"))
         }
-        let results = Mutex<[SegmentCheck?]>(Array(repeating: nil, count: Int(segmentCount)))
-        let next = Atomic<UInt64>(0)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, Int(segmentCount)))) { _ in
-            while true {
-                let segment = next.add(1, ordering: .relaxed).oldValue
-                guard segment < segmentCount else { return }
-                let result = SegmentCheck.run(files: files, segment: segment)
-                results.withLock { $0[Int(segment)] = result }
+        var segments = VerifyWork.run(files: files, segmentCount: segmentCount, threads: threads, signatures: signatures)
+        let frames = segments.reduce(UInt64(0)) { $0 + UInt64($1.checkpoints.count) }
+        if signatures == .latest, let s = segments.lastIndex(where: { !$0.checkpoints.isEmpty }) {
+            let f = segments[s].checkpoints.count - 1
+            do {
+                segments[s].checkpoints[f].checkpoint = try Checkpoint.open(note: segments[s].checkpoints[f].note, verifier: files.verifier)
+            } catch {
+                segments[s].checkpoints[f].checkpoint = nil
+                segments[s].checkpoints[f].signatureProblem = "\(error)"
             }
+            report.signaturesVerified = 1
+        } else {
+            report.signaturesVerified = frames
         }
-        var segments = results.withLock { $0.map { $0! } }
-        openCheckpoints(&segments, verifier: files.verifier, threads: threads)
         combine(segments, files: files, into: &report)
         return report
-    }
-
-    /// Verifies every checkpoint frame's signature and reads its size and root, in batches
-    /// taken by each of `threads` workers. Ed25519 verification costs ~100 µs, far more than
-    /// hashing the few entries a small batch commits, so this is most of a full verify.
-    static func openCheckpoints(_ segments: inout [SegmentCheck], verifier: NoteVerifier, threads: Int) {
-        let frames = segments.indices.flatMap { s in segments[s].checkpoints.indices.map { (s, $0) } }
-        guard !frames.isEmpty else { return }
-        let notes = frames.map { segments[$0.0].checkpoints[$0.1].note }
-        let opened = Mutex<[(Checkpoint?, String?)]>(Array(repeating: (nil, nil), count: frames.count))
-        let next = Atomic<Int>(0)
-        let batch = 64
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, (frames.count + batch - 1) / batch))) { _ in
-            while true {
-                let start = next.add(batch, ordering: .relaxed).oldValue
-                guard start < notes.count else { return }
-                var done = [(Checkpoint?, String?)]()
-                done.reserveCapacity(batch)
-                for note in notes[start..<min(start + batch, notes.count)] {
-                    do { done.append((try Checkpoint.open(note: note, verifier: verifier), nil)) } catch { done.append((nil, "\(error)")) }
-                }
-                opened.withLock { all in
-                    for (offset, result) in done.enumerated() { all[start + offset] = result }
-                }
-            }
-        }
-        let results = opened.withLock { $0 }
-        for (n, (s, f)) in frames.enumerated() {
-            segments[s].checkpoints[f].checkpoint = results[n].0
-            segments[s].checkpoints[f].signatureProblem = results[n].1
-        }
     }
 
     private static func checkSigningKey(files: LogFiles, into report: inout LogVerification) {
@@ -236,6 +223,7 @@ public enum LogVerifier {
         let segmentsDamaged = torn != nil || report.problems.contains { $0.file.hasPrefix(layout.segments) }
         let missingFrom: UInt64? = segmentsDamaged ? nil : committed
         if let data = FileManager.default.contents(atPath: layout.checkpoint) {
+            report.signaturesVerified += 1
             do {
                 let checkpoint = try Checkpoint.open(note: String(decoding: data, as: UTF8.self), verifier: files.verifier)
                 if checkpoint.size > committed {

@@ -9,7 +9,7 @@ import LedgerCrypto
 struct SegmentCheck {
     struct CheckpointFrame {
         let note: String
-        /// Set by `LogVerifier` once the signature is checked (in parallel, after the scan).
+        /// Set by `LogVerifier` once the signature is checked (on whichever core is free).
         var checkpoint: Checkpoint?
         var signatureProblem: String?
         /// Perfect subtrees of [segment start, checkpoint size), highest first.
@@ -33,7 +33,10 @@ struct SegmentCheck {
     var end: SegmentScanner.End = .endOfFile(offset: 0)
     var headerValid = true
 
-    static func run(files: LogFiles, segment: UInt64) -> SegmentCheck {
+    /// Checkpoint notes are handed to `signatures` in batches of `batch` (with the index of the
+    /// batch's first checkpoint frame in this segment) as the scan finds them, so their
+    /// signatures can be checked on another core while this one hashes on.
+    static func run(files: LogFiles, segment: UInt64, batch: Int = 32, signatures: (_ firstFrame: Int, _ notes: [String]) -> Void) -> SegmentCheck {
         var result = SegmentCheck(segment: segment)
         let path = files.layout.segment(segment)
         let perSegment = files.config.entriesPerSegment
@@ -47,6 +50,15 @@ struct SegmentCheck {
         let indexCount = (try? files.index.fileRecordCount()) ?? 0
         let counts = files.levels.map { (try? $0?.fileRecordCount()) ?? nil }
         var previousChain: Digest32?
+        var pending = [String]()
+        pending.reserveCapacity(batch)
+        // Takes the frame count rather than reading `result`: capturing `result` here would put
+        // it under dynamic exclusivity checks, which the frontier callback below would trip.
+        func flush(framesSoFar: Int) {
+            guard !pending.isEmpty else { return }
+            signatures(framesSoFar - pending.count, pending)
+            pending.removeAll(keepingCapacity: true)
+        }
         do {
             result.end = try SegmentScanner.scan(path: path, from: Int64(SegmentHeader.size)) { frame in
                 result.bytes = frame.offset + Int64(frame.size)
@@ -83,18 +95,21 @@ struct SegmentCheck {
                     }
                     result.entries += 1
                 case .checkpoint:
-                    // The signature is checked later, with every other checkpoint's, on all cores:
-                    // a log built from small batches holds one per few entries, and verifying
-                    // them here would leave one core doing most of the work.
+                    // The signature is checked elsewhere, on whichever core is free: a log built
+                    // from small batches holds one per few entries, and an Ed25519 verification
+                    // costs as much as hashing ~150 KiB of entries.
                     let note = String(decoding: frame.payload, as: UTF8.self)
+                    pending.append(note)
                     result.checkpoints.append(.init(note: note, checkpoint: nil, signatureProblem: nil,
                                                     localFrontier: result.frontier.hashes, entriesBefore: result.entries,
                                                     offset: frame.offset, end: frame.offset + Int64(frame.size)))
+                    if pending.count == batch { flush(framesSoFar: result.checkpoints.count) }
                 }
             }
         } catch {
             result.problems.append(.init(seq: nil, file: path, offset: nil, message: "\(error)"))
         }
+        flush(framesSoFar: result.checkpoints.count)
         return result
     }
 }
