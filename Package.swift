@@ -88,9 +88,10 @@ let package = Package(
         // The child ExactlyOnceCrashTests and PushCrashTests SIGKILL: `careledger export` with a
         // step hook that kills the process (the library and the real command carry none).
         .executableTarget(name: "export-crash-child", dependencies: ["CreditExport", "TransparencyLog", "LedgerCrypto"], path: "tools/export-crash-child"),
-        // Test machinery (FaultInjectingIO, temporary directories, child processes, tags):
-        // linked by test targets and tools only, never by the service or the command line.
-        .target(name: "LedgerTestSupport", dependencies: ["DurableStorage", "CChildSpawn"]),
+        // Test machinery (FaultInjectingIO, MemoryStorageDriver, temporary directories, child
+        // processes, tags): linked by test targets and tools only, never by the service or the
+        // command line.
+        .target(name: "LedgerTestSupport", dependencies: ["DurableStorage", "CChildSpawn", "TransparencyLog", "LedgerCrypto"]),
         // posix_spawn with glibc's *_np file actions (closefrom, chdir) for LedgerTestSupport.
         .target(name: "CChildSpawn"),
         // libFuzzer targets (tools/fuzz builds them with -sanitize=fuzzer -DFUZZING); a plain

@@ -9,8 +9,9 @@ public struct AppendReceipt: Sendable, Equatable {
 }
 
 /// Group commit. Appenders queue their entries and wait; one committer thread takes
-/// everything queued (up to a batch limit), writes it with one write and one fdatasync per
-/// file, signs one checkpoint, and wakes them all. The queue is bounded: when it is full,
+/// everything queued (up to a batch limit), has it sequenced, signed once and committed by
+/// the storage driver as one batch (files: one write and one fdatasync per file), and wakes
+/// them all. The queue is bounded: when it is full,
 /// appenders wait for room instead of growing memory.
 final class CommitQueue: @unchecked Sendable {
     struct Limits: Sendable {
@@ -96,7 +97,7 @@ final class CommitQueue: @unchecked Sendable {
 
     /// An idle log makes its caches durable after the same interval as a busy one.
     private var idleFlushSeconds: Double {
-        let interval = core.flushInterval.components
+        let interval = core.idleInterval.components
         return max(0.05, Double(interval.seconds) + Double(interval.attoseconds) / 1e18)
     }
 
@@ -105,9 +106,9 @@ final class CommitQueue: @unchecked Sendable {
             condition.lock()
             while pending.isEmpty && !closing {
                 if !condition.wait(until: Date(timeIntervalSinceNow: idleFlushSeconds)) && pending.isEmpty {
-                    // Idle: make the caches durable so a crash replays little.
+                    // Idle: the driver's upkeep (files: make the caches durable so a crash replays little).
                     condition.unlock()
-                    try? core.flush()
+                    core.idle()
                     condition.lock()
                 }
             }

@@ -10,25 +10,27 @@ import LedgerCrypto
 public final class TransparencyLog: Sendable {
     public static let maxEntrySize = Int(UInt16.max)
 
-    let files: LogFiles
+    let driver: any LogStorageDriver
+    let head: PublishedHead
     private let queue: CommitQueue?
-    private let lock: DirectoryLock?
     public let recoveryReport: RecoveryReport
 
     public struct Options: Sendable {
+        /// The files' I/O (fault injection wraps it); used by `open(directory:)` only.
         public var io: StorageIO = PosixIO()
         public var maxQueuedEntries = 8192
         public var maxBatchEntries = 4096
+        /// The files' caches are flushed this often (`open(directory:)` only).
         public var cacheFlushInterval: Duration = .seconds(1)
         /// The caches are also flushed after this many entries, whatever the time.
         public var cacheFlushEntries: UInt64 = 1 << 17
         public init() {}
     }
 
-    private init(files: LogFiles, queue: CommitQueue?, lock: DirectoryLock?, report: RecoveryReport) {
-        self.files = files
+    private init(driver: any LogStorageDriver, head: PublishedHead, queue: CommitQueue?, report: RecoveryReport) {
+        self.driver = driver
+        self.head = head
         self.queue = queue
-        self.lock = lock
         self.recoveryReport = report
     }
 
@@ -39,81 +41,54 @@ public final class TransparencyLog: Sendable {
     @discardableResult
     public static func create(directory: String, origin: String, signingKey: Ed25519PrivateKey = Ed25519PrivateKey(),
                               entriesPerSegment: UInt64 = LogConfig.defaultEntriesPerSegment) throws -> NoteVerifier {
-        let layout = LogLayout(directory: directory)
-        let fm = FileManager.default
-        guard !fm.fileExists(atPath: layout.config) else { throw LogError.alreadyExists(directory) }
-        guard entriesPerSegment > 0, entriesPerSegment & (entriesPerSegment - 1) == 0, entriesPerSegment >= 4096 || entriesPerSegment >= 16 else {
-            throw LogError.invalidArgument("entriesPerSegment must be a power of two")
-        }
-        let signer = try NoteSigner(name: origin, privateKey: signingKey)
-        try fm.createDirectory(atPath: layout.segments, withIntermediateDirectories: true)
-        try fm.createDirectory(atPath: layout.tree, withIntermediateDirectories: true)
-        let io = PosixIO()
-        let lock = try DirectoryLock(path: layout.lock)
-        defer { _ = lock }
-
-        let keyFD = try io.open(layout.signingKey, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
-        defer { io.close(keyFD) }
-        fchmod(keyFD, 0o600)
-        try Array(signingKey.pemRepresentation.utf8).withUnsafeBytes { try io.writeAll(keyFD, $0, offset: 0) }
-        try io.fdatasync(keyFD)
-
-        // Segment 0 starts with the signed empty checkpoint, so every log has one.
-        let checkpoint = Checkpoint(origin: origin, size: 0, rootHash: MerkleHashing.emptyRoot)
-        let note = try checkpoint.signed(by: signer)
-        var bytes = SegmentHeader.bytes(segment: 0)
-        Array(note.utf8).withUnsafeBytes { Frame.append(kind: .checkpoint, payload: $0, chain: nil, to: &bytes) }
-        try io.replaceFile(layout.segment(0), with: bytes, durable: true)
-
-        // log.json last: until it exists the directory is not a log, so a crash here is harmless.
-        let config = LogConfig(format: 1, origin: origin, publicKey: Base64.encode(signingKey.publicKey.rawRepresentation),
-                               entriesPerSegment: entriesPerSegment)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try io.replaceFile(layout.config, with: Array(try encoder.encode(config)) + [0x0A], durable: true)
-        return signer.verifier
+        try FileStorageDriver.create(directory: directory, origin: origin, signingKey: signingKey, entriesPerSegment: entriesPerSegment)
     }
 
-    /// Opens the log for writing: takes the directory lock, recovers to the last committed
-    /// state (cutting and reporting a torn tail) and starts the committer.
+    /// Opens the log in `directory` for writing: takes the directory lock, recovers to the
+    /// last committed state (cutting and reporting a torn tail) and starts the committer.
     public static func open(directory: String, options: Options = Options()) throws -> TransparencyLog {
-        let layout = LogLayout(directory: directory)
-        _ = try LogConfig.load(layout)
-        let lock = try DirectoryLock(path: layout.lock)
-        let files = try LogFiles(layout: layout, io: options.io)
-        guard let pem = FileManager.default.contents(atPath: layout.signingKey) else {
-            throw LogError.invalidArgument("\(layout.signingKey) is missing: only the log's writer can append")
+        var policy = FileStorageDriver.FlushPolicy()
+        policy.interval = options.cacheFlushInterval
+        policy.entries = options.cacheFlushEntries
+        let driver = try FileStorageDriver.openForWriting(directory: directory, io: options.io, policy: policy)
+        return try open(driver: driver, signingKey: try driver.signingKey(), options: options)
+    }
+
+    /// Opens a log on any storage for writing: recovers through the driver, then starts the
+    /// committer, which alone sequences, signs and commits. `options.io` and the cache
+    /// options are the file driver's and are not used here.
+    package static func open(driver: any LogStorageDriver, signingKey: Ed25519PrivateKey, options: Options = Options()) throws -> TransparencyLog {
+        guard signingKey.publicKey == driver.verifier.publicKey else {
+            throw LogError.corrupt("the signing key does not match the log's public key (\(driver.origin))")
         }
-        let key = try Ed25519PrivateKey(pemRepresentation: String(decoding: pem, as: UTF8.self))
-        guard key.publicKey == files.verifier.publicKey else {
-            throw LogError.corrupt("\(layout.signingKey) does not match the public key in log.json")
-        }
-        let signer = try NoteSigner(name: files.config.origin, privateKey: key)
-        let (state, report) = try Recovery.run(files: files, mode: .repair(options.io))
-        let core = try LogWriterCore(files: files, io: options.io, signer: signer, state: state)
-        core.flushInterval = options.cacheFlushInterval
-        core.flushEntries = options.cacheFlushEntries
+        let signer = try NoteSigner(name: driver.origin, privateKey: signingKey)
+        let (recovered, report) = try driver.recover()
+        let head = PublishedHead()
+        head.publish(recovered)
+        let core = LogWriterCore(driver: driver, signer: signer, head: recovered, published: head)
         var limits = CommitQueue.Limits()
         limits.maxQueuedEntries = options.maxQueuedEntries
         limits.maxBatchEntries = options.maxBatchEntries
-        return TransparencyLog(files: files, queue: CommitQueue(core: core, limits: limits), lock: lock, report: report)
+        return TransparencyLog(driver: driver, head: head, queue: CommitQueue(core: core, limits: limits), report: report)
     }
 
     /// Opens the log for reading, beside a running writer or none. Sees everything committed
     /// when it opened; `refresh()` catches up with a writer in another process.
     public static func openReadOnly(directory: String) throws -> TransparencyLog {
-        let files = try LogFiles(layout: LogLayout(directory: directory), io: nil)
-        let (state, report) = try Recovery.run(files: files, mode: .check)
-        files.publish(size: state.size, checkpoint: state.latest!, frontier: state.frontier)
-        return TransparencyLog(files: files, queue: nil, lock: nil, report: report)
+        try openReadOnly(driver: FileStorageDriver.openForReading(directory: directory))
     }
 
-    /// Stops accepting appends, commits what is queued, makes the caches durable and
-    /// releases the directory lock.
+    /// Opens a log on any storage for reading only.
+    package static func openReadOnly(driver: any LogStorageDriver) throws -> TransparencyLog {
+        let (recovered, report) = try driver.recover()
+        let head = PublishedHead()
+        head.publish(recovered)
+        return TransparencyLog(driver: driver, head: head, queue: nil, report: report)
+    }
+
+    /// Stops accepting appends, commits what is queued, makes the storage durable and lets
+    /// go of it (the files' directory lock is released even when that fails).
     public func close() async throws {
-        // Released even when the final flush fails: the committer has stopped either way,
-        // and a failed close must not keep the log locked until this object is freed.
-        defer { lock?.release() }
         try await queue?.close()
     }
 
@@ -144,16 +119,31 @@ public final class TransparencyLog: Sendable {
 
     // MARK: reading
 
-    public var origin: String { files.config.origin }
-    public var verifier: NoteVerifier { files.verifier }
+    public var origin: String { driver.origin }
+    public var verifier: NoteVerifier { driver.verifier }
     /// Entries committed (durable and covered by the latest checkpoint).
-    public var size: UInt64 { files.committedSize }
-    public var latestCheckpoint: SignedCheckpoint { files.latestCheckpoint! }
-    public var directory: String { files.layout.directory }
+    public var size: UInt64 { head.size }
+    public var latestCheckpoint: SignedCheckpoint { head.checkpoint! }
+    /// The log's directory (empty for a log on another storage).
+    public var directory: String { (driver as? FileStorageDriver)?.directory ?? "" }
 
-    public func entry(at seq: UInt64) throws -> [UInt8] { try files.entry(at: seq) }
-    public func entries(from seq: UInt64, count: Int) throws -> [[UInt8]] { try files.entries(from: seq, count: count) }
-    public func leafHash(at seq: UInt64) throws -> Digest32 { try files.leafHash(at: seq) }
+    public func entry(at seq: UInt64) throws -> [UInt8] { try entries(from: seq, count: 1)[0] }
+
+    /// Consecutive committed entries, each checked by the storage against what it stored.
+    public func entries(from seq: UInt64, count: Int) throws -> [[UInt8]] {
+        guard count > 0 else { return [] }
+        let size = self.size
+        guard seq < size, UInt64(count) <= size - seq else {
+            throw LogError.seqOutOfRange(seq: seq &+ UInt64(count) &- 1, size: size)
+        }
+        return try driver.entries(from: seq, count: count)
+    }
+
+    public func leafHash(at seq: UInt64) throws -> Digest32 {
+        let size = self.size
+        guard seq < size else { throw LogError.seqOutOfRange(seq: seq, size: size) }
+        return try driver.leafHash(at: seq)
+    }
 
     /// Calls `body` with every entry in `range` (default: all committed), in seq order, read in
     /// runs of consecutive frames so a replay costs a few large reads, not one per entry.
@@ -174,7 +164,7 @@ public final class TransparencyLog: Sendable {
         let committed = self.size
         let size = size ?? committed
         guard size <= committed else { throw LogError.invalidArgument("tree size \(size) is beyond the log's size \(committed)") }
-        return StoredTree(files: files, size: size)
+        return StoredTree(driver: driver, head: head, size: size)
     }
 
     public func rootHash(size: UInt64) throws -> Digest32 {
@@ -197,37 +187,25 @@ public final class TransparencyLog: Sendable {
     /// Re-reads the committed state written by a writer in another process.
     public func refresh() throws {
         guard queue == nil else { return }
-        let (state, _) = try Recovery.run(files: files, mode: .check)
-        files.publish(size: state.size, checkpoint: state.latest!, frontier: state.frontier)
+        head.publish(try driver.recover().0)
     }
 }
 
-/// flock(2) on the log's LOCK file: two writers can never open the same log.
-final class DirectoryLock: Sendable {
-    private let fd: Int32
-    private let path: String
+/// The committed tree of one size as a `MerkleNodeSource`: complete nodes from the driver,
+/// and the right edge of the latest published tree, which many proofs share, ready-made.
+struct StoredTree: MerkleNodeSource {
+    let driver: any LogStorageDriver
+    let head: PublishedHead
+    let size: UInt64
 
-    init(path: String) throws {
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StorageError("open", path: path, code: errno) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let code = errno
-            Glibc.close(fd)
-            if code == EWOULDBLOCK { throw LogError.locked(String(path.dropLast("/LOCK".count))) }
-            throw StorageError("flock", path: path, code: code)
+    func node(level: Int, index: UInt64) throws -> Digest32 {
+        guard level >= 0, level < UInt64.bitWidth, index < size >> UInt64(level) else {
+            throw LogError.invalidArgument("node (level \(level), index \(index)) is not complete in a tree of size \(size)")
         }
-        self.fd = fd
-        self.path = path
+        return try driver.node(level: level, index: index)
     }
 
-    func release() { flock(fd, LOCK_UN) }
-
-    // Unlocked before the close: a child process forked meanwhile (by this process, for
-    // anything) holds a copy of the descriptor until its exec closes it, and a bare close
-    // would leave the lock held through that copy; a reopen just after then failed as
-    // "LOCK is held" (seen once in the full test suite, which spawns processes in parallel).
-    deinit {
-        flock(fd, LOCK_UN)
-        Glibc.close(fd)
+    func cachedRangeHash(start: UInt64, end: UInt64) -> Digest32? {
+        head.rightEdgeHash(start: start, end: end)
     }
 }

@@ -183,12 +183,80 @@ func loadForever() async throws {
     }
 }
 
+/// The log's CPU cost with the disk taken out (fdatasync skipped): `count` appends from
+/// `appenders` concurrent appenders in chunks of `chunk` (1: the small batches a server
+/// makes), then `reads` inclusion proofs and single-entry reads. Prints process CPU time
+/// (user + sys, getrusage) per operation: on a shared machine it moves far less than wall
+/// time, and alternating runs of two builds compare the code, not the disk.
+func benchCPU() async throws {
+    struct NoSyncIO: StorageIO {
+        let base = PosixIO()
+        func open(_ path: String, flags: Int32, mode: mode_t) throws -> Int32 { try base.open(path, flags: flags, mode: mode) }
+        func pwrite(_ fd: Int32, _ data: UnsafeRawBufferPointer, offset: Int64) throws -> Int { try base.pwrite(fd, data, offset: offset) }
+        func fdatasync(_ fd: Int32) throws {}
+        func ftruncate(_ fd: Int32, length: Int64) throws { try base.ftruncate(fd, length: length) }
+        func rename(_ from: String, _ to: String) throws { try base.rename(from, to) }
+        func fsyncDirectory(_ path: String) throws {}
+        func close(_ fd: Int32) { base.close(fd) }
+    }
+    func cpu() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+    let dir = argument("dir", "/tmp/log-bench-cpu")
+    let count = Int(argument("count", "200000"))!
+    let appenders = Int(argument("appenders", "16"))!
+    let chunk = Int(argument("chunk", "1"))!
+    let size = Int(argument("entry-size", "256"))!
+    let reads = Int(argument("reads", "200000"))!
+    try? FileManager.default.removeItem(atPath: dir)
+    try TransparencyLog.create(directory: dir, origin: "bench.example/log")
+    var options = TransparencyLog.Options()
+    options.io = NoSyncIO()
+    let log = try TransparencyLog.open(directory: dir, options: options)
+    let perAppender = count / appenders
+    let c0 = cpu()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for a in 0..<appenders {
+            group.addTask {
+                var n = a * perAppender
+                while n < (a + 1) * perAppender {
+                    let k = min(chunk, (a + 1) * perAppender - n)
+                    _ = try await log.append(contentsOf: (n..<(n + k)).map { entry(UInt64($0), size: size) })
+                    n += k
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let c1 = cpu()
+    let size0 = log.size
+    var x: UInt64 = 0x9E37_79B9_7F4A_7C15, sink = 0
+    for _ in 0..<reads {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17
+        sink &+= try log.inclusionProof(seq: x % size0, size: size0).count
+    }
+    let c2 = cpu()
+    for _ in 0..<reads {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17
+        sink &+= try log.entry(at: x % size0).count
+    }
+    let c3 = cpu()
+    let batches = log.checkpointCount - 1
+    try await log.close()
+    print(String(format: "cpu appenders=%d chunk=%d entry=%dB: append %.2f us/entry (%llu entries, %llu batches); proof %.2f us; entry read %.2f us",
+                 appenders, chunk, size, (c1 - c0) / Double(size0) * 1e6, size0, batches,
+                 (c2 - c1) / Double(reads) * 1e6, (c3 - c2) / Double(reads) * 1e6), sink == 0 ? "" : "")
+}
+
 let mode = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "help"
 switch mode {
 case "append": try await benchAppend()
 case "fill": try await benchFill()
 case "proofs": try await benchProofs()
 case "reopen": try await benchReopen()
+case "cpu": try await benchCPU()
 case "load-forever": try await loadForever()
 case "hash":
     var h = Digest32.zero
@@ -200,5 +268,5 @@ case "hash":
     let t2 = ContinuousClock.now
     print(String(format: "nodeHash one-shot %.0f ns, reused context %.0f ns", seconds(t1 - t0) / 2e6 * 1e9, seconds(t2 - t1) / 2e6 * 1e9), h.hex.prefix(4))
 default:
-    print("usage: log-bench append|fill|proofs|reopen|load-forever [--dir D] [--appenders N] [--seconds S] [--entry-size B] [--count N] [--threads T]")
+    print("usage: log-bench append|fill|proofs|reopen|cpu|load-forever [--dir D] [--appenders N] [--seconds S] [--entry-size B] [--count N] [--threads T] [--chunk C] [--reads R]")
 }

@@ -84,3 +84,14 @@ public struct Checkpoint: Sendable, Hashable {
         hasher.combine(rootHash)
     }
 }
+
+/// A checkpoint as signed: the note text and what it says.
+public struct SignedCheckpoint: Sendable, Equatable {
+    public let note: String
+    public let checkpoint: Checkpoint
+
+    public init(note: String, checkpoint: Checkpoint) {
+        self.note = note
+        self.checkpoint = checkpoint
+    }
+}

@@ -4,9 +4,8 @@ import Glibc
 import LedgerCrypto
 import Synchronization
 
-/// The read side of a log directory: mapped caches, segment files, the committed size and
-/// the latest checkpoint. Safe to use from any thread; the one writer publishes progress
-/// through `committedSize` after the data it covers is durable.
+/// The read side of a log directory: mapped caches and segment files. Safe to use from any
+/// thread; `FileStorageDriver` writes them and says how far they are durable.
 final class LogFiles: Sendable {
     static let maxEntries: UInt64 = 1 << 32
     static let maxLevel = 32
@@ -19,36 +18,6 @@ final class LogFiles: Sendable {
     let levels: [MappedColumn?]
     let checkpointIndex: MappedColumn
     let segments: SegmentReader
-
-    private let committed = Atomic<UInt64>(0)
-    private let latest: Mutex<SignedCheckpoint?> = Mutex(nil)
-    private let rightEdge = Mutex(RightEdge(size: 0, starts: [], hashes: []))
-
-    /// MTH(D[start:size]) for each start of a perfect subtree of the committed tree's frontier.
-    struct RightEdge {
-        var size: UInt64
-        var starts: [UInt64]
-        var hashes: [Digest32]
-
-        init(size: UInt64, starts: [UInt64], hashes: [Digest32]) {
-            (self.size, self.starts, self.hashes) = (size, starts, hashes)
-        }
-
-        init(frontier: MerkleFrontier) {
-            size = frontier.size
-            var starts = [UInt64](), start: UInt64 = 0
-            for level in stride(from: 63, through: 0, by: -1) where size & (UInt64(1) << UInt64(level)) != 0 {
-                starts.append(start)
-                start += UInt64(1) << UInt64(level)
-            }
-            var hashes = frontier.hashes
-            if hashes.count > 1 {
-                for i in stride(from: hashes.count - 2, through: 0, by: -1) { hashes[i] = MerkleHashing.nodeHash(hashes[i], hashes[i + 1]) }
-            }
-            self.starts = starts
-            self.hashes = hashes
-        }
-    }
 
     init(layout: LogLayout, io: StorageIO?) throws {
         self.layout = layout
@@ -68,41 +37,15 @@ final class LogFiles: Sendable {
         segments = SegmentReader(layout: layout)
     }
 
-    var committedSize: UInt64 { committed.load(ordering: .acquiring) }
-    var latestCheckpoint: SignedCheckpoint? { latest.withLock { $0 } }
-
-    /// The size is published before the checkpoint: a reader that takes the latest checkpoint
-    /// and then asks for a proof at its size must find the log at least that large. (In the
-    /// other order a check under load saw a checkpoint of 68914 beside a size of 68910 and
-    /// answered 503 — crash-under-load, RELIABILITY.md.)
-    func publish(size: UInt64, checkpoint: SignedCheckpoint, frontier: MerkleFrontier) {
-        let edge = RightEdge(frontier: frontier)
-        rightEdge.withLock { $0 = edge }
-        committed.store(size, ordering: .releasing)
-        latest.withLock { $0 = checkpoint }
-    }
-
-    func rightEdgeHash(start: UInt64, end: UInt64) -> Digest32? {
-        rightEdge.withLock { edge in
-            guard edge.size == end, let i = edge.starts.firstIndex(of: start) else { return nil }
-            return edge.hashes[i]
-        }
-    }
-
     func segmentNumber(of seq: UInt64) -> UInt64 { seq / config.entriesPerSegment }
 
     // MARK: reading entries
 
-    /// The entry at `seq`, with its stored check word verified.
-    func entry(at seq: UInt64) throws -> [UInt8] {
-        try entries(from: seq, count: 1)[0]
-    }
-
     /// Consecutive entries from one or more segments, each frame verified: its check word, and
     /// its leaf hash against the stored tree, so a frame moved, swapped or rewritten with a
     /// fresh CRC behind cache-state (which open does not rescan) is refused, never served.
-    func entries(from first: UInt64, count: Int) throws -> [[UInt8]] {
-        let size = committedSize
+    /// `size` is how many entries are durable (the index is written that far).
+    func entries(from first: UInt64, count: Int, size: UInt64) throws -> [[UInt8]] {
         guard count > 0 else { return [] }
         guard first < size, first + UInt64(count) <= size else {
             throw LogError.seqOutOfRange(seq: first + UInt64(count) - 1, size: size)
@@ -169,48 +112,21 @@ final class LogFiles: Sendable {
         return .entry(Array(bytes))
     }
 
-    func leafHash(at seq: UInt64) throws -> Digest32 {
-        let size = committedSize
-        guard seq < size else { throw LogError.seqOutOfRange(seq: seq, size: size) }
-        return levels[0]!.digest(seq)
-    }
-}
-
-/// The stored tree as a `MerkleNodeSource` for one tree size: complete nodes come from the
-/// stored levels, and the few unstored levels are recomputed from the stored level below.
-struct StoredTree: MerkleNodeSource {
-    let files: LogFiles
-    let size: UInt64
-
-    func node(level: Int, index: UInt64) throws -> Digest32 {
-        guard level >= 0, level <= LogFiles.maxLevel, (index + 1) << UInt64(level) <= size else {
-            throw LogError.invalidArgument("node (level \(level), index \(index)) is not complete in a tree of size \(size)")
-        }
-        return compute(level: level, index: index)
-    }
-
-    func cachedRangeHash(start: UInt64, end: UInt64) -> Digest32? {
-        files.rightEdgeHash(start: start, end: end)
-    }
-
+    /// The hash of the complete node (level, index): stored levels are read from their
+    /// column, the few others recomputed from the stored level below (at most four hashes).
     @inline(__always)
-    private func compute(level: Int, index: UInt64) -> Digest32 {
-        if let column = files.levels[level] { return column.digest(index) }
-        let left = compute(level: level - 1, index: index << 1)
-        let right = compute(level: level - 1, index: index << 1 | 1)
+    func node(level: Int, index: UInt64) -> Digest32 {
+        if let column = levels[level] { return column.digest(index) }
+        let left = node(level: level - 1, index: index << 1)
+        let right = node(level: level - 1, index: index << 1 | 1)
         return MerkleHashing.nodeHash(left, right)
     }
 }
 
-/// A checkpoint as signed: the note text and what it says.
-public struct SignedCheckpoint: Sendable, Equatable {
-    public let note: String
-    public let checkpoint: Checkpoint
-
-    public init(note: String, checkpoint: Checkpoint) {
-        self.note = note
-        self.checkpoint = checkpoint
-    }
+/// The files' tree as a node source, for nodes known complete (recovery's frontier).
+struct FileNodes: MerkleNodeSource {
+    let files: LogFiles
+    func node(level: Int, index: UInt64) throws -> Digest32 { files.node(level: level, index: index) }
 }
 
 /// Reads segment files with pread through a small cache of open descriptors. A descriptor

@@ -13,6 +13,8 @@ public struct RecoveryReport: Sendable, Equatable {
     public var notes: [String] = []
 
     public var isClean: Bool { cutBytes == 0 && notes.isEmpty }
+
+    package init() {}
 }
 
 /// The committed state: the log up to and including its last checkpoint frame.
@@ -50,7 +52,7 @@ enum Recovery {
         var state = LogState(size: start.entries, frontier: MerkleFrontier(), chain: startChain, checkpoints: start.checkpoints,
                              segment: start.segment, segmentLength: start.offset, latest: nil)
         if start.entries > 0 {
-            state.frontier = try MerkleFrontier(size: start.entries, nodes: StoredTree(files: files, size: start.entries))
+            state.frontier = try MerkleFrontier(size: start.entries, nodes: FileNodes(files: files))
         }
         if start.checkpoints > 0 { state.latest = try readCheckpoint(files: files, number: start.checkpoints - 1) }
 

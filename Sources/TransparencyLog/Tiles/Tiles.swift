@@ -23,9 +23,7 @@ public enum Tiles {
     /// The bytes of hash tile `tile` of the tree of `treeSize` leaves: `width` hashes of 32
     /// bytes, read from `nodes` (which must hold at least that tree).
     public static func hashTile(_ tile: TilePath, treeSize: UInt64, nodes: some MerkleNodeSource) throws -> [UInt8] {
-        guard case .hash(let level) = tile.kind else { throw TileError.wrongKind(path: tile.path, expected: "a hash tile") }
-        let nodeHeight = height * level
-        let first = try firstIndex(of: tile, complete: completeNodes(treeSize: treeSize, height: nodeHeight), treeSize: treeSize)
+        let (nodeHeight, first) = try hashTileNodes(tile, treeSize: treeSize)
         var out = [UInt8]()
         out.reserveCapacity(tile.width * Digest32.byteCount)
         for i in 0..<UInt64(tile.width) {
@@ -33,6 +31,15 @@ public enum Tiles {
             hash.withUnsafeBytes { out.append(contentsOf: $0) }
         }
         return out
+    }
+
+    /// Where hash tile `tile` of the tree of `treeSize` lies: the height of its nodes and the
+    /// index of the first. Throws as `hashTile` does when the tree has no such tile, so a
+    /// storage that keeps tiles as such applies the same rule.
+    package static func hashTileNodes(_ tile: TilePath, treeSize: UInt64) throws -> (height: Int, first: UInt64) {
+        guard case .hash(let level) = tile.kind else { throw TileError.wrongKind(path: tile.path, expected: "a hash tile") }
+        let nodeHeight = height * level
+        return (nodeHeight, try firstIndex(of: tile, complete: completeNodes(treeSize: treeSize, height: nodeHeight), treeSize: treeSize))
     }
 
     /// The bytes of entry bundle `tile` of the tree of `treeSize` entries. `entries(first,
@@ -141,14 +148,15 @@ extension TransparencyLog {
     /// never change, so we keep serving them. Widths the committed tree has never reached
     /// are `TileError.notFound`.
     public func hashTile(_ path: TilePath) throws -> [UInt8] {
-        let size = try servingSize(for: path)
-        return try Tiles.hashTile(path, treeSize: size, nodes: tree(size: size))
+        try driver.hashTile(path, treeSize: servingSize(for: path))
     }
 
     /// Hash tile `path` of the tree of exactly `treeSize` (≤ the committed size): only the
     /// widths that tree has (see `Tiles.hashTile`).
     public func hashTile(_ path: TilePath, treeSize: UInt64) throws -> [UInt8] {
-        try Tiles.hashTile(path, treeSize: treeSize, nodes: tree(size: treeSize))
+        let committed = size
+        guard treeSize <= committed else { throw LogError.invalidArgument("tree size \(treeSize) is beyond the log's size \(committed)") }
+        return try driver.hashTile(path, treeSize: treeSize)
     }
 
     /// Serves entry bundle `path` (`<prefix>/tile/entries/<N>[.p/<W>]`), with the same
@@ -161,7 +169,7 @@ extension TransparencyLog {
     public func entryBundle(_ path: TilePath, treeSize: UInt64) throws -> [UInt8] {
         let committed = size
         guard treeSize <= committed else { throw LogError.invalidArgument("tree size \(treeSize) is beyond the log's size \(committed)") }
-        return try Tiles.entryBundle(path, treeSize: treeSize) { first, count in try entries(from: first, count: count) }
+        return try driver.entryBundle(path, treeSize: treeSize)
     }
 
     /// The smallest tree size holding `path` at its width, if the committed tree has
