@@ -42,14 +42,19 @@ enum Frame {
         } else {
             word = checkWord(kind: kind, length: payload.count, payload: payload, chain: nil)
         }
-        buffer.append(UInt8(payload.count >> 8))
-        buffer.append(UInt8(payload.count & 0xFF))
+        appendLengthAndWord(length: payload.count, word: word, to: &buffer)
+        buffer.append(contentsOf: payload)
+        if let chain { chain.withUnsafeBytes { buffer.append(contentsOf: $0) } }
+    }
+
+    /// The big-endian length and check word that follow a frame's kind byte.
+    private static func appendLengthAndWord(length: Int, word: UInt32, to buffer: inout [UInt8]) {
+        buffer.append(UInt8(length >> 8))
+        buffer.append(UInt8(length & 0xFF))
         buffer.append(UInt8(word >> 24))
         buffer.append(UInt8(word >> 16 & 0xFF))
         buffer.append(UInt8(word >> 8 & 0xFF))
         buffer.append(UInt8(word & 0xFF))
-        buffer.append(contentsOf: payload)
-        if let chain { chain.withUnsafeBytes { buffer.append(contentsOf: $0) } }
     }
 
     /// CRC-32C over (kind ‖ length ‖ payload) of an entry frame: what the appender can
@@ -63,12 +68,7 @@ enum Frame {
     /// Appends an entry frame whose CRC over kind, length and payload was computed earlier.
     static func appendEntry(payload: UnsafeRawBufferPointer, partialCRC: UInt32, chain: Digest32, to buffer: inout [UInt8]) {
         let word = chain.withUnsafeBytes { CRC32C.checksum($0, continuing: partialCRC) } & 0x7FFF_FFFF
-        buffer.append(UInt8(payload.count >> 8))
-        buffer.append(UInt8(payload.count & 0xFF))
-        buffer.append(UInt8(word >> 24))
-        buffer.append(UInt8(word >> 16 & 0xFF))
-        buffer.append(UInt8(word >> 8 & 0xFF))
-        buffer.append(UInt8(word & 0xFF))
+        appendLengthAndWord(length: payload.count, word: word, to: &buffer)
         buffer.append(contentsOf: payload)
         chain.withUnsafeBytes { buffer.append(contentsOf: $0) }
     }
