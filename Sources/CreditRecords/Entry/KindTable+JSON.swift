@@ -2,7 +2,7 @@
 /// prints it, and `tools/gen-record-schemas.py` writes each kind's properties, required
 /// list and enumerations from it. Shape: `{"kinds": [{"kind", "title", "documentNumber",
 /// "decisionDate", "target", "subjects": [{"field", "shape", "role"}], "finding": {"reason",
-/// "scope"}, "fields": [{"name", "required", "type": {"is", …}}]}], "offenceCategories": {"version",
+/// "scope"}, "fields": [{"name", "required", "type": {"is", …}, "visibility"}]}], "offenceCategories": {"version",
 /// "categories": [{"category", "title", "criminalLawArticles", "bar"}]}}`; absent parts are null.
 extension KindSpec {
     public static var tableJSON: JSONValue {
@@ -24,7 +24,8 @@ extension KindSpec {
             })),
             ("finding", finding),
             ("fields", .array(fields.map { f in
-                .object(JSONObject([("name", .string(f.key)), ("required", .bool(f.required)), ("type", f.type.json)]))
+                .object(JSONObject([("name", .string(f.key)), ("required", .bool(f.required)), ("type", f.type.json),
+                                    ("visibility", .string(f.visibility.rawValue))]))
             })),
         ]))
     }

@@ -75,13 +75,27 @@ public struct FieldSpec: Sendable {
         case nameList
     }
 
+    /// Who may read a member (docs/records.md "Who sees which field").
+    public enum Visibility: String, Sendable, Equatable {
+        /// Published: the institution disclosure and the public list show it (allow-list).
+        case `public`
+        /// About a person (names, identity documents, a party that may be a person): for the
+        /// authorities and the person's own record only; the later personal-data vault keeps it.
+        case personal
+        /// Free text written by an authority: kept and exported where the national format
+        /// requires it, never in the disclosure (it may mention people in ways no scan sees).
+        case restricted
+    }
+
     public let name: StaticString
     public let key: String
     public let type: FieldType
+    /// Every row states it, so a new member is never published by default.
+    public let visibility: Visibility
     public let required: Bool
 
-    init(_ name: StaticString, _ type: FieldType, required: Bool = true) {
-        (self.name, self.key, self.type, self.required) = (name, "\(name)", type, required)
+    init(_ name: StaticString, _ type: FieldType, _ visibility: Visibility, required: Bool = true) {
+        (self.name, self.key, self.type, self.visibility, self.required) = (name, "\(name)", type, visibility, required)
     }
 }
 
@@ -141,128 +155,134 @@ extension KindSpec {
     public static var all: [KindSpec] { RecordKind.allCases.map(of) }
 
     public static let institutionFiling = KindSpec(.institutionFiling, "登记备案", [
-        FieldSpec("action", .enumeration(FilingAction.rawValues)),
-        FieldSpec("institution", .object("FiledInstitution")),
-        FieldSpec("registrar", .organization),
-        FieldSpec("filingNo", .documentNumber),
-        FieldSpec("filedAt", .date),
-        FieldSpec("authority", .authority),
-        FieldSpec("remarks", .remarks, required: false),
+        FieldSpec("action", .enumeration(FilingAction.rawValues), .public),
+        FieldSpec("institution", .object("FiledInstitution"), .public),
+        FieldSpec("registrar", .organization, .public),
+        FieldSpec("filingNo", .documentNumber, .public),
+        FieldSpec("filedAt", .date, .public),
+        FieldSpec("authority", .authority, .public),
+        FieldSpec("remarks", .remarks, .restricted, required: false),
     ], documentNumber: "filingNo", decisionDate: "filedAt", subjects: [SubjectSpec("institution", .organization)])
 
     public static let inspection = KindSpec(.inspection, "行政检查", [
-        FieldSpec("institution", .organization),
-        FieldSpec("authority", .authority),
-        FieldSpec("inspectionNo", .documentNumber),
-        FieldSpec("inspectedAt", .date),
-        FieldSpec("type", .enumeration(InspectionType.rawValues)),
-        FieldSpec("areas", .enumSet(InspectionArea.rawValues)),
-        FieldSpec("result", .enumeration(InspectionResult.rawValues)),
-        FieldSpec("findings", .objectList("Finding")),
-        FieldSpec("rectifyBy", .date, required: false),
-        FieldSpec("inspectors", .nameList),
-        FieldSpec("dataSource", .organization, required: false),
-        FieldSpec("remarks", .remarks, required: false),
-        FieldSpec("followUpOf", .seq, required: false),
+        FieldSpec("institution", .organization, .public),
+        FieldSpec("authority", .authority, .public),
+        FieldSpec("inspectionNo", .documentNumber, .public),
+        FieldSpec("inspectedAt", .date, .public),
+        FieldSpec("type", .enumeration(InspectionType.rawValues), .public),
+        FieldSpec("areas", .enumSet(InspectionArea.rawValues), .public),
+        FieldSpec("result", .enumeration(InspectionResult.rawValues), .public),
+        FieldSpec("findings", .objectList("Finding"), .restricted),
+        FieldSpec("rectifyBy", .date, .public, required: false),
+        FieldSpec("inspectors", .nameList, .personal),
+        FieldSpec("dataSource", .organization, .public, required: false),
+        FieldSpec("remarks", .remarks, .restricted, required: false),
+        FieldSpec("followUpOf", .seq, .public, required: false),
+        // The one prose the disclosure publishes (docs/records.md "Who sees which field").
+        FieldSpec("publicSummary", .text(maxLength: FieldLimit.publicSummary), .public, required: false),
     ], documentNumber: "inspectionNo", decisionDate: "inspectedAt", subjects: [SubjectSpec("institution", .organization)])
 
     public static let penalty = KindSpec(.penalty, "行政处罚", [
-        FieldSpec("party", .party),
-        FieldSpec("decisionNo", .documentNumber),
-        FieldSpec("violationType", .text(maxLength: FieldLimit.violationType)),
-        FieldSpec("facts", .text(maxLength: FieldLimit.facts)),
-        FieldSpec("basis", .text(maxLength: FieldLimit.basis)),
-        FieldSpec("categories", .enumSet(PenaltyCategory.rawValues)),
-        FieldSpec("content", .text(maxLength: FieldLimit.content)),
-        FieldSpec("fineAmount", .amount, required: false),
-        FieldSpec("confiscatedAmount", .amount, required: false),
-        FieldSpec("license", .text(maxLength: FieldLimit.license), required: false),
-        FieldSpec("decidedAt", .date),
-        FieldSpec("validUntil", .date, required: false),
-        FieldSpec("publicUntil", .date, required: false),
-        FieldSpec("authority", .authority),
-        FieldSpec("dataSource", .organization),
-        FieldSpec("remarks", .remarks, required: false),
-        FieldSpec("offenceCategory", .enumeration(OffenceCategory.rawValues), required: false),
+        FieldSpec("party", .party, .personal),
+        FieldSpec("decisionNo", .documentNumber, .public),
+        FieldSpec("violationType", .text(maxLength: FieldLimit.violationType), .restricted),
+        FieldSpec("facts", .text(maxLength: FieldLimit.facts), .restricted),
+        FieldSpec("basis", .text(maxLength: FieldLimit.basis), .restricted),
+        FieldSpec("categories", .enumSet(PenaltyCategory.rawValues), .public),
+        FieldSpec("content", .text(maxLength: FieldLimit.content), .restricted),
+        FieldSpec("fineAmount", .amount, .public, required: false),
+        FieldSpec("confiscatedAmount", .amount, .public, required: false),
+        FieldSpec("license", .text(maxLength: FieldLimit.license), .restricted, required: false),
+        FieldSpec("decidedAt", .date, .public),
+        FieldSpec("validUntil", .date, .public, required: false),
+        FieldSpec("publicUntil", .date, .public, required: false),
+        FieldSpec("authority", .authority, .public),
+        FieldSpec("dataSource", .organization, .public),
+        FieldSpec("remarks", .remarks, .restricted, required: false),
+        FieldSpec("offenceCategory", .enumeration(OffenceCategory.rawValues), .public, required: false),
         // 信用修复管理办法 (NDRC Order 2025 No. 36) classes and 行政处罚法 procedures; they
         // choose the publication period (`PublicationRules`).
-        FieldSpec("class", .enumeration(PenaltyClass.rawValues), required: false),
-        FieldSpec("procedure", .enumeration(PenaltyProcedure.rawValues), required: false),
+        FieldSpec("class", .enumeration(PenaltyClass.rawValues), .public, required: false),
+        FieldSpec("procedure", .enumeration(PenaltyProcedure.rawValues), .public, required: false),
+        // The one prose the disclosure publishes (docs/records.md "Who sees which field").
+        FieldSpec("publicSummary", .text(maxLength: FieldLimit.publicSummary), .public, required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", subjects: [SubjectSpec("party", .party)],
        finding: FindingSpec(reason: "violationType", scope: nil))
 
     public static let enforcement = KindSpec(.enforcement, "行政强制", [
-        FieldSpec("party", .party),
-        FieldSpec("decisionNo", .documentNumber),
-        FieldSpec("measure", .enumeration(EnforcementMeasure.rawValues)),
-        FieldSpec("facts", .text(maxLength: FieldLimit.facts)),
-        FieldSpec("basis", .text(maxLength: FieldLimit.basis)),
-        FieldSpec("decidedAt", .date),
-        FieldSpec("authority", .authority),
-        FieldSpec("content", .text(maxLength: FieldLimit.content), required: false),
-        FieldSpec("dataSource", .organization, required: false),
-        FieldSpec("remarks", .remarks, required: false),
+        FieldSpec("party", .party, .personal),
+        FieldSpec("decisionNo", .documentNumber, .public),
+        FieldSpec("measure", .enumeration(EnforcementMeasure.rawValues), .public),
+        FieldSpec("facts", .text(maxLength: FieldLimit.facts), .restricted),
+        FieldSpec("basis", .text(maxLength: FieldLimit.basis), .restricted),
+        FieldSpec("decidedAt", .date, .public),
+        FieldSpec("authority", .authority, .public),
+        FieldSpec("content", .text(maxLength: FieldLimit.content), .restricted, required: false),
+        FieldSpec("dataSource", .organization, .public, required: false),
+        FieldSpec("remarks", .remarks, .restricted, required: false),
         // The seq of the measure this decision lifts (解除, 行政强制法 art. 28).
-        FieldSpec("lifts", .seq, required: false),
+        FieldSpec("lifts", .seq, .public, required: false),
+        // The one prose the disclosure publishes (docs/records.md "Who sees which field").
+        FieldSpec("publicSummary", .text(maxLength: FieldLimit.publicSummary), .public, required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", subjects: [SubjectSpec("party", .party)],
        finding: FindingSpec(reason: "measure", scope: nil))
 
     public static let judgment = KindSpec(.judgment, "司法判决", [
-        FieldSpec("person", .person),
-        FieldSpec("court", .organization),
-        FieldSpec("caseNo", .documentNumber),
-        FieldSpec("offence", .text(maxLength: FieldLimit.violationType)),
-        FieldSpec("sentence", .text(maxLength: FieldLimit.violationType)),
-        FieldSpec("decidedAt", .date),
-        FieldSpec("practiceBanUntil", .date, required: false),
-        FieldSpec("authority", .authority),
-        FieldSpec("offenceCategory", .enumeration(OffenceCategory.rawValues), required: false),
+        FieldSpec("person", .person, .personal),
+        FieldSpec("court", .organization, .public),
+        FieldSpec("caseNo", .documentNumber, .public),
+        FieldSpec("offence", .text(maxLength: FieldLimit.violationType), .restricted),
+        FieldSpec("sentence", .text(maxLength: FieldLimit.violationType), .restricted),
+        FieldSpec("decidedAt", .date, .public),
+        FieldSpec("practiceBanUntil", .date, .public, required: false),
+        FieldSpec("authority", .authority, .public),
+        FieldSpec("offenceCategory", .enumeration(OffenceCategory.rawValues), .public, required: false),
     ], documentNumber: "caseNo", decisionDate: "decidedAt", subjects: [SubjectSpec("person", .person)],
        finding: FindingSpec(reason: "offence", scope: nil))
 
     public static let ban = KindSpec(.ban, "终身禁入 / 从业禁止", [
-        FieldSpec("person", .person),
-        FieldSpec("role", .enumeration(BanRole.rawValues)),
-        FieldSpec("reason", .enumeration(BanReason.rawValues)),
-        FieldSpec("scope", .enumeration(BanScope.rawValues)),
-        FieldSpec("until", .dateOrNull, required: false),
-        FieldSpec("institution", .organization),
-        FieldSpec("decisionNo", .documentNumber),
-        FieldSpec("decidedAt", .date),
-        FieldSpec("basis", .text(maxLength: FieldLimit.basis)),
-        FieldSpec("facts", .text(maxLength: FieldLimit.facts)),
-        FieldSpec("authority", .authority),
-        FieldSpec("remarks", .remarks, required: false),
-        FieldSpec("managerOf", .seq, required: false),
+        FieldSpec("person", .person, .personal),
+        FieldSpec("role", .enumeration(BanRole.rawValues), .public),
+        FieldSpec("reason", .enumeration(BanReason.rawValues), .public),
+        FieldSpec("scope", .enumeration(BanScope.rawValues), .public),
+        FieldSpec("until", .dateOrNull, .public, required: false),
+        FieldSpec("institution", .organization, .public),
+        FieldSpec("decisionNo", .documentNumber, .public),
+        FieldSpec("decidedAt", .date, .public),
+        FieldSpec("basis", .text(maxLength: FieldLimit.basis), .restricted),
+        FieldSpec("facts", .text(maxLength: FieldLimit.facts), .restricted),
+        FieldSpec("authority", .authority, .public),
+        FieldSpec("remarks", .remarks, .restricted, required: false),
+        FieldSpec("managerOf", .seq, .public, required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt",
        subjects: [SubjectSpec("person", .person), SubjectSpec("institution", .organization, .workplace)],
        finding: FindingSpec(reason: "reason", scope: "scope"))
 
     public static let annualReview = KindSpec(.annualReview, "年审", [
-        FieldSpec("institution", .organization),
-        FieldSpec("year", .integer(minimum: 2000)),
-        FieldSpec("result", .enumeration(ReviewResult.rawValues)),
-        FieldSpec("reviewedAt", .date),
-        FieldSpec("authority", .authority),
-        FieldSpec("notes", .remarks, required: false),
+        FieldSpec("institution", .organization, .public),
+        FieldSpec("year", .integer(minimum: 2000), .public),
+        FieldSpec("result", .enumeration(ReviewResult.rawValues), .public),
+        FieldSpec("reviewedAt", .date, .public),
+        FieldSpec("authority", .authority, .public),
+        FieldSpec("notes", .remarks, .restricted, required: false),
     ], documentNumber: nil, decisionDate: "reviewedAt", subjects: [SubjectSpec("institution", .organization)])
 
     public static let revocation = KindSpec(.revocation, "撤销 / 更正", [
-        FieldSpec("target", .seq),
-        FieldSpec("reason", .enumeration(RevocationReason.rawValues)),
-        FieldSpec("decisionNo", .documentNumber),
-        FieldSpec("decidedAt", .date),
-        FieldSpec("authority", .authority),
-        FieldSpec("notes", .remarks, required: false),
+        FieldSpec("target", .seq, .public),
+        FieldSpec("reason", .enumeration(RevocationReason.rawValues), .public),
+        FieldSpec("decisionNo", .documentNumber, .public),
+        FieldSpec("decidedAt", .date, .public),
+        FieldSpec("authority", .authority, .public),
+        FieldSpec("notes", .remarks, .restricted, required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", target: "target")
 
     public static let creditRepair = KindSpec(.creditRepair, "信用修复", [
-        FieldSpec("target", .seq),
-        FieldSpec("decisionNo", .documentNumber),
-        FieldSpec("decidedAt", .date),
-        FieldSpec("authority", .authority),
-        FieldSpec("notes", .remarks, required: false),
+        FieldSpec("target", .seq, .public),
+        FieldSpec("decisionNo", .documentNumber, .public),
+        FieldSpec("decidedAt", .date, .public),
+        FieldSpec("authority", .authority, .public),
+        FieldSpec("notes", .remarks, .restricted, required: false),
         // The repair conditions the authority found met (信用修复管理办法 NDRC Order 2025 No. 36).
-        FieldSpec("conditions", .enumSet(RepairCondition.rawValues), required: false),
+        FieldSpec("conditions", .enumSet(RepairCondition.rawValues), .public, required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", target: "target")
 }

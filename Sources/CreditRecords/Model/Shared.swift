@@ -19,6 +19,8 @@ public enum FieldLimit {
     public static let remarks = 512               // BZ
     public static let address = 200
     public static let findingCode = 64
+    /// A record's optional public prose (`publicSummary`); no national column.
+    public static let publicSummary = 500
 }
 
 /// The kinds of identity document (docs/records.md "Identity documents").

@@ -100,6 +100,8 @@ public struct ValidationFailure: Error, Sendable, Equatable {
 /// - An inspection's optional `followUpOf` (the seq of the earlier record it follows up)
 ///   must name a record in the log that has not been revoked (`target_not_found`,
 ///   `target_revoked`); that it concerns the same institution is not checked.
+/// - Text published about an organisation carries no ID number, mobile number or individual
+///   business's USCC (`PersonalDataScan`, `personal_data_in_public_text`).
 /// - `clientSignature` is `{"keyId": non-empty string of at most 256 characters, "sig":
 ///   standard base64 of 64 bytes (88 characters ending in "==")}`.
 public enum RecordValidator {
@@ -124,6 +126,12 @@ public enum RecordValidator {
         if let kind, let bodyObject {
             record = Record.read(kind: kind, ObjectReader(object: bodyObject, pointer: "/body", path: [], sink: sink))
             crossRecordRules(kind: kind, body: bodyObject, context: context, sink: sink)
+            // The one prose a disclosure publishes; read here so no kind's struct changes.
+            if KindSpec.of(kind).field("publicSummary") != nil {
+                _ = ObjectReader(object: bodyObject, pointer: "/body", path: [], sink: sink)
+                    .string("publicSummary", required: false, maxLength: FieldLimit.publicSummary)
+            }
+            sink.errors += PersonalDataScan.errors(kind: kind, body: bodyObject)
         }
         guard sink.errors.isEmpty, let kind, let bodyObject, let record else {
             if sink.errors.isEmpty { sink.add("/body", "invalid", "the body is not a valid record") }
