@@ -27,7 +27,7 @@ struct Check: AsyncParsableCommand {
     @Option(name: .customLong("id"), help: "The ID number; - reads it from standard input (keeps it out of the process list).") var id: String
     @Option(help: "The person's name as the candidate gave it.") var name: String
     @Option(help: "Why: hiring, annual_recheck or inspection (asked for at a terminal when missing).") var purpose: String?
-    @Option(name: .customLong("consent-ref"), help: "Reference of the candidate's written consent (asked for at a terminal when missing).")
+    @Option(name: .customLong("consent-ref"), help: "Reference code of the candidate's written consent, [A-Za-z0-9._/-]{1,64} (asked for at a terminal when missing).")
     var consentRef: String?
     @Option(help: "The records log's verifier key string (C2SP signed-note form).") var vkey: String?
     @Option(name: .customLong("vkey-file"), help: "File holding the records log's verifier key string.") var vkeyFile: String?

@@ -18,7 +18,15 @@ package struct CheckRequest: Sendable {
     package let purpose: CheckPurpose
     package let consentRef: String
 
-    package static let maxConsentRef = 128
+    package static let maxConsentRef = 64
+
+    /// `[A-Za-z0-9._/-]{1,64}`.
+    package static func isReferenceCode(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        return (1...maxConsentRef).contains(b.count) && b.allSatisfy { c in
+            (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || c == 0x2E || c == 0x5F || c == 0x2F || c == 0x2D
+        }
+    }
 
     package static func parse(_ document: JSONValue, today: LocalDate) -> Result<CheckRequest, Refusal> {
         guard let object = document.objectValue else {
@@ -48,10 +56,14 @@ package struct CheckRequest: Sendable {
         switch object["consentRef"] {
         case nil: errors.append(Refusal.Item(pointer: "/consentRef", code: "required", message: "consentRef (the candidate's consent reference) is required"))
         case .string(let s)?:
-            if s.trimmingSpaces.isEmpty || s.unicodeScalars.count > maxConsentRef {
-                errors.append(Refusal.Item(pointer: "/consentRef", code: "length", message: "consentRef must hold 1 to \(maxConsentRef) characters"))
-            } else if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                errors.append(Refusal.Item(pointer: "/consentRef", code: "control_character", message: "consentRef must not contain control characters"))
+            // A reference code, never prose: the access log keeps it and the audit shows it
+            // (docs/http.md). Old entries with other text still read; new ones must match.
+            if let finding = PersonalDataScan.find(in: s) {
+                errors.append(Refusal.Item(pointer: "/consentRef", code: PersonalDataScan.code,
+                                           message: "consentRef contains \(finding.description); it is the reference code of the consent form, not personal data"))
+            } else if !isReferenceCode(s) {
+                errors.append(Refusal.Item(pointer: "/consentRef", code: "reference_format",
+                                           message: "consentRef is a reference code of 1 to \(maxConsentRef) characters from A-Z, a-z, 0-9 and . _ / -"))
             } else {
                 consentRef = s
             }

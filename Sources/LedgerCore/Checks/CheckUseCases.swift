@@ -184,23 +184,41 @@ extension Ledger {
             throw logUnavailable(error)
         }
         guard let disclosure else { throw Refusal.notFound("Nothing is recorded about this institution.") }
+        // Only the kind table's public members (docs/records.md "Who sees which field"): no
+        // free text, no person, whatever the record holds.
+        let filing = disclosure.filing.map(Self.publicFiling)
         var institution = JSONObject([("uscc", .string(disclosure.uscc))])
-        if let filed = disclosure.filing?["institution"]?.objectValue {
+        if let filed = filing?["institution"]?.objectValue {
             for (key, value) in filed.members where key != "uscc" { institution[key] = value }
         }
         let object = JSONObject([
             ("institution", .object(institution)),
             ("status", .string(disclosure.status.rawValue)),
             ("statusRecords", .array(disclosure.statusRecords.map { .uint($0) })),
-            ("filing", disclosure.filing.map(JSONValue.object) ?? .null),
-            ("inspections", .array(disclosure.inspections)),
-            ("penalties", .array(disclosure.penalties)),
-            ("annualReviews", .array(disclosure.annualReviews)),
+            ("filing", filing.map(JSONValue.object) ?? .null),
+            ("inspections", .array(disclosure.inspections.map { Self.publicItem($0, .inspection) })),
+            ("penalties", .array(disclosure.penalties.map { Self.publicItem($0, .penalty) })),
+            ("annualReviews", .array(disclosure.annualReviews.map { Self.publicItem($0, .annualReview) })),
             ("asOf", .object(JSONObject([("treeSize", .uint(checkpoint.checkpoint.size)), ("checkpoint", .string(checkpoint.note))]))),
         ])
         // The index leaves ID numbers out; this makes sure none leaves the service. The
         // 负责人 is personal data named for screening, not for publication.
         return Self.withoutIDNumbers(Self.withoutPrincipal(.object(object)))
+    }
+
+    /// `{seq, record}` with the record cut to its kind's public members.
+    static func publicItem(_ item: JSONValue, _ kind: RecordKind) -> JSONValue {
+        guard var object = item.objectValue, let record = object["record"]?.objectValue else { return item }
+        object["record"] = .object(KindSpec.of(kind).publicView(of: record))
+        return .object(object)
+    }
+
+    /// The filing facts `{seq, …body}` cut to the filing's public members.
+    static func publicFiling(_ filing: JSONObject) -> JSONObject {
+        var out = JSONObject()
+        if let seq = filing["seq"] { out["seq"] = seq }
+        for (key, value) in KindSpec.institutionFiling.publicView(of: filing).members { out[key] = value }
+        return out
     }
 
     /// The disclosure without the filed institution's 负责人 (`principal`), top level and filing.
