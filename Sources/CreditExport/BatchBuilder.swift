@@ -123,6 +123,9 @@ struct BatchBuilder {
         case .reject(let reason):
             try reject(seq: seq, kind: kind, code: "national_rules", reason: reason)
             state.marks[seq] = .rejected
+        case .personalData(let reason):
+            try reject(seq: seq, kind: kind, code: "personal_data", reason: reason)
+            state.marks[seq] = .rejected
         case .notExported:
             counts.notExported += 1
         case .withdrawal(let target, let withdrawal):

@@ -7,6 +7,9 @@ public enum MappedRecord: Sendable, Equatable {
     /// It should be exported but cannot satisfy the national rules: the reason goes to
     /// rejects.jsonl. Reasons name fields, never their values (ID numbers stay out).
     case reject(String)
+    /// A row about an organisation whose prose carries personal data (`PublicTextRule`):
+    /// rejected as `personal_data`. The reason names columns, never values.
+    case personalData(String)
     /// A kind the platform does not take (judgments, filings, annual reviews, unless the
     /// options include them).
     case notExported
@@ -38,6 +41,7 @@ public enum RecordMapper {
             default: preconditionFailure("MappingOptions holds only optional kinds")
             }
             if let problem = RequiredFields.problem(in: row, record: record) { return .reject(problem) }
+            if let problem = PublicTextRule.problem(in: row) { return .personalData(problem) }
             return .row(row)
         }
         switch record {
@@ -56,6 +60,7 @@ public enum RecordMapper {
             return .notExported
         }
         if let problem = RequiredFields.problem(in: row, record: record) { return .reject(problem) }
+        if let problem = PublicTextRule.problem(in: row) { return .personalData(problem) }
         return .row(row)
     }
 

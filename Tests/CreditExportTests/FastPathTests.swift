@@ -45,7 +45,7 @@ import Testing
             #expect(fastTarget == target && fastWithdrawal == withdrawal, "\(label)")
         case (.notExported, .notExported?):
             break
-        case (.reject, nil):
+        case (.reject, nil), (.personalData, nil):
             break  // the full path words the reason
         default:
             Issue.record("\(label): reference \(reference), fast \(String(describing: fast))")

@@ -174,6 +174,14 @@ struct ByteRow {
                 if layout.required[i] || extraRequired.contains(i), RequiredFields.isBlank(bytes: value) { return false }
                 if RequiredFields.isLonger(value, than: layout.maxLength[i]) { return false }
             }
+            // Prose that might hold an identifier, on a row about an organisation: the full
+            // path decides and words the rejection (`PublicTextRule`).
+            for i in PublicTextRule.textColumns[family.ordinal] {
+                let value = UnsafeBufferPointer(rebasing: buffer[range(i)])
+                guard PublicTextRule.mayHoldIdentifier(value), PersonalDataScan.find(in: String(decoding: value, as: UTF8.self)) != nil else { continue }
+                let category = PublicTextRule.categoryColumn[family.ordinal].map { String(decoding: UnsafeBufferPointer(rebasing: buffer[range($0)]), as: UTF8.self) }
+                if PublicTextRule.isAboutOrganization(family: family, category: { category }) { return false }
+            }
             return true
         }
     }
