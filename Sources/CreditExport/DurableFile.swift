@@ -52,10 +52,10 @@ final class HashingFileWriter: @unchecked Sendable {
     init(path: String) throws {
         self.path = path
         queue = DispatchQueue(label: "careledger.export.writer")
-        var fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | directIO, 0o644)
+        var fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | directIO, 0o600)
         direct = fd >= 0 && directIO != 0
         alignWrites = direct
-        if fd < 0 && errno == EINVAL { fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        if fd < 0 && errno == EINVAL { fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
         guard fd >= 0 else { throw ExportError.io("open", path: path, errno: errno) }
         self.fd = fd
         buffer = Self.allocate()

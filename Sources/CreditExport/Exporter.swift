@@ -68,7 +68,9 @@ public struct Exporter: Sendable {
 
     public func run() async throws -> Report {
         let spool = options.spool
-        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        // Batches hold ID numbers: the spool is private, and an exposed one is not used.
+        try ExportError.reportingStorage { try PrivateDirectory.create(spool) }
+        if let why = PrivateDirectory.exposure(of: spool, what: "export spool") { throw ExportError.configuration(why) }
         var state: ExportState
         if let loaded = try ExportState.load(directory: spool) {
             state = loaded
@@ -175,7 +177,7 @@ public struct Exporter: Sendable {
         let batchId = Manifest.batchId(origin: checkpoint.origin, from: state.next, to: checkpoint.size)
         let building = spool + "/.building-" + batchId
         try? FileManager.default.removeItem(atPath: building)
-        try FileManager.default.createDirectory(atPath: building, withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(atPath: building, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         var builder = BatchBuilder(source: options.source, directory: building, checkpoint: checkpoint, state: state, progress: options.progress)
         builder.revalidate = options.revalidate
         builder.mapping = options.mapping

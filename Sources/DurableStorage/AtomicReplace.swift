@@ -13,7 +13,7 @@ extension StorageIO {
     /// default `path.tmp`), written, fdatasync'd, renamed over `path`; `durable` also fsyncs
     /// the directory so the rename itself survives a power loss. On any failure before the
     /// rename the temporary file is removed and `path` is untouched.
-    public func replaceFile(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true,
+    public func replaceFile(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600, durable: Bool = true,
                             temporary: String? = nil) throws {
         let temporary = temporary ?? path + ".tmp"
         let fd = try open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DurableStorage
 import CreditExport
 import Foundation
 import LedgerCrypto
@@ -64,6 +65,7 @@ struct ExportRun: AsyncParsableCommand {
     }
 
     func run() async throws {
+        PrivateDirectory.restrictUmask()
         do {
             let exporter = try makeExporter(progress: ProgressMeter.forTerminal())
             let report = try await exporter.run()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DurableStorage
 import CareLedgerServer
 import CreditExport
 import Foundation
@@ -41,6 +42,8 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Every file the service creates is private, whatever its code path (docs/operations.md).
+        PrivateDirectory.restrictUmask()
         var configuration = ServerConfiguration()
         configuration.dataDirectory = data
         (configuration.host, configuration.port) = ServerConfiguration.parseListen(listen)!

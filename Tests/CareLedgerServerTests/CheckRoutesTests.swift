@@ -435,7 +435,7 @@ import TransparencyLog
         // A corrupted snapshot is detected and the index rebuilt from the log.
         if var bytes = FileManager.default.contents(atPath: snapshot).map(Array.init), !bytes.isEmpty {
             bytes[bytes.count / 2] ^= 0xFF
-            #expect(FileManager.default.createFile(atPath: snapshot, contents: Data(bytes)))
+            #expect(FileManager.default.createFile(atPath: snapshot, contents: Data(bytes), attributes: [.posixPermissions: 0o600]))
         }
         let linesBefore = server.capture.all.count
         server = try await server.restart()

@@ -45,9 +45,17 @@ public struct ServerDataDirectory: Sendable {
     /// Creates whatever is missing: the directory (0700), the records log with `origin`, the
     /// server secret and the principal store with an admin whose token goes to `admin.token`.
     /// Existing pieces are left alone, so this runs on every start.
+    ///
+    /// A directory that group or others can read (it, or an entry directly in it) is refused
+    /// with `NotPrivate`, whose message names the `chmod` to run (docs/operations.md "File
+    /// permissions"); what this creates is 0700 (directories) and 0600 (files).
     public func bootstrap(origin: String) throws -> Report {
         var report = Report()
-        try DurableFile.makeDirectory(root, mode: 0o700)
+        try PrivateDirectory.create(root)
+        if let why = PrivateDirectory.exposure(of: root, what: "data directory") { throw NotPrivate(message: why) }
+        // The logs' own directories, before TransparencyLog makes them as intermediates.
+        try DurableFile.makeDirectory(records, mode: 0o700)
+        try DurableFile.makeDirectory(access, mode: 0o700)
 
         if !DurableFile.exists(records + "/log.json") {
             let verifier = try TransparencyLog.create(directory: records, origin: origin)
@@ -80,6 +88,12 @@ public struct ServerDataDirectory: Sendable {
             report.messages.append("created the admin principal '\(Self.adminId)'; its token is in \(adminToken) (mode 0600)")
         }
         return report
+    }
+
+    /// The data directory grants group or others access: the service does not start.
+    public struct NotPrivate: Error, CustomStringConvertible, Sendable {
+        public let message: String
+        public var description: String { message }
     }
 
     /// The access log's origin: the records origin with its last path element replaced by

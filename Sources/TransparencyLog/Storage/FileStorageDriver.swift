@@ -54,8 +54,8 @@ package final class FileStorageDriver: LogStorageDriver, @unchecked Sendable {
             throw LogError.invalidArgument("entriesPerSegment must be a power of two")
         }
         let signer = try NoteSigner(name: origin, privateKey: signingKey)
-        try fm.createDirectory(atPath: layout.segments, withIntermediateDirectories: true)
-        try fm.createDirectory(atPath: layout.tree, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: layout.segments, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try fm.createDirectory(atPath: layout.tree, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let io = PosixIO()
         let lock = try DirectoryLock(path: layout.lock)
         defer { _ = lock }
@@ -175,7 +175,7 @@ package final class FileStorageDriver: LogStorageDriver, @unchecked Sendable {
                 if n == 0 {
                     try part.bytes.withUnsafeBytes { try io.writeAll(segmentFD, $0, offset: part.base) }
                 } else {
-                    let fd = try io.open(files.layout.segment(part.segment), flags: O_RDWR | O_CREAT | O_EXCL, mode: 0o644)
+                    let fd = try io.open(files.layout.segment(part.segment), flags: O_RDWR | O_CREAT | O_EXCL, mode: 0o600)
                     newFDs.append(fd)
                     try part.bytes.withUnsafeBytes { try io.writeAll(fd, $0, offset: 0) }
                 }
@@ -320,7 +320,7 @@ final class DirectoryLock: Sendable {
     private let path: String
 
     init(path: String) throws {
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw StorageError("open", path: path, code: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno

@@ -22,7 +22,7 @@ final class MappedColumn: @unchecked Sendable {
         self.io = io
         let fd: Int32
         if let io {
-            fd = try io.open(path, flags: O_RDWR | O_CREAT, mode: 0o644)
+            fd = try io.open(path, flags: O_RDWR | O_CREAT, mode: 0o600)
         } else {
             fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw StorageError("open", path: path, code: errno) }
