@@ -66,7 +66,7 @@ func vary(_ value: JSONValue, _ k: Int, _ g: inout Generator) -> JSONValue {
     }
 }
 
-try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 let logDirectory = data + "/records"
 if !FileManager.default.fileExists(atPath: logDirectory + "/log.json") {
     try TransparencyLog.create(directory: logDirectory, origin: "careledger.local/records")

@@ -82,7 +82,7 @@ func record(_ k: Int, person: JSONValue, region: String, _ g: inout Generator) -
 let data = argument("data", "/tmp/careledger-checks/data")
 let total = Int(argument("records", "1000000"))!
 let peopleCount = Int(argument("people", "300000"))!
-try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 _ = try ServerDataDirectory(data).bootstrap(origin: "careledger.local/records")
 let log = try TransparencyLog.open(directory: ServerDataDirectory(data).records)
 guard log.size == 0 else { fatalError("\(data) already holds records") }
