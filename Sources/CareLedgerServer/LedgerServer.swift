@@ -71,6 +71,8 @@ public final class LedgerServer: Sendable {
     /// services stop, and the logs are closed. A background service that ends does not stop
     /// the server; the server ending stops them all.
     public func run(background: [any Service] = []) async throws {
+        // The commands refuse this before opening anything; here so no other caller can.
+        if let refusal = configuration.transportRefusal() { throw TransportRefused(reason: refusal) }
         // Shut down in reverse order: the HTTP server first, so nothing new arrives.
         var services = [ServiceGroupConfiguration.ServiceConfiguration(service: IndexSnapshotService(ledger: ledger))]
         services += background.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }

@@ -27,6 +27,12 @@ public enum Transport {
     }
 }
 
+/// `LedgerServer.run` on a configuration `transportRefusal()` refuses.
+public struct TransportRefused: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
+}
+
 extension ServerConfiguration {
     /// Why this configuration must not start (nil when it may): half a TLS pair, or plain
     /// HTTP on a non-loopback address without `--insecure-plaintext`. The message names the
