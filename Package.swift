@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // TLS for `serve --tls-cert/--tls-key` (through HummingbirdTLS) and for the clients.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
     ],
     targets: [
         // The only place that talks to OpenSSL (libcrypto) directly.
@@ -40,7 +43,15 @@ let package = Package(
         // People and institutions by identifier, and the status rules (docs/background-index.md).
         .target(name: "BackgroundIndex", dependencies: ["CreditRecords", "LedgerCrypto", "DurableStorage"]),
         // National credit platform export: mapping, batches, cursor, push (no HTTP server code).
-        .target(name: "CreditExport", dependencies: ["CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage"]),
+        // ServiceClient (the clients' transport: https, or http to loopback only) lives here too.
+        .target(
+            name: "CreditExport",
+            dependencies: [
+                "CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // The application core: the use cases (submit a record, run a check, disclose an
         // institution, principals) and their stores. No HTTP: the server and the CLI call it.
         .target(
@@ -59,6 +70,8 @@ let package = Package(
             dependencies: [
                 "LedgerCore", "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex", "DurableStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -118,6 +131,7 @@ let package = Package(
             name: "CareLedgerServerTests",
             dependencies: [
                 "CareLedgerServer", "LedgerCore", "CreditRecords", "TransparencyLog", "LedgerCrypto", "BackgroundIndex", "DurableStorage", "LedgerTestSupport",
+                "CreditExport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

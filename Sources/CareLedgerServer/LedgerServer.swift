@@ -3,6 +3,7 @@ import CreditRecords
 import Hummingbird
 import LedgerCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 import TransparencyLog
 
@@ -41,6 +42,8 @@ public final class LedgerServer: Sendable {
     /// Every route of the table, behind the problem/logging middleware.
     public func router() -> Router<LedgerRequestContext> {
         let router = Router(context: LedgerRequestContext.self)
+        // Outermost, so problems (401, 403, 4xx) from authenticated routes are marked too.
+        router.add(middleware: NoStoreMiddleware<LedgerRequestContext>(table: Self.routeTable))
         router.add(middleware: ProblemMiddleware(metrics: metrics))
         addRecordRoutes(to: router)
         addLogRoutes(to: router)
@@ -52,12 +55,15 @@ public final class LedgerServer: Sendable {
         return router
     }
 
-    public func application() -> some ApplicationProtocol {
+    /// The service on the configured address. Throws when the TLS certificate or key cannot
+    /// be read; `onServerRunning` gets the listening channel (tests read the port from it).
+    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+        throws -> some ApplicationProtocol {
         // Idle connections are closed after 30 s, and slow requests once their head is not
         // complete after 10 s or their body after 30 s, so they cannot exhaust the descriptors.
-        Application(router: router(), server: ServerLimits.http1(),
-                    configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-                    logger: logger)
+        try Application(router: router(), server: configuration.serverBuilder(),
+                        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+                        onServerRunning: onServerRunning, logger: logger)
     }
 
     /// Serves until SIGTERM or SIGINT, with the index snapshots and `background` (e.g. the
@@ -65,10 +71,12 @@ public final class LedgerServer: Sendable {
     /// services stop, and the logs are closed. A background service that ends does not stop
     /// the server; the server ending stops them all.
     public func run(background: [any Service] = []) async throws {
+        // The commands refuse this before opening anything; here so no other caller can.
+        if let refusal = configuration.transportRefusal() { throw TransportRefused(reason: refusal) }
         // Shut down in reverse order: the HTTP server first, so nothing new arrives.
         var services = [ServiceGroupConfiguration.ServiceConfiguration(service: IndexSnapshotService(ledger: ledger))]
         services += background.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-        services.append(.init(service: application(), successTerminationBehavior: .gracefullyShutdownGroup,
+        services.append(.init(service: try application(), successTerminationBehavior: .gracefullyShutdownGroup,
                               failureTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                                           logger: logger))

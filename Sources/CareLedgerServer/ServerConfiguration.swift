@@ -18,6 +18,13 @@ public struct ServerConfiguration: Sendable {
     public var idempotencyRetentionSeconds: Int64 = 24 * 3600
     /// `LedgerConfiguration.preschoolBars` (`--preschool-bars`).
     public var preschoolBars = false
+    /// PEM certificate chain and private key (`--tls-cert`, `--tls-key`): with both the
+    /// service answers HTTPS itself.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    /// `--insecure-plaintext`: serve plain HTTP on a non-loopback address, for a
+    /// TLS-terminating proxy on a private network (docs/operations.md).
+    public var insecurePlaintext = false
 
     public init() {}
 

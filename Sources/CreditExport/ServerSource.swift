@@ -1,9 +1,6 @@
 import CreditRecords
 import Foundation
 import LedgerCrypto
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A running service read with an exporter token: `/log/checkpoint`, `GET /v1/records`
 /// pages, and the proof routes. Entries come back as JSON; the log stores their RFC 8785
@@ -12,22 +9,20 @@ import FoundationNetworking
 public struct ServerSource: ExportSource {
     public let base: String
     let token: String
+    let client: ServiceClient
     public static let pageSize = 1000
 
-    public init(base: String, token: String) {
+    /// Refuses `http://` to a host other than this machine (`ServiceClient.refusal`).
+    public init(base: String, token: String, client: ServiceClient) {
         self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
         self.token = token
+        self.client = client
     }
 
     func get(_ path: String) async throws -> [UInt8] {
-        guard let url = URL(string: base + path) else { throw ExportError.source("\(base + path) is not a URL") }
-        var request = URLRequest(url: url)
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.timeoutInterval = 60
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let (status, body) = try await client.send("GET", url: base + path, headers: [("Authorization", "Bearer \(token)")])
         guard status == 200 else { throw ExportError.source("GET \(path) answered \(status)") }
-        return Array(data)
+        return body
     }
 
     func object(_ path: String) async throws -> JSONObject {

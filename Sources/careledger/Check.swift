@@ -1,10 +1,8 @@
 import ArgumentParser
 import LedgerCore
+import CreditExport
 import CreditRecords
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TransparencyLog
 
 struct Check: AsyncParsableCommand {
@@ -20,7 +18,9 @@ struct Check: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The service's base URL, e.g. http://127.0.0.1:8080.") var server: String
+    @Option(help: "The service's base URL, e.g. https://ledger.example.org (http:// only to this machine).") var server: String
+    @Option(name: .customLong("ca-file"), help: "PEM file of a private CA to trust for https://, beside the system's roots.")
+    var caFile: String?
     @Option(name: .customLong("token-file"), help: "File holding the bearer token (institution, inspector or admin).") var tokenFile: String
     @Option(name: .customLong("id-type"), help: "resident_id, passport, hk_macau_permit, taiwan_permit or foreign_permanent_resident_id.")
     var idType: String = "resident_id"
@@ -41,9 +41,7 @@ struct Check: AsyncParsableCommand {
             throw ValidationError("--purpose must be one of \(CheckPurpose.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard vkey == nil || vkeyFile == nil else { throw ValidationError("give --vkey or --vkey-file, not both") }
-        guard URL(string: server)?.scheme.map({ ["http", "https"].contains($0) }) == true else {
-            throw ValidationError("--server must be an http:// or https:// URL")
-        }
+        if let reason = ServiceClient.refusal(url: server, option: "--server") { throw ValidationError(reason) }
     }
 
     func run() async throws {
@@ -121,14 +119,8 @@ struct Check: AsyncParsableCommand {
 
     func post(path: String, token: String, body: [UInt8]) async throws -> (Int, [UInt8]) {
         let base = server.hasSuffix("/") ? String(server.dropLast()) : server
-        guard let url = URL(string: base + path) else { throw ValidationError("--server is not a usable URL") }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.httpBody = Data(body)
-        request.timeoutInterval = 30
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, Array(data))
+        let client = try ServiceClient(caFile: caFile)
+        return try await client.send("POST", url: base + path, headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")],
+                                     body: body, timeoutSeconds: 30, limit: 16 << 20)
     }
 }

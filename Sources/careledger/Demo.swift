@@ -15,6 +15,9 @@ struct Demo: AsyncParsableCommand {
 
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080") }
+        var transport = ServerConfiguration()
+        transport.host = ServerConfiguration.parseListen(listen)!.host
+        if let refusal = transport.transportRefusal() { throw ValidationError(refusal) }
     }
 
     func run() async throws {

@@ -31,7 +31,9 @@ struct ExportRun: AsyncParsableCommand {
     )
 
     @Option(help: "The service's data directory (read-only).") var data: String?
-    @Option(help: "Read from a running service instead, e.g. http://127.0.0.1:8080.") var server: String?
+    @Option(help: "Read from a running service instead, e.g. https://ledger.example.org (http:// only to this machine).") var server: String?
+    @Option(name: .customLong("ca-file"), help: "PEM file of a private CA to trust for --server's https://, beside the system's roots.")
+    var caFile: String?
     @Option(name: .customLong("token-file"), help: "File holding an exporter (or auditor, admin) token, for --server.") var tokenFile: String?
     @Option(help: "The spool directory: batches and the cursor.") var out = "./careledger-export"
     @Option(help: "Push batches to PUT URL/<batchId>/<file> after building them in the spool.") var push: String?
@@ -51,7 +53,9 @@ struct ExportRun: AsyncParsableCommand {
         if server != nil {
             guard tokenFile != nil else { throw ValidationError("--server needs --token-file") }
             guard vkey != nil, signingKey != nil else { throw ValidationError("--server needs --vkey and --signing-key") }
+            if let reason = ServiceClient.refusal(url: server!, option: "--server") { throw ValidationError(reason) }
         }
+        if caFile != nil && server == nil { throw ValidationError("--ca-file goes with --server") }
         if repushFrom != nil && push == nil { throw ValidationError("--repush-from needs --push") }
         _ = try Self.mappingOptions(include, flag: "--include")
     }
@@ -89,7 +93,7 @@ struct ExportRun: AsyncParsableCommand {
         var logDirectory: String?
         if let server {
             let token = try Self.readFile(tokenFile!, what: "--token-file").trimmingCharacters(in: .whitespacesAndNewlines)
-            source = ServerSource(base: server, token: token)
+            source = ServerSource(base: server, token: token, client: try ServiceClient(caFile: caFile))
         } else {
             let dir = DataDirectory.logDirectory(data: data ?? "./careledger-data", log: .records)
             logDirectory = dir

@@ -16,7 +16,12 @@ struct Serve: AsyncParsableCommand {
     )
 
     @Option(help: "The service's data directory.") var data = "./careledger-data"
-    @Option(help: "Address to listen on, HOST:PORT.") var listen = "127.0.0.1:8080"
+    @Option(help: "Address to listen on, HOST:PORT. Plain HTTP only on loopback unless --insecure-plaintext.") var listen = "127.0.0.1:8080"
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS (with --tls-key).") var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.") var tlsKey: String?
+    @Flag(name: .customLong("insecure-plaintext"),
+          help: "Serve plain HTTP on a non-loopback --listen: only behind a TLS-terminating proxy on a private network.")
+    var insecurePlaintext = false
     @Option(help: "The records log's origin (checkpoint and key name), used when the log is created.")
     var origin = DataDirectory.defaultOrigin
     @Option(name: .customLong("check-quota"), help: "Background checks per principal and day.") var checkQuota = 500
@@ -33,6 +38,8 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080") }
+        if let refusal = transport.transportRefusal() { throw ValidationError(refusal) }
+        do { try transport.checkTLSFiles() } catch { throw ValidationError("--tls-cert/--tls-key: cannot load the PEM certificate and key (\(error))") }
         guard checkQuota >= 0 else { throw ValidationError("--check-quota must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         if let exportEvery, ExportSchedule.parseDuration(exportEvery) == nil { throw ValidationError("--export-every must be a number and s, m, h or d, e.g. 15m") }
@@ -41,12 +48,21 @@ struct Serve: AsyncParsableCommand {
         _ = try ExportRun.mappingOptions(exportInclude, flag: "--export-include")
     }
 
+    /// The listen address and TLS settings, checked by `validate()` before anything opens.
+    var transport: ServerConfiguration {
+        var configuration = ServerConfiguration()
+        (configuration.host, configuration.port) = ServerConfiguration.parseListen(listen)!
+        configuration.tlsCertificatePath = tlsCert
+        configuration.tlsKeyPath = tlsKey
+        configuration.insecurePlaintext = insecurePlaintext
+        return configuration
+    }
+
     func run() async throws {
         // Every file the service creates is private, whatever its code path (docs/operations.md).
         PrivateDirectory.restrictUmask()
-        var configuration = ServerConfiguration()
+        var configuration = transport
         configuration.dataDirectory = data
-        (configuration.host, configuration.port) = ServerConfiguration.parseListen(listen)!
         configuration.origin = origin
         configuration.checkQuota = checkQuota
         configuration.preschoolBars = preschoolBars
@@ -62,7 +78,7 @@ struct Serve: AsyncParsableCommand {
             if after > before { say("open-file limit raised from \(before) to \(after) (the hard limit)") }
             if after < 4096 { logger.warning("open-file limit \(after): each connection holds one; raise the hard limit (ulimit -Hn, LimitNOFILE=)") }
         }
-        say("serving the records log \(server.log.origin) (size \(server.log.size)) on http://\(listen) from \(data)")
+        say("serving the records log \(server.log.origin) (size \(server.log.size)) on \(configuration.scheme)://\(listen) from \(data)")
         guard let every = exportEvery.flatMap(ExportSchedule.parseDuration), let exportTo else {
             try await server.run()
             return

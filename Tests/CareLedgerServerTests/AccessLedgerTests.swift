@@ -61,7 +61,7 @@ import Testing
             #expect(try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check()).status == .ok)
             #expect(try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check()).status == .tooManyRequests)
             // Counted since this start: one answered, one refused; the access log holds all six.
-            let metrics = try await client.send(.get, "/metrics").text
+            let metrics = try await client.send(.get, "/metrics", token: roles[.metrics]).text
             #expect(metrics.contains(#"careledger_checks_total{status="clear"} 1"#))
             #expect(metrics.contains(#"careledger_checks_total{status="refused_quota"} 1"#))
             #expect(metrics.contains("careledger_check_duration_seconds"))

@@ -48,7 +48,7 @@ import TransparencyLog
             let bundle = try await client.send(.get, "/log/tile/entries/000.p/3", token: roles[.auditor])
             #expect(bundle.status == .ok)
             #expect(bundle.headers[.contentType] == "application/octet-stream")
-            #expect(bundle.headers[.cacheControl] == "private")
+            #expect(bundle.headers[.cacheControl] == "no-store")
             let first = try test.server.log.entry(at: 0)
             #expect(Int(bundle.bytes[0]) << 8 | Int(bundle.bytes[1]) == first.count)
         }
@@ -142,7 +142,7 @@ import TransparencyLog
             #expect(try health.json()["status"]?.stringValue == "ok")
             #expect(try health.json()["treeSize"]?.integerValue == 1)
 
-            let metrics = try await client.send(.get, "/metrics")
+            let metrics = try await client.send(.get, "/metrics", token: admin)
             #expect(metrics.status == .ok)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
             let text = metrics.text

@@ -165,6 +165,10 @@ import Testing
                     if response.status == .unauthorized {
                         #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
                     }
+                    // Every answer of a row with roles, refusals included, is not to be stored.
+                    if case .roles = route.access {
+                        #expect(response.headers[.cacheControl] == "no-store", "\(route.method) \(uri) as \(caller): Cache-Control")
+                    }
                 }
             }
         }

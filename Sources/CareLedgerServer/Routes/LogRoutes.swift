@@ -65,7 +65,7 @@ extension LedgerServer {
         var headers = HTTPFields()
         headers[.contentType] = "application/octet-stream"
         if isBundle {
-            headers[.cacheControl] = "private"
+            headers[.cacheControl] = "no-store"  // names people (NoStoreMiddleware says so too)
         } else {
             headers[.cacheControl] = tile.isPartial ? "public, max-age=60" : "public, max-age=31536000, immutable"
         }

@@ -46,7 +46,9 @@ extension LedgerServer {
         RouteRule(method: .get, template: "/access-log/tile/**", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/access-log/tile/**", part: "entries", access: .roles([.auditor, .admin])),
         RouteRule(method: .get, template: "/healthz", part: nil, access: .publicRoute),
-        RouteRule(method: .get, template: "/metrics", part: nil, access: .publicRoute),
+        // Request counts per route and status, queue depths and sizes: operational detail an
+        // attacker could time probes with, so a scraper token (least privilege) or an admin's.
+        RouteRule(method: .get, template: "/metrics", part: nil, access: .roles([.metrics, .admin])),
     ]
 
     /// The row of a route (and part); a route missing from the table is a programming error.

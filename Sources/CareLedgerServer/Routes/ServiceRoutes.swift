@@ -2,7 +2,7 @@ import CreditRecords
 import Hummingbird
 import LedgerCore
 
-/// Liveness and metrics, both public.
+/// Liveness (public) and metrics (the `metrics` role or an admin, RouteTable.swift).
 extension LedgerServer {
     func addServiceRoutes(to router: Router<LedgerRequestContext>) {
         on(router, .get, "/healthz") { _, _ in

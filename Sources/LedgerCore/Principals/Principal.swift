@@ -9,6 +9,8 @@ public enum Role: String, Sendable, CaseIterable, Codable, Hashable {
     case institution
     case exporter
     case auditor
+    /// Reads `/metrics` and nothing else: the Prometheus scraper's token (docs/http.md).
+    case metrics
 }
 
 /// A holder of a bearer token. The token itself is never stored: only its SHA-256.

@@ -79,7 +79,8 @@ extension Ledger {
         do {
             entry = try envelope.canonicalBytes()
         } catch {
-            throw Refusal.invalidInput([Refusal.Item(pointer: "", code: "number", message: "\(error)")],
+            // Not the error's text: it quotes the number, a value from the client's body.
+            throw Refusal.invalidInput([Refusal.Item(pointer: "", code: "number", message: "a number is not a finite IEEE 754 double")],
                                        detail: "The record holds a number that has no canonical JSON form.")
         }
         guard entry.count <= TransparencyLog.maxEntrySize else {

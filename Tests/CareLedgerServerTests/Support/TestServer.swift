@@ -135,6 +135,7 @@ extension TestClientProtocol {
         ])
         tokens[.exporter] = try await createPrincipal(admin: admin, ["id": "exporter-1", "role": "exporter"])
         tokens[.auditor] = try await createPrincipal(admin: admin, ["id": "auditor-1", "role": "auditor"])
+        tokens[.metrics] = try await createPrincipal(admin: admin, ["id": "scraper-1", "role": "metrics"])
         let revoked = try await createPrincipal(admin: admin, ["id": "admin-revoked", "role": "admin"])
         let response = try await send(.delete, "/v1/principals/admin-revoked", token: admin)
         guard response.status == .noContent else { throw TestFailure("revoking answered \(response.status)") }
