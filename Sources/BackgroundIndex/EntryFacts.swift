@@ -9,8 +9,27 @@ extension RecordFacts {
     /// needs, …): the caller then falls back to `Envelope.decode`, which decides whether it is
     /// a record at all.
     static func extract(entry: UnsafeBufferPointer<UInt8>) -> RecordFacts? {
-        EntryBody.read(entry) { $0.facts() }
+        EntryBody.read(entry, keep: factsMembers) { $0.facts() }
     }
+
+    /// The members `facts()` reads, at any depth: the kind table's (decision date, document
+    /// number, subjects, target), the envelope's and the index's own rules'. A rebuild lays
+    /// only these out on the tape; the rest of an entry (names, facts, findings, …) is only
+    /// checked. A member missing here would read as absent, so the agreement tests
+    /// (fast path vs decoder) cover this list.
+    static let factsMembers: EntryScanner.KeepList = {
+        var names: [String] = ["body", "kind", "v", "submittedAt", "submittedBy",
+                               "decidedAt", "authority", "uscc", "name", "category", "idType", "idNumber",
+                               "until", "scope", "practiceBanUntil", "offenceCategory", "categories", "validUntil", "publicUntil",
+                               "class", "procedure", "action", "region", "year", "result", "measure", "lifts"]
+        for spec in KindSpec.all {
+            names.append(spec.decisionDateKey)
+            if let key = spec.documentNumberKey { names.append(key) }
+            if let target = spec.target { names.append("\(target)") }
+            names += spec.subjects.map(\.key)
+        }
+        return EntryScanner.KeepList(names)
+    }()
 
     static func extract(entry: [UInt8]) -> RecordFacts? {
         entry.withUnsafeBufferPointer { extract(entry: $0) }
@@ -45,11 +64,11 @@ private struct EntryBody {
 
     /// Scans `entry` and, when it is an envelope (`v` 1, a known kind, a body object, a
     /// `submittedAt` string and a `submittedBy` object, as `Envelope.decode` wants), reads it.
-    static func read<R>(_ entry: UnsafeBufferPointer<UInt8>, _ read: (EntryBody) -> R?) -> R? {
+    static func read<R>(_ entry: UnsafeBufferPointer<UInt8>, keep: EntryScanner.KeepList? = nil, _ read: (EntryBody) -> R?) -> R? {
         // A rebuild reads every entry: a tape taken from the pool, not allocated per entry.
         let box = tapes.withLock { $0.popLast() } ?? Tape()
         defer { tapes.withLock { $0.append(box) } }
-        return EntryScanner.read(entry, tape: &box.values) { s in
+        return EntryScanner.read(entry, tape: &box.values, keep: keep) { s in
             let root = s.root
             guard root.type == .object else { return nil }
             var body: Value?, kind: RecordKind?, version = false, submitted = 0
@@ -233,7 +252,7 @@ private struct EntryBody {
             if case .value(let institution) = object("institution") {
                 switch plain(institution, "region") {
                 case .fail: return nil
-                case .value(let text): f.region = RegionFilter.number(String(decoding: text, as: UTF8.self)) ?? 0
+                case .value(let text): f.region = RegionFilter.number(text) ?? 0
                 case .absent: break
                 }
             }
@@ -309,7 +328,7 @@ private struct EntryBody {
         if case .value(let authority) = object("authority") {
             switch plain(authority, "name") {
             case .fail: return nil
-            case .value(let name): market = PublicationRules.isMarketRegulator(name: name)
+            case .value(let name): market = PublicationRules.isMarketRegulator(bytes: name)
             case .absent: break
             }
         }
