@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CreditRecords
 import Synchronization
 
@@ -59,8 +64,25 @@ private struct EntryBody {
     typealias Value = EntryScanner.Value
     let s: EntryScanner
     let kind: RecordKind
-    let spec: KindSpec
+    let spec: Spec
     let body: Value
+
+    /// The kind table's members this reader looks up, per kind: copied out once, since a
+    /// `KindSpec` copy per entry retained and released every array and string it holds.
+    struct Spec {
+        let decisionDate: StaticString
+        let documentNumber: StaticString?
+        let subjects: [SubjectSpec]
+        let target: StaticString?
+        let finding: FindingSpec?
+
+        init(_ k: KindSpec) {
+            (decisionDate, documentNumber, subjects, target, finding) = (k.decisionDate, k.documentNumber, k.subjects, k.target, k.finding)
+        }
+
+        /// By `KindCode`.
+        static let byCode: [Spec] = KindCode.kinds.map { Spec(KindSpec.of($0)) }
+    }
 
     /// Scans `entry` and, when it is an envelope (`v` 1, a known kind, a body object, a
     /// `submittedAt` string and a `submittedBy` object, as `Envelope.decode` wants), reads it.
@@ -73,24 +95,24 @@ private struct EntryBody {
             guard root.type == .object else { return nil }
             var body: Value?, kind: RecordKind?, version = false, submitted = 0
             for (key, value) in s.members(root) {
-                if s.equals(key, "body") {
+                if Self.same(s, key, "body") {
                     guard body == nil, value.type == .object else { return nil }
                     body = value
-                } else if s.equals(key, "kind") {
+                } else if Self.same(s, key, "kind") {
                     guard value.type == .string else { return nil }
                     kind = RecordKind.byteTable.value(s.text(value))
-                } else if s.equals(key, "v") {
+                } else if Self.same(s, key, "v") {
                     version = value.type == .number && value.length == 1 && s.bytes[Int(value.start)] == UInt8(ascii: "1")
-                } else if s.equals(key, "submittedAt") {
+                } else if Self.same(s, key, "submittedAt") {
                     guard value.isString else { return nil }
                     submitted |= 1
-                } else if s.equals(key, "submittedBy") {
+                } else if Self.same(s, key, "submittedBy") {
                     guard value.type == .object else { return nil }
                     submitted |= 2
                 }
             }
             guard version, submitted == 3, let kind, let body else { return nil }
-            return read(EntryBody(s: s, kind: kind, spec: KindSpec.of(kind), body: body))
+            return read(EntryBody(s: s, kind: kind, spec: Spec.byCode[Int(KindCode.code(kind))], body: body))
         }
     }
 
@@ -139,8 +161,16 @@ private struct EntryBody {
         return DayNumber.from(year: y, month: m, day: d)
     }
 
+    /// A plain string (or key) equal to `literal`. Spelled out as `StaticString`: with a bare
+    /// literal, `equals` resolves to its `String` overload, which copies the literal per call.
+    static func same(_ s: EntryScanner, _ value: Value, _ literal: StaticString) -> Bool { s.equals(value, literal) }
+
+    static func same(_ text: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        text.count == literal.utf8CodeUnitCount && memcmp(text.baseAddress!, literal.utf8Start, text.count) == 0
+    }
+
     static func isPlaceholder(_ code: UnsafeBufferPointer<UInt8>) -> Bool {
-        code.elementsEqual("00000000000000000X".utf8) || code.elementsEqual("00000000000000000x".utf8)
+        same(code, "00000000000000000X") || same(code, "00000000000000000x")
     }
 
     func personRef(_ object: Value) -> Read<SubjectRef?> {
@@ -200,7 +230,7 @@ private struct EntryBody {
             if shape == .party {
                 switch plain(o, "category") {
                 case .fail: return nil
-                case .value(let c): shape = c.elementsEqual("person".utf8) ? .person : .organization
+                case .value(let c): shape = PartyCategory.byteTable.value(c) == .person ? .person : .organization
                 case .absent: shape = .organization
                 }
             }
@@ -229,7 +259,7 @@ private struct EntryBody {
             f.banUntil = until
             switch plain(body, "scope") {
             case .fail: return nil
-            case .value(let text): f.lifetime = text.elementsEqual("lifetime".utf8)
+            case .value(let text): f.lifetime = BanScope.byteTable.value(text) == .lifetime
             case .absent: break
             }
         case .judgment:
@@ -264,13 +294,13 @@ private struct EntryBody {
             }
             switch plain(body, "result") {
             case .fail: return nil
-            case .value(let text): f.passed = text.elementsEqual(ReviewResult.pass.rawValue.utf8)
+            case .value(let text): f.passed = ReviewResult.byteTable.value(text) == .pass
             case .absent: break
             }
         case .enforcement:
             switch plain(body, "measure") {
             case .fail: return nil
-            case .value(let text): if text.elementsEqual(EnforcementMeasure.seal.rawValue.utf8) { f.statusBits = StatusBits.seal }
+            case .value(let text): if EnforcementMeasure.byteTable.value(text) == .seal { f.statusBits = StatusBits.seal }
             case .absent: break
             }
             switch integer("lifts") {
@@ -298,7 +328,7 @@ private struct EntryBody {
         guard list.type == .array else { return false }
         for item in s.elements(list) {
             guard item.type == .string else { return false }
-            if s.equals(item, "practice_restriction") { f.practiceRestriction = true }
+            if Self.same(s, item, "practice_restriction") { f.practiceRestriction = true }
         }
         return true
     }

@@ -75,37 +75,59 @@ public struct EntryScanner {
     /// The member names a keep-list scan lays out, at any depth (a name is kept wherever it
     /// occurs). Built once by a reader from the kind table and its own needs.
     public struct KeepList: Sendable {
-        /// The names' bytes, shortest first; those of length n are `names[bounds[n]..<bounds[n + 1]]`,
-        /// n bytes each (one flat buffer: a lookup walks no nested arrays).
-        @usableFromInline let names: [UInt8]
+        /// One name: its first 8 bytes and (longer than 8) its last 8 as little-endian words,
+        /// and where its bytes are in `bytes` (compared only for names over 16 bytes).
+        public struct Name: Sendable {
+            @usableFromInline let first: UInt64
+            @usableFromInline let last: UInt64
+            @usableFromInline let offset: Int
+        }
+
+        /// The names, shortest first; those of length n are `names[bounds[n]..<bounds[n + 1]]`.
+        @usableFromInline let names: [Name]
         @usableFromInline let bounds: [Int]
+        @usableFromInline let bytes: [UInt8]
 
         public init(_ names: some Sequence<String>) {
-            let sorted = Set(names).map { Array($0.utf8) }.sorted { $0.count < $1.count }
+            let sorted = Set(names).map { Array($0.utf8) }.filter { !$0.isEmpty }.sorted { $0.count < $1.count }
             let longest = sorted.last?.count ?? 0
             var bounds = [Int](repeating: 0, count: longest + 2)
-            var flat: [UInt8] = []
+            var list: [Name] = [], bytes: [UInt8] = []
             for n in 0...longest {
-                bounds[n] = flat.count
-                for name in sorted where name.count == n { flat += name }
+                bounds[n] = list.count
+                for name in sorted where name.count == n {
+                    let words = name.withUnsafeBufferPointer { Self.words($0.baseAddress!, count: n) }
+                    list.append(Name(first: words.0, last: words.1, offset: bytes.count))
+                    bytes += name
+                }
             }
-            bounds[longest + 1] = flat.count
-            (self.names, self.bounds) = (flat, bounds)
+            bounds[longest + 1] = list.count
+            (self.names, self.bounds, self.bytes) = (list, bounds, bytes)
         }
 
         public init(_ names: some Sequence<StaticString>) {
             self.init(names.map { "\($0)" })
         }
 
+        /// The first 8 bytes (zero-padded) and, for more than 8, the last 8, little-endian.
+        @inlinable @inline(__always) static func words(_ key: UnsafePointer<UInt8>, count: Int) -> (UInt64, UInt64) {
+            if count >= 8 {
+                let first = UInt64(littleEndian: UnsafeRawPointer(key).loadUnaligned(as: UInt64.self))
+                let last = count > 8 ? UInt64(littleEndian: UnsafeRawPointer(key + count - 8).loadUnaligned(as: UInt64.self)) : 0
+                return (first, last)
+            }
+            var first: UInt64 = 0
+            for i in 0..<count { first |= UInt64(key[i]) << (8 * UInt64(i)) }
+            return (first, 0)
+        }
+
         /// Whether the key at `key` (its text, `count` bytes) is kept.
         @inlinable public func contains(_ key: UnsafePointer<UInt8>, count: Int) -> Bool {
             guard count > 0, count + 1 < bounds.count else { return false }
+            let (first, last) = Self.words(key, count: count)
             return names.withUnsafeBufferPointer { names in
-                var i = bounds[count]
-                let end = bounds[count + 1]
-                while i < end {
-                    if names[i] == key[0] && memcmp(names.baseAddress! + i, key, count) == 0 { return true }
-                    i += count
+                for i in bounds[count]..<bounds[count + 1] where names[i].first == first && names[i].last == last {
+                    if count <= 16 || bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + names[i].offset, key, count) == 0 }) { return true }
                 }
                 return false
             }
