@@ -65,7 +65,9 @@ public struct EntryScanner {
     /// Scans `bytes` onto `tape` (only the members in `keep`, when given) and hands `read` a
     /// scanner over both; nil when the bytes are not one canonical JSON value. For one-off
     /// reads (the index's facts, a finding's text).
-    public static func read<R>(_ bytes: UnsafeBufferPointer<UInt8>, tape: inout [Value], keep: KeepList? = nil, _ read: (EntryScanner) -> R?) -> R? {
+    /// Inlinable so that it is specialised for the caller's `R` (unspecialised, it looked up
+    /// `Optional<R>`'s metadata on every entry of a rebuild).
+    @inlinable public static func read<R>(_ bytes: UnsafeBufferPointer<UInt8>, tape: inout [Value], keep: KeepList? = nil, _ read: (EntryScanner) -> R?) -> R? {
         let scanned: Bool
         if let keep { scanned = scan(bytes, tape: &tape, keep: keep) } else { scanned = scan(bytes, tape: &tape) }
         guard scanned else { return nil }
