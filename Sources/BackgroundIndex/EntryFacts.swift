@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CreditRecords
 import Synchronization
 
@@ -9,8 +14,27 @@ extension RecordFacts {
     /// needs, …): the caller then falls back to `Envelope.decode`, which decides whether it is
     /// a record at all.
     static func extract(entry: UnsafeBufferPointer<UInt8>) -> RecordFacts? {
-        EntryBody.read(entry) { $0.facts() }
+        EntryBody.read(entry, keep: factsMembers) { $0.facts() }
     }
+
+    /// The members `facts()` reads, at any depth: the kind table's (decision date, document
+    /// number, subjects, target), the envelope's and the index's own rules'. A rebuild lays
+    /// only these out on the tape; the rest of an entry (names, facts, findings, …) is only
+    /// checked. A member missing here would read as absent, so the agreement tests
+    /// (fast path vs decoder) cover this list.
+    static let factsMembers: EntryScanner.KeepList = {
+        var names: [String] = ["body", "kind", "v", "submittedAt", "submittedBy",
+                               "decidedAt", "authority", "uscc", "name", "category", "idType", "idNumber",
+                               "until", "scope", "practiceBanUntil", "offenceCategory", "categories", "validUntil", "publicUntil",
+                               "class", "procedure", "action", "region", "year", "result", "measure", "lifts"]
+        for spec in KindSpec.all {
+            names.append(spec.decisionDateKey)
+            if let key = spec.documentNumberKey { names.append(key) }
+            if let target = spec.target { names.append("\(target)") }
+            names += spec.subjects.map(\.key)
+        }
+        return EntryScanner.KeepList(names)
+    }()
 
     static func extract(entry: [UInt8]) -> RecordFacts? {
         entry.withUnsafeBufferPointer { extract(entry: $0) }
@@ -40,38 +64,55 @@ private struct EntryBody {
     typealias Value = EntryScanner.Value
     let s: EntryScanner
     let kind: RecordKind
-    let spec: KindSpec
+    let spec: Spec
     let body: Value
+
+    /// The kind table's members this reader looks up, per kind: copied out once, since a
+    /// `KindSpec` copy per entry retained and released every array and string it holds.
+    struct Spec {
+        let decisionDate: StaticString
+        let documentNumber: StaticString?
+        let subjects: [SubjectSpec]
+        let target: StaticString?
+        let finding: FindingSpec?
+
+        init(_ k: KindSpec) {
+            (decisionDate, documentNumber, subjects, target, finding) = (k.decisionDate, k.documentNumber, k.subjects, k.target, k.finding)
+        }
+
+        /// By `KindCode`.
+        static let byCode: [Spec] = KindCode.kinds.map { Spec(KindSpec.of($0)) }
+    }
 
     /// Scans `entry` and, when it is an envelope (`v` 1, a known kind, a body object, a
     /// `submittedAt` string and a `submittedBy` object, as `Envelope.decode` wants), reads it.
-    static func read<R>(_ entry: UnsafeBufferPointer<UInt8>, _ read: (EntryBody) -> R?) -> R? {
+    static func read<R>(_ entry: UnsafeBufferPointer<UInt8>, keep: EntryScanner.KeepList? = nil, _ read: (EntryBody) -> R?) -> R? {
         // A rebuild reads every entry: a tape taken from the pool, not allocated per entry.
         let box = tapes.withLock { $0.popLast() } ?? Tape()
         defer { tapes.withLock { $0.append(box) } }
-        return EntryScanner.read(entry, tape: &box.values) { s in
+        return EntryScanner.read(entry, tape: &box.values, keep: keep) { s in
             let root = s.root
             guard root.type == .object else { return nil }
             var body: Value?, kind: RecordKind?, version = false, submitted = 0
             for (key, value) in s.members(root) {
-                if s.equals(key, "body") {
+                if Self.same(s, key, "body") {
                     guard body == nil, value.type == .object else { return nil }
                     body = value
-                } else if s.equals(key, "kind") {
+                } else if Self.same(s, key, "kind") {
                     guard value.type == .string else { return nil }
                     kind = RecordKind.byteTable.value(s.text(value))
-                } else if s.equals(key, "v") {
+                } else if Self.same(s, key, "v") {
                     version = value.type == .number && value.length == 1 && s.bytes[Int(value.start)] == UInt8(ascii: "1")
-                } else if s.equals(key, "submittedAt") {
+                } else if Self.same(s, key, "submittedAt") {
                     guard value.isString else { return nil }
                     submitted |= 1
-                } else if s.equals(key, "submittedBy") {
+                } else if Self.same(s, key, "submittedBy") {
                     guard value.type == .object else { return nil }
                     submitted |= 2
                 }
             }
             guard version, submitted == 3, let kind, let body else { return nil }
-            return read(EntryBody(s: s, kind: kind, spec: KindSpec.of(kind), body: body))
+            return read(EntryBody(s: s, kind: kind, spec: Spec.byCode[Int(KindCode.code(kind))], body: body))
         }
     }
 
@@ -120,8 +161,16 @@ private struct EntryBody {
         return DayNumber.from(year: y, month: m, day: d)
     }
 
+    /// A plain string (or key) equal to `literal`. Spelled out as `StaticString`: with a bare
+    /// literal, `equals` resolves to its `String` overload, which copies the literal per call.
+    static func same(_ s: EntryScanner, _ value: Value, _ literal: StaticString) -> Bool { s.equals(value, literal) }
+
+    static func same(_ text: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        text.count == literal.utf8CodeUnitCount && memcmp(text.baseAddress!, literal.utf8Start, text.count) == 0
+    }
+
     static func isPlaceholder(_ code: UnsafeBufferPointer<UInt8>) -> Bool {
-        code.elementsEqual("00000000000000000X".utf8) || code.elementsEqual("00000000000000000x".utf8)
+        same(code, "00000000000000000X") || same(code, "00000000000000000x")
     }
 
     func personRef(_ object: Value) -> Read<SubjectRef?> {
@@ -181,7 +230,7 @@ private struct EntryBody {
             if shape == .party {
                 switch plain(o, "category") {
                 case .fail: return nil
-                case .value(let c): shape = c.elementsEqual("person".utf8) ? .person : .organization
+                case .value(let c): shape = PartyCategory.byteTable.value(c) == .person ? .person : .organization
                 case .absent: shape = .organization
                 }
             }
@@ -210,7 +259,7 @@ private struct EntryBody {
             f.banUntil = until
             switch plain(body, "scope") {
             case .fail: return nil
-            case .value(let text): f.lifetime = text.elementsEqual("lifetime".utf8)
+            case .value(let text): f.lifetime = BanScope.byteTable.value(text) == .lifetime
             case .absent: break
             }
         case .judgment:
@@ -233,7 +282,7 @@ private struct EntryBody {
             if case .value(let institution) = object("institution") {
                 switch plain(institution, "region") {
                 case .fail: return nil
-                case .value(let text): f.region = RegionFilter.number(String(decoding: text, as: UTF8.self)) ?? 0
+                case .value(let text): f.region = RegionFilter.number(text) ?? 0
                 case .absent: break
                 }
             }
@@ -245,13 +294,13 @@ private struct EntryBody {
             }
             switch plain(body, "result") {
             case .fail: return nil
-            case .value(let text): f.passed = text.elementsEqual(ReviewResult.pass.rawValue.utf8)
+            case .value(let text): f.passed = ReviewResult.byteTable.value(text) == .pass
             case .absent: break
             }
         case .enforcement:
             switch plain(body, "measure") {
             case .fail: return nil
-            case .value(let text): if text.elementsEqual(EnforcementMeasure.seal.rawValue.utf8) { f.statusBits = StatusBits.seal }
+            case .value(let text): if EnforcementMeasure.byteTable.value(text) == .seal { f.statusBits = StatusBits.seal }
             case .absent: break
             }
             switch integer("lifts") {
@@ -279,7 +328,7 @@ private struct EntryBody {
         guard list.type == .array else { return false }
         for item in s.elements(list) {
             guard item.type == .string else { return false }
-            if s.equals(item, "practice_restriction") { f.practiceRestriction = true }
+            if Self.same(s, item, "practice_restriction") { f.practiceRestriction = true }
         }
         return true
     }
@@ -309,7 +358,7 @@ private struct EntryBody {
         if case .value(let authority) = object("authority") {
             switch plain(authority, "name") {
             case .fail: return nil
-            case .value(let name): market = PublicationRules.isMarketRegulator(name: name)
+            case .value(let name): market = PublicationRules.isMarketRegulator(bytes: name)
             case .absent: break
             }
         }

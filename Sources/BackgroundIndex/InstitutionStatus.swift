@@ -83,6 +83,17 @@ public struct RegionFilter: Sendable, Equatable {
     /// A six-digit code as a number; nil otherwise.
     static func number(_ text: String) -> Int32? { RegionFilter(text)?.code }
 
+    /// `number` of a code's bytes (a rebuild reads one per filing, without making a String).
+    static func number(_ text: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard text.count == 6 else { return nil }
+        var n: Int32 = 0
+        for b in text {
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            n = n * 10 + Int32(b - 0x30)
+        }
+        return n
+    }
+
     func matches(_ region: Int32) -> Bool { region > 0 && region / divisor == code / divisor }
 }
 

@@ -52,11 +52,88 @@ public struct EntryScanner {
         return withUnsafeMutablePointer(to: &tape) { builder.value(at: 0, depth: 0, tape: $0) } == bytes.count
     }
 
-    /// Scans `bytes` onto `tape` and hands `read` a scanner over both; nil when the bytes are
-    /// not one canonical JSON value. For one-off reads (the index's facts, a finding's text).
-    public static func read<R>(_ bytes: UnsafeBufferPointer<UInt8>, tape: inout [Value], _ read: (EntryScanner) -> R?) -> R? {
-        guard scan(bytes, tape: &tape) else { return nil }
+    /// Like `scan(_:tape:)`, but an object member whose key is not in `keep` is only checked,
+    /// not laid out: neither its key nor its value (nor anything inside) is on the tape, so
+    /// `get` answers nil for it. For readers that need a few members of every entry (the
+    /// index's rebuild reads every entry of the log); the bytes must still be canonical JSON.
+    public static func scan(_ bytes: UnsafeBufferPointer<UInt8>, tape: inout [Value], keep: KeepList) -> Bool {
+        tape.removeAll(keepingCapacity: true)
+        let builder = TapeBuilder(bytes: bytes, keep: keep)
+        return withUnsafeMutablePointer(to: &tape) { builder.value(at: 0, depth: 0, tape: $0) } == bytes.count
+    }
+
+    /// Scans `bytes` onto `tape` (only the members in `keep`, when given) and hands `read` a
+    /// scanner over both; nil when the bytes are not one canonical JSON value. For one-off
+    /// reads (the index's facts, a finding's text).
+    /// Inlinable so that it is specialised for the caller's `R` (unspecialised, it looked up
+    /// `Optional<R>`'s metadata on every entry of a rebuild).
+    @inlinable public static func read<R>(_ bytes: UnsafeBufferPointer<UInt8>, tape: inout [Value], keep: KeepList? = nil, _ read: (EntryScanner) -> R?) -> R? {
+        let scanned: Bool
+        if let keep { scanned = scan(bytes, tape: &tape, keep: keep) } else { scanned = scan(bytes, tape: &tape) }
+        guard scanned else { return nil }
         return tape.withUnsafeBufferPointer { read(EntryScanner(bytes: bytes, tape: $0)) }
+    }
+
+    /// The member names a keep-list scan lays out, at any depth (a name is kept wherever it
+    /// occurs). Built once by a reader from the kind table and its own needs.
+    public struct KeepList: Sendable {
+        /// One name: its first 8 bytes and (longer than 8) its last 8 as little-endian words,
+        /// and where its bytes are in `bytes` (compared only for names over 16 bytes).
+        public struct Name: Sendable {
+            @usableFromInline let first: UInt64
+            @usableFromInline let last: UInt64
+            @usableFromInline let offset: Int
+        }
+
+        /// The names, shortest first; those of length n are `names[bounds[n]..<bounds[n + 1]]`.
+        @usableFromInline let names: [Name]
+        @usableFromInline let bounds: [Int]
+        @usableFromInline let bytes: [UInt8]
+
+        public init(_ names: some Sequence<String>) {
+            let sorted = Set(names).map { Array($0.utf8) }.filter { !$0.isEmpty }.sorted { $0.count < $1.count }
+            let longest = sorted.last?.count ?? 0
+            var bounds = [Int](repeating: 0, count: longest + 2)
+            var list: [Name] = [], bytes: [UInt8] = []
+            for n in 0...longest {
+                bounds[n] = list.count
+                for name in sorted where name.count == n {
+                    let words = name.withUnsafeBufferPointer { Self.words($0.baseAddress!, count: n) }
+                    list.append(Name(first: words.0, last: words.1, offset: bytes.count))
+                    bytes += name
+                }
+            }
+            bounds[longest + 1] = list.count
+            (self.names, self.bounds, self.bytes) = (list, bounds, bytes)
+        }
+
+        public init(_ names: some Sequence<StaticString>) {
+            self.init(names.map { "\($0)" })
+        }
+
+        /// The first 8 bytes (zero-padded) and, for more than 8, the last 8, little-endian.
+        @inlinable @inline(__always) static func words(_ key: UnsafePointer<UInt8>, count: Int) -> (UInt64, UInt64) {
+            if count >= 8 {
+                let first = UInt64(littleEndian: UnsafeRawPointer(key).loadUnaligned(as: UInt64.self))
+                let last = count > 8 ? UInt64(littleEndian: UnsafeRawPointer(key + count - 8).loadUnaligned(as: UInt64.self)) : 0
+                return (first, last)
+            }
+            var first: UInt64 = 0
+            for i in 0..<count { first |= UInt64(key[i]) << (8 * UInt64(i)) }
+            return (first, 0)
+        }
+
+        /// Whether the key at `key` (its text, `count` bytes) is kept.
+        @inlinable public func contains(_ key: UnsafePointer<UInt8>, count: Int) -> Bool {
+            guard count > 0, count + 1 < bounds.count else { return false }
+            let (first, last) = Self.words(key, count: count)
+            return names.withUnsafeBufferPointer { names in
+                for i in bounds[count]..<bounds[count + 1] where names[i].first == first && names[i].last == last {
+                    if count <= 16 || bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + names[i].offset, key, count) == 0 }) { return true }
+                }
+                return false
+            }
+        }
     }
 
     /// The whole entry.
@@ -181,6 +258,8 @@ public struct EntryScanner {
 /// The one pass that lays an entry out on the tape.
 private struct TapeBuilder {
     let bytes: UnsafeBufferPointer<UInt8>
+    /// nil: every member is laid out.
+    var keep: EntryScanner.KeepList? = nil
     typealias Value = EntryScanner.Value
 
     /// Scans the value at `i` onto the tape; returns the index just past it, or -1.
@@ -204,12 +283,20 @@ private struct TapeBuilder {
                 while true {
                     if isObject {
                         // A key, then a colon.
-                        guard j < bytes.count, bytes[j] == UInt8(ascii: "\""), value(at: j, depth: depth + 1, tape: tape) >= 0 else { return -1 }
-                        j = Int(tape.pointee[tape.pointee.count - 1].end) + 1
-                        guard j < bytes.count, bytes[j] == UInt8(ascii: ":") else { return -1 }
-                        j += 1
+                        guard j < bytes.count, bytes[j] == UInt8(ascii: "\"") else { return -1 }
+                        let (keyEnd, escaped) = stringEnd(from: j + 1)
+                        guard keyEnd >= 0, keyEnd + 1 < bytes.count, bytes[keyEnd + 1] == UInt8(ascii: ":") else { return -1 }
+                        if let keep, escaped || !keep.contains(bytes.baseAddress! + j + 1, count: keyEnd - j - 1) {
+                            // Not wanted: checked, not laid out.
+                            j = skip(at: keyEnd + 2, depth: depth + 1)
+                        } else {
+                            let keyIndex = Int32(tape.pointee.count)
+                            tape.pointee.append(Value(type: escaped ? .escapedString : .string, start: Int32(j + 1), end: Int32(keyEnd), index: keyIndex, next: keyIndex + 1))
+                            j = value(at: keyEnd + 2, depth: depth + 1, tape: tape)
+                        }
+                    } else {
+                        j = value(at: j, depth: depth + 1, tape: tape)
                     }
-                    j = value(at: j, depth: depth + 1, tape: tape)
                     guard j >= 0, j < bytes.count else { return -1 }
                     if bytes[j] == close { break }
                     guard bytes[j] == UInt8(ascii: ",") else { return -1 }
@@ -230,6 +317,51 @@ private struct TapeBuilder {
         default:
             return -1
         }
+    }
+
+    /// Checks the value at `i` as `value(at:)` does, laying nothing out; the index just past it, or -1.
+    func skip(at i: Int, depth: Int) -> Int {
+        guard i < bytes.count else { return -1 }
+        switch bytes[i] {
+        case UInt8(ascii: "\""):
+            let (end, _) = stringEnd(from: i + 1)
+            return end >= 0 ? end + 1 : -1
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < EntryScanner.maxDepth else { return -1 }
+            let isObject = bytes[i] == UInt8(ascii: "{")
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            var j = i + 1
+            guard j < bytes.count else { return -1 }
+            if bytes[j] == close { return j + 1 }
+            while true {
+                if isObject {
+                    guard j < bytes.count, bytes[j] == UInt8(ascii: "\"") else { return -1 }
+                    let (keyEnd, _) = stringEnd(from: j + 1)
+                    guard keyEnd >= 0, keyEnd + 1 < bytes.count, bytes[keyEnd + 1] == UInt8(ascii: ":") else { return -1 }
+                    j = keyEnd + 2
+                }
+                j = skip(at: j, depth: depth + 1)
+                guard j >= 0, j < bytes.count else { return -1 }
+                if bytes[j] == close { return j + 1 }
+                guard bytes[j] == UInt8(ascii: ",") else { return -1 }
+                j += 1
+            }
+        case UInt8(ascii: "n"): return word("null", at: i)
+        case UInt8(ascii: "t"): return word("true", at: i)
+        case UInt8(ascii: "f"): return word("false", at: i)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            var j = i + 1
+            while j < bytes.count, Self.isNumberByte(bytes[j]) { j += 1 }
+            return j
+        default:
+            return -1
+        }
+    }
+
+    private func word(_ word: StaticString, at i: Int) -> Int {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= bytes.count, memcmp(bytes.baseAddress! + i, word.utf8Start, n) == 0 else { return -1 }
+        return i + n
     }
 
     /// The index of the closing quote of the string whose text starts at `i` (-1 if there is

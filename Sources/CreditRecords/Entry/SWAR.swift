@@ -25,12 +25,21 @@ public enum SWAR {
         guard let base = bytes.baseAddress else { return bytes.count }
         while j + 8 <= bytes.count {
             let x = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-            if has(x, UInt8(ascii: "\"")) || has(x, UInt8(ascii: "\\")) || hasLess(x, 0x20) { break }
+            // Each mask's lowest flagged byte is exact (a borrow only flags bytes above a real
+            // hit; little-endian), so the first special byte is found without a byte loop:
+            // most strings are keys and short values, where that loop was most of the cost.
+            let m = zeroMask(x ^ (ones &* UInt64(UInt8(ascii: "\"")))) | zeroMask(x ^ (ones &* UInt64(UInt8(ascii: "\\")))) | lessMask(x, 0x20)
+            if m != 0 { return j + m.trailingZeroBitCount / 8 }
             j += 8
         }
         while j < bytes.count, !isJSONSpecial(bytes[j]) { j += 1 }
         return j
     }
+
+    /// The high bit of each byte that is zero (and possibly of bytes above one that is).
+    @inlinable @inline(__always) public static func zeroMask(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+    /// The high bit of each byte below `n` (n ≤ 128; possibly of bytes above one that is).
+    @inlinable @inline(__always) public static func lessMask(_ x: UInt64, _ n: UInt8) -> UInt64 { (x &- ones &* UInt64(n)) & ~x & highs }
 
     /// Whether the bytes hold one CSV must quote for: `,` `"` CR LF.
     @inlinable public static func containsCSVSpecial(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

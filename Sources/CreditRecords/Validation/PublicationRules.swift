@@ -118,12 +118,18 @@ public enum PublicationRules {
     /// The authority is a market regulator (市场监督管理局 / 市场监管局) by its name: the
     /// record carries no sector field, and the name is how the national layout names it.
     public static func isMarketRegulator<C: Collection>(name: C) -> Bool where C.Element == UInt8 {
-        // A rebuild asks this of every penalty: compare in place, no copy of the name.
+        // Called from other modules this runs unspecialised, where a generic byte-by-byte
+        // search cost ~200k instructions a call: search the contiguous bytes instead.
+        if let found = name.withContiguousStorageIfAvailable({ isMarketRegulator(bytes: $0) }) { return found }
+        return Array(name).withUnsafeBufferPointer { isMarketRegulator(bytes: $0) }
+    }
+
+    /// `isMarketRegulator(name:)` over the name's UTF-8 bytes, in place (a rebuild asks it of every penalty).
+    public static func isMarketRegulator(bytes name: UnsafeBufferPointer<UInt8>) -> Bool {
         func contains(_ needle: [UInt8]) -> Bool {
-            var start = name.startIndex
-            while name.distance(from: start, to: name.endIndex) >= needle.count {
-                if name[start...].starts(with: needle) { return true }
-                start = name.index(after: start)
+            guard name.count >= needle.count else { return false }
+            for start in 0...(name.count - needle.count) where name[start] == needle[0] {
+                if UnsafeBufferPointer(rebasing: name[start..<start + needle.count]).elementsEqual(needle) { return true }
             }
             return false
         }
