@@ -117,6 +117,24 @@ def seed_data(client, admin):
     return recorded
 
 
+# CPython 3.11 before 3.11.9 can raise this inside hypothesis while it describes a strategy
+# (ast.parse after a caught RecursionError; CPython gh-106905): an error of the test tool, not
+# an answer of the service. Seen once in a CI run; the same seed passed in the next. Such a
+# run is repeated once; any other failure stands.
+TOOL_BUG = "SystemError: AST constructor recursion depth mismatch"
+
+
+def run_schemathesis(command, work):
+    for attempt in (1, 2):
+        run = subprocess.run(command, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        output = run.stdout.decode("utf-8", "replace")
+        sys.stdout.write(output)
+        sys.stdout.flush()
+        if run.returncode == 0 or TOOL_BUG not in output or attempt == 2:
+            return run.returncode
+        print("schemathesis hit CPython gh-106905 inside hypothesis (%s); running it once more" % TOOL_BUG, flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "debug", "careledger"))
@@ -159,7 +177,7 @@ def main():
         print("careledger serve on 127.0.0.1:%d, %d records; schemathesis checks: %s" % (port, recorded, ", ".join(checks)), flush=True)
         command = [sys.executable, "-m", "schemathesis.cli", "--config-file", config, "run", os.path.abspath(args.document),
                    "--phases", "examples,coverage,fuzzing", "--report", "junit", "--report-dir", os.path.join(work, "report")]
-        status = subprocess.run(command, cwd=work).returncode
+        status = run_schemathesis(command, work)
     finally:
         server.stop()
         if args.keep:
