@@ -96,7 +96,10 @@ for i in 0..<peopleCount {
     people.append((["name": .string(name), "idType": "resident_id", "idNumber": .string(id)], regions[i % regions.count]))
     lines.append("resident_id \(id) \(name)")
 }
+// It lists ID numbers, so it is as private as the rest of the data directory (serve refuses a
+// directory holding anything group or others can read).
 try (lines.joined(separator: "\n") + "\n").write(toFile: data + "/people.txt", atomically: true, encoding: .utf8)
+try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: data + "/people.txt")
 
 let registry = RecordRegistry()
 let started = Date()
