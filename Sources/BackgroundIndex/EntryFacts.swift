@@ -270,8 +270,8 @@ private struct EntryBody {
             guard let valid = date("validUntil"), let published = date("publicUntil") else { return nil }
             (f.validUntil, f.publicUntil) = (valid, published)
             guard readBarFacts(into: &f) else { return nil }
-            guard let (bits, publication) = penaltyRules(f) else { return nil }
-            f.statusBits = bits
+            guard let (bits, publication, restriction) = penaltyRules(f) else { return nil }
+            (f.statusBits, f.practiceRestriction) = (bits, restriction)
             f.setPublication(publication)
         case .institutionFiling:
             switch plain(body, "action") {
@@ -314,8 +314,9 @@ private struct EntryBody {
         return f
     }
 
-    /// offenceCategory, and a penalty's practice_restriction (StatutoryBars.swift); false sends
-    /// the entry to the decoder (an escaped or unknown value, a member of the wrong type).
+    /// offenceCategory (StatutoryBars.swift); false sends the entry to the decoder (an escaped
+    /// or unknown value, a member of the wrong type). A penalty's practice_restriction comes
+    /// from the one pass over its categories in `penaltyRules`.
     func readBarFacts(into f: inout RecordFacts) -> Bool {
         switch plain(body, "offenceCategory") {
         case .fail: return false
@@ -324,18 +325,13 @@ private struct EntryBody {
             f.offenceCategory = category
         case .absent: break
         }
-        guard kind == .penalty, let list = s.get(body, "categories") else { return true }
-        guard list.type == .array else { return false }
-        for item in s.elements(list) {
-            guard item.type == .string else { return false }
-            if Self.same(s, item, "practice_restriction") { f.practiceRestriction = true }
-        }
         return true
     }
 
-    /// A penalty's `StatusBits` and publication (`PublicationPeriods.swift`); nil (decode
-    /// instead) when a member they need is not plain.
-    func penaltyRules(_ f: RecordFacts) -> (UInt8, Publication?)? {
+    /// A penalty's `StatusBits`, publication (`PublicationPeriods.swift`) and whether it is a
+    /// 限制从业 (StatutoryBars.swift), from one pass over its categories; nil (decode instead)
+    /// when a member they need is not plain.
+    func penaltyRules(_ f: RecordFacts) -> (UInt8, Publication?, Bool)? {
         var categories: [PenaltyCategory] = []
         if let array = s.get(body, "categories") {
             guard array.type == .array else { return nil }
@@ -364,7 +360,7 @@ private struct EntryBody {
         }
         let publication = RecordFacts.publication(decidedAt: f.decidedAt, publicUntil: f.publicUntil, penaltyClass: penaltyClass,
                                                   procedure: procedure, categories: categories, marketRegulator: market)
-        return (StatusBits.penalty(categories: categories), publication)
+        return (StatusBits.penalty(categories: categories), publication, categories.contains(.practiceRestriction))
     }
 
     func findingText() -> FindingText? {
