@@ -40,6 +40,9 @@ let package = Package(
         .target(name: "TransparencyLog", dependencies: ["DurableStorage", "LedgerCrypto", "CCRC32C"]),
         // The record model: kinds, identifiers, validation, canonical (RFC 8785) JSON.
         .target(name: "CreditRecords", dependencies: ["LedgerCrypto"]),
+        // The personal-data vault: records' personal parts encrypted per subject, erasable
+        // (docs/log-format.md "Sealed entries"). Knows nothing of record kinds.
+        .target(name: "PersonalVault", dependencies: ["LedgerCrypto", "DurableStorage"]),
         // People and institutions by identifier, and the status rules (docs/background-index.md).
         .target(name: "BackgroundIndex", dependencies: ["CreditRecords", "LedgerCrypto", "DurableStorage"]),
         // National credit platform export: mapping, batches, cursor, push (no HTTP server code).
@@ -57,7 +60,7 @@ let package = Package(
         .target(
             name: "LedgerCore",
             dependencies: [
-                "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex", "DurableStorage",
+                "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex", "DurableStorage", "PersonalVault",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -116,6 +119,7 @@ let package = Package(
         .executableTarget(name: "fuzz-ids", dependencies: ["FuzzSupport", "CreditRecords"], path: "tools/fuzzers/fuzz-ids"),
         .executableTarget(name: "fuzz-tilepath", dependencies: ["FuzzSupport", "TransparencyLog"], path: "tools/fuzzers/fuzz-tilepath"),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
+        .testTarget(name: "PersonalVaultTests", dependencies: ["PersonalVault", "LedgerCrypto", "DurableStorage", "LedgerTestSupport"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "LedgerCrypto", "LedgerTestSupport"]),
         .testTarget(name: "CreditRecordsTests", dependencies: ["CreditRecords", "LedgerCrypto", "LedgerTestSupport"]),
         .testTarget(name: "BackgroundIndexTests", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto", "DurableStorage", "LedgerTestSupport"]),

@@ -1,0 +1,72 @@
+import LedgerCrypto
+
+/// A subject's pseudonym: HMAC-SHA-256 of its canonical identifier under the vault's index
+/// key, with that key's id so the key can be rotated (docs/operations.md "Vault keys").
+/// The vault and the background index find people by it; it never enters the log's leaves,
+/// which would link one person's records for anyone holding the key.
+public struct Pseudonym: Hashable, Sendable {
+    public let keyID: String
+    public let digest: Digest32
+
+    public init(keyID: String, digest: Digest32) {
+        self.keyID = keyID
+        self.digest = digest
+    }
+}
+
+/// The canonical identifier a pseudonym is computed over: a person by ID type and
+/// normalised number, an organisation by its USCC. One spelling, so a check typed with
+/// spaces and the record it looks for meet.
+public enum SubjectIdentifier: Hashable, Sendable {
+    case person(idType: String, idNumber: String)
+    case organization(uscc: String)
+
+    /// `person:<idType>:<idNumber>` or `org:<uscc>`, UTF-8.
+    public var canonicalBytes: [UInt8] {
+        switch self {
+        case .person(let type, let number): return Array("person:\(type):\(number)".utf8)
+        case .organization(let uscc): return Array("org:\(uscc)".utf8)
+        }
+    }
+}
+
+/// Why an erasure was refused or failed inside the vault.
+public enum VaultError: Error, Sendable, Equatable {
+    /// The key file is missing, unreadable, malformed or inside the data directory.
+    case keyFile(String)
+    /// The vault's files are damaged (a bad frame, a tag that does not verify).
+    case corrupt(String)
+    case io(String)
+}
+
+/// The side store of records' personal parts (docs/log-format.md "Sealed entries").
+///
+/// Each plaintext is encrypted with AES-256-GCM under a random data key of its *owner*
+/// subject; data keys are wrapped by a key-encryption key kept outside the data directory.
+/// Erasing a subject destroys its data key (and every plaintext it owns or is mentioned in);
+/// erasing a record destroys that record's ciphertext. The log never needs the vault: a
+/// leaf holds only the public fields and the commitment the plaintext is filed under.
+///
+/// Writers call `seal` for each record of a commit group and `sync` once before the log
+/// acknowledges any of them (group commit), so a vault write costs one fsync per group.
+public protocol PersonalVault: AnyObject, Sendable {
+    /// The id of the index key new pseudonyms are made with.
+    var indexKeyID: String { get }
+    /// The subject's pseudonym under the current index key.
+    func pseudonym(_ subject: SubjectIdentifier) -> Pseudonym
+    /// Encrypts `plaintext` under `owner`'s data key (created on first use) and files it
+    /// under `commitment`. `mentions` are further subjects whose erasure must also destroy
+    /// it (a filing's 负责人 beside the institution that owns it). Durable after `sync()`.
+    func seal(_ plaintext: [UInt8], commitment: Digest32, owner: Pseudonym, mentions: [Pseudonym]) throws
+    /// Makes every `seal` so far durable.
+    func sync() throws
+    /// The plaintext filed under `commitment`; nil when it was erased or never sealed.
+    func open(_ commitment: Digest32) throws -> [UInt8]?
+    /// Destroys the subject's data key and every plaintext it owns or is mentioned in,
+    /// durably, and answers the commitments whose plaintext is gone. Erasing twice is a no-op.
+    func eraseSubject(_ subject: Pseudonym) throws -> [Digest32]
+    /// Destroys the plaintext filed under `commitment`, durably. Erasing twice is a no-op.
+    func eraseRecord(_ commitment: Digest32) throws
+    /// The commitments a subject owns or is mentioned in and that can still be opened.
+    func commitments(of subject: Pseudonym) -> [Digest32]
+}
