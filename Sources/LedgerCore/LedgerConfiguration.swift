@@ -1,3 +1,5 @@
+import PersonalVault
+
 /// What the application core needs to open a data directory; the HTTP settings live in the
 /// server's configuration. Defaults: ./careledger-data.
 public struct LedgerConfiguration: Sendable {
@@ -14,6 +16,10 @@ public struct LedgerConfiguration: Sendable {
     /// Also bar by 学前教育法 art. 44's wider list (性骚扰、吸毒、赌博), for checks made for
     /// kindergarten 托班; off by default (docs/background-index.md "Statutory bars").
     public var preschoolBars = false
+    /// Opens the personal-data vault for a data directory (docs/log-format.md "Sealed
+    /// entries"). `serve` and the commands set the file vault with the key file the operator
+    /// named; the in-memory default serves tests only.
+    public var openVault: @Sendable (_ dataDirectory: String) throws -> any PersonalVault = { _ in MemoryVault() }
 
     public init() {}
 }
