@@ -9,4 +9,5 @@
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 #include <openssl/hmac.h>
+#include <openssl/kdf.h>
 #endif

@@ -1,0 +1,185 @@
+import COpenSSL
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why an AEAD or KDF call failed. An open that fails says only that the bytes, the key,
+/// the nonce or the associated data are not what was sealed: which one is never known.
+public enum AEADError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidKey
+    case invalidNonce
+    case authenticationFailed
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .invalidKey: return "AES-256-GCM needs a 32-byte key"
+        case .invalidNonce: return "AES-256-GCM needs a 12-byte nonce"
+        case .authenticationFailed: return "AES-256-GCM tag does not verify (wrong key, or damaged or altered bytes)"
+        case .failed(let what): return "\(what) failed"
+        }
+    }
+}
+
+/// AES-256-GCM through OpenSSL's EVP interface: a 32-byte key, 12-byte nonces, a 16-byte
+/// tag appended to the ciphertext. The vault seals each record's personal part with it.
+public enum AESGCM {
+    public static let keyByteCount = 32
+    public static let nonceByteCount = 12
+    public static let tagByteCount = 16
+
+    /// Fetched once: the implicit fetch of EVP_aes_256_gcm() on every call costs more than
+    /// decrypting a small record, and export opens hundreds of thousands a second.
+    nonisolated(unsafe) static let cipher: OpaquePointer = {
+        guard let cipher = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil) else { fatalError("OpenSSL has no AES-256-GCM") }
+        return cipher
+    }()
+
+    /// A fresh random nonce. With random nonces one key may seal about 2^32 messages; a data
+    /// key seals one subject's records, far fewer.
+    public static func randomNonce() -> [UInt8] { SecureRandom.bytes(nonceByteCount) }
+
+    /// Encrypts `plaintext`: the ciphertext followed by the 16-byte tag.
+    public static func seal(_ plaintext: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
+                            aad: UnsafeRawBufferPointer) throws(AEADError) -> [UInt8] {
+        guard key.count == keyByteCount else { throw .invalidKey }
+        guard nonce.count == nonceByteCount else { throw .invalidNonce }
+        let ctx = threadContext()
+        var out = [UInt8](repeating: 0, count: plaintext.count + tagByteCount)
+        let ok: Bool = out.withUnsafeMutableBytes { o in
+            let dst = o.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            guard EVP_EncryptInit_ex2(ctx, cipher, bytes(key), bytes(nonce), nil) == 1 else { return false }
+            var n: Int32 = 0
+            if aad.count > 0 { guard EVP_EncryptUpdate(ctx, nil, &n, bytes(aad), Int32(aad.count)) == 1 else { return false } }
+            var written = 0
+            if plaintext.count > 0 {
+                guard EVP_EncryptUpdate(ctx, dst, &n, bytes(plaintext), Int32(plaintext.count)) == 1 else { return false }
+                written = Int(n)
+            }
+            guard EVP_EncryptFinal_ex(ctx, dst + written, &n) == 1 else { return false }
+            return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, Int32(tagByteCount), dst + plaintext.count) == 1
+        }
+        guard ok else { throw .failed("EVP_Encrypt (AES-256-GCM)") }
+        return out
+    }
+
+    /// Decrypts `sealed` (ciphertext followed by the tag); throws `authenticationFailed`
+    /// unless the tag verifies under this key, nonce and associated data. Nothing of an
+    /// unverified plaintext is returned.
+    public static func open(_ sealed: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
+                            aad: UnsafeRawBufferPointer) throws(AEADError) -> [UInt8] {
+        guard key.count == keyByteCount else { throw .invalidKey }
+        guard nonce.count == nonceByteCount else { throw .invalidNonce }
+        guard sealed.count >= tagByteCount else { throw .authenticationFailed }
+        let length = sealed.count - tagByteCount
+        let ctx = threadContext()
+        var failure: AEADError?
+        let out = [UInt8](unsafeUninitializedCapacity: length) { o, count in
+            count = length
+            let dst = o.baseAddress
+            guard EVP_DecryptInit_ex2(ctx, cipher, bytes(key), bytes(nonce), nil) == 1 else { failure = .failed("EVP_DecryptInit_ex2"); return }
+            var n: Int32 = 0
+            if aad.count > 0 {
+                guard EVP_DecryptUpdate(ctx, nil, &n, bytes(aad), Int32(aad.count)) == 1 else { failure = .failed("EVP_DecryptUpdate"); return }
+            }
+            var written = 0
+            if length > 0 {
+                guard EVP_DecryptUpdate(ctx, dst, &n, bytes(sealed), Int32(length)) == 1 else { failure = .failed("EVP_DecryptUpdate"); return }
+                written = Int(n)
+            }
+            // The tag is set before Final, which compares it in constant time.
+            var tag = [UInt8](UnsafeRawBufferPointer(rebasing: sealed[length...]))
+            guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, Int32(tagByteCount), &tag) == 1 else { failure = .failed("EVP_CTRL_GCM_SET_TAG"); return }
+            // GCM's Final writes nothing; it still wants a valid pointer.
+            var scratch: UInt8 = 0
+            let finalOK = withUnsafeMutablePointer(to: &scratch) { s in
+                EVP_DecryptFinal_ex(ctx, written < length ? dst.map { $0 + written } : s, &n) == 1
+            }
+            guard finalOK else {
+                // Wipe what was decrypted before the tag failed: it must not be reused.
+                if length > 0, let dst { memset(dst, 0, length) }
+                failure = .authenticationFailed
+                return
+            }
+        }
+        if let failure { throw failure }
+        return out
+    }
+
+    public static func seal(_ plaintext: [UInt8], key: [UInt8], nonce: [UInt8], aad: [UInt8]) throws(AEADError) -> [UInt8] {
+        try withBuffers(plaintext, key, nonce, aad) { (a, b, c, d) throws(AEADError) in try seal(a, key: b, nonce: c, aad: d) }
+    }
+
+    public static func open(_ sealed: [UInt8], key: [UInt8], nonce: [UInt8], aad: [UInt8]) throws(AEADError) -> [UInt8] {
+        try withBuffers(sealed, key, nonce, aad) { (a, b, c, d) throws(AEADError) in try open(a, key: b, nonce: c, aad: d) }
+    }
+
+    private static func withBuffers<R>(_ a: [UInt8], _ b: [UInt8], _ c: [UInt8], _ d: [UInt8],
+                                       _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(AEADError) -> R) throws(AEADError) -> R {
+        let result: Result<R, AEADError> = a.withUnsafeBytes { a in
+            b.withUnsafeBytes { b in
+                c.withUnsafeBytes { c in
+                    d.withUnsafeBytes { d in
+                        do throws(AEADError) { return .success(try body(a, b, c, d)) } catch { return .failure(error) }
+                    }
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    private static func bytes(_ buffer: UnsafeRawBufferPointer) -> UnsafePointer<UInt8>? {
+        buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
+    }
+
+    /// The calling thread's cipher context, made on first use and freed with the thread:
+    /// a context per call would cost as much as the decryption of a small record.
+    private static func threadContext() -> OpaquePointer {
+        if let ctx = pthread_getspecific(contextKey) { return OpaquePointer(ctx) }
+        guard let ctx = EVP_CIPHER_CTX_new() else { fatalError("EVP_CIPHER_CTX_new failed") }
+        pthread_setspecific(contextKey, UnsafeRawPointer(ctx))
+        return ctx
+    }
+
+    private static let contextKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key) { ctx in EVP_CIPHER_CTX_free(OpaquePointer(ctx)) } == 0, "pthread_key_create failed")
+        return key
+    }()
+}
+
+/// HKDF with SHA-256 (RFC 5869) through OpenSSL's EVP_KDF: extract then expand.
+public enum HKDFSHA256 {
+    /// `length` bytes (at most 255 × 32) of output keying material.
+    public static func derive(key: [UInt8], salt: [UInt8], info: [UInt8], length: Int) throws(AEADError) -> [UInt8] {
+        guard length > 0, length <= 255 * 32 else { throw .failed("HKDF (length \(length))") }
+        guard let kdf = EVP_KDF_fetch(nil, "HKDF", nil) else { throw .failed("EVP_KDF_fetch(HKDF)") }
+        defer { EVP_KDF_free(kdf) }
+        guard let ctx = EVP_KDF_CTX_new(kdf) else { throw .failed("EVP_KDF_CTX_new") }
+        defer { EVP_KDF_CTX_free(ctx) }
+        var out = [UInt8](repeating: 0, count: length)
+        var key = key, salt = salt, info = info
+        var digest = Array("SHA256".utf8CString)
+        let ok = key.withUnsafeMutableBytes { k in
+            salt.withUnsafeMutableBytes { s in
+                info.withUnsafeMutableBytes { i in
+                    digest.withUnsafeMutableBufferPointer { d in
+                        var params: [OSSL_PARAM] = [
+                            OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, d.baseAddress, 0),
+                            OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, k.baseAddress, k.count),
+                        ]
+                        // An empty salt is omitted: RFC 5869 then uses HashLen zero bytes.
+                        if s.count > 0 { params.append(OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, s.baseAddress, s.count)) }
+                        if i.count > 0 { params.append(OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, i.baseAddress, i.count)) }
+                        params.append(OSSL_PARAM_construct_end())
+                        return out.withUnsafeMutableBytes { o in
+                            EVP_KDF_derive(ctx, o.baseAddress!.assumingMemoryBound(to: UInt8.self), length, &params)
+                        }
+                    }
+                }
+            }
+        }
+        guard ok == 1 else { throw .failed("EVP_KDF_derive(HKDF)") }
+        return out
+    }
+}
