@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "CreditRecords", dependencies: ["LedgerCrypto"]),
         // The personal-data vault: records' personal parts encrypted per subject, erasable
         // (docs/log-format.md "Sealed entries"). Knows nothing of record kinds.
-        .target(name: "PersonalVault", dependencies: ["LedgerCrypto", "DurableStorage"]),
+        .target(name: "PersonalVault", dependencies: ["LedgerCrypto", "DurableStorage", "CCRC32C"]),
         // People and institutions by identifier, and the status rules (docs/background-index.md).
         .target(name: "BackgroundIndex", dependencies: ["CreditRecords", "LedgerCrypto", "DurableStorage"]),
         // National credit platform export: mapping, batches, cursor, push (no HTTP server code).
@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "CareLedgerServer",
             dependencies: [
-                "LedgerCore", "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex", "DurableStorage",
+                "LedgerCore", "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex", "DurableStorage", "PersonalVault",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -87,6 +87,7 @@ let package = Package(
             name: "careledger",
             dependencies: [
                 "TransparencyLog", "LedgerCrypto", "CreditRecords", "LedgerCore", "CareLedgerServer", "BackgroundIndex", "CreditExport",
+                "PersonalVault", "DurableStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -97,6 +98,9 @@ let package = Package(
         .executableTarget(name: "load-records", dependencies: ["LedgerCore", "CreditRecords", "TransparencyLog"], path: "tools/load-records"),
         // BackgroundIndex figures: rebuild rate, snapshot + tail start-up, lookups, memory per record.
         .executableTarget(name: "index-bench", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"], path: "tools/index-bench"),
+        // The vault's crash-test child (seals and syncs until SIGKILLed) and its figures.
+        .executableTarget(name: "vault-torture", dependencies: ["PersonalVault", "LedgerCrypto"], path: "tools/vault-torture"),
+        .executableTarget(name: "vault-bench", dependencies: ["PersonalVault", "LedgerCrypto"], path: "tools/vault-bench"),
         // The kind table as JSON, read by tools/gen-record-schemas.py.
         .executableTarget(name: "kind-table", dependencies: ["CreditRecords"], path: "tools/kind-table"),
         // Mixed records for the export benchmark (tools/bench-export.sh).

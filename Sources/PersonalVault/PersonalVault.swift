@@ -69,4 +69,12 @@ public protocol PersonalVault: AnyObject, Sendable {
     func eraseRecord(_ commitment: Digest32) throws
     /// The commitments a subject owns or is mentioned in and that can still be opened.
     func commitments(of subject: Pseudonym) -> [Digest32]
+
+    // Added for index-key rotation (defaults in VaultSubjects.swift).
+
+    /// The subject's pseudonyms under every index key the vault holds, the current first.
+    func pseudonyms(_ subject: SubjectIdentifier) -> [Pseudonym]
+    /// `seal` by identifier: the vault files it under the pseudonym it already knows the
+    /// subject by, under whichever index key, so a rotation makes no second data key.
+    func seal(_ plaintext: [UInt8], commitment: Digest32, owner: SubjectIdentifier, mentions: [SubjectIdentifier]) throws
 }

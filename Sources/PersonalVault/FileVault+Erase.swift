@@ -1,0 +1,87 @@
+import DurableStorage
+import LedgerCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension FileVault {
+    /// Zeroes the subject's wrapped data key in place (or, for a subject without one, writes
+    /// a zeroed key frame, so no key is ever made for it later) and the ciphertext of every
+    /// record it owns or is mentioned in, then fsyncs both files before answering.
+    public func eraseSubject(_ subject: Pseudonym) throws -> [Digest32] {
+        try state.withLock { s throws(VaultError) in
+            if let failure = s.failure { throw .io(failure) }
+            let i = Int(s.subject(subject))
+            do {
+                switch s.subjects[i].key {
+                case .destroyed:
+                    break
+                case .live, .damaged:
+                    try zero(keysFD, at: s.subjects[i].keySecretOffset!, count: VaultFormat.wrappedKeySize)
+                case .none:
+                    let tombstone = VaultFormat.frame(magic: VaultFormat.keyFrameMagic,
+                                                      meta: s.subjects[i].encoded + [UInt8](repeating: 0, count: AESGCM.nonceByteCount),
+                                                      secret: [UInt8](repeating: 0, count: VaultFormat.wrappedKeySize))
+                    try frameAppend(tombstone, subject: i, &s)
+                }
+            } catch {
+                throw .io("erasing a data key in \(keysPath): \(error)")
+            }
+            var gone: [Digest32] = []
+            var zeroed: [Int32] = []
+            for r in s.subjects[i].records where s.records[Int(r)].state != .erased {
+                let record = s.records[Int(r)]
+                do { try zero(sealedFD, at: record.nonceOffset + Int64(AESGCM.nonceByteCount + 4), count: Int(record.sealedLength)) } catch {
+                    throw .io("erasing a record in \(sealedPath): \(error)")
+                }
+                zeroed.append(r)
+                if record.state == .live { gone.append(record.commitment) }
+            }
+            try syncNow(&s)
+            s.subjects[i].key = .destroyed
+            for r in zeroed { s.records[Int(r)].state = .erased }
+            return gone.sorted { $0.hex < $1.hex }
+        }
+    }
+
+    /// Zeroes the record's ciphertext in place and fsyncs before answering. A commitment the
+    /// vault never sealed is left alone.
+    public func eraseRecord(_ commitment: Digest32) throws {
+        try state.withLock { s throws(VaultError) in
+            if let failure = s.failure { throw .io(failure) }
+            guard let r = s.recordIndex[commitment], s.records[Int(r)].state != .erased else { return }
+            let record = s.records[Int(r)]
+            do { try zero(sealedFD, at: record.nonceOffset + Int64(AESGCM.nonceByteCount + 4), count: Int(record.sealedLength)) } catch {
+                throw .io("erasing a record in \(sealedPath): \(error)")
+            }
+            try syncNow(&s)
+            s.records[Int(r)].state = .erased
+        }
+    }
+
+    private func zero(_ fd: Int32, at offset: Int64, count: Int) throws {
+        let zeros = [UInt8](repeating: 0, count: count)
+        try zeros.withUnsafeBytes { try io.writeAll(fd, $0, offset: offset) }
+    }
+
+    private func frameAppend(_ frame: [UInt8], subject i: Int, _ s: inout State) throws {
+        let at = s.keysEnd
+        try append(frame, fd: keysFD, path: keysPath, at: at, state: &s)
+        s.keysEnd += Int64(frame.count)
+        s.keysWritten += 1
+        s.subjects[i].keySecretOffset = at + Int64(frame.count - VaultFormat.wrappedKeySize)
+    }
+
+    /// Both files to disk now, under the state lock: an erasure is durable before it answers.
+    private func syncNow(_ s: inout State) throws(VaultError) {
+        do {
+            try io.fdatasync(keysFD)
+            try io.fdatasync(sealedFD)
+        } catch {
+            s.failure = "fsync of the vault failed (\(error)); restart the service"
+            throw .io("syncing the vault after an erasure: \(error)")
+        }
+        s.keysSynced = s.keysWritten
+        s.sealedSynced = s.sealedWritten
+    }
+}

@@ -1,0 +1,176 @@
+import DurableStorage
+import LedgerCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension FileVault {
+    /// Opens (creating on first use) the vault at `directory`, mode 0700 with files 0600.
+    /// Refuses a KEK that is not this vault's, and a file damaged anywhere but its tail; a
+    /// torn tail (frames written but not synced before a crash) is cut.
+    public static func open(directory: String, keys: VaultKeys, io: any StorageIO = PosixIO()) throws -> FileVault {
+        do { try PrivateDirectory.create(directory) } catch { throw VaultError.io("creating the vault directory: \(error)") }
+        if let exposure = PrivateDirectory.exposure(of: directory, what: "vault directory") { throw VaultError.io(exposure) }
+        let keysPath = directory + "/keys", sealedPath = directory + "/sealed"
+        do {
+            if !DurableFile.exists(keysPath) {
+                if let size = fileSize(sealedPath), size > VaultFormat.sealedHeaderSize {
+                    throw VaultError.corrupt("\(keysPath) is missing while \(sealedPath) holds records: without it none can be read; "
+                        + "restore the vault directory from a backup")
+                }
+                let salt = SecureRandom.bytes(16)
+                try io.replaceFile(keysPath, with: VaultFormat.keysHeader(salt: salt, check: try check(keys.kek, salt: salt)))
+                try io.replaceFile(sealedPath, with: VaultFormat.sealedHeader(salt: salt))
+                // The vault directory's own entry in the data directory.
+                try io.fsyncDirectory(StoragePath.directory(of: directory))
+            }
+        } catch let error as VaultError {
+            throw error
+        } catch {
+            throw VaultError.io("creating the vault files: \(error)")
+        }
+
+        let keysFD: Int32, sealedFD: Int32
+        do { keysFD = try io.open(keysPath, flags: O_RDWR, mode: 0o600) } catch { throw VaultError.io("\(error)") }
+        // One process at a time: two writers appending at the same offsets would overwrite
+        // each other's frames. A POSIX record lock is per process (a reopen in the same
+        // process, as the tests do, is not refused; the log's own lock keeps one service per
+        // data directory) and is released when the process ends, also by a crash.
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        if fcntl(keysFD, F_SETLK, &lock) != 0 {
+            io.close(keysFD)
+            throw VaultError.io("the vault at \(directory) is in use by another process")
+        }
+        do {
+            if !DurableFile.exists(sealedPath) {
+                // A crash between creating the two files: the keys file's salt names the vault.
+                let salt = try VaultScan.withMapping(keysFD, size: min(try VaultScan.size(of: keysFD, path: keysPath), VaultFormat.keysHeaderSize), path: keysPath) { b in
+                    b.count == VaultFormat.keysHeaderSize ? [UInt8](b[12..<28]) : []
+                }
+                guard salt.count == 16 else { throw VaultError.corrupt("\(keysPath): the header is damaged") }
+                try io.replaceFile(sealedPath, with: VaultFormat.sealedHeader(salt: salt))
+            }
+            sealedFD = try io.open(sealedPath, flags: O_RDWR, mode: 0o600)
+        } catch {
+            io.close(keysFD)
+            throw error is VaultError ? error : VaultError.io("\(error)")
+        }
+        do {
+            let (wrapKey, state) = try load(keys: keys, io: io, keysFD: keysFD, keysPath: keysPath, sealedFD: sealedFD, sealedPath: sealedPath)
+            return FileVault(directory: directory, keys: keys, io: io, keysFD: keysFD, sealedFD: sealedFD, wrapKey: wrapKey, state: state)
+        } catch {
+            io.close(keysFD)
+            io.close(sealedFD)
+            throw error
+        }
+    }
+
+    private static func fileSize(_ path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
+    /// The KEK's check value, stored in the keys file's header: HKDF output reveals nothing of
+    /// the KEK, and a wrong key file is refused at open instead of failing every record.
+    static func check(_ kek: [UInt8], salt: [UInt8]) throws -> [UInt8] {
+        try HKDFSHA256.derive(key: kek, salt: salt, info: VaultFormat.checkInfo, length: 32)
+    }
+
+    private static func load(keys: VaultKeys, io: any StorageIO, keysFD: Int32, keysPath: String,
+                             sealedFD: Int32, sealedPath: String) throws -> ([UInt8], State) {
+        var s = State()
+        var salt: [UInt8] = []
+        var wrapKey: [UInt8] = []
+        let keysSize = try VaultScan.size(of: keysFD, path: keysPath)
+        s.keysEnd = Int64(try VaultScan.withMapping(keysFD, size: keysSize, path: keysPath) { (file) throws(VaultError) -> Int in
+            guard file.count >= VaultFormat.keysHeaderSize, Array(file[0..<8]) == VaultFormat.keysMagic,
+                  CRC32C.checksum(UnsafeRawBufferPointer(rebasing: file[0..<60])) == UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 60, as: UInt32.self)) else {
+                throw .corrupt("\(keysPath): the header is damaged or this is not a vault keys file")
+            }
+            guard UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) == VaultFormat.version else {
+                throw .corrupt("\(keysPath): an unknown vault format version")
+            }
+            salt = Array(file[12..<28])
+            let stored = Array(file[28..<60])
+            do {
+                guard ConstantTime.equals(try check(keys.kek, salt: salt), stored) else {
+                    throw VaultError.keyFile("the vault key file's key-encryption key is not the one the vault at \(StoragePath.directory(of: keysPath)) "
+                        + "was created with; start with that vault's key file (a wrong key decrypts nothing)")
+                }
+                wrapKey = try HKDFSHA256.derive(key: keys.kek, salt: salt, info: VaultFormat.wrapInfo, length: 32)
+            } catch let error as VaultError { throw error } catch { throw .io("deriving vault keys: \(error)") }
+            let (frames, end) = try VaultScan.frames(file, from: VaultFormat.keysHeaderSize, magic: VaultFormat.keyFrameMagic,
+                                                     path: keysPath, parse: VaultScan.keyMeta)
+            for frame in frames {
+                let i = Int(s.subject(frame.meta.pseudonym))
+                if case .destroyed = s.subjects[i].key { continue }
+                s.subjects[i].keySecretOffset = Int64(frame.offset + frame.secretStart)
+                switch frame.secret {
+                case .zero: s.subjects[i].key = .destroyed
+                case .damaged: s.subjects[i].key = .damaged
+                case .intact:
+                    let nonce = Array(file[(frame.offset + frame.meta.nonceOffset)..<(frame.offset + frame.secretStart)])
+                    let wrapped = Array(file[(frame.offset + frame.secretStart)..<(frame.offset + frame.length)])
+                    if let key = try? AESGCM.open(wrapped, key: wrapKey, nonce: nonce, aad: s.subjects[i].encoded) {
+                        s.subjects[i].key = .live(key)
+                    } else {
+                        s.subjects[i].key = .damaged
+                    }
+                }
+            }
+            return end
+        })
+        if Int(s.keysEnd) < keysSize { try cutTail(keysFD, at: s.keysEnd, path: keysPath, io: io) }
+
+        let sealedSize = try VaultScan.size(of: sealedFD, path: sealedPath)
+        s.sealedEnd = Int64(try VaultScan.withMapping(sealedFD, size: sealedSize, path: sealedPath) { (file) throws(VaultError) -> Int in
+            guard file.count >= VaultFormat.sealedHeaderSize, Array(file[0..<8]) == VaultFormat.sealedMagic,
+                  CRC32C.checksum(UnsafeRawBufferPointer(rebasing: file[0..<28])) == UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 28, as: UInt32.self)) else {
+                throw .corrupt("\(sealedPath): the header is damaged or this is not a vault sealed file")
+            }
+            guard Array(file[12..<28]) == salt else { throw .corrupt("\(sealedPath) belongs to another vault than \(keysPath)") }
+            let (frames, end) = try VaultScan.frames(file, from: VaultFormat.sealedHeaderSize, magic: VaultFormat.sealedFrameMagic,
+                                                     path: sealedPath, parse: VaultScan.sealedMeta)
+            s.records.reserveCapacity(frames.count)
+            s.recordIndex.reserveCapacity(frames.count)
+            for frame in frames {
+                let m = frame.meta
+                let state: RecordState = switch frame.secret {
+                case .intact: .live
+                case .zero: .erased
+                case .damaged: .damaged
+                }
+                let owner = s.subject(m.owner)
+                let record = Record(commitment: m.commitment, nonceOffset: Int64(frame.offset + m.nonceOffset),
+                                    sealedLength: UInt32(m.sealedLength), owner: owner, state: state)
+                if let existing = s.recordIndex[m.commitment] {
+                    // A record resealed after its first copy was found damaged.
+                    if s.records[Int(existing)].state == .damaged { s.records[Int(existing)] = record }
+                    continue
+                }
+                let index = Int32(s.records.count)
+                s.records.append(record)
+                s.recordIndex[m.commitment] = index
+                var linked: [Int32] = [owner]
+                for mention in m.mentions {
+                    let i = s.subject(mention)
+                    if !linked.contains(i) { linked.append(i) }
+                }
+                for i in linked { s.subjects[Int(i)].records.append(index) }
+            }
+            return end
+        })
+        if Int(s.sealedEnd) < sealedSize { try cutTail(sealedFD, at: s.sealedEnd, path: sealedPath, io: io) }
+        return (wrapKey, s)
+    }
+
+    /// Cuts a torn tail: bytes of frames a crash interrupted, never synced, never acknowledged.
+    private static func cutTail(_ fd: Int32, at end: Int64, path: String, io: any StorageIO) throws {
+        do {
+            try io.ftruncate(fd, length: end)
+            try io.fdatasync(fd)
+        } catch { throw VaultError.io("cutting the torn tail of \(path): \(error)") }
+    }
+}

@@ -1,0 +1,306 @@
+import DurableStorage
+import LedgerCrypto
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The vault on disk, at `<data directory>/vault/` (docs/log-format.md "Vault files"): an
+/// append-only `keys` file of data keys wrapped by the KEK, one per subject pseudonym, and an
+/// append-only `sealed` file of records' personal parts, each encrypted under its owner's
+/// data key. Opening scans both once into memory (commitment → file offset), so `open` is a
+/// map lookup, one pread and one AES-GCM decryption, with no actor hop.
+public final class FileVault: PersonalVault {
+    public let directory: String
+    let keys: VaultKeys
+    let io: any StorageIO
+    let keysPath: String
+    let sealedPath: String
+    let keysFD: Int32
+    let sealedFD: Int32
+    /// Derived from the KEK with HKDF: the key that wraps data keys.
+    let wrapKey: [UInt8]
+    let state: Mutex<State>
+    /// Serialises fdatasync calls, so a `sync()` never returns while another caller's sync
+    /// of the same writes is still in flight.
+    let syncLock = Mutex<Void>(())
+
+    enum KeyState {
+        /// Only mentioned so far: a key is made when it first owns a record.
+        case none
+        case live([UInt8])
+        /// Erased: never recreated.
+        case destroyed
+        case damaged
+    }
+
+    enum RecordState { case live, erased, damaged }
+
+    struct Subject {
+        let pseudonym: Pseudonym
+        /// The pseudonym's encoding, the tail of the associated data of its records.
+        let encoded: [UInt8]
+        var key: KeyState
+        /// Of the wrapped key in `keys`, for erasure (nil until a key frame exists).
+        var keySecretOffset: Int64?
+        var records: [Int32]
+    }
+
+    struct Record {
+        let commitment: Digest32
+        /// Of the nonce in `sealed`: nonce | sealed length | ciphertext and tag.
+        let nonceOffset: Int64
+        let sealedLength: UInt32
+        let owner: Int32
+        var state: RecordState
+    }
+
+    struct State {
+        var subjects: [Subject] = []
+        var subjectIndex: [Pseudonym: Int32] = [:]
+        var records: [Record] = []
+        var recordIndex: [Digest32: Int32] = [:]
+        var keysEnd: Int64 = 0
+        var sealedEnd: Int64 = 0
+        /// Write and sync generations per file: `sync()` fsyncs only a file written since.
+        var keysWritten: UInt64 = 0
+        var keysSynced: UInt64 = 0
+        var sealedWritten: UInt64 = 0
+        var sealedSynced: UInt64 = 0
+        /// Set when a write or an fsync failed in a way that leaves the file's state unknown:
+        /// every later write is refused until the vault is reopened (which rescans).
+        var failure: String?
+
+        mutating func subject(_ p: Pseudonym) -> Int32 {
+            if let i = subjectIndex[p] { return i }
+            let i = Int32(subjects.count)
+            subjects.append(Subject(pseudonym: p, encoded: VaultFormat.encoded(p), key: .none, keySecretOffset: nil, records: []))
+            subjectIndex[p] = i
+            return i
+        }
+    }
+
+    init(directory: String, keys: VaultKeys, io: any StorageIO, keysFD: Int32, sealedFD: Int32, wrapKey: [UInt8], state: State) {
+        self.directory = directory
+        self.keys = keys
+        self.io = io
+        self.keysPath = directory + "/keys"
+        self.sealedPath = directory + "/sealed"
+        self.keysFD = keysFD
+        self.sealedFD = sealedFD
+        self.wrapKey = wrapKey
+        self.state = Mutex(state)
+    }
+
+    deinit {
+        io.close(keysFD)
+        io.close(sealedFD)
+    }
+
+    public var indexKeyID: String { keys.currentIndexKey.id }
+
+    public func pseudonym(_ subject: SubjectIdentifier) -> Pseudonym {
+        keys.pseudonym(subject, under: keys.currentIndexKey)
+    }
+
+    public func pseudonyms(_ subject: SubjectIdentifier) -> [Pseudonym] { keys.pseudonyms(subject) }
+
+    /// Seals under the pseudonyms the vault already knows the subjects by, under any index
+    /// key, so a rotation neither gives a subject a second data key nor revives an erased one.
+    public func seal(_ plaintext: [UInt8], commitment: Digest32, owner: SubjectIdentifier, mentions: [SubjectIdentifier]) throws {
+        let known = state.withLock { s in
+            ([owner] + mentions).map { subject in
+                let all = keys.pseudonyms(subject)
+                return all.first { p in s.subjectIndex[p].map { s.subjects[Int($0)].key } .map { if case .none = $0 { false } else { true } } ?? false }
+                    ?? all.first { s.subjectIndex[$0] != nil } ?? all[0]
+            }
+        }
+        try seal(plaintext, commitment: commitment, owner: known[0], mentions: Array(known.dropFirst()))
+    }
+
+    public func seal(_ plaintext: [UInt8], commitment: Digest32, owner: Pseudonym, mentions: [Pseudonym]) throws {
+        // Bounds the frame format holds (u8 id lengths, u16 mention count) and the scan
+        // accepts: a larger frame would read as damage at the next open.
+        guard ([owner] + mentions).allSatisfy({ $0.keyID.utf8.count <= 255 }), mentions.count <= 1000,
+              plaintext.count <= VaultFormat.maxFrame - 64 * 1024 else {
+            throw VaultError.io("a record's personal part is too large for the vault (\(plaintext.count) bytes, \(mentions.count) mentions)")
+        }
+        try state.withLock { s throws(VaultError) in
+            if let failure = s.failure { throw .io(failure) }
+            if let existing = s.recordIndex[commitment], s.records[Int(existing)].state != .damaged {
+                return  // sealed before (a retried group) or erased: either way nothing to write
+            }
+            let ownerIndex = s.subject(owner)
+            var mentionIndexes: [Int32] = []
+            for m in mentions where m != owner {
+                let i = s.subject(m)
+                if !mentionIndexes.contains(i) { mentionIndexes.append(i) }
+            }
+            // A destroyed key is never recreated, and a record naming an erased subject is
+            // not kept: either would make readable again what the erasure destroyed.
+            for i in [ownerIndex] + mentionIndexes {
+                if case .destroyed = s.subjects[Int(i)].key { return }
+            }
+            let dataKey: [UInt8]
+            switch s.subjects[Int(ownerIndex)].key {
+            case .live(let key): dataKey = key
+            case .destroyed: return
+            case .damaged:
+                throw .corrupt("\(keysPath): the data key of the record's owner is damaged; restore the vault directory from a backup")
+            case .none:
+                dataKey = SecureRandom.bytes(AESGCM.keyByteCount)
+                let nonce = AESGCM.randomNonce()
+                let wrapped: [UInt8]
+                do { wrapped = try AESGCM.seal(dataKey, key: wrapKey, nonce: nonce, aad: s.subjects[Int(ownerIndex)].encoded) } catch {
+                    throw .io("wrapping a data key: \(error)")
+                }
+                let frame = VaultFormat.frame(magic: VaultFormat.keyFrameMagic, meta: s.subjects[Int(ownerIndex)].encoded + nonce, secret: wrapped)
+                let at = s.keysEnd
+                try append(frame, fd: keysFD, path: keysPath, at: at, state: &s)
+                s.keysEnd += Int64(frame.count)
+                s.keysWritten += 1
+                s.subjects[Int(ownerIndex)].key = .live(dataKey)
+                s.subjects[Int(ownerIndex)].keySecretOffset = at + Int64(frame.count - VaultFormat.wrappedKeySize)
+            }
+            var meta = ByteWriter()
+            meta.digest(commitment)
+            meta.bytes(s.subjects[Int(ownerIndex)].encoded)
+            meta.u16(UInt16(mentionIndexes.count))
+            for i in mentionIndexes { meta.bytes(s.subjects[Int(i)].encoded) }
+            let nonceAt = meta.out.count
+            let nonce = AESGCM.randomNonce()
+            let sealed: [UInt8]
+            do { sealed = try AESGCM.seal(plaintext, key: dataKey, nonce: nonce, aad: commitment.bytes + s.subjects[Int(ownerIndex)].encoded) } catch {
+                throw .io("sealing a record: \(error)")
+            }
+            meta.bytes(nonce)
+            meta.u32(UInt32(sealed.count))
+            let frame = VaultFormat.frame(magic: VaultFormat.sealedFrameMagic, meta: meta.out, secret: sealed)
+            let at = s.sealedEnd
+            try append(frame, fd: sealedFD, path: sealedPath, at: at, state: &s)
+            s.sealedEnd += Int64(frame.count)
+            s.sealedWritten += 1
+            let record = Record(commitment: commitment, nonceOffset: at + Int64(VaultFormat.frameHeaderSize + nonceAt),
+                                sealedLength: UInt32(sealed.count), owner: ownerIndex, state: .live)
+            let index: Int32
+            if let damaged = s.recordIndex[commitment] {
+                index = damaged
+                s.records[Int(index)] = record
+            } else {
+                index = Int32(s.records.count)
+                s.records.append(record)
+                s.recordIndex[commitment] = index
+                for i in [ownerIndex] + mentionIndexes { s.subjects[Int(i)].records.append(index) }
+            }
+        }
+    }
+
+    /// Writes a whole frame at the file's end; on failure cuts what part of it was written,
+    /// so the next frame starts on a boundary (or marks the vault failed if it cannot).
+    func append(_ frame: [UInt8], fd: Int32, path: String, at end: Int64, state s: inout State) throws(VaultError) {
+        do { try frame.withUnsafeBytes { try io.writeAll(fd, $0, offset: end) } } catch {
+            do { try io.ftruncate(fd, length: end) } catch {
+                s.failure = "the vault could not undo a failed write to \(path) (\(error)); restart the service"
+            }
+            throw .io("writing \(path): \(error)")
+        }
+    }
+
+    public func sync() throws {
+        try syncLock.withLock { _ throws(VaultError) in
+            let (keysTarget, sealedTarget, keysDirty, sealedDirty) = try state.withLock { s throws(VaultError) in
+                if let failure = s.failure { throw .io(failure) }
+                return (s.keysWritten, s.sealedWritten, s.keysWritten > s.keysSynced, s.sealedWritten > s.sealedSynced)
+            }
+            // Keys first: a synced record whose data key was lost would be unreadable.
+            do {
+                if keysDirty { try io.fdatasync(keysFD) }
+                if sealedDirty { try io.fdatasync(sealedFD) }
+            } catch {
+                // After a failed fsync the kernel may have dropped the dirty pages: what was
+                // written since the last sync may be gone, so no later write is trusted.
+                state.withLock { $0.failure = "fsync of the vault failed (\(error)); restart the service" }
+                throw .io("syncing the vault: \(error)")
+            }
+            state.withLock { s in
+                s.keysSynced = max(s.keysSynced, keysTarget)
+                s.sealedSynced = max(s.sealedSynced, sealedTarget)
+            }
+        }
+    }
+
+    public func open(_ commitment: Digest32) throws -> [UInt8]? {
+        let found = try state.withLock { s throws(VaultError) -> (offset: Int64, length: Int, key: [UInt8], owner: [UInt8])? in
+            guard let index = s.recordIndex[commitment] else { return nil }
+            let record = s.records[Int(index)]
+            switch record.state {
+            case .erased: return nil
+            case .damaged: throw .corrupt("\(sealedPath): the record \(commitment.hex) is damaged")
+            case .live: break
+            }
+            let owner = s.subjects[Int(record.owner)]
+            switch owner.key {
+            case .live(let key): return (record.nonceOffset, Int(record.sealedLength), key, owner.encoded)
+            case .destroyed: return nil
+            case .damaged, .none: throw .corrupt("\(keysPath): the data key of record \(commitment.hex) is damaged or missing")
+            }
+        }
+        guard let found else { return nil }
+        let total = AESGCM.nonceByteCount + 4 + found.length
+        var readFailure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+            var done = 0
+            while done < total {
+                let n = pread(sealedFD, buffer.baseAddress! + done, total - done, off_t(found.offset) + off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { readFailure = n < 0 ? errno : EIO; break }
+                done += n
+            }
+            if readFailure != 0 { buffer.baseAddress!.initialize(repeating: 0, count: total) }
+            count = total
+        }
+        if readFailure != 0 { throw VaultError.io("reading \(sealedPath): \(String(cString: strerror(readFailure)))") }
+        let plaintext: [UInt8]? = bytes.withUnsafeBytes { b in
+            let nonce = UnsafeRawBufferPointer(rebasing: b[0..<AESGCM.nonceByteCount])
+            let length = b.loadUnaligned(fromByteOffset: AESGCM.nonceByteCount, as: UInt32.self)
+            guard Int(UInt32(littleEndian: length)) == found.length else { return nil }
+            let sealed = UnsafeRawBufferPointer(rebasing: b[(AESGCM.nonceByteCount + 4)...])
+            let aad = commitment.bytes + found.owner
+            return found.key.withUnsafeBytes { key in
+                aad.withUnsafeBytes { aad in try? AESGCM.open(sealed, key: key, nonce: nonce, aad: aad) }
+            }
+        }
+        if let plaintext { return plaintext }
+        // An erasure between the lookup and the read zeroes the bytes: that is "erased",
+        // not damage.
+        let erasedMeanwhile = state.withLock { s in
+            s.recordIndex[commitment].map { s.records[Int($0)].state == .erased } ?? true
+        }
+        if erasedMeanwhile { return nil }
+        throw VaultError.corrupt("\(sealedPath): the record \(commitment.hex) does not decrypt; its bytes are damaged")
+    }
+
+    public func commitments(of subject: Pseudonym) -> [Digest32] {
+        state.withLock { s in
+            guard let i = s.subjectIndex[subject] else { return [] }
+            if case .destroyed = s.subjects[Int(i)].key { return [] }
+            return s.subjects[Int(i)].records.compactMap { r in
+                let record = s.records[Int(r)]
+                guard record.state == .live else { return nil }
+                if case .destroyed = s.subjects[Int(record.owner)].key { return nil }
+                return record.commitment
+            }.sorted { $0.hex < $1.hex }
+        }
+    }
+}
+
+extension FileVault {
+    /// The subject's unwrapped data key, for tests that scan the files for it; nil when it
+    /// has none or it was destroyed.
+    package func liveDataKey(of subject: Pseudonym) -> [UInt8]? {
+        state.withLock { s in
+            guard let i = s.subjectIndex[subject], case .live(let key) = s.subjects[Int(i)].key else { return nil }
+            return key
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import DurableStorage
+import Foundation
+import LedgerCrypto
+import LedgerTestSupport
+@testable import PersonalVault
+import Testing
+
+/// Damage on disk: bit flips are reported as `VaultError.corrupt` (never a crash, never a
+/// wrong plaintext); a torn tail is cut.
+@Suite struct VaultDamageTests {
+    typealias F = VaultFixture
+
+    /// Three records of one owner, synced; answers the vault's keys and the frame offsets.
+    func threeRecords(_ dir: String) throws -> (VaultKeys, [Int]) {
+        let keys = VaultKeys.generate()
+        let vault = try FileVault.open(directory: dir, keys: keys)
+        var offsets: [Int] = []
+        for name in ["a", "b", "c"] {
+            offsets.append(Int(try DurableFile.read(dir + "/sealed")!.count))
+            try vault.seal(F.plaintext(name), commitment: F.commitment(name), owner: vault.pseudonym(F.person), mentions: [])
+            try vault.sync()
+        }
+        return (keys, offsets)
+    }
+
+    @Test func aFlippedCiphertextBitIsCorruptNotWrongPlaintext() throws {
+        let dir = TemporaryDirectory("vault")
+        let (keys, offsets) = try threeRecords(dir.path)
+        try F.flip(dir.path + "/sealed", at: offsets[1] + 400)
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(try vault.open(F.commitment("a")) == F.plaintext("a"))
+        #expect(throws: VaultError.self) { try vault.open(F.commitment("b")) }
+        #expect(try vault.open(F.commitment("c")) == F.plaintext("c"))
+        // Sealed again (the core retrying from its log), the record is readable again.
+        try vault.seal(F.plaintext("b"), commitment: F.commitment("b"), owner: vault.pseudonym(F.person), mentions: [])
+        try vault.sync()
+        #expect(try FileVault.open(directory: dir.path, keys: keys).open(F.commitment("b")) == F.plaintext("b"))
+    }
+
+    @Test func aFlippedBitInTheMiddleFramesMetadataRefusesOpen() throws {
+        let dir = TemporaryDirectory("vault")
+        let (keys, offsets) = try threeRecords(dir.path)
+        try F.flip(dir.path + "/sealed", at: offsets[1] + 20)   // inside the commitment
+        #expect {
+            _ = try FileVault.open(directory: dir.path, keys: keys)
+        } throws: { error in
+            guard case VaultError.corrupt(let message) = error else { return false }
+            return message.contains("byte \(offsets[1])")
+        }
+    }
+
+    @Test func aFlippedWrappedKeyMakesItsRecordsCorrupt() throws {
+        let dir = TemporaryDirectory("vault")
+        let (keys, _) = try threeRecords(dir.path)
+        let size = try #require(DurableFile.read(dir.path + "/keys")).count
+        try F.flip(dir.path + "/keys", at: size - 20)
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(throws: VaultError.self) { try vault.open(F.commitment("a")) }
+        #expect(throws: VaultError.self) {
+            try vault.seal([1], commitment: F.commitment("d"), owner: vault.pseudonym(F.person), mentions: [])
+        }
+    }
+
+    @Test func aDamagedHeaderIsRefused() throws {
+        let dir = TemporaryDirectory("vault")
+        let (keys, _) = try threeRecords(dir.path)
+        try F.flip(dir.path + "/keys", at: 30)
+        #expect(throws: VaultError.self) { try FileVault.open(directory: dir.path, keys: keys) }
+    }
+
+    @Test(arguments: [1, 15, 100, 600]) func aTornTailIsCut(keep: Int) throws {
+        let dir = TemporaryDirectory("vault")
+        let (keys, offsets) = try threeRecords(dir.path)
+        // The last frame cut `keep` bytes in, as a crash mid-write leaves it.
+        let sealed = try #require(DurableFile.read(dir.path + "/sealed"))
+        try DurableFile.replace(dir.path + "/sealed", with: Array(sealed.prefix(offsets[2] + keep)))
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(try DurableFile.read(dir.path + "/sealed")!.count == offsets[2])
+        #expect(try vault.open(F.commitment("b")) == F.plaintext("b"))
+        #expect(try vault.open(F.commitment("c")) == nil)
+        try vault.seal(F.plaintext("c"), commitment: F.commitment("c"), owner: vault.pseudonym(F.person), mentions: [])
+        try vault.sync()
+        #expect(try FileVault.open(directory: dir.path, keys: keys).open(F.commitment("c")) == F.plaintext("c"))
+    }
+
+    @Test func zeroesAppendedByACrashAreCut() throws {
+        let dir = TemporaryDirectory("vault")
+        let (keys, _) = try threeRecords(dir.path)
+        let sealed = try #require(DurableFile.read(dir.path + "/sealed"))
+        try DurableFile.replace(dir.path + "/sealed", with: sealed + [UInt8](repeating: 0, count: 4096))
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(try DurableFile.read(dir.path + "/sealed")!.count == sealed.count)
+        #expect(try vault.open(F.commitment("c")) == F.plaintext("c"))
+    }
+
+    @Test func aMissingKeysFileBesideRecordsIsRefused() throws {
+        let dir = TemporaryDirectory("vault")
+        let (keys, _) = try threeRecords(dir.path)
+        unlink(dir.path + "/keys")
+        #expect(throws: VaultError.self) { try FileVault.open(directory: dir.path, keys: keys) }
+    }
+}
