@@ -160,17 +160,23 @@ public enum HKDFSHA256 {
         var out = [UInt8](repeating: 0, count: length)
         var key = key, salt = salt, info = info
         var digest = Array("SHA256".utf8CString)
+        // OSSL_PARAM keeps pointers to its names: a Swift String passed as `const char *`
+        // lives only for the call that builds the parameter, so the names are copied out and
+        // outlive the derivation.
+        let nameStrings: [String] = [OSSL_KDF_PARAM_DIGEST, OSSL_KDF_PARAM_KEY, OSSL_KDF_PARAM_SALT, OSSL_KDF_PARAM_INFO]
+        let names = nameStrings.map { strdup($0)! }
+        defer { names.forEach { free($0) } }
         let ok = key.withUnsafeMutableBytes { k in
             salt.withUnsafeMutableBytes { s in
                 info.withUnsafeMutableBytes { i in
                     digest.withUnsafeMutableBufferPointer { d in
                         var params: [OSSL_PARAM] = [
-                            OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, d.baseAddress, 0),
-                            OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, k.baseAddress, k.count),
+                            OSSL_PARAM_construct_utf8_string(names[0], d.baseAddress, 0),
+                            OSSL_PARAM_construct_octet_string(names[1], k.baseAddress, k.count),
                         ]
                         // An empty salt is omitted: RFC 5869 then uses HashLen zero bytes.
-                        if s.count > 0 { params.append(OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, s.baseAddress, s.count)) }
-                        if i.count > 0 { params.append(OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, i.baseAddress, i.count)) }
+                        if s.count > 0 { params.append(OSSL_PARAM_construct_octet_string(names[2], s.baseAddress, s.count)) }
+                        if i.count > 0 { params.append(OSSL_PARAM_construct_octet_string(names[3], i.baseAddress, i.count)) }
                         params.append(OSSL_PARAM_construct_end())
                         return out.withUnsafeMutableBytes { o in
                             EVP_KDF_derive(ctx, o.baseAddress!.assumingMemoryBound(to: UInt8.self), length, &params)
