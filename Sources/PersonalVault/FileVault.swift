@@ -109,9 +109,11 @@ public final class FileVault: PersonalVault {
     /// key, so a rotation neither gives a subject a second data key nor revives an erased one.
     public func seal(_ plaintext: [UInt8], commitment: Digest32, owner: SubjectIdentifier, mentions: [SubjectIdentifier]) throws {
         let known = state.withLock { s in
-            ([owner] + mentions).map { subject in
+            ([owner] + mentions).map { subject -> Pseudonym in
                 let all = keys.pseudonyms(subject)
-                return all.first { p in s.subjectIndex[p].map { s.subjects[Int($0)].key } .map { if case .none = $0 { false } else { true } } ?? false }
+                // The pseudonym with a key frame (live or destroyed) first, then one the vault
+                // has seen mentioned, else the current key's.
+                return all.first { s.subjectIndex[$0].map { s.subjects[Int($0)].keySecretOffset != nil } ?? false }
                     ?? all.first { s.subjectIndex[$0] != nil } ?? all[0]
             }
         }

@@ -148,12 +148,12 @@ enum VaultFixture {
         try vault.seal(F.plaintext("a"), commitment: F.commitment("a"), owner: person, mentions: [])
         try vault.seal(F.plaintext("b"), commitment: F.commitment("b"), owner: person, mentions: [])
         try vault.sync()
-        let before = try #require(DurableFile.read(dir.path + "/sealed"))
+        let before = try #require(try DurableFile.read(dir.path + "/sealed"))
         try vault.eraseRecord(F.commitment("a"))
         try vault.eraseRecord(F.commitment("a"))
         try vault.eraseRecord(F.commitment("never"))
         #expect(try vault.open(F.commitment("a")) == nil)
-        let after = try #require(DurableFile.read(dir.path + "/sealed"))
+        let after = try #require(try DurableFile.read(dir.path + "/sealed"))
         #expect(zip(before, after).filter { $0 != $1 }.allSatisfy { $0.1 == 0 })
         let reopened = try FileVault.open(directory: dir.path, keys: keys)
         #expect(try reopened.open(F.commitment("a")) == nil)
@@ -202,7 +202,7 @@ enum VaultFixture {
             for n in 0..<40 { #expect(try reopened.open(F.commitment("\(task)-\(n)")) == F.plaintext("\(task)-\(n)")) }
         }
         // One data key per subject, however many tasks raced to make it.
-        let keysFile = try #require(DurableFile.read(dir.path + "/keys"))
+        let keysFile = try #require(try DurableFile.read(dir.path + "/keys"))
         #expect(keysFile.count < VaultFormat.keysHeaderSize + 6 * 120)
     }
 

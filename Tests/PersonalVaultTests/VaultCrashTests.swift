@@ -8,7 +8,7 @@ import Testing
 /// SIGKILL during seals: tools/vault-torture seals and syncs groups of records and writes each
 /// synced commitment to an acks file; after every kill, every acknowledged record opens
 /// with its exact plaintext.
-@Suite(.tags(.slow)) struct VaultCrashTests {
+@Suite struct VaultCrashTests {
     /// tools/vault-torture's records (a copy of its `tortureRecord`; keep them identical).
     static func record(_ n: Int) -> (commitment: Digest32, plaintext: [UInt8]) {
         let commitment = SHA256.hash("vault-torture \(n)")

@@ -41,18 +41,15 @@ import Testing
         let dir = TemporaryDirectory("vault")
         let (keys, offsets) = try threeRecords(dir.path)
         try F.flip(dir.path + "/sealed", at: offsets[1] + 20)   // inside the commitment
-        #expect {
-            _ = try FileVault.open(directory: dir.path, keys: keys)
-        } throws: { error in
-            guard case VaultError.corrupt(let message) = error else { return false }
-            return message.contains("byte \(offsets[1])")
-        }
+        let error = #expect(throws: VaultError.self) { try FileVault.open(directory: dir.path, keys: keys) }
+        guard case .corrupt(let message) = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(message.contains("byte \(offsets[1])"))
     }
 
     @Test func aFlippedWrappedKeyMakesItsRecordsCorrupt() throws {
         let dir = TemporaryDirectory("vault")
         let (keys, _) = try threeRecords(dir.path)
-        let size = try #require(DurableFile.read(dir.path + "/keys")).count
+        let size = try #require(try DurableFile.read(dir.path + "/keys")).count
         try F.flip(dir.path + "/keys", at: size - 20)
         let vault = try FileVault.open(directory: dir.path, keys: keys)
         #expect(throws: VaultError.self) { try vault.open(F.commitment("a")) }
@@ -72,7 +69,7 @@ import Testing
         let dir = TemporaryDirectory("vault")
         let (keys, offsets) = try threeRecords(dir.path)
         // The last frame cut `keep` bytes in, as a crash mid-write leaves it.
-        let sealed = try #require(DurableFile.read(dir.path + "/sealed"))
+        let sealed = try #require(try DurableFile.read(dir.path + "/sealed"))
         try DurableFile.replace(dir.path + "/sealed", with: Array(sealed.prefix(offsets[2] + keep)))
         let vault = try FileVault.open(directory: dir.path, keys: keys)
         #expect(try DurableFile.read(dir.path + "/sealed")!.count == offsets[2])
@@ -86,7 +83,7 @@ import Testing
     @Test func zeroesAppendedByACrashAreCut() throws {
         let dir = TemporaryDirectory("vault")
         let (keys, _) = try threeRecords(dir.path)
-        let sealed = try #require(DurableFile.read(dir.path + "/sealed"))
+        let sealed = try #require(try DurableFile.read(dir.path + "/sealed"))
         try DurableFile.replace(dir.path + "/sealed", with: sealed + [UInt8](repeating: 0, count: 4096))
         let vault = try FileVault.open(directory: dir.path, keys: keys)
         #expect(try DurableFile.read(dir.path + "/sealed")!.count == sealed.count)

@@ -40,12 +40,9 @@ import Testing
         let path = dir.base + "/vault.key"
         _ = try VaultKeyFile.load(.file(path), dataDirectory: dir.path)
         chmod(path, 0o644)
-        #expect {
-            _ = try VaultKeyFile.load(.file(path), dataDirectory: dir.path)
-        } throws: { error in
-            guard case VaultError.keyFile(let message) = error else { return false }
-            return message.contains("chmod 600 \(path)")
-        }
+        let error = #expect(throws: VaultError.self) { try VaultKeyFile.load(.file(path), dataDirectory: dir.path) }
+        guard case .keyFile(let message) = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(message.contains("chmod 600 \(path)"))
     }
 
     @Test func malformedFilesAreRefusedWithoutEchoingKeys() {
@@ -53,12 +50,9 @@ import Testing
         for text in ["", "hello", "careledger-vault-keys 1\nkek \(kek)\n", "careledger-vault-keys 1\nindex k1 \(kek)\n",
                      "careledger-vault-keys 1\nkek abc\nindex k1 \(kek)\n", "careledger-vault-keys 1\nkek \(kek)\nindex x \(kek)\n",
                      "careledger-vault-keys 1\nkek \(kek)\nindex k1 \(kek)\nindex k1 \(kek)\n"] {
-            #expect {
-                _ = try VaultKeys.parse(text, origin: "test")
-            } throws: { error in
-                guard case VaultError.keyFile(let message) = error else { return false }
-                return !message.contains(kek)
-            }
+            let error = #expect(throws: VaultError.self) { try VaultKeys.parse(text, origin: "test") }
+            guard case .keyFile(let message) = error else { Issue.record("\(String(describing: error))"); continue }
+            #expect(!message.contains(kek))
         }
     }
 
