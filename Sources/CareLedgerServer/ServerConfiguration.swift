@@ -1,4 +1,5 @@
 import LedgerCore
+import PersonalVault
 
 /// How `careledger serve` runs. Defaults: 127.0.0.1:8080, ./careledger-data.
 public struct ServerConfiguration: Sendable {
@@ -25,6 +26,9 @@ public struct ServerConfiguration: Sendable {
     /// `--insecure-plaintext`: serve plain HTTP on a non-loopback address, for a
     /// TLS-terminating proxy on a private network (docs/operations.md).
     public var insecurePlaintext = false
+    /// `LedgerConfiguration.openVault`: `serve` and `demo` set the file vault with the keys
+    /// from `--vault-key-file` (docs/operations.md "Vault keys").
+    public var openVault: @Sendable (_ dataDirectory: String) throws -> any PersonalVault = LedgerConfiguration().openVault
 
     public init() {}
 
@@ -37,6 +41,7 @@ public struct ServerConfiguration: Sendable {
         core.indexSnapshotInterval = indexSnapshotInterval
         core.idempotencyRetentionSeconds = idempotencyRetentionSeconds
         core.preschoolBars = preschoolBars
+        core.openVault = openVault
         return core
     }
 

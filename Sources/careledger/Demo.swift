@@ -12,6 +12,7 @@ struct Demo: AsyncParsableCommand {
 
     @Option(help: "Data directory for the demo.") var data = "./careledger-demo"
     @Option(help: "Address to listen on, HOST:PORT.") var listen = "127.0.0.1:8080"
+    @OptionGroup var vaultKeys: VaultKeyOptions
 
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080") }
@@ -24,10 +25,14 @@ struct Demo: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.dataDirectory = data
         (configuration.host, configuration.port) = ServerConfiguration.parseListen(listen)!
+        func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        // Beside the demo's own data directory, never shared with a real one's key file.
+        var trimmed = data
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        try vaultKeys.configure(&configuration, defaultPath: trimmed + "-vault.key", say: say)
         var logger = Logger(label: "careledger")
         logger.logLevel = .warning
         let server = try await LedgerServer.open(configuration: configuration, logger: logger)
-        func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
         let started = ContinuousClock.now
         let load = try await server.ledger.loadDemo()

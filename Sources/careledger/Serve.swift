@@ -4,6 +4,7 @@ import CareLedgerServer
 import CreditExport
 import Foundation
 import Logging
+import PersonalVault
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,6 +36,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("preschool-bars"),
           help: "Checks are for kindergarten 托班: also bar by the Preschool Education Law art. 44's wider list (sexual harassment, drug use, gambling).")
     var preschoolBars = false
+    @OptionGroup var vaultKeys: VaultKeyOptions
 
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080") }
@@ -61,18 +63,19 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         // Every file the service creates is private, whatever its code path (docs/operations.md).
         PrivateDirectory.restrictUmask()
+        // Straight to the descriptor: print() is buffered when stdout is a file or a pipe, and
+        // the operator (or a supervisor's log) must see this now, not at exit.
+        func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         var configuration = transport
         configuration.dataDirectory = data
         configuration.origin = origin
         configuration.checkQuota = checkQuota
         configuration.preschoolBars = preschoolBars
+        try vaultKeys.configure(&configuration, defaultPath: VaultKeySource.defaultPath(besideDataDirectory: data), say: say)
 
         var logger = Logger(label: "careledger")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let server = try await LedgerServer.open(configuration: configuration, logger: logger)
-        // Straight to the descriptor: print() is buffered when stdout is a file or a pipe, and
-        // the operator (or a supervisor's log) must see this now, not at exit.
-        func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         for message in server.bootstrapReport.messages { say(message) }
         if let (before, after) = OpenFileLimit.raiseToHard() {
             if after > before { say("open-file limit raised from \(before) to \(after) (the hard limit)") }

@@ -1,0 +1,63 @@
+import ArgumentParser
+import CareLedgerServer
+import Foundation
+import PersonalVault
+
+/// `--vault-key-file` for the commands that open a data directory's vault (`serve`, `demo`):
+/// where the key-encryption key and the index keys live (docs/operations.md "Vault keys").
+struct VaultKeyOptions: ParsableArguments {
+    @Option(name: .customLong("vault-key-file"),
+            help: ArgumentHelp("The vault key file, outside the data directory; created (0600) if missing.",
+                               discussion: "Else $CARELEDGER_VAULT_KEY_FILE, else the file's content in $CARELEDGER_VAULT_KEY, "
+                                   + "else careledger-vault.key beside the data directory."))
+    var vaultKeyFile: String?
+
+    /// Loads the keys (creating the file on first use, whose notice `say` prints) and sets
+    /// `configuration` to open the file vault at `<data directory>/vault` with them.
+    func configure(_ configuration: inout ServerConfiguration, defaultPath: String,
+                   say: (String) -> Void) throws {
+        let source = VaultKeySource.resolve(flag: vaultKeyFile, environment: ProcessInfo.processInfo.environment, defaultPath: defaultPath)
+        let loaded: VaultKeyFile.Loaded
+        do { loaded = try VaultKeyFile.load(source, dataDirectory: configuration.dataDirectory) } catch {
+            throw ValidationError("\(error)")
+        }
+        if let notice = loaded.createdNotice { say(notice) }
+        let keys = loaded.keys
+        configuration.openVault = { data in
+            try FileVault.open(directory: (data.hasSuffix("/") ? String(data.dropLast()) : data) + "/vault", keys: keys)
+        }
+    }
+}
+
+struct VaultCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vault",
+        abstract: "Manage the personal-data vault's keys.",
+        subcommands: [RotateIndexKey.self]
+    )
+
+    struct RotateIndexKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-index-key",
+            abstract: "Add a new index key to the vault key file; new pseudonyms are made with it.",
+            discussion: """
+                The older index keys stay in the file, so subjects filed under them are still found \
+                (and erased). At the next start the background index rebuilds under the new key. \
+                Stop the service first, and back up the key file again afterwards (apart from the data).
+                """
+        )
+
+        @Option(name: .customLong("vault-key-file"), help: "The vault key file to add the index key to.")
+        var vaultKeyFile: String
+
+        func run() throws {
+            do {
+                let id = try VaultKeyFile.rotateIndexKey(at: vaultKeyFile)
+                print("added index key \(id) to \(vaultKeyFile); the index rebuilds under it at the next start. "
+                    + "Back up the key file again, apart from the data directory.")
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+    }
+}
