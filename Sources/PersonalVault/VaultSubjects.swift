@@ -22,3 +22,14 @@ extension PersonalVault {
         Set(pseudonyms(subject).flatMap { commitments(of: $0) }).sorted { $0.hex < $1.hex }
     }
 }
+
+extension VaultError: CustomStringConvertible {
+    /// The message alone: it is what an operator reads at a refused start.
+    public var description: String {
+        switch self {
+        case .keyFile(let message): return message
+        case .corrupt(let message): return "vault damaged: " + message
+        case .io(let message): return "vault: " + message
+        }
+    }
+}

@@ -19,7 +19,9 @@ struct VaultKeyOptions: ParsableArguments {
         let source = VaultKeySource.resolve(flag: vaultKeyFile, environment: ProcessInfo.processInfo.environment, defaultPath: defaultPath)
         let loaded: VaultKeyFile.Loaded
         do { loaded = try VaultKeyFile.load(source, dataDirectory: configuration.dataDirectory) } catch {
-            throw ValidationError("\(error)")
+            // A configuration refusal, not a usage error: the message and exit status 2.
+            printError("careledger: \(error)")
+            throw ExitCode(2)
         }
         if let notice = loaded.createdNotice { say(notice) }
         let keys = loaded.keys
@@ -56,7 +58,8 @@ struct VaultCommand: ParsableCommand {
                 print("added index key \(id) to \(vaultKeyFile); the index rebuilds under it at the next start. "
                     + "Back up the key file again, apart from the data directory.")
             } catch {
-                throw ValidationError("\(error)")
+                printError("careledger: \(error)")
+                throw ExitCode(2)
             }
         }
     }
