@@ -88,8 +88,9 @@ public enum AESGCM {
                 written = Int(n)
             }
             // The tag is set before Final, which compares it in constant time.
-            var tag = [UInt8](UnsafeRawBufferPointer(rebasing: sealed[length...]))
-            guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, Int32(tagByteCount), &tag) == 1 else { failure = .failed("EVP_CTRL_GCM_SET_TAG"); return }
+            // SET_TAG only reads the tag (the pointer is not const in the C API).
+            let tag = UnsafeMutableRawPointer(mutating: sealed.baseAddress! + length)
+            guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, Int32(tagByteCount), tag) == 1 else { failure = .failed("EVP_CTRL_GCM_SET_TAG"); return }
             // GCM's Final writes nothing; it still wants a valid pointer.
             var scratch: UInt8 = 0
             let finalOK = withUnsafeMutablePointer(to: &scratch) { s in

@@ -267,9 +267,14 @@ public final class FileVault: PersonalVault {
             let length = b.loadUnaligned(fromByteOffset: AESGCM.nonceByteCount, as: UInt32.self)
             guard Int(UInt32(littleEndian: length)) == found.length else { return nil }
             let sealed = UnsafeRawBufferPointer(rebasing: b[(AESGCM.nonceByteCount + 4)...])
-            let aad = commitment.bytes + found.owner
-            return found.key.withUnsafeBytes { key in
-                aad.withUnsafeBytes { aad in try? AESGCM.open(sealed, key: key, nonce: nonce, aad: aad) }
+            // The associated data (commitment || owner pseudonym) on the stack: export opens
+            // hundreds of thousands of records a second.
+            return withUnsafeTemporaryAllocation(byteCount: 32 + found.owner.count, alignment: 8) { aad in
+                commitment.store(to: aad.baseAddress!)
+                found.owner.withUnsafeBytes { (aad.baseAddress! + 32).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                return found.key.withUnsafeBytes { key in
+                    try? AESGCM.open(sealed, key: key, nonce: nonce, aad: UnsafeRawBufferPointer(aad))
+                }
             }
         }
         if let plaintext { return plaintext }
