@@ -14,6 +14,13 @@ let directory = base + "/vault"
 defer { if option("--dir") == nil { try? FileManager.default.removeItem(atPath: base) } }
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+/// The process's resident set (/proc/self/statm), for the in-memory maps' cost per record.
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
 /// This thread's CPU time: on a shared machine the wall-clock rate says more about the
 /// neighbours than about the vault.
 func threadCPU() -> Double {
@@ -41,9 +48,11 @@ do {
     }
     let sealTime = seconds(ContinuousClock.now - clock)
 
+    let rssBefore = residentBytes()
     let reopenStart = ContinuousClock.now
     let reopened = try FileVault.open(directory: directory, keys: keys)
     let reopenTime = seconds(ContinuousClock.now - reopenStart)
+    let rssAfter = residentBytes()
 
     clock = ContinuousClock.now
     let cpuStart = threadCPU()
@@ -64,7 +73,7 @@ do {
     let total = size(directory + "/keys") + size(directory + "/sealed")
     print("records \(count) of \(plaintext.count) B plaintext, \(subjects.count) subjects")
     print(String(format: "seal+sync (groups of 64): %.0f records/s (%.0f groups/s)", Double(count) / sealTime, Double(count) / 64 / sealTime))
-    print(String(format: "reopen (scan): %.3f s", reopenTime))
+    print(String(format: "reopen (scan): %.3f s; resident memory +%.0f B per record", reopenTime, Double(rssAfter - rssBefore) / Double(count)))
     print(String(format: "open, 1 thread: %.0f records/s wall, %.0f records per CPU-second", Double(count) / openTime, Double(count) / openCPU))
     print(String(format: "open, 2 threads: %.0f records/s", Double(count) / openTime2))
     print(String(format: "vault bytes per record: %.1f (plaintext %d; keys file %d B, sealed file %d B)",
