@@ -55,4 +55,22 @@ import Testing
             next += 10_000
         }
     }
+
+    @Test func aSecondProcessIsRefused() async throws {
+        guard let binary = BuiltExecutable.path("vault-torture") else {
+            Issue.record("vault-torture is not built next to the test binary; run 'swift build --build-tests' first")
+            return
+        }
+        let base = TemporaryDirectory("data")
+        let dir = base.path + "/vault", keyPath = base.base + "/vault.key", acks = base.base + "/acks"
+        let keys = try VaultKeyFile.load(.file(keyPath), dataDirectory: base.path).keys
+        let child = try ChildProcess.launch(binary, ["--dir", dir, "--key-file", keyPath, "--acks", acks])
+        defer { child.kill(SIGKILL); _ = child.wait() }
+        // Once it has acknowledged a group it holds the vault.
+        for _ in 0..<200 where ((try? DurableFile.read(acks)) ?? nil)?.isEmpty ?? true {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let error = #expect(throws: VaultError.self) { try FileVault.open(directory: dir, keys: keys) }
+        #expect("\(String(describing: error))".contains("in use by another process"))
+    }
 }
