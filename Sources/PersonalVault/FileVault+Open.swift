@@ -101,11 +101,10 @@ extension FileVault {
                 }
                 wrapKey = try HKDFSHA256.derive(key: keys.kek, salt: salt, info: VaultFormat.wrapInfo, length: 32)
             } catch let error as VaultError { throw error } catch { throw .io("deriving vault keys: \(error)") }
-            let (frames, end) = try VaultScan.frames(file, from: VaultFormat.keysHeaderSize, magic: VaultFormat.keyFrameMagic,
-                                                     path: keysPath, parse: VaultScan.keyMeta)
-            for frame in frames {
+            return try VaultScan.frames(file, from: VaultFormat.keysHeaderSize, magic: VaultFormat.keyFrameMagic,
+                                        path: keysPath, parse: VaultScan.keyMeta) { frame in
                 let i = Int(s.subject(frame.meta.pseudonym))
-                if case .destroyed = s.subjects[i].key { continue }
+                if case .destroyed = s.subjects[i].key { return }
                 s.subjects[i].keySecretOffset = Int64(frame.offset + frame.secretStart)
                 switch frame.secret {
                 case .zero: s.subjects[i].key = .destroyed
@@ -120,7 +119,6 @@ extension FileVault {
                     }
                 }
             }
-            return end
         })
         if Int(s.keysEnd) < keysSize { try cutTail(keysFD, at: s.keysEnd, path: keysPath, io: io) }
 
@@ -131,11 +129,8 @@ extension FileVault {
                 throw .corrupt("\(sealedPath): the header is damaged or this is not a vault sealed file")
             }
             guard Array(file[12..<28]) == salt else { throw .corrupt("\(sealedPath) belongs to another vault than \(keysPath)") }
-            let (frames, end) = try VaultScan.frames(file, from: VaultFormat.sealedHeaderSize, magic: VaultFormat.sealedFrameMagic,
-                                                     path: sealedPath, parse: VaultScan.sealedMeta)
-            s.records.reserveCapacity(frames.count)
-            s.recordIndex.reserveCapacity(frames.count)
-            for frame in frames {
+            return try VaultScan.frames(file, from: VaultFormat.sealedHeaderSize, magic: VaultFormat.sealedFrameMagic,
+                                        path: sealedPath, parse: VaultScan.sealedMeta) { frame in
                 let m = frame.meta
                 let state: RecordState = switch frame.secret {
                 case .intact: .live
@@ -148,7 +143,7 @@ extension FileVault {
                 if let existing = s.recordIndex[m.commitment] {
                     // A record resealed after its first copy was found damaged.
                     if s.records[Int(existing)].state == .damaged { s.records[Int(existing)] = record }
-                    continue
+                    return
                 }
                 let index = Int32(s.records.count)
                 s.records.append(record)
@@ -160,7 +155,6 @@ extension FileVault {
                 }
                 for i in linked { s.subjects[Int(i)].records.append(index) }
             }
-            return end
         })
         if Int(s.sealedEnd) < sealedSize { try cutTail(sealedFD, at: s.sealedEnd, path: sealedPath, io: io) }
         return (wrapKey, s)

@@ -64,9 +64,11 @@ enum VaultScan {
     /// when no valid frame follows it (a torn tail: answered as the valid end, which the
     /// caller cuts); when a valid frame does follow, the file is damaged in the middle and
     /// nothing is guessed.
+    /// Frames are handed to `visit` one by one rather than collected: a million records'
+    /// metadata would otherwise be held twice during the scan.
     static func frames<Meta>(_ file: UnsafeRawBufferPointer, from start: Int, magic: [UInt8], path: String,
-                             parse: (UnsafeRawBufferPointer) -> (Meta, Int)?) throws(VaultError) -> (frames: [ScannedFrame<Meta>], end: Int) {
-        var out: [ScannedFrame<Meta>] = []
+                             parse: (UnsafeRawBufferPointer) -> (Meta, Int)?,
+                             visit: (ScannedFrame<Meta>) -> Void) throws(VaultError) -> Int {
         var offset = start
         while offset < file.count {
             guard let frame = frame(file, at: offset, magic: magic, parse: parse) else {
@@ -78,12 +80,12 @@ enum VaultScan {
                     }
                     probe += 1
                 }
-                return (out, offset)
+                return offset
             }
-            out.append(frame)
+            visit(frame)
             offset += frame.length
         }
-        return (out, offset)
+        return offset
     }
 
     private static func frame<Meta>(_ file: UnsafeRawBufferPointer, at offset: Int, magic: [UInt8],
