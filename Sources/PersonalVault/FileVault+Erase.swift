@@ -9,7 +9,8 @@ extension FileVault {
     /// a zeroed key frame, so no key is ever made for it later) and the ciphertext of every
     /// record it owns or is mentioned in, then fsyncs both files before answering.
     public func eraseSubject(_ subject: Pseudonym) throws -> [Digest32] {
-        try state.withLock { s throws(VaultError) in
+        guard subject.keyID.utf8.count <= 255 else { throw VaultError.io("an index key id longer than 255 bytes") }
+        return try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
             let i = Int(s.subject(subject))
             do {
