@@ -5,9 +5,9 @@ import LedgerTestSupport
 import PersonalVault
 import Testing
 
-/// SIGKILL during seals: tools/vault-torture seals and syncs groups of records and writes each
-/// synced commitment to an acks file; after every kill, every acknowledged record opens
-/// with its exact plaintext.
+/// SIGKILL during seals: tools/vault-torture seals and syncs groups of records, erases some,
+/// and writes each synced commitment and each erasure to an acks file; after every kill,
+/// every acknowledged record opens with its exact plaintext and every erased one stays gone.
 @Suite struct VaultCrashTests {
     /// tools/vault-torture's records (a copy of its `tortureRecord`; keep them identical).
     static func record(_ n: Int) -> (commitment: Digest32, plaintext: [UInt8]) {
@@ -25,6 +25,7 @@ import Testing
         let dir = base.path + "/vault", keyPath = base.base + "/vault.key", acks = base.base + "/acks"
         let keys = try VaultKeyFile.load(.file(keyPath), dataDirectory: base.path).keys
         var next = 0
+        var erasedTotal = 0
         for iteration in 0..<6 {
             let child = try ChildProcess.launch(binary, ["--dir", dir, "--key-file", keyPath, "--acks", acks, "--start", "\(next)"],
                                                 error: .file(base.base + "/stderr"))
@@ -39,21 +40,32 @@ import Testing
             let vault = try FileVault.open(directory: dir, keys: keys)
             defer { _ = vault }
             var acknowledged = 0
+            var erased = Set<Int>()
+            for line in lines where line.hasPrefix("E ") {
+                if let n = Int(line.dropFirst(2)) { erased.insert(n) }
+            }
             for line in lines {
                 let fields = line.split(separator: " ")
+                if fields.first == "E" { continue }
                 // The last line may itself be torn by the kill.
                 guard fields.count == 2, let n = Int(fields[0]), fields[1].count == 64 else { continue }
                 let (commitment, plaintext) = Self.record(n)
                 #expect(commitment.hex == fields[1])
-                #expect(try vault.open(commitment) == plaintext, "iteration \(iteration): acknowledged record \(n) lost")
+                if erased.contains(n) {
+                    #expect(try vault.open(commitment) == nil, "iteration \(iteration): erased record \(n) readable again")
+                } else {
+                    #expect(try vault.open(commitment) == plaintext, "iteration \(iteration): acknowledged record \(n) lost")
+                }
                 acknowledged += 1
                 next = max(next, n + 1)
             }
             #expect(acknowledged > 0, "iteration \(iteration): vault-torture acknowledged nothing")
+            erasedTotal = erased.count
             // Records sealed but not acknowledged may or may not be there; a new run goes on
             // after the highest acknowledged one and must not collide with them.
             next += 10_000
         }
+        #expect(erasedTotal > 0, "vault-torture erased nothing")
     }
 
     @Test func aSecondProcessIsRefused() async throws {

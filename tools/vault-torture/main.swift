@@ -1,5 +1,6 @@
 // The child of PersonalVaultTests' crash test: seals records in groups and syncs each group,
-// then writes "<n> <commitment hex>" for every record of the group to the acks file (straight
+// then writes "<n> <commitment hex>" for every record of the group (and "E <n>" for a record it
+// erased) to the acks file (straight
 // to the descriptor, so a SIGKILL loses nothing already acknowledged), until it is killed.
 //
 //   vault-torture --dir DIR --key-file PATH --acks PATH
@@ -40,6 +41,12 @@ do {
             n += 1
         }
         try vault.sync()
+        // Every fourth group, its first record is erased once synced: "E <n>" once the
+        // erasure has returned (it is durable by then).
+        if n % 64 == 0 {
+            try vault.eraseRecord(tortureRecord(n - 16).commitment)
+            group.append("E \(n - 16)\n")
+        }
         let line = Array(group.joined().utf8)
         _ = line.withUnsafeBytes { write(acks, $0.baseAddress, $0.count) }
     }
