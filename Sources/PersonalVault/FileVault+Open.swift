@@ -58,8 +58,9 @@ extension FileVault {
             throw error is VaultError ? error : VaultError.io("\(error)")
         }
         do {
-            let (wrapKey, state) = try load(keys: keys, io: io, keysFD: keysFD, keysPath: keysPath, sealedFD: sealedFD, sealedPath: sealedPath)
-            return FileVault(directory: directory, keys: keys, io: io, keysFD: keysFD, sealedFD: sealedFD, wrapKey: wrapKey, state: state)
+            let (wrapKey, state, recovery) = try load(keys: keys, io: io, keysFD: keysFD, keysPath: keysPath, sealedFD: sealedFD, sealedPath: sealedPath)
+            return FileVault(directory: directory, keys: keys, io: io, keysFD: keysFD, sealedFD: sealedFD, wrapKey: wrapKey,
+                             state: state, recovery: recovery)
         } catch {
             io.close(keysFD)
             io.close(sealedFD)
@@ -79,7 +80,7 @@ extension FileVault {
     }
 
     private static func load(keys: VaultKeys, io: any StorageIO, keysFD: Int32, keysPath: String,
-                             sealedFD: Int32, sealedPath: String) throws -> ([UInt8], State) {
+                             sealedFD: Int32, sealedPath: String) throws -> ([UInt8], State, VaultRecovery) {
         var s = State()
         var salt: [UInt8] = []
         var wrapKey: [UInt8] = []
@@ -157,7 +158,11 @@ extension FileVault {
             }
         })
         if Int(s.sealedEnd) < sealedSize { try cutTail(sealedFD, at: s.sealedEnd, path: sealedPath, io: io) }
-        return (wrapKey, s)
+        let recovery = VaultRecovery(
+            cutBytes: keysSize - Int(s.keysEnd) + sealedSize - Int(s.sealedEnd),
+            damagedRecords: s.records.count { $0.state == .damaged },
+            damagedKeys: s.subjects.count { if case .damaged = $0.key { true } else { false } })
+        return (wrapKey, s, recovery)
     }
 
     /// Cuts a torn tail: bytes of frames a crash interrupted, never synced, never acknowledged.

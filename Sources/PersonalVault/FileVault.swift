@@ -80,7 +80,12 @@ public final class FileVault: PersonalVault {
         }
     }
 
-    init(directory: String, keys: VaultKeys, io: any StorageIO, keysFD: Int32, sealedFD: Int32, wrapKey: [UInt8], state: State) {
+    /// What opening found and repaired, for the service to report at start.
+    public let recovery: VaultRecovery
+
+    init(directory: String, keys: VaultKeys, io: any StorageIO, keysFD: Int32, sealedFD: Int32, wrapKey: [UInt8], state: State,
+         recovery: VaultRecovery) {
+        self.recovery = recovery
         self.directory = directory
         self.keys = keys
         self.io = io
@@ -298,6 +303,28 @@ public final class FileVault: PersonalVault {
                 return record.commitment
             }.sorted { $0.hex < $1.hex }
         }
+    }
+}
+
+/// What `FileVault.open` found: a torn tail it cut, and frames it found damaged. A cut tail
+/// is normally a crash before `sync` (nothing acknowledged); but the vault cannot tell bit
+/// rot in its very last frame from a torn write, so a record the log names that no longer
+/// opens after a cut should be reported, not taken for an erasure.
+public struct VaultRecovery: Sendable, Equatable {
+    /// Bytes cut from the files' tails.
+    public let cutBytes: Int
+    /// Records whose ciphertext is damaged (`open` answers `VaultError.corrupt`).
+    public let damagedRecords: Int
+    /// Subjects whose wrapped data key is damaged (their records answer `corrupt`).
+    public let damagedKeys: Int
+
+    /// One line per finding, for the start-up report; empty when there was nothing.
+    public var messages: [String] {
+        var out: [String] = []
+        if cutBytes > 0 { out.append("vault: cut a torn tail of \(cutBytes) bytes (frames written but not synced before a crash)") }
+        if damagedRecords > 0 { out.append("vault: \(damagedRecords) damaged records (they answer as corrupt; restore the vault from a backup)") }
+        if damagedKeys > 0 { out.append("vault: \(damagedKeys) damaged data keys (their records answer as corrupt; restore the vault from a backup)") }
+        return out
     }
 }
 

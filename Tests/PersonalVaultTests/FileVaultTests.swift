@@ -67,6 +67,7 @@ enum VaultFixture {
         #expect(DurableFile.mode(of: dir.path + "/sealed") == 0o600)
 
         let reopened = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(reopened.recovery.messages.isEmpty)
         #expect(try reopened.open(F.commitment("ban")) == F.plaintext("ban"))
         #expect(try reopened.open(F.commitment("filing")) == F.plaintext("filing"))
         #expect(try reopened.open(F.commitment("empty")) == [])

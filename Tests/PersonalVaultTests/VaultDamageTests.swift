@@ -28,6 +28,7 @@ import Testing
         let (keys, offsets) = try threeRecords(dir.path)
         try F.flip(dir.path + "/sealed", at: offsets[1] + 400)
         let vault = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(vault.recovery == VaultRecovery(cutBytes: 0, damagedRecords: 1, damagedKeys: 0))
         #expect(try vault.open(F.commitment("a")) == F.plaintext("a"))
         #expect(throws: VaultError.self) { try vault.open(F.commitment("b")) }
         #expect(try vault.open(F.commitment("c")) == F.plaintext("c"))
@@ -52,6 +53,7 @@ import Testing
         let size = try #require(try DurableFile.read(dir.path + "/keys")).count
         try F.flip(dir.path + "/keys", at: size - 20)
         let vault = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(vault.recovery.damagedKeys == 1)
         #expect(throws: VaultError.self) { try vault.open(F.commitment("a")) }
         #expect(throws: VaultError.self) {
             try vault.seal([1], commitment: F.commitment("d"), owner: vault.pseudonym(F.person), mentions: [])
@@ -72,6 +74,8 @@ import Testing
         let sealed = try #require(try DurableFile.read(dir.path + "/sealed"))
         try DurableFile.replace(dir.path + "/sealed", with: Array(sealed.prefix(offsets[2] + keep)))
         let vault = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(vault.recovery.cutBytes == keep)
+        #expect(vault.recovery.messages.count == 1)
         #expect(try DurableFile.read(dir.path + "/sealed")!.count == offsets[2])
         #expect(try vault.open(F.commitment("b")) == F.plaintext("b"))
         #expect(try vault.open(F.commitment("c")) == nil)
