@@ -50,7 +50,7 @@ extension FileVault {
     public func eraseRecord(_ commitment: Digest32) throws {
         try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
-            guard let r = s.recordIndex[commitment], s.records[Int(r)].state != .erased else { return }
+            guard let r = s.record(for: commitment), s.records[Int(r)].state != .erased else { return }
             let record = s.records[Int(r)]
             do { try zero(sealedFD, at: record.nonceOffset + Int64(AESGCM.nonceByteCount + 4), count: Int(record.sealedLength)) } catch {
                 throw .io("erasing a record in \(sealedPath): \(error)")

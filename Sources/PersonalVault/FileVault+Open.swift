@@ -141,14 +141,12 @@ extension FileVault {
                 let owner = s.subject(m.owner)
                 let record = Record(commitment: m.commitment, nonceOffset: Int64(frame.offset + m.nonceOffset),
                                     sealedLength: UInt32(m.sealedLength), owner: owner, state: state)
-                if let existing = s.recordIndex[m.commitment] {
+                if let existing = s.record(for: m.commitment) {
                     // A record resealed after its first copy was found damaged.
                     if s.records[Int(existing)].state == .damaged { s.records[Int(existing)] = record }
                     return
                 }
-                let index = Int32(s.records.count)
-                s.records.append(record)
-                s.recordIndex[m.commitment] = index
+                let index = s.add(record)
                 var linked: [Int32] = [owner]
                 for mention in m.mentions {
                     let i = s.subject(mention)

@@ -59,7 +59,7 @@ public final class FileVault: PersonalVault {
         var subjects: [Subject] = []
         var subjectIndex: [Pseudonym: Int32] = [:]
         var records: [Record] = []
-        var recordIndex: [Digest32: Int32] = [:]
+        var recordTable = CommitmentTable()
         var keysEnd: Int64 = 0
         var sealedEnd: Int64 = 0
         /// Write and sync generations per file: `sync()` fsyncs only a file written since.
@@ -134,7 +134,7 @@ public final class FileVault: PersonalVault {
         }
         try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
-            if let existing = s.recordIndex[commitment], s.records[Int(existing)].state != .damaged {
+            if let existing = s.record(for: commitment), s.records[Int(existing)].state != .damaged {
                 return  // sealed before (a retried group) or erased: either way nothing to write
             }
             let ownerIndex = s.subject(owner)
@@ -190,13 +190,11 @@ public final class FileVault: PersonalVault {
             let record = Record(commitment: commitment, nonceOffset: at + Int64(VaultFormat.frameHeaderSize + nonceAt),
                                 sealedLength: UInt32(sealed.count), owner: ownerIndex, state: .live)
             let index: Int32
-            if let damaged = s.recordIndex[commitment] {
+            if let damaged = s.record(for: commitment) {
                 index = damaged
                 s.records[Int(index)] = record
             } else {
-                index = Int32(s.records.count)
-                s.records.append(record)
-                s.recordIndex[commitment] = index
+                index = s.add(record)
                 for i in [ownerIndex] + mentionIndexes { s.subjects[Int(i)].records.append(index) }
             }
         }
@@ -238,7 +236,7 @@ public final class FileVault: PersonalVault {
 
     public func open(_ commitment: Digest32) throws -> [UInt8]? {
         let found = try state.withLock { s throws(VaultError) -> (offset: Int64, length: Int, key: [UInt8], owner: [UInt8])? in
-            guard let index = s.recordIndex[commitment] else { return nil }
+            guard let index = s.record(for: commitment) else { return nil }
             let record = s.records[Int(index)]
             switch record.state {
             case .erased: return nil
@@ -286,7 +284,7 @@ public final class FileVault: PersonalVault {
         // An erasure between the lookup and the read zeroes the bytes: that is "erased",
         // not damage.
         let erasedMeanwhile = state.withLock { s in
-            s.recordIndex[commitment].map { s.records[Int($0)].state == .erased } ?? true
+            s.record(for: commitment).map { s.records[Int($0)].state == .erased } ?? true
         }
         if erasedMeanwhile { return nil }
         throw VaultError.corrupt("\(sealedPath): the record \(commitment.hex) does not decrypt; its bytes are damaged")
