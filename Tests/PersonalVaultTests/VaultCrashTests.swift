@@ -29,7 +29,13 @@ import Testing
         for iteration in 0..<6 {
             let child = try ChildProcess.launch(binary, ["--dir", dir, "--key-file", keyPath, "--acks", acks, "--start", "\(next)"],
                                                 error: .file(base.base + "/stderr"))
+            let before = ((try? DurableFile.read(acks)) ?? nil)?.count ?? 0
             try await Task.sleep(for: .milliseconds(Int.random(in: 150...400)))
+            // On a loaded machine the child may not have synced a group yet: wait for one
+            // (up to 5 s), so every kill lands among acknowledged seals.
+            for _ in 0..<250 where (((try? DurableFile.read(acks)) ?? nil)?.count ?? 0) == before {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             child.kill(SIGKILL)
             let outcome = await child.exit()
             let stderr = (try? DurableFile.read(base.base + "/stderr")).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? ""
