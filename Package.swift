@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "CareLedgerServer",
             dependencies: [
-                "LedgerCore", "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex", "DurableStorage",
+                "LedgerCore", "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex", "DurableStorage", "PersonalVault",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -87,6 +87,7 @@ let package = Package(
             name: "careledger",
             dependencies: [
                 "TransparencyLog", "LedgerCrypto", "CreditRecords", "LedgerCore", "CareLedgerServer", "BackgroundIndex", "CreditExport",
+                "PersonalVault",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -135,7 +136,7 @@ let package = Package(
             name: "CareLedgerServerTests",
             dependencies: [
                 "CareLedgerServer", "LedgerCore", "CreditRecords", "TransparencyLog", "LedgerCrypto", "BackgroundIndex", "DurableStorage", "LedgerTestSupport",
-                "CreditExport",
+                "CreditExport", "PersonalVault",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,4 +1,6 @@
+import CreditRecords
 import LedgerCore
+import PersonalVault
 
 /// How `careledger serve` runs. Defaults: 127.0.0.1:8080, ./careledger-data.
 public struct ServerConfiguration: Sendable {
@@ -25,6 +27,10 @@ public struct ServerConfiguration: Sendable {
     /// `--insecure-plaintext`: serve plain HTTP on a non-loopback address, for a
     /// TLS-terminating proxy on a private network (docs/operations.md).
     public var insecurePlaintext = false
+    /// `LedgerConfiguration.openVault`: the personal-data vault (tests share one across restarts).
+    public var openVault: @Sendable (_ dataDirectory: String) throws -> any PersonalVault = LedgerConfiguration().openVault
+    /// `LedgerConfiguration.retentionYears` (docs/operations.md "Erasure").
+    public var retentionYears: [RecordKind: Int] = LedgerConfiguration.defaultRetentionYears
 
     public init() {}
 
@@ -37,6 +43,8 @@ public struct ServerConfiguration: Sendable {
         core.indexSnapshotInterval = indexSnapshotInterval
         core.idempotencyRetentionSeconds = idempotencyRetentionSeconds
         core.preschoolBars = preschoolBars
+        core.openVault = openVault
+        core.retentionYears = retentionYears
         return core
     }
 
