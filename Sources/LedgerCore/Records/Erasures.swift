@@ -104,6 +104,9 @@ extension Ledger {
         for (seq, envelope) in pending {
             plan.seqs.append(seq)
             if scan.dataErrors.contains(seq) { continue }
+            // A revocation or repair of a data-error record goes with it.
+            if let target = KindSpec.of(envelope.kind).target.flatMap({ envelope.body["\($0)"]?.integerValue }),
+               let t = UInt64(exactly: target), scan.dataErrors.contains(t) { continue }
             if let end = retentionEnd(envelope), end < today { continue }
             open.append(seq)
         }
@@ -204,7 +207,8 @@ extension Ledger {
                 if erasure.body["scope"]?.stringValue == ErasureScope.subject.rawValue, let envelope = try? Envelope.decode(opened.entry) {
                     var named = Set(RecordSubjects.people(in: envelope.body))
                     if let owner = RecordSubjects.owner(kind: envelope.kind, body: envelope.body) { named.insert(owner) }
-                    common = common.map { $0.intersection(named) } ?? named
+                    // A revocation's notes name no one: it tells nothing of whose erasure it was.
+                    if !named.isEmpty { common = common.map { $0.intersection(named) } ?? named }
                 }
                 try sealed.vault.eraseRecord(commitment)
                 count += 1
