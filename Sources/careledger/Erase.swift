@@ -27,7 +27,7 @@ struct Erase: AsyncParsableCommand {
     @Option(help: "data_error, retention_expired, purpose_fulfilled or consent_withdrawn.") var basis: String
     @Option(name: .customLong("authority-file"), help: "JSON file {name, uscc, region} of the deciding authority (when the token's principal has none).")
     var authorityFile: String?
-    @Option(help: "A public note (no personal data: it is published).") var notes: String?
+    @Option(name: .customLong("public-summary"), help: "A published summary (no personal data: it is scanned and refused if it holds any).") var publicSummary: String?
 
     func validate() throws {
         guard (id == nil) != seqs.isEmpty else { throw ValidationError("give --id or --seq, not both") }
@@ -57,7 +57,7 @@ struct Erase: AsyncParsableCommand {
             }
             request["authority"] = .object(authority)
         }
-        if let notes { request["notes"] = .string(notes) }
+        if let publicSummary { request["publicSummary"] = .string(publicSummary) }
         let base = server.hasSuffix("/") ? String(server.dropLast()) : server
         let client = try ServiceClient(caFile: caFile)
         let (status, body) = try await client.send("POST", url: base + "/v1/erasures",

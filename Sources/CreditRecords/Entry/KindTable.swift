@@ -296,7 +296,8 @@ extension KindSpec {
         FieldSpec("basis", .enumeration(ErasureBasis.allCases.map(\.rawValue)), .public),
         FieldSpec("decidedAt", .date, .public),
         FieldSpec("authority", .authority, .public),
-        // Scanned at append like every public text (PersonalDataScan): no one's identity here.
-        FieldSpec("notes", .text(maxLength: FieldLimit.publicSummary), .public, required: false),
+        // The one prose the disclosure publishes, scanned at append like every public text
+        // (PersonalDataScan): free text is never public under any other name.
+        FieldSpec("publicSummary", .text(maxLength: FieldLimit.publicSummary), .public, required: false),
     ], documentNumber: nil, decisionDate: "decidedAt")
 }

@@ -26,7 +26,7 @@ public struct Erasure: Sendable, Equatable {
     public let basis: ErasureBasis
     public let decidedAt: LocalDate
     public let authority: Authority
-    public let notes: String?
+    public let publicSummary: String?
 
     init?(_ r: ObjectReader) {
         r.allow(KindSpec.erasure.keys)
@@ -48,8 +48,8 @@ public struct Erasure: Sendable, Equatable {
         let basis = r.enumValue("basis", ErasureBasis.self)
         let decidedAt = r.date("decidedAt", notFuture: true)
         let authority = readAuthority(r)
-        let notes = r.string("notes", required: false, maxLength: FieldLimit.publicSummary)
-        guard let seqs, let scope, let basis, let decidedAt, let authority, notes != nil || !r.has("notes") else { return nil }
-        (self.seqs, self.scope, self.basis, self.decidedAt, self.authority, self.notes) = (seqs, scope, basis, decidedAt, authority, notes)
+        let summary = r.string("publicSummary", required: false, maxLength: FieldLimit.publicSummary)
+        guard let seqs, let scope, let basis, let decidedAt, let authority, summary != nil || !r.has("publicSummary") else { return nil }
+        (self.seqs, self.scope, self.basis, self.decidedAt, self.authority, self.publicSummary) = (seqs, scope, basis, decidedAt, authority, summary)
     }
 }

@@ -17,7 +17,7 @@ import TransparencyLog
 /// else only once its retention ended (`retention_not_ended`, `LedgerConfiguration.retentionYears`).
 extension Ledger {
     /// `POST /v1/erasures`: `{"subject": {idType, idNumber}} | {"seqs": [...]}`, plus `basis`,
-    /// `authority` (unless the principal has one with a region) and optional `notes`.
+    /// `authority` (unless the principal has one with a region) and optional `publicSummary`.
     package func erase(_ bytes: [UInt8], principal: Principal, logger: Logger) async throws -> Receipt {
         let request = try ErasureRequest.parse(try Refusal.parseJSON(bytes), principal: principal)
         try catchUpIndex()
@@ -26,7 +26,7 @@ extension Ledger {
         var body = JSONObject([("seqs", .array(plan.seqs.map { .uint($0) })), ("scope", .string(request.scope.rawValue)),
                                ("basis", .string(request.basis.rawValue)), ("decidedAt", .string(LocalDate.today().description)),
                                ("authority", .object(request.authority))])
-        if let notes = request.notes { body["notes"] = .string(notes) }
+        if let summary = request.publicSummary { body["publicSummary"] = .string(summary) }
         let record: ValidatedRecord
         switch RecordValidator.validate(.object(JSONObject([("kind", .string(RecordKind.erasure.rawValue)), ("body", .object(body))])),
                                         context: ValidationContext(today: LocalDate.today(), lookup: index)) {
@@ -227,7 +227,7 @@ struct ErasureRequest {
     var seqs: [UInt64] = []
     var basis: ErasureBasis
     var authority: JSONObject
-    var notes: String?
+    var publicSummary: String?
     var scope: ErasureScope { subject == nil ? .records : .subject }
 
     static func parse(_ document: JSONValue, principal: Principal) throws(Refusal) -> ErasureRequest {
@@ -235,7 +235,7 @@ struct ErasureRequest {
             throw Refusal.invalidInput([Refusal.Item(pointer: "", code: "type", message: "the request must be a JSON object")], detail: "The erasure request is not an object.")
         }
         var errors = [Refusal.Item]()
-        for key in object.keys where !["subject", "seqs", "basis", "authority", "notes"].contains(key) {
+        for key in object.keys where !["subject", "seqs", "basis", "authority", "publicSummary"].contains(key) {
             errors.append(Refusal.Item(pointer: "/" + key, code: "unknown_field", message: "this member is not part of an erasure request"))
         }
         var subject: (IdType, String)?
@@ -280,15 +280,15 @@ struct ErasureRequest {
         if authority == nil {
             errors.append(Refusal.Item(pointer: "/authority", code: "required", message: "authority {name, uscc, region} is required: the principal has none"))
         }
-        var notes: String?
-        if let value = object["notes"] {
-            if let text = value.stringValue { notes = text } else {
-                errors.append(Refusal.Item(pointer: "/notes", code: "type", message: "notes must be a string"))
+        var publicSummary: String?
+        if let value = object["publicSummary"] {
+            if let text = value.stringValue { publicSummary = text } else {
+                errors.append(Refusal.Item(pointer: "/publicSummary", code: "type", message: "publicSummary must be a string"))
             }
         }
         guard errors.isEmpty, let basis, let authority else {
             throw Refusal.invalidInput(errors, detail: "The erasure request has \(errors.count) problem(s).")
         }
-        return ErasureRequest(subject: subject, seqs: seqs, basis: basis, authority: authority, notes: notes)
+        return ErasureRequest(subject: subject, seqs: seqs, basis: basis, authority: authority, publicSummary: publicSummary)
     }
 }
