@@ -13,8 +13,8 @@ import TransparencyLog
 /// The log's leaves never held the personal data, so every checkpoint and proof stays valid.
 ///
 /// Rules, each refused with a problem naming it: records revoked as `data_error` may always be
-/// erased; a subject with a live ban (or any bar) may not be (`erasure_live_ban`); anything
-/// else only once its retention ended (`retention_not_ended`, `LedgerConfiguration.retentionYears`).
+/// erased; a subject with a live ban (or any bar) may not be (`erasure-live-ban`); anything
+/// else only once its retention ended (`retention-not-ended`, `LedgerConfiguration.retentionYears`).
 extension Ledger {
     /// `POST /v1/erasures`: `{"subject": {idType, idNumber}} | {"seqs": [...]}`, plus `basis`,
     /// `authority` (unless the principal has one with a region) and optional `publicSummary`.
@@ -75,7 +75,7 @@ extension Ledger {
             let key = PersonKey(idType: type, number: number)
             if index.status(of: key, today: today, options: barOptions) == .barred {
                 throw Refusal.conflict("This person has a ban or bar in force; its legal basis outlives the request, so their data is kept.",
-                                       slug: "erasure_live_ban", errors: [Refusal.Item(pointer: "/subject", code: "erasure_live_ban", message: "the person is barred today")])
+                                       slug: "erasure-live-ban", errors: [Refusal.Item(pointer: "/subject", code: "erasure_live_ban", message: "the person is barred today")])
             }
             let subject = RecordSubjects.person(idType: type, number: number)
             let commitments = Set(vault.commitments(of: vault.pseudonym(subject)))
@@ -98,7 +98,7 @@ extension Ledger {
                 pending.append((seq, try openedEnvelope(seq)))
                 plan.commitments.append(commitment)
             }
-            guard !pending.isEmpty else { throw Refusal.conflict("Every record named is already erased.", slug: "already_erased") }
+            guard !pending.isEmpty else { throw Refusal.conflict("Every record named is already erased.", slug: "already-erased") }
         }
         var open: [UInt64] = []
         for (seq, envelope) in pending {
@@ -112,7 +112,7 @@ extension Ledger {
         }
         guard open.isEmpty else {
             throw Refusal.conflict("The retention of \(open.count) record(s) has not ended and none was revoked as a data error.",
-                                   slug: "retention_not_ended",
+                                   slug: "retention-not-ended",
                                    errors: open.map { Refusal.Item(pointer: request.subject == nil ? "/seqs" : "/subject", code: "retention_not_ended",
                                                                    message: "record \($0) is kept until its retention ends") })
         }
