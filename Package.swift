@@ -139,7 +139,7 @@ let package = Package(
             name: "CareLedgerServerTests",
             dependencies: [
                 "CareLedgerServer", "LedgerCore", "CreditRecords", "TransparencyLog", "LedgerCrypto", "BackgroundIndex", "DurableStorage", "LedgerTestSupport",
-                "CreditExport",
+                "CreditExport", "PersonalVault",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

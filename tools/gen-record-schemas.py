@@ -113,7 +113,8 @@ def field_schema(t):
     """A kind-table field type (KindTable+JSON.swift) as JSON Schema."""
     simple = {"remarks": ref("Remarks"), "documentNumber": ref("DocumentNumber"), "date": ref("Date"),
               "dateOrNull": {"anyOf": [ref("Date"), {"type": "null"}]}, "amount": ref("Amount"),
-              "seq": {"type": "integer", "minimum": 0}, "organization": ref("Organization"), "authority": ref("Authority"),
+              "seq": {"type": "integer", "minimum": 0},
+              "seqList": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "integer", "minimum": 0}}, "organization": ref("Organization"), "authority": ref("Authority"),
               "person": ref("Person"), "party": ref("Party"),
               "nameList": {"type": "array", "minItems": 1, "items": ref("PersonName")}}
     kind = t["is"]

@@ -107,10 +107,45 @@ extension EnvelopeSource {
 ///   counts them through max(that, validUntil).
 public final class BackgroundIndex: Sendable {
     let state: Mutex<IndexState>
+    /// How people are keyed: by a keyed hash (sealed entries, the service) or, nil, by number.
+    public let keying: PersonKeying?
 
-    public init() { state = Mutex(IndexState()) }
+    public init(keying: PersonKeying? = nil) {
+        self.keying = keying
+        var state = IndexState()
+        state.keyTag = keying?.tag ?? 0
+        self.state = Mutex(state)
+    }
 
-    init(state: IndexState) { self.state = Mutex(state) }
+    init(state: IndexState, keying: PersonKeying?) {
+        self.keying = keying
+        self.state = Mutex(state)
+    }
+
+    /// A person's key in the tables: keyed when the index is.
+    func personRef(_ key: PersonKey) -> SubjectRef {
+        keying.map { $0.key(type: key.idType, number: key.number) } ?? SubjectRef.person(type: key.idType, number: key.number)
+    }
+
+    /// The entry's facts with the person keyed (the readers key by number).
+    func keyed(_ facts: RecordFacts?) -> RecordFacts? {
+        guard var facts, let keying, let person = facts.person else { return facts }
+        facts.person = keying.keyed(person)
+        return facts
+    }
+
+    /// Forgets a person at once (erasure): a check on them answers as for someone never
+    /// recorded. Their entries stay in the shared chain array, holding no identity; a rebuild
+    /// from the log, whose erased entries no longer name them, does not bring them back.
+    public func forget(_ key: PersonKey) {
+        let ref = personRef(key)
+        state.withLock { state in
+            switch ref {
+            case .packed(let k): state.people[k] = nil
+            case .other(let k): state.otherPeople[k] = nil
+            }
+        }
+    }
 
     /// Entries applied so far (the tree size the index reflects).
     public var size: UInt64 { state.withLock { $0.size } }
@@ -119,7 +154,7 @@ public final class BackgroundIndex: Sendable {
     /// already applied is ignored; a gap is a programming error and traps, because an index
     /// that skipped an entry could answer `clear` for a barred person).
     public func apply(seq: UInt64, envelope: Envelope) {
-        let facts = RecordFacts(envelope: envelope)
+        let facts = keyed(RecordFacts(envelope: envelope))
         state.withLock { state in
             guard seq >= state.size else { return }
             state.apply(seq: seq, facts: facts)
@@ -128,7 +163,7 @@ public final class BackgroundIndex: Sendable {
 
     /// Applies a log entry that may not be an envelope (then only the size advances).
     public func apply(seq: UInt64, entry: [UInt8]) {
-        let facts = BackgroundIndex.facts(entry: entry)
+        let facts = keyed(BackgroundIndex.facts(entry: entry))
         state.withLock { state in
             guard seq >= state.size else { return }
             state.apply(seq: seq, facts: facts)
@@ -142,7 +177,7 @@ public final class BackgroundIndex: Sendable {
     }
 
     public func person(_ key: PersonKey, today: LocalDate, options: BarOptions = .standard, source: some EnvelopeSource) throws -> PersonAnswer {
-        let ref = SubjectRef.person(type: key.idType, number: key.number)
+        let ref = personRef(key)
         let chain = state.withLock { $0.chain(from: $0.head(person: ref)) }
         let (status, hits) = Rules.person(chain, today: DayNumber.from(today), options: options)
         let findings = try hits.map { hit in
@@ -155,7 +190,7 @@ public final class BackgroundIndex: Sendable {
 
     /// The status alone, from memory (no envelope is read).
     public func status(of key: PersonKey, today: LocalDate, options: BarOptions = .standard) -> PersonStatus {
-        let ref = SubjectRef.person(type: key.idType, number: key.number)
+        let ref = personRef(key)
         let chain = state.withLock { $0.chain(from: $0.head(person: ref)) }
         return Rules.person(chain, today: DayNumber.from(today), options: options).status
     }

@@ -102,7 +102,9 @@ private struct EntryBody {
                     guard value.type == .string else { return nil }
                     kind = RecordKind.byteTable.value(s.text(value))
                 } else if Self.same(s, key, "v") {
-                    version = value.type == .number && value.length == 1 && s.bytes[Int(value.start)] == UInt8(ascii: "1")
+                    // 2: sealed, the public view of the body (docs/log-format.md "Sealed entries").
+                    version = value.type == .number && value.length == 1
+                        && (s.bytes[Int(value.start)] == UInt8(ascii: "1") || s.bytes[Int(value.start)] == UInt8(ascii: "2"))
                 } else if Self.same(s, key, "submittedAt") {
                     guard value.isString else { return nil }
                     submitted |= 1
@@ -308,7 +310,7 @@ private struct EntryBody {
             case .value(let n): f.lifts = UInt64(exactly: n)
             case .absent: break
             }
-        case .inspection, .revocation, .creditRepair:
+        case .inspection, .revocation, .creditRepair, .erasure:
             break
         }
         return f

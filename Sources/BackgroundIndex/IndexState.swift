@@ -63,10 +63,11 @@ enum KindCode {
         case .annualReview: return 6
         case .revocation: return 7
         case .creditRepair: return 8
+        case .erasure: return 9
         }
     }
 
-    static let kinds: [RecordKind] = [.institutionFiling, .inspection, .penalty, .enforcement, .judgment, .ban, .annualReview, .revocation, .creditRepair]
+    static let kinds: [RecordKind] = [.institutionFiling, .inspection, .penalty, .enforcement, .judgment, .ban, .annualReview, .revocation, .creditRepair, .erasure]
 
     static func kind(_ code: UInt8) -> RecordKind? {
         let c = Int(code & 0x0F)
@@ -78,6 +79,8 @@ enum KindCode {
 /// table slot (16-byte key → 4-byte chain head); per (record, subject) one `Entry`.
 struct IndexState {
     var size: UInt64 = 0
+    /// `PersonKeying.tag` of the key people are keyed by; 0: by number.
+    var keyTag: UInt32 = 0
     var info: [UInt8] = []
     var entries: [Entry] = []
     var people: [SubjectKey: Int32] = [:]
@@ -188,6 +191,9 @@ struct IndexState {
             let code = info[Int(t)] & 0x0F
             guard code == KindCode.code(.penalty) || code == KindCode.code(.enforcement) || code == KindCode.code(.judgment) else { return }
             info[Int(t)] |= KindCode.repaired
+        case .erasure:
+            // Names no one; the people it erased are forgotten by the erasure use case.
+            break
         }
     }
 }

@@ -16,7 +16,7 @@ import Darwin
 /// rules, are read as unusable and the index rebuilt):
 /// ```
 /// 0   "CLIDXSNP"                       magic, 8 bytes
-/// 8   u32 version, u32 reserved (0)
+/// 8   u32 version, u32 person key tag (`PersonKeying.tag`; 0: people keyed by ID number)
 /// 16  u64 tree size covered            = number of info bytes
 /// 24  32-byte root hash of the log at that size
 /// 56  u64 entries, u64 people, u64 other people, u64 institutions, u64 other institutions, u64 records
@@ -74,7 +74,8 @@ extension BackgroundIndex {
     /// Loads the snapshot at `path` if its checksum holds and `rootAt(size)` — the log's root
     /// at the snapshot's size, nil if the log is shorter — equals the root it names. Returns
     /// nil and the reason otherwise (missing, corrupt, stale, foreign), never a wrong index.
-    public static func loadSnapshot(from path: String, rootAt: (UInt64) throws -> Digest32?) -> (index: BackgroundIndex?, problem: String?) {
+    public static func loadSnapshot(from path: String, keying: PersonKeying? = nil,
+                                    rootAt: (UInt64) throws -> Digest32?) -> (index: BackgroundIndex?, problem: String?) {
         let bytes: [UInt8]
         do {
             guard let read = try readFile(path) else { return (nil, "no snapshot at \(path)") }
@@ -83,7 +84,7 @@ extension BackgroundIndex {
             return (nil, "cannot read the snapshot: \(error)")
         }
         do {
-            return (try decode(bytes, rootAt: rootAt), nil)
+            return (try decode(bytes, keying: keying, rootAt: rootAt), nil)
         } catch {
             return (nil, "\(error)")
         }
@@ -135,7 +136,7 @@ extension BackgroundIndex {
         out.withUnsafeMutableBytes { raw in
             var w = Writer(p: raw.baseAddress!, at: 0)
             w.bytes(snapshotMagic)
-            w.u32(snapshotVersion); w.u32(0)
+            w.u32(snapshotVersion); w.u32(s.keyTag)
             w.u64(s.size)
             rootHash.withUnsafeBytes { w.bytes($0) }
             for n in [s.entries.count, s.people.count, s.otherPeople.count, s.institutions.count, s.otherInstitutions.count, s.records] { w.u64(UInt64(n)) }
@@ -182,7 +183,7 @@ extension BackgroundIndex {
         }
     }
 
-    static func decode(_ bytes: [UInt8], rootAt: (UInt64) throws -> Digest32?) throws -> BackgroundIndex {
+    static func decode(_ bytes: [UInt8], keying: PersonKeying? = nil, rootAt: (UInt64) throws -> Digest32?) throws -> BackgroundIndex {
         func fail(_ why: String) -> SnapshotError { SnapshotError(description: why) }
         guard bytes.count >= headerSize + 32 else { throw fail("corrupt snapshot: \(bytes.count) bytes is shorter than a header") }
         let ok = bytes.withUnsafeBytes { raw in
@@ -194,7 +195,9 @@ extension BackgroundIndex {
             guard try r.bytes(8).elementsEqual(snapshotMagic) else { throw fail("not an index snapshot (bad magic)") }
             let version = try r.u32()
             guard version == snapshotVersion else { throw fail("unknown snapshot version \(version) (this build reads \(snapshotVersion))") }
-            _ = try r.u32()
+            let keyTag = try r.u32()
+            // People keyed under another index key (rotated), or by number, are found by nothing.
+            guard keyTag == (keying?.tag ?? 0) else { throw fail("stale snapshot: people are keyed under another index key") }
             let size = try r.u64()
             guard let root = Digest32(bytes: try r.bytes(32)) else { throw fail("corrupt snapshot header") }
             let logRoot: Digest32?
@@ -207,14 +210,15 @@ extension BackgroundIndex {
             let (nEntries, nPeople, nOtherPeople, nInstitutions, nOtherInstitutions, nRecords) =
                 (Int(counts[0]), Int(counts[1]), Int(counts[2]), Int(counts[3]), Int(counts[4]), Int(counts[5]))
             var s = IndexState()
+            s.keyTag = keyTag
             s.size = size
             s.records = nRecords
             s.info = Array(try r.bytes(Int(size)))
-            for b in s.info where b & 0x0F > 8 && b != KindCode.notARecord { throw fail("corrupt snapshot: bad record code") }
+            for b in s.info where b & 0x0F > 9 && b != KindCode.notARecord { throw fail("corrupt snapshot: bad record code") }
             s.entries.reserveCapacity(nEntries)
             for i in 0..<nEntries {
                 let e = Entry(seqLow: try r.u32(), seqHigh: try r.u16(), kind: try r.u8(), flags: try r.u8(), a: try r.i32(), b: try r.i32(), previous: try r.i32())
-                guard e.seq < size, e.kind <= 8, e.previous < Int32(i), e.previous >= -1 else { throw fail("corrupt snapshot: entry \(i) is inconsistent") }
+                guard e.seq < size, e.kind <= 9, e.previous < Int32(i), e.previous >= -1 else { throw fail("corrupt snapshot: entry \(i) is inconsistent") }
                 s.entries.append(e)
             }
             func head() throws -> Int32 {
@@ -243,7 +247,7 @@ extension BackgroundIndex {
             s.otherInstitutions = try other(nOtherInstitutions)
             s.columns = try decodeColumns(&r, size: Int(size), fail: fail)
             guard r.at == r.end else { throw fail("corrupt snapshot: \(r.end - r.at) unexpected bytes after the tables") }
-            return BackgroundIndex(state: s)
+            return BackgroundIndex(state: s, keying: keying)
         }
     }
 

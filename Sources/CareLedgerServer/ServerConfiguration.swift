@@ -1,3 +1,4 @@
+import CreditRecords
 import LedgerCore
 import PersonalVault
 
@@ -26,9 +27,10 @@ public struct ServerConfiguration: Sendable {
     /// `--insecure-plaintext`: serve plain HTTP on a non-loopback address, for a
     /// TLS-terminating proxy on a private network (docs/operations.md).
     public var insecurePlaintext = false
-    /// `LedgerConfiguration.openVault`: `serve` and `demo` set the file vault with the keys
-    /// from `--vault-key-file` (docs/operations.md "Vault keys").
+    /// `LedgerConfiguration.openVault`: the personal-data vault (tests share one across restarts).
     public var openVault: @Sendable (_ dataDirectory: String) throws -> any PersonalVault = LedgerConfiguration().openVault
+    /// `LedgerConfiguration.retentionYears` (docs/operations.md "Erasure").
+    public var retentionYears: [RecordKind: Int] = LedgerConfiguration.defaultRetentionYears
 
     public init() {}
 
@@ -42,6 +44,7 @@ public struct ServerConfiguration: Sendable {
         core.idempotencyRetentionSeconds = idempotencyRetentionSeconds
         core.preschoolBars = preschoolBars
         core.openVault = openVault
+        core.retentionYears = retentionYears
         return core
     }
 

@@ -17,6 +17,8 @@ struct BatchBuilder {
     let progress: (@Sendable (UInt64, UInt64) -> Void)?
     /// Every entry through the full decoder and validator (`export --revalidate`).
     var revalidate = false
+    /// Opens sealed entries after their proof (`Exporter.Options.open`).
+    var open: (@Sendable ([UInt8]) throws -> [UInt8])?
     /// The optional kinds mapped, and so the families written (`mapping.families`).
     var mapping = MappingOptions()
     /// Told `open:<file>` and `synced:<file>` (crash tests only).
@@ -61,7 +63,7 @@ struct BatchBuilder {
 
         let from = state.next, to = checkpoint.size
         state.marks.grow(to: to)
-        let reader = ChunkReader(source: source, revalidate: revalidate, mapping: mapping)
+        let reader = ChunkReader(source: source, revalidate: revalidate, mapping: mapping, open: open)
         // Chunks are read, hashed and mapped ahead on the other cores (two at most, so memory
         // stays bounded) while the ordered stage takes this one (frontier, marks, files).
         var pending: [Task<MappedChunk, Error>] = []
@@ -108,6 +110,11 @@ struct BatchBuilder {
         case .invalid(let reason):
             state.marks[seq] = .rejected
             return try reject(seq: seq, kind: nil, code: "invalid_record", reason: reason)
+        case .unopened(let why):
+            throw ExportError.source("the personal part of seq \(seq) could not be opened: \(why)")
+        case .erased(let kind):
+            state.marks[seq] = .rejected
+            return try reject(seq: seq, kind: kind, code: "erased", reason: "the record's personal part was erased (PIPL art. 47): nothing of it is exported")
         case .notARecord:
             state.marks[seq] = .rejected
             return try reject(seq: seq, kind: nil, code: "not_a_record", reason: "the entry is not a record envelope")
@@ -149,7 +156,12 @@ struct BatchBuilder {
         case .withdrawn:
             try reject(seq: seq, kind: kind, code: "target_withdrawn", reason: "target \(target) was already withdrawn")
         case .exported:
-            let entry = try await verifiedEntry(at: target)
+            let entry = try ChunkReader.opened(try await verifiedEntry(at: target), open)
+            // The national platform needs the record's identity to withdraw it; once erased
+            // the withdrawal cannot be written (docs/export.md "Erased records").
+            guard SealedEnvelope.commitment(of: entry) == nil else {
+                return try reject(seq: seq, kind: kind, code: "target_erased", reason: "target \(target)'s personal part was erased; its withdrawal cannot be mapped")
+            }
             // The target is mapped again by the path its 新增 row took: bytes to bytes on the
             // fast path, `ExportRow` on the full one (tests hold the two to the same output).
             if !revalidate, case .added(var row)? = FastRecordMapper.map(entry, seq: target, notExported: fastNotExported,

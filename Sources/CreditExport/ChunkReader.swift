@@ -11,11 +11,18 @@ struct ChunkReader: Sendable {
     let revalidate: Bool
     let mapping: MappingOptions
     let notExported: Set<RecordKind>
+    let open: (@Sendable ([UInt8]) throws -> [UInt8])?
     static let chunk = 1024
 
-    init(source: ExportSource, revalidate: Bool, mapping: MappingOptions) {
-        (self.source, self.revalidate, self.mapping) = (source, revalidate, mapping)
+    init(source: ExportSource, revalidate: Bool, mapping: MappingOptions, open: (@Sendable ([UInt8]) throws -> [UInt8])? = nil) {
+        (self.source, self.revalidate, self.mapping, self.open) = (source, revalidate, mapping, open)
         notExported = FastRecordMapper.notExported(under: mapping)
+    }
+
+    /// The entry opened through the vault, or as stored (no vault, nothing sealed, erased).
+    static func opened(_ entry: [UInt8], _ open: (@Sendable ([UInt8]) throws -> [UInt8])?) throws -> [UInt8] {
+        guard let open, SealedEnvelope.commitment(of: entry) != nil else { return entry }
+        return try open(entry)
     }
 
     /// Starts reading and mapping the `count` entries from `seq` (all below the checkpoint's
@@ -55,7 +62,19 @@ struct ChunkReader: Sendable {
         slice.bytes.reserveCapacity(range.count * 2048)
         for i in range {
             let leafHash = leafHashes?[i] ?? entries[i].withUnsafeBytes { MerkleHashing.leafHash($0, using: hasher) }
-            let outcome = map(entries[i], seq: first + UInt64(i), scratch: &scratch, bytes: &slice.bytes)
+            // Hashed as stored (the proof covers the sealed leaf), mapped as opened.
+            let outcome: MappedEntry.Outcome
+            do {
+                let entry = try Self.opened(entries[i], open)
+                if SealedEnvelope.commitment(of: entry) != nil {
+                    outcome = .erased((try? Envelope.decode(entry))?.kind)
+                } else {
+                    outcome = map(entry, seq: first + UInt64(i), scratch: &scratch, bytes: &slice.bytes)
+                }
+            } catch {
+                // Nothing is marked: the run stops and the next one tries again.
+                outcome = .unopened("\(error)")
+            }
             slice.items.append(MappedEntry(leafHash: leafHash, outcome: outcome))
         }
         return slice
@@ -113,6 +132,10 @@ struct MappedEntry: Sendable {
         case added(ExportFamily, csv: Range<Int>, jsonl: Range<Int>)
         case mapped(MappedRecord, RecordKind)
         case invalid(String)
+        /// A sealed record whose personal part is gone (or no vault was given).
+        case erased(RecordKind?)
+        /// The vault failed to open it: the run stops (never a permanent reject).
+        case unopened(String)
         case notARecord
     }
     let leafHash: Digest32

@@ -36,6 +36,11 @@ public struct Exporter: Sendable {
         /// How the cursor is replaced and the batch renamed into place (tests inject faults);
         /// the batch files themselves are streamed by `HashingFileWriter`.
         public var io: StorageIO = PosixIO()
+        /// Opens a sealed entry's personal part (the core's vault, docs/log-format.md "Sealed
+        /// entries") after the entry was proved against the checkpoint and before it is
+        /// mapped, so the mapper sees the names the national format needs. nil: entries are
+        /// mapped as stored; a sealed one whose personal part is not opened is rejected `erased`.
+        public var open: (@Sendable ([UInt8]) throws -> [UInt8])?
 
         public init(source: ExportSource, verifier: NoteVerifier, signingKey: Ed25519PrivateKey, spool: String,
                     target: BatchTarget? = nil, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil) {
@@ -180,6 +185,7 @@ public struct Exporter: Sendable {
         try FileManager.default.createDirectory(atPath: building, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         var builder = BatchBuilder(source: options.source, directory: building, checkpoint: checkpoint, state: state, progress: options.progress)
         builder.revalidate = options.revalidate
+        builder.open = options.open
         builder.mapping = options.mapping
         builder.stepHook = options.stepHook
         let files = try await builder.build()

@@ -58,6 +58,9 @@ public enum RecordMapper {
         case .judgment, .institutionFiling, .annualReview:
             // Only with MappingOptions that include the kind (above).
             return .notExported
+        case .erasure:
+            // It names no one and is no credit record of the national catalogue.
+            return .notExported
         }
         if let problem = RequiredFields.problem(in: row, record: record) { return .reject(problem) }
         if let problem = PublicTextRule.problem(in: row) { return .personalData(problem) }

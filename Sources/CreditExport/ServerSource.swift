@@ -1,6 +1,7 @@
 import CreditRecords
 import Foundation
 import LedgerCrypto
+import Synchronization
 
 /// A running service read with an exporter token: `/log/checkpoint`, `GET /v1/records`
 /// pages, and the proof routes. Entries come back as JSON; the log stores their RFC 8785
@@ -11,6 +12,9 @@ public struct ServerSource: ExportSource {
     let token: String
     let client: ServiceClient
     public static let pageSize = 1000
+    /// Opened envelopes the service sent beside sealed entries, by commitment, until the
+    /// exporter asks for them (`open`); each is taken once.
+    private let openedEntries = OpenedEntries()
 
     /// Refuses `http://` to a host other than this machine (`ServiceClient.refusal`).
     public init(base: String, token: String, client: ServiceClient) {
@@ -60,7 +64,9 @@ public struct ServerSource: ExportSource {
                 guard let record = item.objectValue, record["seq"]?.integerValue == Int64(start) + Int64(i), let entry = record["entry"] else {
                     throw ExportError.source("the records page from \(start) is out of order")
                 }
-                out.append(try CanonicalJSON.encode(entry))
+                let bytes = try CanonicalJSON.encode(entry)
+                openedEntries.keep(entry: entry, bytes: bytes, opened: record["opened"])
+                out.append(bytes)
             }
             if records.isEmpty || page["next"]?.isNull ?? true { break }
         }
@@ -71,4 +77,33 @@ public struct ServerSource: ExportSource {
         guard let entry = try await object("/v1/records/\(seq)")["entry"] else { throw ExportError.source("record \(seq) has no entry") }
         return try CanonicalJSON.encode(entry)
     }
+
+    /// The opened envelope of a sealed entry this source read (`Exporter.Options.open`): the
+    /// v1 envelope with the full body the service sent as `opened`, once its commitment
+    /// SHA-256(salt ‖ JCS(body)) matched the leaf's; else the entry as it is (erased).
+    public func open(_ entry: [UInt8]) -> [UInt8] {
+        guard let commitment = SealedEnvelope.commitment(of: entry) else { return entry }
+        return openedEntries.take(commitment) ?? entry
+    }
 }
+
+/// See `ServerSource.open`.
+final class OpenedEntries: Sendable {
+    private let entries = Mutex<[Digest32: [UInt8]]>([:])
+
+    func keep(entry: JSONValue, bytes: [UInt8], opened: JSONValue?) {
+        guard let commitment = SealedEnvelope.commitment(of: bytes), var envelope = entry.objectValue,
+              let body = opened?.objectValue?["body"], let salt = opened?.objectValue?["salt"]?.stringValue.flatMap({ Hex.decode($0) }),
+              let canonicalBody = try? CanonicalJSON.encode(body), SHA256.hash(salt + canonicalBody) == commitment else { return }
+        envelope["v"] = .number("1")
+        envelope["personal"] = nil
+        envelope["body"] = body
+        guard let opened = try? CanonicalJSON.encode(.object(envelope)) else { return }
+        entries.withLock { $0[commitment] = opened }
+    }
+
+    func take(_ commitment: Digest32) -> [UInt8]? {
+        entries.withLock { $0.removeValue(forKey: commitment) }
+    }
+}
+

@@ -1,6 +1,7 @@
 import BackgroundIndex
 import CreditRecords
 import Logging
+import PersonalVault
 import TransparencyLog
 
 /// The application core: the records log, the background index kept current from it (also
@@ -19,6 +20,10 @@ public final class Ledger: Sendable {
     package let indexFeeder: IndexFeeder
     package var index: BackgroundIndex { indexFeeder.index }
     package let envelopes: LogEnvelopeSource
+    /// The personal-data vault and the one opening layer every reader of records goes through
+    /// (docs/log-format.md "Sealed entries").
+    package let sealed: SealedEntries
+    package var vault: any PersonalVault { sealed.vault }
     /// The access log: every check, before its answer is sent.
     package let access: AccessLedger
     package let idempotency: IdempotencyStore
@@ -31,7 +36,7 @@ public final class Ledger: Sendable {
 
     private init(configuration: LedgerConfiguration, data: ServerDataDirectory, log: TransparencyLog, principals: PrincipalStore,
                  report: ServerDataDirectory.Report, metrics: LedgerMetrics, indexFeeder: IndexFeeder, access: AccessLedger,
-                 idempotency: IdempotencyStore, secret: [UInt8], logger: Logger) {
+                 idempotency: IdempotencyStore, secret: [UInt8], sealed: SealedEntries, logger: Logger) {
         self.configuration = configuration
         self.data = data
         self.log = log
@@ -39,7 +44,8 @@ public final class Ledger: Sendable {
         self.bootstrapReport = report
         self.metrics = metrics
         self.indexFeeder = indexFeeder
-        self.envelopes = LogEnvelopeSource(log: log)
+        self.sealed = sealed
+        self.envelopes = LogEnvelopeSource(log: log, sealed: sealed)
         self.access = access
         self.idempotency = idempotency
         self.secret = secret
@@ -53,7 +59,12 @@ public final class Ledger: Sendable {
                             logger: Logger = Logger(label: "careledger")) async throws -> Ledger {
         let data = ServerDataDirectory(configuration.dataDirectory)
         let report = try data.bootstrap(origin: configuration.origin)
-        let log = try TransparencyLog.open(directory: data.records)
+        let vault = try configuration.openVault(configuration.dataDirectory)
+        // The vault's seals of a batch are made durable once, before the log commits it, so
+        // no acknowledged leaf commits to a personal part a crash could lose.
+        var options = TransparencyLog.Options()
+        options.beforeCommit = { try vault.sync() }
+        let log = try TransparencyLog.open(directory: data.records, options: options)
         let accessLog: TransparencyLog
         do {
             accessLog = try TransparencyLog.open(directory: data.access)
@@ -86,10 +97,16 @@ public final class Ledger: Sendable {
             if accessSkipped > 0 {
                 logger.warning("access log entries that are not check records were skipped", metadata: ["count": "\(accessSkipped)"])
             }
-            let feeder = try openIndex(log: log, path: data.indexSnapshot, interval: configuration.indexSnapshotInterval, logger: logger)
+            let sealed = SealedEntries(vault: vault)
+            // Erasures first: a vault restored from before one must not feed the index.
+            let reapplied = try reapplyErasures(log: log, sealed: sealed)
+            if reapplied > 0 {
+                logger.notice("erasures re-applied to a vault restored from before them", metadata: ["records": "\(reapplied)"])
+            }
+            let feeder = try openIndex(log: log, vault: vault, path: data.indexSnapshot, interval: configuration.indexSnapshotInterval, logger: logger)
             let ledger = Ledger(configuration: configuration, data: data, log: log, principals: principals, report: report,
                                 metrics: metrics, indexFeeder: feeder, access: access, idempotency: idempotency,
-                                secret: secret, logger: logger)
+                                secret: secret, sealed: sealed, logger: logger)
             metrics.treeSize.record(Int64(log.size))
             logger.info("records log open", metadata: ["treeSize": "\(log.size)", "origin": "\(log.origin)"])
             return ledger
@@ -102,15 +119,15 @@ public final class Ledger: Sendable {
 
     /// The snapshot and the tail after it, or (when the snapshot is missing, corrupt, stale or
     /// from another log) the whole log; a fresh snapshot is written when that replay was long.
-    static func openIndex(log: TransparencyLog, path: String, interval: UInt64, logger: Logger) throws -> IndexFeeder {
+    static func openIndex(log: TransparencyLog, vault: any PersonalVault, path: String, interval: UInt64, logger: Logger) throws -> IndexFeeder {
         let started = ContinuousClock.now
-        let loaded = try IndexSnapshots.load(log: log, path: path)
+        let loaded = try IndexSnapshots.load(log: log, path: path, vault: vault)
         if let problem = loaded.problem {
             logger.notice("background index rebuilt from the log", metadata: ["reason": "\(problem)", "entries": "\(loaded.replayed)"])
         } else {
             logger.info("background index loaded from its snapshot", metadata: ["tail": "\(loaded.replayed)"])
         }
-        let feeder = IndexFeeder(index: loaded.index, log: log, applied: loaded.size,
+        let feeder = IndexFeeder(index: loaded.index, log: log, sealed: SealedEntries(vault: vault), applied: loaded.size,
                                  snapshotAt: loaded.problem == nil ? loaded.size - loaded.replayed : 0,
                                  snapshotPath: path, snapshotInterval: interval, logger: logger)
         if loaded.problem != nil || loaded.replayed >= interval { feeder.snapshotSoon() }

@@ -1,3 +1,4 @@
+import CreditRecords
 import PersonalVault
 
 /// What the application core needs to open a data directory; the HTTP settings live in the
@@ -20,6 +21,17 @@ public struct LedgerConfiguration: Sendable {
     /// entries"). `serve` and the commands set the file vault with the key file the operator
     /// named; the in-memory default serves tests only.
     public var openVault: @Sendable (_ dataDirectory: String) throws -> any PersonalVault = { _ in MemoryVault() }
+
+    /// Years after its decision date that a record's personal part is kept before it may be
+    /// erased on any ground but a data error (docs/operations.md "Erasure"). A record's own
+    /// end (a ban's `until`, a court's practiceBanUntil, a penalty's validUntil or
+    /// publicUntil) extends it; a lifetime ban never ends.
+    public var retentionYears: [RecordKind: Int] = LedgerConfiguration.defaultRetentionYears
+
+    /// Three years: the longest publication period of a 严重 record under 信用修复管理办法
+    /// (NDRC Order 2025 No. 36) and of a penalty under SAMR Order 45 art. 13; after it the
+    /// record serves no purpose of the register, and PIPL art. 47 requires deletion.
+    public static let defaultRetentionYears: [RecordKind: Int] = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, 3) })
 
     public init() {}
 }

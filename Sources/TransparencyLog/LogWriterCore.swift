@@ -19,8 +19,11 @@ final class LogWriterCore {
     /// Bit L set: the driver keeps level L's nodes (asked once, not per node).
     private let storedLevels: UInt64
     private var head: LogHead
+    private let beforeCommit: (@Sendable () throws -> Void)?
 
-    init(driver: any LogStorageDriver, signer: NoteSigner, head: LogHead, published: PublishedHead) {
+    init(driver: any LogStorageDriver, signer: NoteSigner, head: LogHead, published: PublishedHead,
+         beforeCommit: (@Sendable () throws -> Void)? = nil) {
+        self.beforeCommit = beforeCommit
         self.driver = driver
         self.signer = signer
         self.published = published
@@ -43,6 +46,7 @@ final class LogWriterCore {
         }
         let first = head.size
         guard first + UInt64(entries.count) <= capacity else { throw LogError.full }
+        try beforeCommit?()
 
         var frontier = head.frontier
         var chain = head.chain

@@ -24,6 +24,10 @@ public final class TransparencyLog: Sendable {
         public var cacheFlushInterval: Duration = .seconds(1)
         /// The caches are also flushed after this many entries, whatever the time.
         public var cacheFlushEntries: UInt64 = 1 << 17
+        /// Called on the committer thread before each batch is committed; if it throws, the
+        /// batch fails and nothing of it is stored. For state the entries depend on that must
+        /// be durable first (the core's vault: one sync per batch, not per entry).
+        public var beforeCommit: (@Sendable () throws -> Void)?
         public init() {}
     }
 
@@ -65,7 +69,7 @@ public final class TransparencyLog: Sendable {
         let (recovered, report) = try driver.recover()
         let head = PublishedHead()
         head.publish(recovered)
-        let core = LogWriterCore(driver: driver, signer: signer, head: recovered, published: head)
+        let core = LogWriterCore(driver: driver, signer: signer, head: recovered, published: head, beforeCommit: options.beforeCommit)
         var limits = CommitQueue.Limits()
         limits.maxQueuedEntries = options.maxQueuedEntries
         limits.maxBatchEntries = options.maxBatchEntries

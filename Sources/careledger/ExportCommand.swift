@@ -3,6 +3,9 @@ import DurableStorage
 import CreditExport
 import Foundation
 import LedgerCrypto
+import LedgerCore
+import PersonalVault
+import CreditRecords
 import TransparencyLog
 
 /// `careledger export`: one run of the periodic export (for cron), and `verify-batch`. The
@@ -91,13 +94,17 @@ struct ExportRun: AsyncParsableCommand {
     func makeExporter(progress: (@Sendable (UInt64, UInt64) -> Void)?) throws -> Exporter {
         let source: ExportSource
         var logDirectory: String?
+        let open: @Sendable ([UInt8]) throws -> [UInt8]
         if let server {
             let token = try Self.readFile(tokenFile!, what: "--token-file").trimmingCharacters(in: .whitespacesAndNewlines)
-            source = ServerSource(base: server, token: token, client: try ServiceClient(caFile: caFile))
+            let serverSource = ServerSource(base: server, token: token, client: try ServiceClient(caFile: caFile))
+            source = serverSource
+            open = { serverSource.open($0) }
         } else {
             let dir = DataDirectory.logDirectory(data: data ?? "./careledger-data", log: .records)
             logDirectory = dir
             source = try LogDirectorySource(logDirectory: dir)
+            open = try Self.vaultOpener(data: data ?? "./careledger-data")
         }
         let verifier: NoteVerifier
         if let vkey {
@@ -119,8 +126,26 @@ struct ExportRun: AsyncParsableCommand {
         var options = Exporter.Options(source: source, verifier: verifier, signingKey: key, spool: out, target: target, progress: progress)
         options.repushFrom = repushFrom
         options.revalidate = revalidate
+        options.open = open
         options.mapping = try Self.mappingOptions(include, flag: "--include")
         return try Exporter(options: options)
+    }
+
+    /// Sealed entries opened through the data directory's vault. The in-memory vault (the
+    /// default until the file vault is configured for commands) holds nothing: a sealed
+    /// entry then stops the run rather than being rejected as erased for good.
+    static func vaultOpener(data: String) throws -> @Sendable ([UInt8]) throws -> [UInt8] {
+        let vault = try LedgerConfiguration().openVault(data)
+        guard !(vault is MemoryVault) else {
+            return { entry in
+                guard SealedEnvelope.commitment(of: entry) == nil else {
+                    throw ExportError.configuration("no vault is configured for this command: export sealed records with --server, or from the service's schedule")
+                }
+                return entry
+            }
+        }
+        let sealed = SealedEntries(vault: vault)
+        return { try sealed.open($0) }
     }
 
     static func readFile(_ path: String, what: String) throws -> String {

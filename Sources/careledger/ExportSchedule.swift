@@ -18,6 +18,8 @@ struct ExportSchedule: Service {
     /// `--export-include`: the optional kinds every scheduled batch maps.
     var mapping = MappingOptions()
     let logger: Logger
+    /// The service's own vault opens sealed entries (docs/export.md "Sealed records").
+    var open: (@Sendable ([UInt8]) throws -> [UInt8])?
 
     /// "90s", "15m", "2h", "1d".
     static func parseDuration(_ text: String) -> Duration? {
@@ -42,6 +44,7 @@ struct ExportSchedule: Service {
                 var options = Exporter.Options(source: source, verifier: source.log.verifier, signingKey: try Ed25519PrivateKey(pemRepresentation: pem),
                                                spool: spool, target: pushURL.map { HTTPBatchTarget(base: $0) })
                 options.mapping = mapping
+                options.open = open
                 let exporter = try Exporter(options: options)
                 let report = try await exporter.run()
                 if let built = report.built { logger.info("export: built batch \(built) (\(report.records) records)") }

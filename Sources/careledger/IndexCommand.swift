@@ -1,6 +1,7 @@
 import ArgumentParser
 import BackgroundIndex
 import LedgerCore
+import PersonalVault
 import Foundation
 import TransparencyLog
 
@@ -27,7 +28,13 @@ struct IndexCommand: AsyncParsableCommand {
             }
             do {
                 let started = ContinuousClock.now
-                let index = try IndexSnapshots.rebuild(log: log)
+                // The people are in the vault: the in-memory one (the default until the file
+                // vault is wired here) holds none, and an index without them would answer clear.
+                let vault = try LedgerConfiguration().openVault(data)
+                guard !(vault is MemoryVault) else {
+                    throw ValidationError("the index is rebuilt from the records opened through the vault, and no vault file is configured here; start the service instead (it rebuilds a bad snapshot by itself)")
+                }
+                let index = try IndexSnapshots.rebuild(log: log, vault: vault)
                 try IndexSnapshots.write(index, log: log, path: paths.indexSnapshot)
                 try await log.close()
                 print("rebuilt the index from \(log.size) entries in \(ContinuousClock.now - started); wrote \(paths.indexSnapshot)")
@@ -47,7 +54,7 @@ struct IndexCommand: AsyncParsableCommand {
         func run() async throws {
             let paths = ServerDataDirectory(data)
             let log = try TransparencyLog.openReadOnly(directory: paths.records)
-            let loaded = try IndexSnapshots.load(log: log, path: paths.indexSnapshot)
+            let loaded = try IndexSnapshots.load(log: log, path: paths.indexSnapshot, vault: try LedgerConfiguration().openVault(data))
             let stats = loaded.index.stats
             if json {
                 struct Output: Encodable {

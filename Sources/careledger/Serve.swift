@@ -89,7 +89,8 @@ struct Serve: AsyncParsableCommand {
         let push = exportTo.hasPrefix("http://") || exportTo.hasPrefix("https://") ? URL(string: exportTo) : nil
         let schedule = ExportSchedule(every: every, logDirectory: DataDirectory.logDirectory(data: data, log: .records),
                                       spool: push == nil ? exportTo : exportSpool, pushURL: push,
-                                      mapping: try ExportRun.mappingOptions(exportInclude, flag: "--export-include"), logger: logger)
+                                      mapping: try ExportRun.mappingOptions(exportInclude, flag: "--export-include"), logger: logger,
+                                      open: { [ledger = server.ledger] in try ledger.openEntry($0) })
         say("exporting to \(exportTo) every \(exportEvery!)")
         try await server.run(background: [schedule])
     }

@@ -458,7 +458,7 @@ import TransparencyLog
         try? FileManager.default.removeItem(atPath: snapshot)
         try FileManager.default.copyItem(atPath: other.dataDirectory + "/index.snapshot", toPath: snapshot)
         let count = server.capture.all.count
-        server = try await TestServer.start(directory: server.directory, capture: server.capture)
+        server = try await TestServer.start(directory: server.directory, capture: server.capture, vault: server.vault)
         #expect(server.capture.all.dropFirst(count).contains { $0.contains("background index rebuilt from the log") })
         try await server.test { client in
             let answer = try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check())

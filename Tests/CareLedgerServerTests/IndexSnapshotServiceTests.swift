@@ -38,9 +38,11 @@ import Testing
         #expect(Self.snapshotSize(ledger) == ledger.log.size)
     }
 
-    /// The size the snapshot on disk covers, if it loads against this log.
+    /// The size the snapshot on disk covers, if it loads against this log (people keyed by
+    /// the ledger's vault, as the service keys them).
     static func snapshotSize(_ ledger: Ledger) -> UInt64? {
-        BackgroundIndex.loadSnapshot(from: ledger.data.indexSnapshot, rootAt: { try? ledger.log.rootHash(size: $0) }).index?.size
+        BackgroundIndex.loadSnapshot(from: ledger.data.indexSnapshot, keying: IndexSnapshots.keying(ledger.vault),
+                                     rootAt: { try? ledger.log.rootHash(size: $0) }).index?.size
     }
 
     /// Polls until `condition` holds. No deadline of its own: it typically takes milliseconds,

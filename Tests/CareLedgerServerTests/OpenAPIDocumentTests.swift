@@ -241,6 +241,10 @@ import Testing
         "appendRecord": Sample(uri: "/v1/records", body: Fixtures.penalty(3000), headers: [RequestInput.idempotencyKeyField: "openapi-sample-1"]),
         "listRecords": Sample(uri: "/v1/records?from=0&limit=2", bad: "/v1/records?limit=1001"),
         "getRecord": Sample(uri: "/v1/records/0", bad: "/v1/records/x"),
+        // 林晓燕 is banned (seq 2): the documented refusal is the answer in this tree.
+        "createErasure": Sample(uri: "/v1/erasures", body: ["subject": ["idType": "resident_id", "idNumber": "330381199211083443"],
+                                                             "basis": "consent_withdrawn", "authority": Fixtures.authority(Fixtures.ouhaiHealth)],
+                                inASmallTree: .conflict),
         "getCheckpoint": Sample(uri: "/log/checkpoint"),
         "getHashTile": Sample(uri: "/log/tile/0/000.p/1", bad: "/log/tile/0/0"),
         "getEntryBundle": Sample(uri: "/log/tile/entries/000.p/1", bad: "/log/tile/entries/000.p/256"),

@@ -63,7 +63,10 @@ import TransparencyLog
             #expect(stored.status == .ok)
             let object = try stored.json()
             let entry = try #require(object["entry"]?.objectValue)
-            #expect(entry["v"]?.integerValue == 1)
+            // Sealed: the leaf keeps the public view; the person is in `opened`, committed to.
+            #expect(entry["v"]?.integerValue == 2)
+            #expect(entry["body"]?.objectValue?["person"] == nil)
+            #expect(try object["opened"]?.objectValue?["body"]?.objectValue?["person"].map(CanonicalJSON.encode) == CanonicalJSON.encode(Fixtures.linXiaoyan))
             #expect(entry["kind"]?.stringValue == "ban")
             #expect(entry["submittedBy"]?.objectValue?["principal"]?.stringValue == "insp-ouhai-01")
             #expect(entry["submittedBy"]?.objectValue?["authority"]?.stringValue == Fixtures.ouhaiHealth.uscc)

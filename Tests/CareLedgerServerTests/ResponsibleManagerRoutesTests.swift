@@ -100,7 +100,9 @@ import Testing
             #expect(named.status == .created, "\(named.summary)")
             let managerSeq = try #require(try named.json()["seq"]?.integerValue)
             let stored = try await client.send(.get, "/v1/records/\(managerSeq)", token: roles[.inspector]).json()
-            let body = try #require(stored["entry"]?.objectValue?["body"]?.objectValue)
+            // The full body (its basis is restricted, so not in the sealed leaf) comes opened.
+            let body = try #require(stored["opened"]?.objectValue?["body"]?.objectValue)
+            #expect(stored["entry"]?.objectValue?["body"]?.objectValue?["basis"] == nil)
             #expect(body["role"] == "responsible_manager" && body["scope"] == "lifetime" && body["managerOf"]?.integerValue == trigger)
             #expect(body["basis"] == "《中华人民共和国人口与计划生育法》第四十一条第二款")
             #expect(body["institution"]?.objectValue?["uscc"] == .string(Fixtures.xiaoxingxing.uscc))

@@ -60,6 +60,12 @@ import Testing
         Route(method: .post, template: "/v1/records", success: .created) { n in
             ("/v1/records", Fixtures.penalty(1000 + n))
         },
+        // An admin reaches the use case, which finds nothing of this person in the vault (404):
+        // an erasure that succeeds once cannot succeed again for every caller of the matrix.
+        Route(method: .post, template: "/v1/erasures", success: .notFound) { _ in
+            ("/v1/erasures", ["subject": ["idType": "resident_id", "idNumber": "11010519491231002X"], "basis": "retention_expired",
+                              "authority": Fixtures.authority(Fixtures.ouhaiHealth)])
+        },
         Route(method: .get, template: "/v1/records/{seq}", success: .ok) { _ in
             ("/v1/records/0", nil)
         },

@@ -22,6 +22,11 @@ extension LedgerServer {
             }
             return JSONBody.response(try self.ledger.record(seq: seq))
         }
+        // The subject is in the body, never the URL (docs/http.md "Erasures").
+        on(router, .post, "/v1/erasures") { request, context in
+            let bytes = try await RequestInput.body(request, limit: self.configuration.bodyLimit)
+            return Self.created(try await self.ledger.erase(bytes, principal: context.caller(), logger: context.logger))
+        }
         on(router, .get, "/v1/records") { request, _ in
             var errors = [Problem.Item]()
             RequestInput.refuseUnknownParameters(request, known: ["from", "limit"], errors: &errors)

@@ -28,6 +28,7 @@ extension LedgerServer {
         RouteRule(method: .post, template: "/v1/records", part: nil, access: .roles([.inspector, .admin])),
         RouteRule(method: .get, template: "/v1/records/{seq}", part: nil, access: .roles([.inspector, .auditor, .exporter, .admin])),
         RouteRule(method: .get, template: "/v1/records", part: nil, access: .roles([.auditor, .exporter, .admin])),
+        RouteRule(method: .post, template: "/v1/erasures", part: nil, access: .roles([.admin])),
         RouteRule(method: .get, template: "/log/checkpoint", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/log/tile/**", part: nil, access: .publicRoute),
         // Entry bundles name people.

@@ -88,6 +88,8 @@ struct FastRecordMapper {
         case .enforcement: family = .xzqz
         case .revocation, .creditRepair: return withdrawal(body, kind: kind)
         case .judgment, .institutionFiling, .annualReview: return nil
+        // It names no one and is no credit record of the national catalogue.
+        case .erasure: return .notExported(kind)
         }
         var row = scratch.row(family, seq: seq)
         let mapped: Bool

@@ -45,6 +45,7 @@ extension FieldSpec.FieldType {
         case .amount: return type("amount")
         case .integer(let minimum): return type("integer", [("minimum", .number(String(minimum)))])
         case .seq: return type("seq")
+        case .seqList: return type("seqList")
         case .enumeration(let values): return type("enumeration", [("values", strings(values))])
         case .enumSet(let values): return type("enumSet", [("values", strings(values))])
         case .organization: return type("organization")

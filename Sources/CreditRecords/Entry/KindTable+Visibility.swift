@@ -43,4 +43,22 @@ extension KindSpec {
             return value
         }
     }
+
+    /// The body a sealed log entry keeps (docs/log-format.md "Sealed entries"): the public
+    /// view, and of a penalty's or enforcement's party that is an organisation its category,
+    /// name and code (an organisation is no natural person, and without them a record whose
+    /// personal part was erased would no longer count for the institution). An individual
+    /// business's code identifies the person who registered it: it stays out.
+    public func leafView(of body: JSONObject) -> JSONObject {
+        var out = publicView(of: body)
+        for subject in subjects where subject.shape == .party {
+            guard let party = body[subject.key]?.objectValue,
+                  party["category"]?.stringValue == PartyCategory.organization.rawValue else { continue }
+            var kept = JSONObject()
+            for key in ["category", "name", "uscc"] { if let value = party[key] { kept[key] = value } }
+            out[subject.key] = .object(kept)
+        }
+        return out
+    }
 }
+

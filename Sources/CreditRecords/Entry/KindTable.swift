@@ -62,6 +62,8 @@ public struct FieldSpec: Sendable {
         case integer(minimum: Int)
         /// The seq of a record in the log: a non-negative integer.
         case seq
+        /// A non-empty array of distinct seqs (an erasure's records).
+        case seqList
         /// One of the raw values.
         case enumeration([String])
         /// A non-empty array of distinct raw values.
@@ -148,6 +150,7 @@ extension KindSpec {
         case .annualReview: return annualReview
         case .revocation: return revocation
         case .creditRepair: return creditRepair
+        case .erasure: return erasure
         }
     }
 
@@ -285,4 +288,16 @@ extension KindSpec {
         // The repair conditions the authority found met (信用修复管理办法 NDRC Order 2025 No. 36).
         FieldSpec("conditions", .enumSet(RepairCondition.rawValues), .public, required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", target: "target")
+
+    /// Public throughout: it says which records lost their personal parts and why, never whose.
+    public static let erasure = KindSpec(.erasure, "个人信息删除", [
+        FieldSpec("seqs", .seqList, .public),
+        FieldSpec("scope", .enumeration(ErasureScope.allCases.map(\.rawValue)), .public),
+        FieldSpec("basis", .enumeration(ErasureBasis.allCases.map(\.rawValue)), .public),
+        FieldSpec("decidedAt", .date, .public),
+        FieldSpec("authority", .authority, .public),
+        // The one prose the disclosure publishes, scanned at append like every public text
+        // (PersonalDataScan): free text is never public under any other name.
+        FieldSpec("publicSummary", .text(maxLength: FieldLimit.publicSummary), .public, required: false),
+    ], documentNumber: nil, decisionDate: "decidedAt")
 }

@@ -24,7 +24,10 @@ public struct ClientSignature: Sendable, Equatable {
 }
 
 /// What the log stores (docs/records.md "Envelope"): the RFC 8785 bytes of
-/// `{"v":1,"kind","body","submittedAt","submittedBy":{"principal","authority"},"clientSignature"?}`.
+/// `{"v":1,"kind","body","submittedAt","submittedBy":{"principal","authority"},"clientSignature"?}`,
+/// or, sealed (v2, docs/log-format.md "Sealed entries"), the same with `body` reduced to the
+/// kind's public view and `"personal":{"commitment":"<hex>"}` when anything was left out.
+/// An opened v2 entry is a v1 envelope (the vault keeps those bytes), so readers of v1 read it.
 public struct Envelope: Sendable, Equatable {
     public let kind: RecordKind
     public let body: JSONObject
@@ -32,6 +35,13 @@ public struct Envelope: Sendable, Equatable {
     public let submittedAt: String
     public let submittedBy: Submitter
     public let clientSignature: ClientSignature?
+    /// 1: the full body; 2: sealed (the public view, and `commitment` when the body had more).
+    public var version = 1
+    /// SHA-256(salt ‖ JCS(full body)) of a sealed entry whose body left members out, in hex.
+    public var commitment: String?
+
+    /// A sealed entry (v2) whose body had nothing but public members has no commitment.
+    public var isSealed: Bool { version == 2 }
 
     public init(kind: RecordKind, body: JSONObject, submittedAt: String, submittedBy: Submitter, clientSignature: ClientSignature?) {
         self.kind = kind
@@ -44,8 +54,9 @@ public struct Envelope: Sendable, Equatable {
     public var json: JSONValue {
         var submitter = JSONObject([("principal", .string(submittedBy.principal))])
         if let authority = submittedBy.authority { submitter["authority"] = .string(authority) }
-        var object = JSONObject([("v", 1), ("kind", .string(kind.rawValue)), ("body", .object(body)),
+        var object = JSONObject([("v", .number(String(version))), ("kind", .string(kind.rawValue)), ("body", .object(body)),
                                  ("submittedAt", .string(submittedAt)), ("submittedBy", .object(submitter))])
+        if let commitment { object["personal"] = .object(JSONObject([("commitment", .string(commitment))])) }
         if let signature = clientSignature {
             object["clientSignature"] = .object(JSONObject([("keyId", .string(signature.keyId)), ("sig", .string(signature.sig))]))
         }

@@ -9,6 +9,7 @@ public enum Record: Sendable, Equatable {
     case annualReview(AnnualReview)
     case revocation(Revocation)
     case creditRepair(CreditRepair)
+    case erasure(Erasure)
 
     /// Builds the typed record from a body that passed `RecordValidator` (e.g. one read back
     /// from the log). Rules that depend on today or on other records are not re-checked.
@@ -32,6 +33,7 @@ public enum Record: Sendable, Equatable {
         case .annualReview: return AnnualReview(r).map(Record.annualReview)
         case .revocation: return Revocation(r).map(Record.revocation)
         case .creditRepair: return CreditRepair(r).map(Record.creditRepair)
+        case .erasure: return Erasure(r).map(Record.erasure)
         }
     }
 
@@ -46,6 +48,7 @@ public enum Record: Sendable, Equatable {
         case .annualReview: return .annualReview
         case .revocation: return .revocation
         case .creditRepair: return .creditRepair
+        case .erasure: return .erasure
         }
     }
 
@@ -60,6 +63,7 @@ public enum Record: Sendable, Equatable {
         case .annualReview(let x): return x.authority
         case .revocation(let x): return x.authority
         case .creditRepair(let x): return x.authority
+        case .erasure(let x): return x.authority
         }
     }
 
@@ -75,6 +79,7 @@ public enum Record: Sendable, Equatable {
         case .annualReview(let x): return x.reviewedAt
         case .revocation(let x): return x.decidedAt
         case .creditRepair(let x): return x.decidedAt
+        case .erasure(let x): return x.decidedAt
         }
     }
 
@@ -90,6 +95,7 @@ public enum Record: Sendable, Equatable {
         case .annualReview: return nil
         case .revocation(let x): return x.decisionNo
         case .creditRepair(let x): return x.decisionNo
+        case .erasure: return nil
         }
     }
 

@@ -9,6 +9,8 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
     case annualReview = "annual_review"
     case revocation
     case creditRepair = "credit_repair"
+    /// Personal data destroyed under PIPL art. 47 (appended by the erasure use case only).
+    case erasure
 }
 
 /// One bad field: where (RFC 6901 pointer into the submitted document), a stable code

@@ -86,7 +86,7 @@ extension Envelope {
     public static func decode(_ bytes: [UInt8]) throws -> Envelope {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes, maxDepth: 64) } catch { throw DecodeError.malformed("\(error)") }
-        guard let object = value.objectValue, object["v"]?.integerValue == 1,
+        guard let object = value.objectValue, let version = object["v"]?.integerValue, version == 1 || version == 2,
               let kind = object["kind"]?.stringValue.flatMap(RecordKind.init(rawValue:)),
               let body = object["body"]?.objectValue,
               let submittedAt = object["submittedAt"]?.stringValue,
@@ -98,8 +98,11 @@ extension Envelope {
         if let sig = object["clientSignature"]?.objectValue, let keyId = sig["keyId"]?.stringValue, let value = sig["sig"]?.stringValue {
             signature = ClientSignature(keyId: keyId, sig: value)
         }
-        return Envelope(kind: kind, body: body, submittedAt: submittedAt,
-                        submittedBy: Submitter(principal: principal, authority: submitter["authority"]?.stringValue),
-                        clientSignature: signature)
+        var envelope = Envelope(kind: kind, body: body, submittedAt: submittedAt,
+                                submittedBy: Submitter(principal: principal, authority: submitter["authority"]?.stringValue),
+                                clientSignature: signature)
+        envelope.version = Int(version)
+        envelope.commitment = object["personal"]?.objectValue?["commitment"]?.stringValue
+        return envelope
     }
 }

@@ -4,18 +4,24 @@ import LedgerCrypto
 import Logging
 import Dispatch
 import Glibc
+import PersonalVault
 import Synchronization
 import TransparencyLog
 
-/// Record envelopes read back from the records log by seq, for the index's answers.
+/// Record envelopes read back from the records log by seq, opened through the vault, for
+/// the index's answers (an erased record reads as its sealed, public form).
 public struct LogEnvelopeSource: EnvelopeSource {
     public let log: TransparencyLog
+    package let sealed: SealedEntries
 
-    public init(log: TransparencyLog) { self.log = log }
+    package init(log: TransparencyLog, sealed: SealedEntries) {
+        self.log = log
+        self.sealed = sealed
+    }
 
-    public func envelope(at seq: UInt64) throws -> Envelope { try Envelope.decode(log.entry(at: seq)) }
+    public func envelope(at seq: UInt64) throws -> Envelope { try Envelope.decode(sealed.open(log.entry(at: seq))) }
 
-    public func entryBytes(at seq: UInt64) throws -> [UInt8]? { try log.entry(at: seq) }
+    public func entryBytes(at seq: UInt64) throws -> [UInt8]? { try sealed.open(log.entry(at: seq)) }
 }
 
 /// Loading, rebuilding and writing the background index's snapshot (`<data>/index.snapshot`),
@@ -38,20 +44,28 @@ public enum IndexSnapshots {
 
     /// The snapshot at `path` if it names a prefix of this log, else a fresh index; then the
     /// log's tail (or all of it) replayed in seq order.
-    public static func load(log: TransparencyLog, path: String) throws -> Loaded {
-        let (loaded, problem) = BackgroundIndex.loadSnapshot(from: path, rootAt: rootAt(log))
-        let index = loaded ?? BackgroundIndex()
+    public static func load(log: TransparencyLog, path: String, vault: any PersonalVault) throws -> Loaded {
+        let keying = keying(vault)
+        let (loaded, problem) = BackgroundIndex.loadSnapshot(from: path, keying: keying, rootAt: rootAt(log))
+        let index = loaded ?? BackgroundIndex(keying: keying)
         let from = loaded?.size ?? 0
         let to = log.size
-        try replay(log, into: index, from: from, to: to)
+        try replay(log, into: index, sealed: SealedEntries(vault: vault), from: from, to: to)
         return Loaded(index: index, problem: loaded == nil ? (problem ?? "no usable snapshot") : nil, replayed: to - from, size: to)
     }
 
     /// A new index built from every entry of the log.
-    public static func rebuild(log: TransparencyLog) throws -> BackgroundIndex {
-        let index = BackgroundIndex()
-        try replay(log, into: index, from: 0, to: log.size)
+    public static func rebuild(log: TransparencyLog, vault: any PersonalVault) throws -> BackgroundIndex {
+        let index = BackgroundIndex(keying: keying(vault))
+        try replay(log, into: index, sealed: SealedEntries(vault: vault), from: 0, to: log.size)
         return index
+    }
+
+    /// People keyed by the vault's pseudonyms (docs/background-index.md "Keyed people").
+    public static func keying(_ vault: any PersonalVault) -> PersonKeying {
+        PersonKeying(keyID: vault.indexKeyID) { type, number in
+            vault.pseudonym(.person(idType: type.rawValue, idNumber: number)).digest
+        }
     }
 
     /// Writes the index's snapshot (temp file, fsync, rename), naming the log's root at the
@@ -60,8 +74,8 @@ public enum IndexSnapshots {
         try index.writeSnapshot(to: path, rootHash: log.rootHash(size: index.size))
     }
 
-    package static func replay(_ log: TransparencyLog, into index: BackgroundIndex, from: UInt64, to: UInt64) throws {
-        try log.forEachEntry(in: from..<max(from, to)) { seq, entry in index.apply(seq: seq, entry: entry) }
+    package static func replay(_ log: TransparencyLog, into index: BackgroundIndex, sealed: SealedEntries, from: UInt64, to: UInt64) throws {
+        try log.forEachEntry(in: from..<max(from, to)) { seq, entry in index.apply(seq: seq, entry: try sealed.open(entry)) }
     }
 }
 
@@ -75,6 +89,7 @@ public enum IndexSnapshots {
 package final class IndexFeeder: Sendable {
     package let index: BackgroundIndex
     package let log: TransparencyLog
+    package let sealed: SealedEntries
     package let snapshotPath: String
     /// A snapshot is written after this many entries, or a quarter of the log if that is more
     /// (so the tail a restart replays stays short and snapshots stay rare), and on a clean
@@ -97,10 +112,11 @@ package final class IndexFeeder: Sendable {
     private let requests: AsyncStream<Void>
     private let requested: AsyncStream<Void>.Continuation
 
-    package init(index: BackgroundIndex, log: TransparencyLog, applied: UInt64, snapshotAt: UInt64, snapshotPath: String,
+    package init(index: BackgroundIndex, log: TransparencyLog, sealed: SealedEntries, applied: UInt64, snapshotAt: UInt64, snapshotPath: String,
          snapshotInterval: UInt64, logger: Logger) {
         self.index = index
         self.log = log
+        self.sealed = sealed
         self.snapshotPath = snapshotPath
         self.snapshotInterval = snapshotInterval
         self.logger = logger
@@ -116,7 +132,7 @@ package final class IndexFeeder: Sendable {
             if state.applied < size {
                 // The caller's own record is already decoded; every other one is read back.
                 try log.forEachEntry(in: state.applied..<size) { seq, entry in
-                    if let known, known.seq == seq { index.apply(seq: seq, envelope: known.envelope) } else { index.apply(seq: seq, entry: entry) }
+                    if let known, known.seq == seq { index.apply(seq: seq, envelope: known.envelope) } else { index.apply(seq: seq, entry: try sealed.open(entry)) }
                 }
                 state.applied = size
             }

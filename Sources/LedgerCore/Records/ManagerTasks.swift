@@ -80,12 +80,12 @@ package final class ManagerTaskIndex: Sendable {
     package init() {}
 
     /// Reads the log from where it stopped to `log.size`.
-    func catchUp(_ log: TransparencyLog) throws {
+    func catchUp(_ log: TransparencyLog, sealed: SealedEntries) throws {
         try state.withLock { state in
             let size = log.size
             while state.size < size {
                 let chunk = try log.entries(from: state.size, count: Int(min(1024, size - state.size)))
-                for entry in chunk { state.apply(seq: state.size, entry: entry) }
+                for entry in chunk { state.apply(seq: state.size, entry: try sealed.open(entry)) }
             }
         }
     }

@@ -42,12 +42,23 @@ extension Ledger {
         return .object(JSONObject([("records", .array(records)), ("next", next)]))
     }
 
-    /// `{seq, entry, leafHash}`: the stored envelope as JSON (an entry that is not JSON, which
-    /// only `careledger log append` could have written, is given as `entryBase64`).
+    /// `{seq, entry, leafHash, opened?, erased?}`: the stored envelope as JSON (an entry that is
+    /// not JSON, which only `careledger log append` could have written, is given as
+    /// `entryBase64`). A sealed entry's personal part comes as `opened: {body, salt}` — the full
+    /// body and the salt, so the reader can check SHA-256(salt ‖ JCS(body)) against
+    /// `entry.personal.commitment` — or, once erased, as `erased: true` (docs/http.md).
+    /// Every role that may read records today may read their personal parts.
     func recordJSON(seq: UInt64, entry: [UInt8]) throws -> JSONObject {
         var object = JSONObject([("seq", .uint(seq))])
         if let value = try? JSONParser.parse(entry, maxDepth: 64) {
             object["entry"] = value
+            if let opened = try sealed.opened(entry) {
+                if let body = (try? JSONParser.parse(opened.entry, maxDepth: 64))?.objectValue?["body"] {
+                    object["opened"] = .object(JSONObject([("body", body), ("salt", .string(Hex.encode(opened.salt)))]))
+                }
+            } else if SealedEntries.commitment(of: entry) != nil {
+                object["erased"] = .bool(true)
+            }
         } else {
             object["entry"] = .null
             object["entryBase64"] = .string(Base64.encode(entry))

@@ -2,6 +2,7 @@ import CreditRecords
 import LedgerCrypto
 import Logging
 import Metrics
+import PersonalVault
 import TransparencyLog
 
 /// Submitting a record: parse, hold the record's keys, validate, authorise, check the client
@@ -68,6 +69,11 @@ extension Ledger {
         }
         defer { reservations.release(keys) }
         let record = try validate(document)
+        guard record.kind != .erasure else {
+            throw Refusal.invalidInput([Refusal.Item(pointer: "/kind", code: "not_submittable",
+                                                     message: "an erasure is recorded by POST /v1/erasures, which also destroys the data")],
+                                       detail: "An erasure record cannot be submitted directly.")
+        }
         try authorize(record, principal: principal)
         try screenFiling(record)
         let signature = try checkClientSignature(record, document: document, principal: principal)
@@ -75,24 +81,22 @@ extension Ledger {
         let envelope = Envelope(kind: record.kind, body: record.body, submittedAt: Timestamp.now(),
                                 submittedBy: Submitter(principal: principal.id, authority: principal.role == .inspector ? principal.authority?.uscc : nil),
                                 clientSignature: signature)
-        let entry: [UInt8]
-        do {
-            entry = try envelope.canonicalBytes()
-        } catch {
-            // Not the error's text: it quotes the number, a value from the client's body.
-            throw Refusal.invalidInput([Refusal.Item(pointer: "", code: "number", message: "a number is not a finite IEEE 754 double")],
-                                       detail: "The record holds a number that has no canonical JSON form.")
-        }
-        guard entry.count <= TransparencyLog.maxEntrySize else {
-            throw Refusal(.tooLarge, slug: "too-large", title: "Record too large",
-                          detail: "The stored record would be \(entry.count) bytes; a log entry holds at most \(TransparencyLog.maxEntrySize).")
-        }
+        return try await appendPrepared(envelope, kind: record.kind, principal: principal, logger: logger)
+    }
 
-        let started = ContinuousClock.now
+    /// Seals a validated envelope, appends its leaf, brings the index up to it and answers
+    /// the receipt (records and erasures).
+    func appendPrepared(_ envelope: Envelope, kind: RecordKind, principal: Principal, logger: Logger) async throws -> Receipt {
+        let sealedEntry = try seal(envelope, logger: logger)
+        let entry = sealedEntry.leaf
+
         let appended: AppendReceipt
+        let started = ContinuousClock.now
         do {
             appended = try await log.append(entry)
         } catch {
+            // Nothing was acknowledged: the personal part filed for it is not kept either.
+            if let commitment = sealedEntry.commitment { try? vault.eraseRecord(commitment) }
             logger.error("append failed", metadata: ["error": "\(error)"])
             throw Refusal.unavailable("The log could not store the record, and nothing was recorded. Retry later.")
         }
@@ -114,8 +118,40 @@ extension Ledger {
             ("checkpoint", .string(appended.checkpoint.note)),
             ("inclusionProof", .array(proof.map { .string($0.base64) })),
         ])))
-        logger.info("record appended", metadata: ["seq": "\(appended.seq)", "kind": "\(record.kind.rawValue)", "principal": "\(principal.id)"])
+        logger.info("record appended", metadata: ["seq": "\(appended.seq)", "kind": "\(kind.rawValue)", "principal": "\(principal.id)"])
         return Receipt(seq: appended.seq, body: body)
+    }
+
+    /// The sealed leaf of `envelope` (the full v1 envelope), its personal part filed in the
+    /// vault under its owner: the person it is about, else the organisation; a revocation or
+    /// repair under its target's owner, so erasing that subject takes the notes about them too.
+    package func seal(_ envelope: Envelope, logger: Logger) throws -> SealedEntries.Sealed {
+        let body = envelope.body
+        var owner = RecordSubjects.owner(kind: envelope.kind, body: body)
+        if owner == nil, let target = KindSpec.of(envelope.kind).target.flatMap({ body["\($0)"]?.integerValue }),
+           let seq = UInt64(exactly: target), seq < log.size,
+           let opened = try? Envelope.decode(sealed.open(log.entry(at: seq))) {
+            owner = RecordSubjects.owner(kind: opened.kind, body: opened.body)
+        }
+        let authority = body["authority"]?.objectValue?["uscc"]?.stringValue ?? ""
+        let sealedEntry: SealedEntries.Sealed
+        do {
+            sealedEntry = try sealed.seal(envelope, owner: owner ?? .organization(uscc: RecordSubjects.normalised(authority)),
+                                          mentions: RecordSubjects.people(in: body))
+        } catch is CanonicalJSON.Error {
+            // Not the error's text: it quotes the number, a value from the client's body.
+            throw Refusal.invalidInput([Refusal.Item(pointer: "", code: "number", message: "a number is not a finite IEEE 754 double")],
+                                       detail: "The record holds a number that has no canonical JSON form.")
+        } catch {
+            logger.error("the vault could not seal a record", metadata: ["error": "\(error)"])
+            throw Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
+        }
+        guard sealedEntry.leaf.count <= TransparencyLog.maxEntrySize else {
+            if let commitment = sealedEntry.commitment { try? vault.eraseRecord(commitment) }
+            throw Refusal(.tooLarge, slug: "too-large", title: "Record too large",
+                          detail: "The stored record would be \(sealedEntry.leaf.count) bytes; a log entry holds at most \(TransparencyLog.maxEntrySize).")
+        }
+        return sealedEntry
     }
 
     private func validate(_ document: JSONValue) throws -> ValidatedRecord {

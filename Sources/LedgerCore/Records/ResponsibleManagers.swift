@@ -36,7 +36,7 @@ extension Ledger {
     /// The tasks of `authority` (nil: all) as of `today`.
     func managerTasks(authority: String?, today: LocalDate) throws(Refusal) -> JSONValue {
         do {
-            try managerTaskIndex.catchUp(log)
+            try managerTaskIndex.catchUp(log, sealed: sealed)
         } catch {
             throw logUnavailable(error)
         }
@@ -65,7 +65,7 @@ extension Ledger {
     public func nameManager(task seq: UInt64, _ bytes: [UInt8], principal: Principal, logger: Logger) async throws -> Receipt {
         let document = try Refusal.parseJSON(bytes)
         do {
-            try managerTaskIndex.catchUp(log)
+            try managerTaskIndex.catchUp(log, sealed: sealed)
         } catch {
             throw logUnavailable(error)
         }

@@ -6,6 +6,7 @@ import Logging
 import Synchronization
 @testable import CareLedgerServer
 @testable import LedgerCore
+import PersonalVault
 
 /// Every line the server logs during a test, rendered with its metadata, so tests can check
 /// that none carries an ID number or a token.
@@ -46,11 +47,14 @@ final class TestServer: Sendable {
     let directory: String
     let capture: LogCapture
     let server: LedgerServer
+    /// The personal-data vault, kept across restarts as a file vault would be.
+    let vault: MemoryVault
 
-    private init(directory: String, capture: LogCapture, server: LedgerServer) {
+    private init(directory: String, capture: LogCapture, server: LedgerServer, vault: MemoryVault) {
         self.directory = directory
         self.capture = capture
         self.server = server
+        self.vault = vault
     }
 
     static func makeDirectory() -> String {
@@ -59,19 +63,21 @@ final class TestServer: Sendable {
         return path
     }
 
-    static func start(directory: String = makeDirectory(), capture: LogCapture = LogCapture(),
+    static func start(directory: String = makeDirectory(), capture: LogCapture = LogCapture(), vault: MemoryVault = MemoryVault(),
                       configure: @Sendable (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = ServerConfiguration()
         configuration.dataDirectory = directory + "/data"
+        configuration.openVault = { _ in vault }
         configure(&configuration)
         let server = try await LedgerServer.open(configuration: configuration, logger: capture.logger())
-        return TestServer(directory: directory, capture: capture, server: server)
+        return TestServer(directory: directory, capture: capture, server: server, vault: vault)
     }
 
-    /// Closes this server and opens another on the same data directory.
-    func restart(configure: @Sendable (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    /// Closes this server and opens another on the same data directory (and vault, unless
+    /// another is given: a restored backup).
+    func restart(vault: MemoryVault? = nil, configure: @Sendable (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         try await server.close()
-        return try await TestServer.start(directory: directory, capture: capture, configure: configure)
+        return try await TestServer.start(directory: directory, capture: capture, vault: vault ?? self.vault, configure: configure)
     }
 
     func close() async throws { try await server.close() }
