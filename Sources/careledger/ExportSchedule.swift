@@ -17,6 +17,8 @@ struct ExportSchedule: Service {
     let pushURL: URL?
     /// `--export-include`: the optional kinds every scheduled batch maps.
     var mapping = MappingOptions()
+    /// `--export-profile`: the target profile of every scheduled batch.
+    var profile = ExportProfile.builtin(ExportProfile.defaultName)!
     let logger: Logger
 
     /// "90s", "15m", "2h", "1d".
@@ -42,6 +44,7 @@ struct ExportSchedule: Service {
                 var options = Exporter.Options(source: source, verifier: source.log.verifier, signingKey: try Ed25519PrivateKey(pemRepresentation: pem),
                                                spool: spool, target: pushURL.map { HTTPBatchTarget(base: $0) })
                 options.mapping = mapping
+                options.profile = profile
                 let exporter = try Exporter(options: options)
                 let report = try await exporter.run()
                 if let built = report.built { logger.info("export: built batch \(built) (\(report.records) records)") }
