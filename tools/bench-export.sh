@@ -3,15 +3,17 @@
 # data directory, then times one `careledger export` of all of them per profile (read, verify
 # against the signed checkpoint, map, write the profile's files, hash, sign), reporting
 # records/s and peak RSS side by side. Release build.
-# Usage: [PROFILES="csv-2.0 national-2.0"] tools/bench-export.sh [records=1000000] [workdir=/tmp/careledger-export-bench]
+# Usage: [PROFILES="csv-2.0 national-2.0"] [SCRATCH=dir] tools/bench-export.sh [records=1000000] [workdir=/tmp/careledger-export-bench]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-1000000}
 work=${2:-/tmp/careledger-export-bench}
 
-swift build -c release --product careledger >/dev/null
-swift build -c release --product export-bench-load >/dev/null
-bin=$(swift build -c release --show-bin-path)
+# SCRATCH=DIR builds in another scratch path (beside a debug build in .build that is in use).
+scratch=(${SCRATCH:+--scratch-path "$SCRATCH"})
+swift build -c release "${scratch[@]}" --product careledger >/dev/null
+swift build -c release "${scratch[@]}" --product export-bench-load >/dev/null
+bin=$(swift build -c release "${scratch[@]}" --show-bin-path)
 
 if [ ! -f "$work/loaded-$records" ]; then
   rm -rf "$work"; mkdir -p "$work"

@@ -199,6 +199,63 @@ import Testing
         #expect(throws: ExportError.self) { try PlatformFeedback.apply(batchDirectory: other.spool + "/" + plain, rejectionFile: rejection) }
     }
 
+    /// A province's flag channel and a JSON intake: no withdrawals list; the withdrawal is the
+    /// row again with the withdraw flag; amounts are JSON numbers and empty fields null.
+    @Test func aFlagChannelJSONProfileRepeatsTheRowWithTheFlag() async throws {
+        var text = ShippedProfileText.national.replacingOccurrences(of: "\"profile\": \"national-2.0\"", with: "\"profile\": \"flag-test\"")
+            .replacingOccurrences(of: "\"format\": \"xlsx\"", with: "\"format\": \"jsonl\"")
+            .replacingOccurrences(of: "\"columns\": [", with: "\"columns\": [{\"code\": \"OPERATION_FLAG\", \"header\": \"OPT_TYPE\"},")
+        text = text.replacingOccurrences(of: "\"channel\": \"list\"", with: "\"channel\": \"flag\", \"header\": \"OPT_TYPE\", \"add\": \"I\", \"withdraw\": \"D\"")
+        let profile = try ExportProfile(json: Array(text.utf8))
+        #expect(Set(profile.dataFileNames(MappingOptions())) == ["xzcf.jsonl", "sxmd.jsonl", "xzjc.jsonl", "xzqz.jsonl", ProfileFiles.bookkeeping, ProfileFiles.profile, "rejects.jsonl"])
+        let log = try TestLog()
+        try await log.append(Self.entries)
+        let batch = try #require(try await log.exporter(profile: profile).run().built)
+        try BatchVerifier.verify(directory: log.spool + "/" + batch, verifier: log.verifier)
+        let rows = log.file(batch, "xzcf.jsonl").split(separator: 0x0A).map { try! JSONParser.parse(Array($0)).objectValue! }
+        #expect(rows.allSatisfy { $0.keys == profile.families[.xzcf]![0].columns.map(\.code) })
+        let first = try #require(rows.first)
+        #expect(first["OPERATION_FLAG"] == .string("I") && first["CF_WSH"] == .string("瓯卫罚〔2026〕5号"))
+        #expect(first["CF_NR_FK"] == .number("0.2") && first["CF_FR_ZJHM"] == .null && first["CF_YXQ"] == .string("2026-11-20"))
+        let withdrawn = rows.filter { $0["OPERATION_FLAG"] == .string("D") }
+        #expect(withdrawn.count == 1)
+        var repeated = first
+        repeated["OPERATION_FLAG"] = "D"
+        #expect(withdrawn.first == repeated)
+        let sidecar = log.file(batch, ProfileFiles.bookkeeping).split(separator: 0x0A).map { try! JSONParser.parse(Array($0)).objectValue! }
+        let line = try #require(sidecar.first { $0["operation"] == .string("撤回") && $0["file"] == .string("xzcf.jsonl") })
+        #expect(line["sourceSeq"]?.integerValue == 0 && line["withdrawnBy"]?.integerValue == 12)
+        #expect(line["row"]?.integerValue.map(Int.init) == rows.firstIndex { $0["OPERATION_FLAG"] == .string("D") }.map { $0 + 1 })
+        // A flag profile's template without the flag column is refused, naming where.
+        let missing = text.replacingOccurrences(of: "\"columns\": [{\"code\": \"OPERATION_FLAG\", \"header\": \"OPT_TYPE\"},", with: "\"columns\": [")
+        #expect(throws: ExportError.self) { try ExportProfile(json: Array(missing.utf8)) }
+    }
+
+    /// The command line: a bad profile is a usage error naming the flag and the key, before
+    /// anything is read; so is one for the scheduled export.
+    @Test func theCommandRefusesABadProfileNamingTheKey() async throws {
+        guard let binary = ExactlyOnceCrashTests.careledger else {
+            Issue.record("careledger is not built next to the test binary")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.path + "/profile-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bad = directory + "/mine.json"
+        try Data(ShippedProfileText.national.replacingOccurrences(of: "\"legalRepresentativeId\"", with: "\"legalRepresentativeID\"").utf8)
+            .write(to: URL(fileURLWithPath: bad))
+        for arguments in [["export", "--data", "/nonexistent", "--out", "/nonexistent/spool", "--profile", bad],
+                          ["serve", "--data", "/nonexistent", "--export-every", "1h", "--export-to", "/nonexistent/spool", "--export-profile", bad],
+                          ["export", "--data", "/nonexistent", "--out", "/nonexistent/spool", "--profile", "national-3.0"]] {
+            let run = try await ChildProcess.capture(binary, arguments)
+            let printed = String(decoding: run.stderr, as: UTF8.self)
+            #expect(run.outcome == .exited(64), "\(arguments): \(printed)")
+            #expect(printed.contains(arguments[arguments.count - 2]), "\(printed)")
+            #expect(arguments.last != bad || printed.contains("/legalRepresentativeID is not a profile key"), "\(printed)")
+            #expect(!FileManager.default.fileExists(atPath: "/nonexistent"))
+        }
+    }
+
     @Test func shippedProfilesAreTheFilesInSchemas() throws {
         let directory = ExportFixtures.repository + "/schemas/export/profiles"
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()

@@ -16,6 +16,9 @@ public struct ExportProfile: Sendable, Equatable {
         case xlsx
         /// One UTF-8 CSV (BOM, CRLF) per template.
         case csv
+        /// One JSON Lines file per template, for a JSON intake: keys the column codes, amounts
+        /// as numbers, empty fields `null`.
+        case jsonl
     }
 
     /// How withdrawals (revocations, credit repairs of exported rows) reach the platform.
@@ -85,7 +88,13 @@ public struct ExportProfile: Sendable, Equatable {
 
     public var sha256: String { SHA256.hash(source).hex }
 
-    public var fileExtension: String { format == .xlsx ? "xlsx" : "csv" }
+    public var fileExtension: String {
+        switch format {
+        case .xlsx: return "xlsx"
+        case .jsonl: return "jsonl"
+        case .csv, .csvJSONLines: return "csv"
+        }
+    }
 
     /// The files a batch of this profile holds beside the manifest (rejects last, as today).
     public func dataFileNames(_ mapping: MappingOptions) -> [String] {

@@ -21,10 +21,13 @@ final class ProfileSink {
     init(profile: ExportProfile, mapping: MappingOptions, directory: String, stepHook: ExportStepHook?) throws {
         (self.profile, self.stepHook) = (profile, stepHook)
         var uploads = [ExportFamily: [TableWriter]](), withdrawals = [ExportFamily: TableWriter](), ordered = [TableWriter]()
-        func open(_ name: String, sheet: String, headers: [String]) throws -> TableWriter {
+        func open(_ name: String, sheet: String, headers: [String], keys: [String]) throws -> TableWriter {
             stepHook?("open:\(name)")
-            if profile.format == .xlsx { return try XLSXTableWriter(directory: directory, fileName: name, sheet: sheet, headers: headers) }
-            return try CSVTableWriter(directory: directory, fileName: name, sheet: sheet, headers: headers)
+            switch profile.format {
+            case .xlsx: return try XLSXTableWriter(directory: directory, fileName: name, sheet: sheet, headers: headers)
+            case .jsonl: return try JSONLinesTableWriter(directory: directory, fileName: name, keys: keys)
+            case .csv, .csvJSONLines: return try CSVTableWriter(directory: directory, fileName: name, sheet: sheet, headers: headers)
+            }
         }
         for family in mapping.families {
             uploads[family] = try (profile.families[family] ?? []).map { t in
@@ -32,13 +35,13 @@ final class ProfileSink {
                     if c.code == ProfileFiles.flagCode, case .flag(let header, _, _) = profile.withdrawals { return header }
                     return c.header
                 }
-                let writer = try open("\(t.file).\(profile.fileExtension)", sheet: t.sheet, headers: headers)
+                let writer = try open("\(t.file).\(profile.fileExtension)", sheet: t.sheet, headers: headers, keys: t.columns.map(\.code))
                 ordered.append(writer)
                 return writer
             }
             if profile.withdrawals == .list {
                 let writer = try open("\(family.rawValue)-withdrawals.\(profile.fileExtension)",
-                                      sheet: "\(family.chineseName)撤回", headers: WithdrawalList.headers)
+                                      sheet: "\(family.chineseName)撤回", headers: WithdrawalList.headers, keys: WithdrawalList.headers)
                 withdrawals[family] = writer
                 ordered.append(writer)
             }

@@ -48,6 +48,45 @@ final class CSVTableWriter: TableWriter {
     }
 }
 
+/// JSON Lines for a JSON intake: one object per row, keys in template order, text as
+/// strings, amounts as JSON numbers (the record's decimal text, already a JSON number),
+/// empty fields `null`. No header line; `row` in the sidecar is the line number.
+final class JSONLinesTableWriter: TableWriter {
+    let fileName: String
+    private let keys: [String]
+    private let writer: HashingFileWriter
+    private var line = [UInt8]()
+
+    init(directory: String, fileName: String, keys: [String]) throws {
+        (self.fileName, self.keys) = (fileName, keys)
+        writer = try HashingFileWriter(path: directory + "/" + fileName)
+    }
+
+    func write(_ cells: [ProfileCell]) throws -> (sheet: String, row: Int) {
+        line.removeAll(keepingCapacity: true)
+        line.append(UInt8(ascii: "{"))
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { line.append(UInt8(ascii: ",")) }
+            JSONLinesEncoding.appendString(keys[i], to: &line)
+            line.append(UInt8(ascii: ":"))
+            switch cell {
+            case .text(let s): JSONLinesEncoding.appendString(s, to: &line)
+            case .number(let s): line.append(contentsOf: s.utf8)
+            case .empty: line.append(contentsOf: "null".utf8)
+            }
+        }
+        line.append(contentsOf: "}\n".utf8)
+        try writer.write(line)
+        writer.rows += 1
+        return ("", writer.rows)
+    }
+
+    func finish() throws -> Manifest.File {
+        let digest = try writer.finish()
+        return Manifest.File(name: fileName, sha256: digest.hex, rows: writer.rows, bytes: writer.bytesWritten)
+    }
+}
+
 /// An Excel workbook through libxlsxwriter in constant-memory mode (each row goes to a
 /// temporary file as the next one starts, so a million rows do not sit in memory). Codes,
 /// ID numbers and dates are string cells (no scientific notation, no leading zero lost);
