@@ -153,6 +153,13 @@ struct BatchBuilder {
         guard target < seq else {
             return try reject(seq: seq, kind: kind, code: "bad_target", reason: "target \(target) is not an earlier record")
         }
+        if withdrawal.inbound {
+            // The platform decided this repair and holds it already: nothing goes back. Its
+            // target is no longer on the platform, so a later withdrawal of it is target_withdrawn.
+            if state.marks[target] == .exported { state.marks[target] = .withdrawn }
+            counts.notExported += 1
+            return
+        }
         switch state.marks[target] {
         case .none:
             counts.notExported += 1

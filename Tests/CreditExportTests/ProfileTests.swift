@@ -256,6 +256,26 @@ import Testing
         }
     }
 
+    /// A repair 信用中国 decided is recorded, never sent back: no withdrawal under any profile,
+    /// the same through the fast path and the full decoder, and its target counts as withdrawn.
+    @Test(arguments: ["csv-2.0", "national-2.0"], [false, true])
+    func aRepairThePlatformDecidedExportsNothing(profileName: String, revalidate: Bool) async throws {
+        let log = try TestLog()
+        var inbound = ExportFixtures.creditRepair(target: 0, n: 5).objectValue!
+        var body = inbound["body"]!.objectValue!
+        body["decidedBy"] = "credit_platform"
+        inbound["body"] = .object(body)
+        try await log.append(ExportFixtures.mixed + [ExportFixtures.entry(.object(inbound)), ExportFixtures.entry(ExportFixtures.revocation(target: 0, n: 6))])
+        var options = Exporter.Options(source: try LogDirectorySource(logDirectory: log.logDirectory), verifier: log.verifier, signingKey: log.key, spool: log.spool)
+        (options.profile, options.revalidate) = (ExportProfile.builtin(profileName)!, revalidate)
+        let report = try await Exporter(options: options).run()
+        let counts = try #require(report.counts)
+        #expect(counts.families.values.allSatisfy { $0.withdrawn == 0 }, "\(counts)")
+        #expect(counts.notExported == 3 + 1)
+        let rejects = log.file(report.built!, "rejects.jsonl").split(separator: 0x0A).map { try! JSONParser.parse(Array($0)).objectValue! }
+        #expect(rejects.map { $0["seq"]?.integerValue } == [13] && rejects.first?["code"] == .string("target_withdrawn"))
+    }
+
     @Test func shippedProfilesAreTheFilesInSchemas() throws {
         let directory = ExportFixtures.repository + "/schemas/export/profiles"
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
