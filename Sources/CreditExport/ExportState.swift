@@ -43,7 +43,7 @@ public struct ExportState: Sendable, Equatable {
         init(name: String, sha256: String) { (self.name, self.sha256) = (name, sha256) }
 
         /// What a complete batch on disk was made with (its verified `profile.json`).
-        init?(manifest: Manifest, directory: String) {
+        init?(manifest: Manifest) {
             guard let name = manifest.profile else { return nil }
             self.init(name: name, sha256: manifest.files.first { $0.name == ProfileFiles.profile }?.sha256 ?? "")
         }

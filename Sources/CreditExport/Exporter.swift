@@ -100,7 +100,7 @@ public struct Exporter: Sendable {
         if let existing {
             let manifest = try BatchVerifier.verify(directory: spool + "/" + existing.name, verifier: options.verifier)
             try checkMapping(manifest.mappingOptions ?? MappingOptions(), of: "batch \(existing.name)")
-            try checkProfile(ExportState.ProfileIdentity(manifest: manifest, directory: spool + "/" + existing.name), of: "batch \(existing.name)")
+            try checkProfile(ExportState.ProfileIdentity(manifest: manifest), of: "batch \(existing.name)")
             targetNote = manifest.checkpoint
         }
         let target = try open(targetNote, what: "the checkpoint of the batch to build")
