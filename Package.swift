@@ -31,6 +31,13 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "LedgerCrypto", dependencies: ["COpenSSL"]),
+        // Excel workbooks for the export's xlsx profiles (constant-memory mode), the only
+        // place that talks to libxlsxwriter.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         // The CPU's CRC-32C instruction for frame check words (the log keeps a table fallback).
         .target(name: "CCRC32C"),
         // The one durable-write path (StorageIO, PosixIO, atomic replace) under every store,
@@ -50,7 +57,7 @@ let package = Package(
         .target(
             name: "CreditExport",
             dependencies: [
-                "CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage",
+                "CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage", "CXlsxWriter",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]

@@ -1,34 +1,44 @@
 #!/usr/bin/env bash
 # Export benchmark (BENCHMARKS.md, "Export — issue 5"): loads N mixed records into a fresh
-# data directory, then times one `careledger export` of all of them (read, verify against
-# the signed checkpoint, map, write CSV + JSONL, hash, sign), reporting records/s and peak
-# RSS. Release build. Usage: tools/bench-export.sh [records=1000000] [workdir=/tmp/careledger-export-bench]
+# data directory, then times one `careledger export` of all of them per profile (read, verify
+# against the signed checkpoint, map, write the profile's files, hash, sign), reporting
+# records/s and peak RSS side by side. Release build.
+# Usage: [PROFILES="csv-2.0 national-2.0"] [SCRATCH=dir] tools/bench-export.sh [records=1000000] [workdir=/tmp/careledger-export-bench]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-1000000}
 work=${2:-/tmp/careledger-export-bench}
 
-swift build -c release --product careledger >/dev/null
-swift build -c release --product export-bench-load >/dev/null
-bin=$(swift build -c release --show-bin-path)
+# SCRATCH=DIR builds in another scratch path (beside a debug build in .build that is in use).
+scratch=(${SCRATCH:+--scratch-path "$SCRATCH"})
+swift build -c release "${scratch[@]}" --product careledger >/dev/null
+swift build -c release "${scratch[@]}" --product export-bench-load >/dev/null
+bin=$(swift build -c release "${scratch[@]}" --show-bin-path)
 
 if [ ! -f "$work/loaded-$records" ]; then
   rm -rf "$work"; mkdir -p "$work"
   "$bin/export-bench-load" --data "$work/data" --records "$records" --examples schemas/examples/valid
   touch "$work/loaded-$records"
 fi
-rm -rf "$work/spool"
-sync
-
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+vkey=$("$bin/careledger" log vkey --data "$work/data")
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)"
 echo "log: $(du -sh "$work/data/records" | cut -f1) for $records records"
-/usr/bin/time -v "$bin/careledger" export --data "$work/data" --out "$work/spool" 2> "$work/time.txt" | tee "$work/export.txt"
-elapsed=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt")
-rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
-seconds=$(echo "$elapsed" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-echo "wall: ${seconds}s, user: $(awk -F': ' '/User time/ {print $2}' "$work/time.txt")s, sys: $(awk -F': ' '/System time/ {print $2}' "$work/time.txt")s"
-echo "rate: $(awk -v n="$records" -v s="$seconds" 'BEGIN { printf "%.0f", n/s }') records/s"
-echo "peak RSS: $((rss / 1024)) MB"
-echo "batch: $(du -sh "$work/spool" | cut -f1)"
-batch=$(ls "$work/spool" | grep -v cursor.json | head -1)
-"$bin/careledger" export verify-batch "$work/spool/$batch" --vkey "$("$bin/careledger" log vkey --data "$work/data")"
+
+# One export per profile, into its own spool, one after the other on the same data (issue 16:
+# the project's CSV beside the national Excel template).
+for profile in ${PROFILES:-csv-2.0 national-2.0}; do
+  spool="$work/spool-$profile"
+  rm -rf "$spool"
+  sync
+  echo "== $profile (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
+  /usr/bin/time -v "$bin/careledger" export --data "$work/data" --out "$spool" --profile "$profile" 2> "$work/time.txt" | tee "$work/export.txt"
+  elapsed=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+  seconds=$(echo "$elapsed" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  echo "wall: ${seconds}s, user: $(awk -F': ' '/User time/ {print $2}' "$work/time.txt")s, sys: $(awk -F': ' '/System time/ {print $2}' "$work/time.txt")s"
+  echo "rate: $(awk -v n="$records" -v s="$seconds" 'BEGIN { printf "%.0f", n/s }') records/s"
+  echo "peak RSS: $((rss / 1024)) MB"
+  echo "batch: $(du -sh "$spool" | cut -f1)"
+  batch=$(ls "$spool" | grep -v cursor.json | head -1)
+  "$bin/careledger" export verify-batch "$spool/$batch" --vkey "$vkey"
+done

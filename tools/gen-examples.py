@@ -143,6 +143,11 @@ V["penalty-closure-classed"] = {"kind": "penalty", "body": {
 V["credit_repair-conditions"] = {"kind": "credit_repair", "body": {
     "target": 42, "decisionNo": "瓯卫信修〔2026〕9号", "decidedAt": "2026-09-01", "authority": HEALTH,
     "conditions": ["minimum_period", "corrected_and_discharged", "credit_commitment", "other_legal_conditions"]}}
+# A repair 信用中国 decided, recorded by the authority citing the platform's decision (issue 16).
+V["credit_repair-platform"] = {"kind": "credit_repair", "body": {
+    "target": 42, "decisionNo": "信用中国修复〔2026〕1024号", "decidedAt": "2026-09-15", "authority": HEALTH,
+    "decidedBy": "credit_platform",
+    "conditions": ["minimum_period", "corrected_and_discharged", "credit_commitment", "other_legal_conditions"]}}
 V["penalty-foreign-person"] = {"kind": "penalty", "body": {
     "party": {"category": "person", "name": "Maria Schmidt", "idType": "foreign_permanent_resident_id", "idNumber": "932682198501010017"},
     "decisionNo": "瓯卫罚〔2026〕23号", "violationType": "未按规定进行健康检查上岗",
@@ -289,6 +294,7 @@ bad("penalty-class-enum", "penalty-closure-classed", {"/body/class": "severe"}, 
 bad("penalty-procedure-enum", "penalty-closure-classed", {"/body/procedure": "simple"}, "/body/procedure", "enum")
 bad("penalty-public-until-class", "penalty-closure-classed", {"/body/publicUntil": "2027-03-10"}, "/body/publicUntil", "publication_limit", False)
 bad("credit-repair-conditions-enum", "credit_repair-conditions", {"/body/conditions/0": "paid"}, "/body/conditions/0", "enum")
+bad("credit-repair-decided-by-enum", "credit_repair-platform", {"/body/decidedBy": "xinyong_china"}, "/body/decidedBy", "enum")
 bad("credit-repair-too-early", "credit_repair-signed", {"/body/decidedAt": "2026-03-31"}, "/body/decidedAt", "repair_too_early", False)
 
 out = "schemas/examples"

@@ -23,6 +23,10 @@ struct BatchBuilder {
     var mapping = MappingOptions()
     /// Told `open:<file>` and `synced:<file>` (crash tests only).
     var stepHook: ExportStepHook?
+    /// The target profile; a legacy one (csv-2.0) writes today's files through the fast path.
+    var profile: ExportProfile?
+    /// The profile's files (nil for csv-2.0).
+    private var sink: ProfileSink?
 
     /// Indexed by `ExportFamily.ordinal`: a row's writer is found without hashing.
     private var csv = [HashingFileWriter?](repeating: nil, count: ExportFamily.allCases.count)
@@ -49,7 +53,10 @@ struct BatchBuilder {
 
     /// Writes the data files for [state.next, checkpoint.size); returns their manifest entries.
     mutating func build() async throws -> [Manifest.File] {
-        for family in mapping.families {
+        if let profile, !profile.isLegacy {
+            sink = try ProfileSink(profile: profile, mapping: mapping, directory: directory, stepHook: stepHook)
+        }
+        for family in mapping.families where sink == nil {
             let c = try open("\(family.rawValue).csv")
             try c.append { out in
                 out.append(contentsOf: CSVEncoding.byteOrderMark)
@@ -63,7 +70,7 @@ struct BatchBuilder {
 
         let from = state.next, to = checkpoint.size
         state.marks.grow(to: to)
-        let reader = ChunkReader(source: source, revalidate: revalidate, mapping: mapping, open: open)
+        let reader = ChunkReader(source: source, revalidate: revalidate, mapping: mapping, open: open, profile: sink?.profile)
         // Chunks are read, hashed and mapped ahead on the other cores (two at most, so memory
         // stays bounded) while the ordered stage takes this one (frontier, marks, files).
         var pending: [Task<MappedChunk, Error>] = []
@@ -120,6 +127,11 @@ struct BatchBuilder {
             return try reject(seq: seq, kind: nil, code: "not_a_record", reason: "the entry is not a record envelope")
         case .added:
             preconditionFailure("新增 rows are written by the loop")
+        case .profiled(let row):
+            try sink!.add(row, operation: .add, withdrawnBy: nil)
+            familyCounts[row.family.ordinal].added += 1
+            state.marks[seq] = .exported
+            return
         case .mapped(let m, let k):
             (mapped, kind) = (m, k)
         }
@@ -148,6 +160,13 @@ struct BatchBuilder {
         guard target < seq else {
             return try reject(seq: seq, kind: kind, code: "bad_target", reason: "target \(target) is not an earlier record")
         }
+        if withdrawal.inbound {
+            // The platform decided this repair and holds it already: nothing goes back. Its
+            // target is no longer on the platform, so a later withdrawal of it is target_withdrawn.
+            if state.marks[target] == .exported { state.marks[target] = .withdrawn }
+            counts.notExported += 1
+            return
+        }
         switch state.marks[target] {
         case .none:
             counts.notExported += 1
@@ -161,6 +180,11 @@ struct BatchBuilder {
             // the withdrawal cannot be written (docs/export.md "Erased records").
             guard SealedEnvelope.commitment(of: entry) == nil else {
                 return try reject(seq: seq, kind: kind, code: "target_erased", reason: "target \(target)'s personal part was erased; its withdrawal cannot be mapped")
+            }
+            if let sink {
+                try withdraw(entry, target: target, withdrawal, seq: seq, kind: kind, into: sink)
+                state.marks[target] = .withdrawn
+                return
             }
             // The target is mapped again by the path its 新增 row took: bytes to bytes on the
             // fast path, `ExportRow` on the full one (tests hold the two to the same output).
@@ -178,6 +202,27 @@ struct BatchBuilder {
             }
             state.marks[target] = .withdrawn
         }
+    }
+
+    /// A withdrawal under a target profile: a line of the family's withdrawals list, or on a
+    /// flag channel the withdrawn row again with the withdraw flag. Never a 撤回 row in an
+    /// upload file of a list profile (the 2.0 record has no field for it).
+    private mutating func withdraw(_ entry: [UInt8], target: UInt64, _ withdrawal: Withdrawal, seq: UInt64, kind: RecordKind,
+                                   into sink: ProfileSink) throws {
+        let envelope = try Envelope.decode(entry)
+        let record = try Record(kind: envelope.kind, validated: envelope.body)
+        guard case .row(let row) = RecordMapper.map(record, seq: target, options: mapping) else {
+            throw ExportError.state("seq \(target) is marked exported but no longer maps to a row")
+        }
+        if case .list = sink.profile.withdrawals {
+            try sink.withdraw(row.family, cells: WithdrawalList.cells(original: row, withdrawal, kind: kind), sourceSeq: target, withdrawnBy: seq)
+        } else {
+            guard case .row(let profiled) = ProfileMapper.map(row, record: record, profile: sink.profile) else {
+                throw ExportError.state("seq \(target) is marked exported but no longer maps to a row of profile \(sink.profile.name)")
+            }
+            try sink.add(ProfileMapper.flagged(profiled, profile: sink.profile), operation: .withdraw, withdrawnBy: seq)
+        }
+        familyCounts[row.family.ordinal].withdrawn += 1
     }
 
     /// Re-reads an earlier record, proving it against this batch's checkpoint first.
@@ -240,6 +285,13 @@ struct BatchBuilder {
 
     /// fsyncs every file; the manifest entries in name order.
     private func finish() throws -> [Manifest.File] {
+        if let sink {
+            var files = try sink.finish()
+            let digest = try rejects!.finish()
+            stepHook?("synced:rejects.jsonl")
+            files.append(Manifest.File(name: "rejects.jsonl", sha256: digest.hex, rows: rejects!.rows, bytes: rejects!.bytesWritten))
+            return files.sorted { $0.name < $1.name }
+        }
         var files = [Manifest.File]()
         for writer in mapping.families.flatMap({ [csv[$0.ordinal]!, jsonl[$0.ordinal]!] }) + [rejects!] {
             let digest = try writer.finish()

@@ -38,7 +38,19 @@ public enum BatchVerifier {
         guard let mapping = manifest.mappingOptions else {
             throw ExportError.invalidBatch("includedKinds \(manifest.includedKinds ?? []) names a kind that cannot be included")
         }
-        let expected = Set(Manifest.dataFileNames(mapping))
+        var profile: ExportProfile?
+        if let name = manifest.profile {
+            // The batch's own profile.json says which files it must hold (checked against its
+            // SHA-256 in the signed manifest first).
+            guard let entry = manifest.files.first(where: { $0.name == ProfileFiles.profile }) else {
+                throw ExportError.invalidBatch("the manifest names profile \(name) but lists no \(ProfileFiles.profile)")
+            }
+            let bytes = try read(ProfileFiles.profile)
+            guard SHA256.hash(bytes).hex == entry.sha256 else { throw ExportError.invalidBatch("\(ProfileFiles.profile) does not match its SHA-256 in the manifest") }
+            do { profile = try ExportProfile(json: bytes) } catch { throw ExportError.invalidBatch("\(ProfileFiles.profile) does not load: \(error)") }
+            guard profile!.name == name else { throw ExportError.invalidBatch("\(ProfileFiles.profile) is profile \(profile!.name), the manifest says \(name)") }
+        }
+        let expected = Set(profile?.dataFileNames(mapping) ?? Manifest.dataFileNames(mapping))
         let listed = Set(manifest.files.map(\.name))
         guard listed == expected else { throw ExportError.invalidBatch("the manifest lists \(listed.sorted()), expected \(expected.sorted())") }
         let present = Set((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
@@ -49,6 +61,8 @@ public enum BatchVerifier {
             guard SHA256.hash(data).hex == file.sha256, data.count == file.bytes else {
                 throw ExportError.invalidBatch("\(file.name) does not match its SHA-256 in the manifest")
             }
+            // A workbook's rows are in its zip (its SHA-256 above covers them); profile.json has none.
+            if file.name.hasSuffix(".xlsx") || file.name == ProfileFiles.profile { continue }
             let rows = file.name.hasSuffix(".csv") ? csvRecords(data) - 1 : data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             guard rows == file.rows else {
                 throw ExportError.invalidBatch("\(file.name) has \(rows) rows, the manifest says \(file.rows)")

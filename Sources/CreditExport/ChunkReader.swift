@@ -11,11 +11,16 @@ struct ChunkReader: Sendable {
     let revalidate: Bool
     let mapping: MappingOptions
     let notExported: Set<RecordKind>
+    /// Opens a sealed entry through the vault (nil: entries are mapped as stored).
     let open: (@Sendable ([UInt8]) throws -> [UInt8])?
+    /// A target profile (nil: csv-2.0, today's bytes): rows are mapped by the full path and
+    /// then to the profile's templates.
+    let profile: ExportProfile?
     static let chunk = 1024
 
-    init(source: ExportSource, revalidate: Bool, mapping: MappingOptions, open: (@Sendable ([UInt8]) throws -> [UInt8])? = nil) {
-        (self.source, self.revalidate, self.mapping, self.open) = (source, revalidate, mapping, open)
+    init(source: ExportSource, revalidate: Bool, mapping: MappingOptions, open: (@Sendable ([UInt8]) throws -> [UInt8])? = nil,
+         profile: ExportProfile? = nil) {
+        (self.source, self.revalidate, self.mapping, self.open, self.profile) = (source, revalidate, mapping, open, profile)
         notExported = FastRecordMapper.notExported(under: mapping)
     }
 
@@ -81,7 +86,24 @@ struct ChunkReader: Sendable {
     }
 
     private func map(_ entry: [UInt8], seq: UInt64, scratch: inout FastRecordMapper.Scratch, bytes: inout [UInt8]) -> MappedEntry.Outcome {
-        if !revalidate, let fast = FastRecordMapper.map(entry, seq: seq, notExported: notExported, scratch: &scratch) {
+        if let profile, !revalidate, let fast = FastRecordMapper.map(entry, seq: seq, notExported: notExported, scratch: &scratch) {
+            // A profile from the fast path's row: the values are RecordMapper's (FastPathTests),
+            // the summary procedure read from the bytes (ProfileTests compares with --revalidate).
+            switch fast {
+            case .added(var row):
+                let exportRow = ExportRow(family: row.family, values: row.strings(), sourceSeq: seq)
+                scratch.recycle(&row)
+                let summary = exportRow.family == .xzcf && ProfileMapper.isSummaryProcedure(entry)
+                switch ProfileMapper.map(exportRow, summaryProcedure: summary, profile: profile) {
+                case .row(let profiled): return .profiled(profiled)
+                case .excluded: return .mapped(.notExported, .penalty)
+                case .reject(let reason): return .mapped(.reject(reason), Self.kind(of: exportRow.family))
+                }
+            case .withdrawal(let target, let withdrawal, let kind): return .mapped(.withdrawal(target: target, withdrawal), kind)
+            case .notExported(let kind): return .mapped(.notExported, kind)
+            }
+        }
+        if profile == nil, !revalidate, let fast = FastRecordMapper.map(entry, seq: seq, notExported: notExported, scratch: &scratch) {
             switch fast {
             case .added(var row):
                 let start = bytes.count
@@ -99,6 +121,15 @@ struct ChunkReader: Sendable {
             let record = try Record(kind: envelope.kind, validated: envelope.body)
             let mapped = RecordMapper.map(record, seq: seq, options: mapping)
             guard case .row(let row) = mapped else { return .mapped(mapped, record.kind) }
+            if let profile {
+                // The profile's values (no-end date, representative ID, vocabularies) need the
+                // record, so profiles take the full path; csv-2.0 keeps the fast one.
+                switch ProfileMapper.map(row, record: record, profile: profile) {
+                case .row(let profiled): return .profiled(profiled)
+                case .excluded: return .mapped(.notExported, record.kind)
+                case .reject(let reason): return .mapped(.reject(reason), record.kind)
+                }
+            }
             var csv = [UInt8](), jsonl = [UInt8]()
             BatchBuilder.encode(row, csv: &csv, jsonl: &jsonl)
             let start = bytes.count
@@ -110,6 +141,21 @@ struct ChunkReader: Sendable {
             return .invalid(failure.errors.map(\.description).joined(separator: "; "))
         } catch {
             return .notARecord
+        }
+    }
+}
+
+extension ChunkReader {
+    /// The kind a national family's 新增 row comes from (for a reject line).
+    static func kind(of family: ExportFamily) -> RecordKind {
+        switch family {
+        case .xzcf: return .penalty
+        case .sxmd: return .ban
+        case .xzjc: return .inspection
+        case .xzqz: return .enforcement
+        case .sfpj: return .judgment
+        case .djba: return .institutionFiling
+        case .ndsh: return .annualReview
         }
     }
 }
@@ -131,6 +177,8 @@ struct MappedEntry: Sendable {
         /// A 新增 row, encoded: its CSV and JSON Lines bytes in the slice's buffer.
         case added(ExportFamily, csv: Range<Int>, jsonl: Range<Int>)
         case mapped(MappedRecord, RecordKind)
+        /// A 新增 row of a target profile's template.
+        case profiled(ProfiledRow)
         case invalid(String)
         /// A sealed record whose personal part is gone (or no vault was given).
         case erased(RecordKind?)

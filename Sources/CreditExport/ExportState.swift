@@ -26,6 +26,28 @@ public struct ExportState: Sendable, Equatable {
     /// The optional kinds every batch of this spool maps; fixed by the first batch (stored as
     /// `includedKinds`, absent when none, so a default cursor is what it was before).
     public var mapping: MappingOptions
+    /// The target profile of every batch of this spool; nil = csv-2.0 (and then absent from
+    /// the file, so a cursor made before profiles reads as csv-2.0 and is written unchanged).
+    public var profile: ProfileIdentity?
+
+    public struct ProfileIdentity: Sendable, Equatable {
+        public let name: String
+        /// SHA-256 of the profile's bytes: an edited profile file is another profile.
+        public let sha256: String
+
+        init?(_ profile: ExportProfile) {
+            guard !profile.isLegacy else { return nil }
+            (name, sha256) = (profile.name, profile.sha256)
+        }
+
+        init(name: String, sha256: String) { (self.name, self.sha256) = (name, sha256) }
+
+        /// What a complete batch on disk was made with (its verified `profile.json`).
+        init?(manifest: Manifest) {
+            guard let name = manifest.profile else { return nil }
+            self.init(name: name, sha256: manifest.files.first { $0.name == ProfileFiles.profile }?.sha256 ?? "")
+        }
+    }
 
     public init(origin: String, vkey: String) {
         self.origin = origin
@@ -48,6 +70,8 @@ public struct ExportState: Sendable, Equatable {
         var marks: String
         var pushedThrough: UInt64
         var includedKinds: [String]?
+        var profile: String?
+        var profileSHA256: String?
     }
 
     public static func load(directory: String) throws -> ExportState? {
@@ -77,6 +101,7 @@ public struct ExportState: Sendable, Equatable {
             throw ExportError.state("\(path): includedKinds \(stored.includedKinds ?? []) names a kind that cannot be included")
         }
         state.mapping = mapping
+        if let name = stored.profile, let sha = stored.profileSHA256 { state.profile = ProfileIdentity(name: name, sha256: sha) }
         return state
     }
 
@@ -84,7 +109,8 @@ public struct ExportState: Sendable, Equatable {
     public func save(directory: String, stepHook: ExportStepHook? = nil, io: StorageIO = PosixIO()) throws {
         let stored = Stored(format: 1, origin: origin, vkey: vkey, next: next, checkpoint: checkpoint,
                             frontier: frontier.hashes.map(\.base64), marks: Base64.encode(marks.bytes), pushedThrough: pushedThrough,
-                            includedKinds: mapping.included.isEmpty ? nil : mapping.names)
+                            includedKinds: mapping.included.isEmpty ? nil : mapping.names,
+                            profile: profile?.name, profileSHA256: profile?.sha256)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         stepHook?("before-cursor")

@@ -31,6 +31,9 @@ public struct Exporter: Sendable {
         /// Optional kinds to map (`--include`). A spool keeps the setting of its first batch:
         /// a run with another one is refused (`ExportError.configuration`), never mixed.
         public var mapping = MappingOptions()
+        /// The target profile (docs/export.md "Profiles"). The library's default is csv-2.0,
+        /// today's layout; the command line's is national-2.0. A spool keeps one profile.
+        public var profile = ExportProfile.builtin("csv-2.0")!
         /// Told each crash-relevant step (`ExportStepHook`); nil outside the crash tests.
         public var stepHook: ExportStepHook?
         /// How the cursor is replaced and the batch renamed into place (tests inject faults);
@@ -82,11 +85,14 @@ public struct Exporter: Sendable {
         } else {
             state = ExportState(origin: options.verifier.name, vkey: options.verifier.vkey)
             state.mapping = options.mapping
+            state.profile = ExportState.ProfileIdentity(options.profile)
         }
         guard state.origin == options.verifier.name, state.vkey == options.verifier.vkey else {
             throw ExportError.alarm("the spool \(spool) was exported from \(state.vkey), not from the log key \(options.verifier.vkey)")
         }
+        if let why = options.profile.refusal(of: options.mapping) { throw ExportError.configuration(why) }
         try checkMapping(state.mapping, of: "the spool's cursor")
+        try checkProfile(state.profile, of: "the spool's cursor")
         var report = Report()
         try removeLeftovers()
 
@@ -99,6 +105,7 @@ public struct Exporter: Sendable {
         if let existing {
             let manifest = try BatchVerifier.verify(directory: spool + "/" + existing.name, verifier: options.verifier)
             try checkMapping(manifest.mappingOptions ?? MappingOptions(), of: "batch \(existing.name)")
+            try checkProfile(ExportState.ProfileIdentity(manifest: manifest), of: "batch \(existing.name)")
             targetNote = manifest.checkpoint
         }
         let target = try open(targetNote, what: "the checkpoint of the batch to build")
@@ -138,6 +145,16 @@ public struct Exporter: Sendable {
         throw ExportError.configuration("\(what) in \(options.spool) was exported with included kinds \(recorded.summary), "
             + "this run asks for \(options.mapping.summary); a spool keeps one --include setting: "
             + "run with the same one, or export into a new spool")
+    }
+
+    /// Like the included kinds, the profile decides what a withdrawal becomes, and the
+    /// platform holds the earlier batches in its layout: one spool, one profile (same bytes).
+    private func checkProfile(_ recorded: ExportState.ProfileIdentity?, of what: String) throws {
+        let wanted = ExportState.ProfileIdentity(options.profile)
+        guard recorded != wanted else { return }
+        throw ExportError.configuration("\(what) in \(options.spool) was exported with profile \(recorded?.name ?? "csv-2.0"), "
+            + "this run asks for \(options.profile.name)\(recorded?.name == options.profile.name ? " (a different version of it)" : ""); "
+            + "a spool keeps one profile: run with the same one, or export into a new spool")
     }
 
     private func open(_ note: String, what: String) throws -> Checkpoint {
@@ -187,6 +204,7 @@ public struct Exporter: Sendable {
         builder.revalidate = options.revalidate
         builder.open = options.open
         builder.mapping = options.mapping
+        builder.profile = options.profile
         builder.stepHook = options.stepHook
         let files = try await builder.build()
         var counts = builder.counts
@@ -199,7 +217,8 @@ public struct Exporter: Sendable {
         }
         let manifest = Manifest(format: Manifest.currentFormat, batchId: batchId, origin: checkpoint.origin,
                                 range: .init(from: state.next, to: checkpoint.size), checkpoint: note, files: files, counts: counts,
-                                includedKinds: options.mapping.included.isEmpty ? nil : options.mapping.names)
+                                includedKinds: options.mapping.included.isEmpty ? nil : options.mapping.names,
+                                profile: options.profile.isLegacy ? nil : options.profile.name)
         let bytes = try manifest.encoded()
         options.stepHook?("before-manifest")
         _ = try DurableIO.writeNewFile(building + "/" + Manifest.fileName, bytes)

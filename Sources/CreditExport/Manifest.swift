@@ -56,6 +56,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// default batch's manifest is what it was before the option existed. Their families'
     /// files are then in `files` too.
     public var includedKinds: [String]? = nil
+    /// The target profile's name, absent for csv-2.0 (so such a manifest is what it was
+    /// before profiles); the profile's bytes are the batch's `profile.json`.
+    public var profile: String? = nil
 
     /// The options the batch was made with; nil if `includedKinds` names a kind that cannot be included.
     public var mappingOptions: MappingOptions? { MappingOptions(names: includedKinds ?? []) }

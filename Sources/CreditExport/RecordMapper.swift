@@ -24,6 +24,9 @@ public struct Withdrawal: Sendable, Equatable {
     public let authority: Authority
     /// 移出原因 for a 失信名单 removal.
     public let reason: String
+    /// A repair the credit platform decided (`decidedBy: credit_platform`): the platform
+    /// already has it, so nothing is sent back; the target only stops being on the platform.
+    public var inbound = false
 }
 
 /// Maps typed records to rows (a pure function of the record, its seq and the options, so the
@@ -54,7 +57,7 @@ public enum RecordMapper {
                                                             reason: r.reason.exportName))
         case .creditRepair(let c):
             return .withdrawal(target: c.target, Withdrawal(decisionNo: c.decisionNo, decidedAt: c.decidedAt, authority: c.authority,
-                                                            reason: "信用修复"))
+                                                            reason: "信用修复", inbound: c.decidedBy == .creditPlatform))
         case .judgment, .institutionFiling, .annualReview:
             // Only with MappingOptions that include the kind (above).
             return .notExported

@@ -15,7 +15,7 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export batches in the national credit platform's format, and verify them.",
-        subcommands: [ExportRun.self, VerifyBatch.self],
+        subcommands: [ExportRun.self, VerifyBatch.self, FeedbackCommand.self],
         defaultSubcommand: ExportRun.self
     )
 }
@@ -50,6 +50,9 @@ struct ExportRun: AsyncParsableCommand {
             help: ArgumentHelp("Also export these kinds, comma-separated: judgment, institution_filing, annual_review (families sfpj, djba, ndsh).",
                                discussion: "A spool keeps the setting of its first batch; a run with another one is refused (docs/export.md)."))
     var include: [String] = []
+    @Option(help: ArgumentHelp("The target profile: a shipped one (national-2.0, national-2.0-split, csv-2.0) or a profile file.",
+                               discussion: "Default: the spool's own profile, or national-2.0 for a new spool. A spool keeps one profile (docs/export.md)."))
+    var profile: String?
 
     func validate() throws {
         guard (data == nil) != (server == nil) || (data == nil && server == nil) else { throw ValidationError("give --data or --server, not both") }
@@ -61,6 +64,26 @@ struct ExportRun: AsyncParsableCommand {
         if caFile != nil && server == nil { throw ValidationError("--ca-file goes with --server") }
         if repushFrom != nil && push == nil { throw ValidationError("--repush-from needs --push") }
         _ = try Self.mappingOptions(include, flag: "--include")
+        if let profile { _ = try Self.loadProfile(profile, flag: "--profile") }
+    }
+
+    /// A profile by name or path; a bad one is a usage error naming the flag and the key.
+    static func loadProfile(_ nameOrPath: String, flag: String) throws -> ExportProfile {
+        do { return try ExportProfile.load(nameOrPath) } catch let error as ExportError {
+            guard case .configuration(let why) = error else { throw error }
+            throw ValidationError("\(flag) \(nameOrPath): \(why)")
+        }
+    }
+
+    /// Without `--profile`: the spool's own (a shipped one, by name), else national-2.0.
+    static func resolveProfile(_ given: String?, spool: String, flag: String) throws -> ExportProfile {
+        if let given { return try loadProfile(given, flag: flag) }
+        guard let state = try? ExportState.load(directory: spool) else { return ExportProfile.builtin(ExportProfile.defaultName)! }
+        guard let identity = state.profile else { return ExportProfile.builtin("csv-2.0")! }
+        guard let shipped = ExportProfile.builtin(identity.name), shipped.sha256 == identity.sha256 else {
+            throw ValidationError("the spool \(spool) was exported with profile \(identity.name) from a file: give it with \(flag) PATH")
+        }
+        return shipped
     }
 
     /// `--include` values as `MappingOptions`; an unknown kind is a usage error naming the flag.
@@ -128,6 +151,7 @@ struct ExportRun: AsyncParsableCommand {
         options.revalidate = revalidate
         options.open = open
         options.mapping = try Self.mappingOptions(include, flag: "--include")
+        options.profile = try Self.resolveProfile(profile, spool: out, flag: "--profile")
         return try Exporter(options: options)
     }
 
@@ -179,6 +203,29 @@ struct VerifyBatch: AsyncParsableCommand {
         } catch let error as ExportError {
             printError(error.description)
             throw ExitCode(1)
+        }
+    }
+}
+
+/// `careledger export feedback BATCH --file REJECTED.csv`: a platform's rejection file read
+/// back by the batch's profile (its `feedback` columns), each rejected row traced to its
+/// record through the batch's sidecar (docs/export.md "Profiles").
+struct FeedbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feedback",
+        abstract: "Trace a platform's rejection file to records: writes <spool>/feedback/<batch>.jsonl (rejects lines, code platform:<code>)."
+    )
+    @Argument(help: "The batch directory the platform refused rows of.") var directory: String
+    @Option(help: "The platform's rejection file (CSV with the columns the profile's feedback names).") var file: String
+
+    func run() async throws {
+        PrivateDirectory.restrictUmask()
+        do {
+            let result = try PlatformFeedback.apply(batchDirectory: directory, rejectionFile: file)
+            print("\(result.matched) rejected rows traced to records, \(result.unmatched) not in the batch; written to \(result.output)")
+        } catch let error as ExportError {
+            printError(error.description)
+            throw ExitCode(error.isConfiguration ? 2 : 1)
         }
     }
 }

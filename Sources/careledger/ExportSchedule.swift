@@ -17,6 +17,8 @@ struct ExportSchedule: Service {
     let pushURL: URL?
     /// `--export-include`: the optional kinds every scheduled batch maps.
     var mapping = MappingOptions()
+    /// `--export-profile`: the target profile of every scheduled batch.
+    var profile = ExportProfile.builtin(ExportProfile.defaultName)!
     let logger: Logger
     /// The service's own vault opens sealed entries (docs/export.md "Sealed records").
     var open: (@Sendable ([UInt8]) throws -> [UInt8])?
@@ -45,6 +47,7 @@ struct ExportSchedule: Service {
                                                spool: spool, target: pushURL.map { HTTPBatchTarget(base: $0) })
                 options.mapping = mapping
                 options.open = open
+                options.profile = profile
                 let exporter = try Exporter(options: options)
                 let report = try await exporter.run()
                 if let built = report.built { logger.info("export: built batch \(built) (\(report.records) records)") }

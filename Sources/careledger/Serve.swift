@@ -33,6 +33,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("export-include"), parsing: .singleValue,
             help: "Scheduled exports also export these kinds, comma-separated: judgment, institution_filing, annual_review (as `export --include`).")
     var exportInclude: [String] = []
+    @Option(name: .customLong("export-profile"),
+            help: "The scheduled exports' target profile, as `export --profile` (default: the spool's own, or national-2.0).")
+    var exportProfile: String?
     @Flag(name: .customLong("preschool-bars"),
           help: "Checks are for kindergarten 托班: also bar by the Preschool Education Law art. 44's wider list (sexual harassment, drug use, gambling).")
     var preschoolBars = false
@@ -48,6 +51,8 @@ struct Serve: AsyncParsableCommand {
         guard (exportEvery == nil) == (exportTo == nil) else { throw ValidationError("--export-every and --export-to go together") }
         if !exportInclude.isEmpty && exportEvery == nil { throw ValidationError("--export-include needs --export-every and --export-to") }
         _ = try ExportRun.mappingOptions(exportInclude, flag: "--export-include")
+        if exportProfile != nil && exportEvery == nil { throw ValidationError("--export-profile needs --export-every and --export-to") }
+        if let exportProfile { _ = try ExportRun.loadProfile(exportProfile, flag: "--export-profile") }
     }
 
     /// The listen address and TLS settings, checked by `validate()` before anything opens.
@@ -87,9 +92,11 @@ struct Serve: AsyncParsableCommand {
             return
         }
         let push = exportTo.hasPrefix("http://") || exportTo.hasPrefix("https://") ? URL(string: exportTo) : nil
+        let spool = push == nil ? exportTo : exportSpool
         let schedule = ExportSchedule(every: every, logDirectory: DataDirectory.logDirectory(data: data, log: .records),
-                                      spool: push == nil ? exportTo : exportSpool, pushURL: push,
-                                      mapping: try ExportRun.mappingOptions(exportInclude, flag: "--export-include"), logger: logger,
+                                      spool: spool, pushURL: push,
+                                      mapping: try ExportRun.mappingOptions(exportInclude, flag: "--export-include"),
+                                      profile: try ExportRun.resolveProfile(exportProfile, spool: spool, flag: "--export-profile"), logger: logger,
                                       open: { [ledger = server.ledger] in try ledger.openEntry($0) })
         say("exporting to \(exportTo) every \(exportEvery!)")
         try await server.run(background: [schedule])

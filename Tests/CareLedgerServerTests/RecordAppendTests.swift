@@ -109,6 +109,30 @@ import TransparencyLog
         try await test.close()
     }
 
+    /// Issue 16: provincial intakes refuse a 92… credit code on anything but a 个体工商户, so
+    /// the service refuses it at append, naming the field (and never echoing the code).
+    @Test func aNinetyTwoCreditCodeOnAnOrganisationIsA400NamingTheField() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            let roles = try await client.makeRoles(admin: admin)
+            var penalty = Fixtures.penalty(60).objectValue!
+            var body = penalty["body"]!.objectValue!
+            var party = body["party"]!.objectValue!
+            party["uscc"] = "92330304MA2H6PQ3XF"
+            body["party"] = .object(party)
+            penalty["body"] = .object(body)
+            let refused = try await client.send(.post, "/v1/records", token: roles[.inspector], json: .object(penalty))
+            #expect(refused.status == .badRequest, "\(refused.summary)")
+            #expect(refused.isProblem)
+            #expect(try refused.problemPointers() == ["/body/party/uscc"])
+            #expect(refused.text.contains("uscc_category") && !refused.text.contains("92330304MA2H6PQ3XF"))
+            #expect(test.server.log.size == 0)
+        }
+        try await test.close()
+    }
+
     @Test func inspectorsActOnlyForTheirOwnAuthority() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }

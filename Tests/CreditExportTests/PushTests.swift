@@ -95,7 +95,7 @@ final class Receiver: Sendable {
             try await receiver.application().test(.live) { client in
                 let url = "http://127.0.0.1:\(client.port!)"
                 func run(_ crash: String?) async throws -> ChildOutcome {
-                    let arguments = ["--data", log.root + "/data", "--out", log.spool, "--push", url]
+                    let arguments = ["--data", log.root + "/data", "--out", log.spool, "--push", url, "--profile", "csv-2.0"]
                     guard let crash else { return try await ChildOutcome.run(binary, ["export"] + arguments) }
                     let child = try #require(ExactlyOnceCrashTests.crashChild, "export-crash-child is not built next to the test binary")
                     return try await ChildOutcome.run(child, arguments + ["--crash-at", crash])

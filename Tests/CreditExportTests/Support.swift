@@ -30,6 +30,15 @@ enum ExportFixtures {
                                            "decidedAt": "2026-10-01", "authority": authority]]
     }
 
+    /// An example with its body edited (a variant the examples do not hold).
+    static func variant(_ name: String, _ edit: (inout JSONObject) -> Void) -> JSONValue {
+        var document = example(name).objectValue!
+        var body = document["body"]!.objectValue!
+        edit(&body)
+        document["body"] = .object(body)
+        return .object(document)
+    }
+
     static func entry(_ document: JSONValue) -> [UInt8] {
         let object = document.objectValue!
         let envelope = Envelope(kind: RecordKind(rawValue: object["kind"]!.stringValue!)!, body: object["body"]!.objectValue!,
@@ -80,9 +89,10 @@ final class TestLog: Sendable {
     }
 
     func exporter(spool: String? = nil, target: BatchTarget? = nil, pushAttempts: Int = 8, mapping: MappingOptions = MappingOptions(),
-                  io: StorageIO = PosixIO()) throws -> Exporter {
+                  profile: ExportProfile? = nil, io: StorageIO = PosixIO()) throws -> Exporter {
         var options = Exporter.Options(source: try LogDirectorySource(logDirectory: logDirectory), verifier: verifier, signingKey: key,
                                        spool: spool ?? self.spool, target: target)
+        if let profile { options.profile = profile }
         options.mapping = mapping
         options.pushAttempts = pushAttempts
         options.pushBaseDelay = .milliseconds(5)

@@ -18,6 +18,10 @@ private func rule(_ example: String, _ changes: [(String, JSONValue?)], _ pointe
 private let P = "penalty-organization"
 private let rules: [RuleCase] = [
     rule(P, [("/body/decisionNo", nil)], "/body/decisionNo", "required"),
+    // A 92… credit code is an individual business's (GB 32100), and an individual business's code starts 92.
+    rule(P, [("/body/party/uscc", "92330304MA2H6PQ3XF")], "/body/party/uscc", "uscc_category"),
+    rule("penalty-individual-business", [("/body/party/uscc", "91330304MA2J7K8L10"), ("/body/party/registrationNo", nil)], "/body/party/uscc", "uscc_category"),
+    rule("enforcement-seal", [("/body/party/uscc", "92330304MA2H6PQ3XF")], "/body/party/uscc", "uscc_category"),
     rule(P, [("/body/party/legalRepresentative", nil)], "/body/party/legalRepresentative", "required"),
     rule(P, [("/body/party/legalRepresentative/idNumber", nil)], "/body/party/legalRepresentative/idNumber", "required"),
     rule(P, [("/body/extra", 1)], "/body/extra", "unknown_field"),

@@ -3,7 +3,7 @@ import Foundation
 import LedgerCrypto
 import TransparencyLog
 
-// `careledger export --data <dir> --out <spool> [--push <url>]` as the crash tests need it,
+// `careledger export --data <dir> --out <spool> [--push <url>] [--profile <name|path>]` as the crash tests need it,
 // plus `--crash-at <step>`: the process SIGKILLs itself at that step (no cleanup, no
 // buffered writes, as a power cut or OOM kill would leave it). The step hook lives here,
 // not in the library, so production binaries have no crash switch.
@@ -16,8 +16,8 @@ func fail(_ message: String, status: Int32 = 2) -> Never {
 var arguments = [String: String]()
 var rest = CommandLine.arguments.dropFirst()
 while let flag = rest.popFirst() {
-    guard ["--data", "--out", "--push", "--crash-at"].contains(flag), let value = rest.popFirst() else {
-        fail("usage: export-crash-child --data <dir> --out <spool> [--push <url>] [--crash-at <step>]")
+    guard ["--data", "--out", "--push", "--crash-at", "--profile"].contains(flag), let value = rest.popFirst() else {
+        fail("usage: export-crash-child --data <dir> --out <spool> [--push <url>] [--profile <name|path>] [--crash-at <step>]")
     }
     arguments[flag] = value
 }
@@ -35,6 +35,8 @@ do {
         target = HTTPBatchTarget(base: url, token: nil)
     }
     var options = Exporter.Options(source: source, verifier: source.log.verifier, signingKey: key, spool: spool, target: target)
+    // Without --profile: the library's default, csv-2.0.
+    if let profile = arguments["--profile"] { options.profile = try ExportProfile.load(profile) }
     if let crashAt = arguments["--crash-at"] {
         options.stepHook = { step in if step == crashAt { kill(getpid(), SIGKILL) } }
     }

@@ -35,6 +35,11 @@ struct ByteRow {
 
     func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
 
+    /// The values as strings, for a target profile's mapping.
+    func strings() -> [String] {
+        storage.withUnsafeBufferPointer { b in (0..<ends.count).map { String(decoding: UnsafeBufferPointer(rebasing: b[range($0)]), as: UTF8.self) } }
+    }
+
     /// Appends one value.
     mutating func append(_ text: String) {
         var text = text

@@ -508,6 +508,11 @@ struct FastRecordMapper {
             for item in s.elements(list) { guard let c = enumValue(item, RepairCondition.self), seen.insert(c).inserted else { return nil } }
             guard !seen.isEmpty else { return nil }
         }
+        var inbound = false
+        if let v = get(f, "decidedBy") {
+            guard let decider = enumValue(v, RepairDecider.self) else { return nil }
+            inbound = decider == .creditPlatform
+        }
         let reason: String
         if kind == .revocation {
             guard let r = enumValue(f, "reason", RevocationReason.self) else { return nil }
@@ -517,7 +522,7 @@ struct FastRecordMapper {
         }
         return .withdrawal(target: target, Withdrawal(decisionNo: decisionNo, decidedAt: decided,
                                                       authority: Authority(name: name, uscc: String(decoding: s.text(authority.uscc), as: UTF8.self), region: region),
-                                                      reason: reason), kind)
+                                                      reason: reason, inbound: inbound), kind)
     }
 
     // MARK: pieces

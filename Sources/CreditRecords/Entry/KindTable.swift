@@ -287,6 +287,9 @@ extension KindSpec {
         FieldSpec("notes", .remarks, .restricted, required: false),
         // The repair conditions the authority found met (信用修复管理办法 NDRC Order 2025 No. 36).
         FieldSpec("conditions", .enumSet(RepairCondition.rawValues), .public, required: false),
+        // credit_platform: a repair 信用中国 decided, recorded by the authority citing its
+        // decision (decisionNo); the export sends nothing back for it (docs/export.md).
+        FieldSpec("decidedBy", .enumeration(RepairDecider.rawValues), .public, required: false),
     ], documentNumber: "decisionNo", decisionDate: "decidedAt", target: "target")
 
     /// Public throughout: it says which records lost their personal parts and why, never whose.

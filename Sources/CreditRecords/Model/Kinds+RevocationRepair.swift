@@ -31,6 +31,16 @@ public struct Revocation: Sendable, Equatable {
     }
 }
 
+/// Who decided a credit repair: the recording authority, or the credit platform (信用中国 or
+/// the enterprise credit publicity system, which decide repairs of what they publish and
+/// tell the authority). A platform's repair is an inbound fact: recorded, never exported back.
+public enum RepairDecider: String, CaseIterable, Sendable, Codable {
+    case authority
+    case creditPlatform = "credit_platform"
+}
+
+extension RepairDecider: ByteReadableEnum { public static let byteTable = EnumTable<RepairDecider>() }
+
 /// 信用修复: ends the publication of the record at `target` early (never deletes it).
 /// `notes` is an optional addition; `conditions`, the repair conditions the authority found
 /// met, is required for a penalty under the 2025 rule (`RecordValidator`).
@@ -41,6 +51,8 @@ public struct CreditRepair: Sendable, Equatable {
     public let authority: Authority
     public let notes: String?
     public let conditions: [RepairCondition]?
+    /// Absent: the authority decided it (and the export sends the withdrawal).
+    public let decidedBy: RepairDecider?
 
     init?(_ r: ObjectReader) {
         r.allow(KindSpec.creditRepair.keys)
@@ -50,7 +62,10 @@ public struct CreditRepair: Sendable, Equatable {
         let authority = readAuthority(r)
         let notes = readRemarks(r, "notes")
         let conditions = r.has("conditions") ? r.enumArray("conditions", RepairCondition.self) : nil
-        guard let target, let decisionNo, let decidedAt, let authority, notes.ok, conditions != nil || !r.has("conditions") else { return nil }
+        let decidedBy = r.enumValue("decidedBy", RepairDecider.self, required: false)
+        guard let target, let decisionNo, let decidedAt, let authority, notes.ok, conditions != nil || !r.has("conditions"),
+              decidedBy != nil || !r.has("decidedBy") else { return nil }
+        self.decidedBy = decidedBy
         (self.target, self.decisionNo, self.decidedAt, self.authority, self.notes) = (target, decisionNo, decidedAt, authority, notes.value)
         self.conditions = conditions
     }

@@ -102,6 +102,9 @@ public struct ValidationFailure: Error, Sendable, Equatable {
 ///   `target_revoked`); that it concerns the same institution is not checked.
 /// - Text published about an organisation carries no ID number, mobile number or individual
 ///   business's USCC (`PersonalDataScan`, `personal_data_in_public_text`).
+/// - A penalty's or enforcement's party with a credit code starting `92` is an
+///   `individual_business`, and an individual business's code starts `92` or is the
+///   placeholder (`PartyCodeRule`, `uscc_category`).
 /// - `clientSignature` is `{"keyId": non-empty string of at most 256 characters, "sig":
 ///   standard base64 of 64 bytes (88 characters ending in "==")}`.
 public enum RecordValidator {
@@ -132,6 +135,7 @@ public enum RecordValidator {
                     .string("publicSummary", required: false, maxLength: FieldLimit.publicSummary)
             }
             sink.errors += PersonalDataScan.errors(kind: kind, body: bodyObject)
+            sink.errors += PartyCodeRule.errors(kind: kind, body: bodyObject)
         }
         guard sink.errors.isEmpty, let kind, let bodyObject, let record else {
             if sink.errors.isEmpty { sink.add("/body", "invalid", "the body is not a valid record") }
