@@ -63,6 +63,11 @@ final class TestServer: Sendable {
                       configure: @Sendable (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = ServerConfiguration()
         configuration.dataDirectory = directory + "/data"
+        // Router tests send hundreds of requests a second from one "address"; the tests of
+        // the rate limits set their own.
+        configuration.principalRate = RateLimit(burst: 100_000, perSecond: 100_000)
+        configuration.addressRate = RateLimit(burst: 100_000, perSecond: 100_000)
+        configuration.failedAuthenticationRate = RateLimit(burst: 100_000, perSecond: 100_000)
         configure(&configuration)
         let server = try await LedgerServer.open(configuration: configuration, logger: capture.logger())
         return TestServer(directory: directory, capture: capture, server: server)
