@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var indexSnapshotInterval: UInt64 = 4096
     /// How long an Idempotency-Key is remembered: at least 24 hours (docs/http.md).
     public var idempotencyRetentionSeconds: Int64 = 24 * 3600
+    /// `LedgerConfiguration.checkpointWitness` (`--checkpoint-witness`).
+    public var checkpointWitness: String?
+    /// `LedgerConfiguration.tokenLifetimeSeconds`.
+    public var tokenLifetimeSeconds: Int64 = 90 * 86400
     /// `LedgerConfiguration.preschoolBars` (`--preschool-bars`).
     public var preschoolBars = false
     /// PEM certificate chain and private key (`--tls-cert`, `--tls-key`): with both the
@@ -25,6 +29,12 @@ public struct ServerConfiguration: Sendable {
     /// `--insecure-plaintext`: serve plain HTTP on a non-loopback address, for a
     /// TLS-terminating proxy on a private network (docs/operations.md).
     public var insecurePlaintext = false
+    /// Token-bucket limits on authenticated routes (docs/http.md "Rate limits"): per
+    /// principal, per client address, and failed authentications per client address. Over
+    /// any of them: 429 with Retry-After, answered from memory before any other work.
+    public var principalRate = RateLimit(burst: 60, perSecond: 20)
+    public var addressRate = RateLimit(burst: 400, perSecond: 200)
+    public var failedAuthenticationRate = RateLimit(burst: 20, perSecond: 0.2)
 
     public init() {}
 
@@ -37,6 +47,8 @@ public struct ServerConfiguration: Sendable {
         core.indexSnapshotInterval = indexSnapshotInterval
         core.idempotencyRetentionSeconds = idempotencyRetentionSeconds
         core.preschoolBars = preschoolBars
+        core.checkpointWitness = checkpointWitness
+        core.tokenLifetimeSeconds = tokenLifetimeSeconds
         return core
     }
 
