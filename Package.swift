@@ -97,6 +97,8 @@ let package = Package(
         .executableTarget(name: "load-records", dependencies: ["LedgerCore", "CreditRecords", "TransparencyLog"], path: "tools/load-records"),
         // BackgroundIndex figures: rebuild rate, snapshot + tail start-up, lookups, memory per record.
         .executableTarget(name: "index-bench", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"], path: "tools/index-bench"),
+        // Issue 17's figure: authentication cost with 10 and 100,000 principals (RELIABILITY.md).
+        .executableTarget(name: "principal-bench", dependencies: ["LedgerCore", "CreditRecords", "LedgerCrypto"], path: "tools/principal-bench"),
         // The kind table as JSON, read by tools/gen-record-schemas.py.
         .executableTarget(name: "kind-table", dependencies: ["CreditRecords"], path: "tools/kind-table"),
         // Mixed records for the export benchmark (tools/bench-export.sh).

@@ -24,7 +24,10 @@ struct Serve: AsyncParsableCommand {
     var insecurePlaintext = false
     @Option(help: "The records log's origin (checkpoint and key name), used when the log is created.")
     var origin = DataDirectory.defaultOrigin
-    @Option(name: .customLong("check-quota"), help: "Background checks per principal and day.") var checkQuota = 500
+    @Option(name: .customLong("check-quota"), help: "Background checks per principal (an institution's principals together) and day.") var checkQuota = 500
+    @Option(name: .customLong("checkpoint-witness"),
+            help: "A file outside the data directory that keeps the records log's latest checkpoint (compare-and-swap): a restored backup or second writer is refused.")
+    var checkpointWitness: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
     @Option(name: .customLong("export-every"), help: "Run the national-platform export on this schedule, e.g. 15m, 1h, 1d.") var exportEvery: String?
     @Option(name: .customLong("export-to"), help: "Where scheduled exports go: a spool directory, or an http(s) URL to push to.") var exportTo: String?
@@ -65,6 +68,7 @@ struct Serve: AsyncParsableCommand {
         configuration.dataDirectory = data
         configuration.origin = origin
         configuration.checkQuota = checkQuota
+        configuration.checkpointWitness = checkpointWitness
         configuration.preschoolBars = preschoolBars
 
         var logger = Logger(label: "careledger")
