@@ -3,6 +3,7 @@ import DurableStorage
 import CareLedgerServer
 import CreditExport
 import Foundation
+import LedgerCore
 import Logging
 
 struct Serve: AsyncParsableCommand {
@@ -25,6 +26,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The records log's origin (checkpoint and key name), used when the log is created.")
     var origin = DataDirectory.defaultOrigin
     @Option(name: .customLong("check-quota"), help: "Background checks per principal (an institution's principals together) and day.") var checkQuota = 500
+    @Option(name: .customLong("principal-rate"), help: "Requests per second per principal on authenticated routes (bursts of 3x).")
+    var principalRate: Double = 20
+    @Option(name: .customLong("address-rate"), help: "Requests per second per client address on authenticated routes (bursts of 2x); a proxy's address counts once.")
+    var addressRate: Double = 200
     @Option(name: .customLong("checkpoint-witness"),
             help: "A file outside the data directory that keeps the records log's latest checkpoint (compare-and-swap): a restored backup or second writer is refused.")
     var checkpointWitness: String?
@@ -44,6 +49,7 @@ struct Serve: AsyncParsableCommand {
         if let refusal = transport.transportRefusal() { throw ValidationError(refusal) }
         do { try transport.checkTLSFiles() } catch { throw ValidationError("--tls-cert/--tls-key: cannot load the PEM certificate and key (\(error))") }
         guard checkQuota >= 0 else { throw ValidationError("--check-quota must not be negative") }
+        guard principalRate > 0, addressRate > 0 else { throw ValidationError("--principal-rate and --address-rate must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         if let exportEvery, ExportSchedule.parseDuration(exportEvery) == nil { throw ValidationError("--export-every must be a number and s, m, h or d, e.g. 15m") }
         guard (exportEvery == nil) == (exportTo == nil) else { throw ValidationError("--export-every and --export-to go together") }
@@ -69,6 +75,8 @@ struct Serve: AsyncParsableCommand {
         configuration.origin = origin
         configuration.checkQuota = checkQuota
         configuration.checkpointWitness = checkpointWitness
+        configuration.principalRate = RateLimit(burst: principalRate * 3, perSecond: principalRate)
+        configuration.addressRate = RateLimit(burst: addressRate * 2, perSecond: addressRate)
         configuration.preschoolBars = preschoolBars
 
         var logger = Logger(label: "careledger")

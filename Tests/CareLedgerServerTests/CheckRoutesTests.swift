@@ -120,11 +120,13 @@ import TransparencyLog
             #expect(verification.verified, "\(verification.problems)")
             #expect(verification.findingsChecked == answer["findings"]?.arrayValue?.count)
             #expect(try Self.accessEntries(test).last?["status"] == "barred")
-            // A name that is not the records' is reported, not hidden.
+            // A name that is not the records' is reported, and the ID number alone opens no
+            // records (issue 17): identity_mismatch, no findings.
             let other = try await client.send(.post, "/v1/checks", token: roles[.institution],
                                               json: Fixtures.check(["name": "林小燕", "idType": "resident_id", "idNumber": "330381199211083443"]))
             let otherAnswer = try other.json()
-            #expect(otherAnswer["status"] == "barred" && otherAnswer["nameMatches"] == .bool(false))
+            #expect(otherAnswer["status"] == "identity_mismatch" && otherAnswer["nameMatches"] == .bool(false))
+            #expect(otherAnswer["findings"] == .array([]))
             #expect(otherAnswer["subject"]?.objectValue?["name"] == "林**")
         }
         try await test.close()

@@ -9,16 +9,36 @@ import LedgerCrypto
 // exactly that path through `PrincipalStore.authenticate` and `RateLimiter.take`, loaded from
 // a real principals file. Run in release:
 //   swift run -c release principal-bench [requests]
+// `principal-bench add-inspectors DATA N TOKENS` adds N inspectors to a stopped service's
+// principals.json and writes their tokens, one a line, for the HTTP figure (wrk with
+// tools/principal-bench/random-token.lua; RELIABILITY.md "Least privilege").
+
+struct File: Codable {
+    var format = 1
+    var principals: [Principal]
+}
+
+if CommandLine.arguments.count == 5, CommandLine.arguments[1] == "add-inspectors", let count = Int(CommandLine.arguments[3]) {
+    let path = CommandLine.arguments[2] + "/principals.json"
+    var file = try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    var tokens = [String]()
+    for i in 0..<count {
+        let token = BearerToken.generate()
+        tokens.append(token)
+        file.principals.append(Principal(id: "bench-insp-\(i)", role: .inspector,
+                                         authority: Organization(name: "温州市瓯海区卫生健康局", uscc: "113303040025997855", region: "330304"),
+                                         institution: nil, publicKey: nil, tokenSHA256: BearerToken.hash(token).hex,
+                                         createdAt: "2026-01-01T00:00:00Z", expiresAt: "2099-01-01T00:00:00Z"))
+    }
+    try JSONEncoder().encode(file).write(to: URL(fileURLWithPath: path))
+    try (tokens.joined(separator: "\n") + "\n").write(toFile: CommandLine.arguments[4], atomically: true, encoding: .utf8)
+    exit(0)
+}
 
 let requests = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 200_000 : 200_000
 let directory = NSTemporaryDirectory() + "principal-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
-
-struct File: Encodable {
-    var format = 1
-    var principals: [Principal]
-}
 
 func store(count: Int) throws -> (PrincipalStore, [String]) {
     var tokens = [String]()

@@ -33,8 +33,12 @@ extension LedgerServer {
         // 200 `{id, role, token, expiresAt}`: the old token stops working at once. The bootstrap
         // admin rotates its own `admin.token` this way (docs/operations.md).
         on(router, .post, "/v1/principals/:id/token") { _, context in
-            let rotated = try await self.ledger.rotatePrincipalToken(id: context.parameters.get("id") ?? "", by: context.caller(),
-                                                                      logger: context.logger)
+            let id = context.parameters.get("id") ?? ""
+            guard PrincipalIdentifiers.isValidPrincipalId(id) else {
+                throw Problem.badRequest("id must be a principal id.", slug: "bad-path",
+                                         errors: [Problem.Item(parameter: "id", code: "pattern", message: "id must match ^[a-z0-9][a-z0-9._-]{0,63}$.")])
+            }
+            let rotated = try await self.ledger.rotatePrincipalToken(id: id, by: context.caller(), logger: context.logger)
             return JSONBody.response(rotated, headers: [.cacheControl: "no-store"])
         }
         // 204 once the token no longer works; 404 for an unknown id; 409 for the last admin.

@@ -36,8 +36,9 @@ public final class PrincipalStore: Sendable {
     private struct State {
         var principals: [Principal]
         var byId: [String: Int]
-        /// Token hash (hex) → index, for active principals' current tokens.
-        var byHash: [String: Int]
+        /// Token hash → index, for active principals' current tokens (fixed-size keys: no
+        /// hex text to build or hash per request).
+        var byHash: [Digest32: Int]
 
         init(principals: [Principal]) {
             self.principals = principals
@@ -45,7 +46,7 @@ public final class PrincipalStore: Sendable {
             byHash = [:]
             for (i, p) in principals.enumerated() {
                 byId[p.id] = i
-                if p.isActive { byHash[p.tokenSHA256] = i }
+                if p.isActive, let digest = Digest32(hex: p.tokenSHA256) { byHash[digest] = i }
             }
         }
     }
@@ -84,12 +85,12 @@ public final class PrincipalStore: Sendable {
     /// token's SHA-256, which says nothing about the token to whoever times the lookup; the
     /// stored hash is then compared with the presented one in constant time all the same.
     public func authenticate(token: some StringProtocol, now: String? = nil) -> Principal? {
-        let presented = BearerToken.hash(String(token)).hex
+        let presented = BearerToken.hash(String(token))
         let now = now ?? Timestamp.now()
         return state.withLock { state in
             guard let index = state.byHash[presented] else { return nil }
             let principal = state.principals[index]
-            guard ConstantTime.equals(Array(principal.tokenSHA256.utf8), Array(presented.utf8)), principal.isUsable(at: now) else {
+            guard ConstantTime.equals(Array(principal.tokenSHA256.utf8), Array(presented.hex.utf8)), principal.isUsable(at: now) else {
                 return nil
             }
             return principal
@@ -131,7 +132,7 @@ public final class PrincipalStore: Sendable {
                 throw error
             }
             state.byId[id] = state.principals.count - 1
-            state.byHash[principal.tokenSHA256] = state.principals.count - 1
+            state.byHash[BearerToken.hash(token)] = state.principals.count - 1
         }
         return (principal, token)
     }
@@ -140,7 +141,8 @@ public final class PrincipalStore: Sendable {
     /// makes it durable before returning it.
     package func rotate(id: String, now: String, expiresAt: String?) throws -> RotateOutcome {
         let token = BearerToken.generate()
-        let hash = BearerToken.hash(token).hex
+        let digest = BearerToken.hash(token)
+        let hash = digest.hex
         return try state.withLock { state in
             guard let index = state.byId[id] else { return .notFound }
             let before = state.principals[index]
@@ -156,8 +158,8 @@ public final class PrincipalStore: Sendable {
                 state.principals[index] = before
                 throw error
             }
-            state.byHash[before.tokenSHA256] = nil
-            state.byHash[hash] = index
+            if let old = Digest32(hex: before.tokenSHA256) { state.byHash[old] = nil }
+            state.byHash[digest] = index
             return .rotated(after, token: token)
         }
     }
@@ -177,7 +179,7 @@ public final class PrincipalStore: Sendable {
                 return .lastAdmin
             }
             state.principals[index].revokedAt = now
-            state.byHash[target.tokenSHA256] = nil
+            if let old = Digest32(hex: target.tokenSHA256) { state.byHash[old] = nil }
             try Self.write(state.principals, to: path, io: io)
             return .revoked
         }
