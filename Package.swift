@@ -98,7 +98,8 @@ let package = Package(
         // BackgroundIndex figures: rebuild rate, snapshot + tail start-up, lookups, memory per record.
         .executableTarget(name: "index-bench", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"], path: "tools/index-bench"),
         // Issue 17's figure: authentication cost with 10 and 100,000 principals (RELIABILITY.md).
-        .executableTarget(name: "principal-bench", dependencies: ["LedgerCore", "CreditRecords", "LedgerCrypto"], path: "tools/principal-bench"),
+        .executableTarget(name: "principal-bench", dependencies: ["LedgerCore", "CreditRecords", "LedgerCrypto"], path: "tools/principal-bench",
+                          exclude: ["random-token.lua"]),
         // The kind table as JSON, read by tools/gen-record-schemas.py.
         .executableTarget(name: "kind-table", dependencies: ["CreditRecords"], path: "tools/kind-table"),
         // Mixed records for the export benchmark (tools/bench-export.sh).

@@ -9,7 +9,8 @@ public struct ServerConfiguration: Sendable {
     public var origin = "careledger.local/records"
     /// Request bodies larger than this are refused with 413.
     public var bodyLimit = 256 * 1024
-    /// Background checks per principal and day (China Standard Time); over it, 429.
+    /// Background checks per institution (its principals together) or other principal and
+    /// day (China Standard Time); over it, 429.
     public var checkQuota = 500
     /// The background index is snapshotted after this many appended entries (and on a clean
     /// shutdown), so a restart replays at most this much of the log's tail.

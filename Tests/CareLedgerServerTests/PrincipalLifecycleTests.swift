@@ -87,7 +87,7 @@ import TransparencyLog
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/principals.json"
         let (tokens, bytes) = Self.principalsFile(count: 100_000)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         let store = try #require(try PrincipalStore.load(path: path))
         for i in [0, 50_000, 99_999] { #expect(store.authenticate(token: tokens[i])?.id == "p-\(i)") }
         let revoked = Self.principalId(99_998)

@@ -52,7 +52,7 @@ func store(count: Int) throws -> (PrincipalStore, [String]) {
                                     expiresAt: "2099-01-01T00:00:00Z"))
     }
     let path = directory + "/principals-\(count).json"
-    FileManager.default.createFile(atPath: path, contents: try JSONEncoder().encode(File(principals: principals)))
+    try JSONEncoder().encode(File(principals: principals)).write(to: URL(fileURLWithPath: path))
     return (try PrincipalStore.load(path: path)!, tokens)
 }
 
