@@ -9,6 +9,7 @@ import TransparencyLog
 /// | `records/` | the records log (TransparencyLog) |
 /// | `access/` | the access log: one entry per background check (TransparencyLog, its own key) |
 /// | `index.snapshot` | the background index as of a tree size (rebuilt from the log when unusable) |
+/// | `export-signing-key.pem` | the key that signs export manifests (not the log's key), mode 0600 |
 /// | `server-secret` | 32 random bytes, mode 0600, the key of the service's HMACs |
 /// | `principals.json` | principals and their token hashes, mode 0600 |
 /// | `principal-log/` | every create, rotate and revoke of a principal (TransparencyLog, its own key) |
@@ -29,6 +30,8 @@ public struct ServerDataDirectory: Sendable {
     public var serverSecret: String { root + "/server-secret" }
     public var principals: String { root + "/principals.json" }
     public var principalLog: String { root + "/principal-log" }
+    /// The key that signs export manifests, apart from the records log's checkpoint key.
+    public var exportSigningKey: String { root + "/export-signing-key.pem" }
     public var adminToken: String { root + "/admin.token" }
     public var idempotency: String { root + "/idempotency.jsonl" }
 
@@ -81,6 +84,12 @@ public struct ServerDataDirectory: Sendable {
             let verifier = try TransparencyLog.create(directory: principalLog, origin: logOrigin)
             report.messages.append("created the principal log in \(principalLog) (origin \(logOrigin))")
             report.messages.append("principal log verifier key: \(verifier.vkey)")
+        }
+
+        let exportKey = Ed25519PrivateKey()
+        if try DurableFile.createExclusive(exportSigningKey, with: Array(exportKey.pemRepresentation.utf8), mode: 0o600) {
+            report.messages.append("created the export manifest key in \(exportSigningKey) (mode 0600)")
+            report.messages.append("export manifest key (verify-batch --manifest-key): \(Base64.encode(exportKey.publicKey.rawRepresentation))")
         }
 
         if try DurableFile.createExclusive(serverSecret, with: SecureRandom.bytes(Self.secretLength), mode: 0o600) {
