@@ -108,6 +108,9 @@ let package = Package(
         // The vault's crash-test child (seals and syncs until SIGKILLed) and its figures.
         .executableTarget(name: "vault-torture", dependencies: ["PersonalVault", "LedgerCrypto"], path: "tools/vault-torture"),
         .executableTarget(name: "vault-bench", dependencies: ["PersonalVault", "LedgerCrypto"], path: "tools/vault-bench"),
+        // Issue 17's figure: authentication cost with 10 and 100,000 principals (RELIABILITY.md).
+        .executableTarget(name: "principal-bench", dependencies: ["LedgerCore", "CreditRecords", "LedgerCrypto"], path: "tools/principal-bench",
+                          exclude: ["random-token.lua"]),
         // The kind table as JSON, read by tools/gen-record-schemas.py.
         .executableTarget(name: "kind-table", dependencies: ["CreditRecords"], path: "tools/kind-table"),
         // Mixed records for the export benchmark (tools/bench-export.sh).

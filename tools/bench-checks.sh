@@ -24,12 +24,12 @@ rss_kb() { awk '/VmRSS/{print $2}' /proc/$1/status; }
 pid=$!; wait_up; empty_rss=$(rss_kb $pid); kill -TERM $pid; wait $pid || true
 
 start=$(date +%s.%N)
-"$cli" serve --data "$work/data" --listen 127.0.0.1:$port --log-level warning > "$work/serve1.log" 2>&1 &
+"$cli" serve --data "$work/data" --listen 127.0.0.1:$port --log-level warning --principal-rate 1000000 --address-rate 1000000 > "$work/serve1.log" 2>&1 &
 pid=$!; wait_up
 echo "start-up with no snapshot (replay + index rebuild of 1M records): $(echo "$(date +%s.%N) - $start" | bc) s"
 kill -TERM $pid; wait $pid || true
 start=$(date +%s.%N)
-"$cli" serve --data "$work/data" --listen 127.0.0.1:$port --log-level warning --check-quota 1000000000 > "$work/serve2.log" 2>&1 &
+"$cli" serve --data "$work/data" --listen 127.0.0.1:$port --log-level warning --check-quota 1000000000 --principal-rate 1000000 --address-rate 1000000 > "$work/serve2.log" 2>&1 &
 pid=$!; wait_up
 echo "start-up from the snapshot: $(echo "$(date +%s.%N) - $start" | bc) s"
 loaded_rss=$(rss_kb $pid)

@@ -14,7 +14,7 @@ cli=$PWD/.build/release/careledger
 echo "## machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(date -u +%F)"
 
 # --- CareLedger ---------------------------------------------------------------------------
-"$cli" serve --data "$work/data" --listen 127.0.0.1:$port --log-level warning > "$work/serve.log" 2>&1 &
+"$cli" serve --data "$work/data" --listen 127.0.0.1:$port --log-level warning --principal-rate 1000000 --address-rate 1000000 > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; [ -n "${pgdata:-}" ] && pg_ctl -D "$pgdata" stop -m fast >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done

@@ -184,3 +184,17 @@ extension BackgroundIndex {
         return (items, nil)
     }
 }
+
+extension BackgroundIndex {
+    /// An institution's status alone, from memory (no envelope is read); nil when nothing is
+    /// recorded about the code. The check route asks it of the checking institution.
+    public func institutionStatus(uscc: String, today: LocalDate) -> InstitutionStatus? {
+        let ref = SubjectRef.institution(uscc: uscc)
+        let chain: [(entry: Entry, info: UInt8)]? = state.withLock { state in
+            let head = state.head(institution: ref)
+            return head < 0 ? nil : state.chain(from: head)
+        }
+        guard let chain else { return nil }
+        return Rules.institutionStatus(chain.filter { $0.info & KindCode.revoked == 0 }, today: DayNumber.from(today)).status
+    }
+}

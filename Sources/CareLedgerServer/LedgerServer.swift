@@ -15,6 +15,8 @@ public final class LedgerServer: Sendable {
     public let ledger: Ledger
     let metrics: ServerMetrics
     let logger: Logger
+    /// Per principal, per client address, failed authentications per client address.
+    let limits: RequestLimits
 
     public var data: ServerDataDirectory { ledger.data }
     public var log: TransparencyLog { ledger.log }
@@ -28,6 +30,8 @@ public final class LedgerServer: Sendable {
         self.ledger = ledger
         self.metrics = metrics
         self.logger = logger
+        limits = RequestLimits(principal: RateLimiter(configuration.principalRate), address: RateLimiter(configuration.addressRate),
+                               failedAuthentication: RateLimiter(configuration.failedAuthenticationRate))
     }
 
     /// Opens the core on the data directory (see `Ledger.open`) with the server's metrics.

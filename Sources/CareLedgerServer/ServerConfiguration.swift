@@ -11,13 +11,18 @@ public struct ServerConfiguration: Sendable {
     public var origin = "careledger.local/records"
     /// Request bodies larger than this are refused with 413.
     public var bodyLimit = 256 * 1024
-    /// Background checks per principal and day (China Standard Time); over it, 429.
+    /// Background checks per institution (its principals together) or other principal and
+    /// day (China Standard Time); over it, 429.
     public var checkQuota = 500
     /// The background index is snapshotted after this many appended entries (and on a clean
     /// shutdown), so a restart replays at most this much of the log's tail.
     public var indexSnapshotInterval: UInt64 = 4096
     /// How long an Idempotency-Key is remembered: at least 24 hours (docs/http.md).
     public var idempotencyRetentionSeconds: Int64 = 24 * 3600
+    /// `LedgerConfiguration.checkpointWitness` (`--checkpoint-witness`).
+    public var checkpointWitness: String?
+    /// `LedgerConfiguration.tokenLifetimeSeconds`.
+    public var tokenLifetimeSeconds: Int64 = 90 * 86400
     /// `LedgerConfiguration.preschoolBars` (`--preschool-bars`).
     public var preschoolBars = false
     /// PEM certificate chain and private key (`--tls-cert`, `--tls-key`): with both the
@@ -31,6 +36,12 @@ public struct ServerConfiguration: Sendable {
     public var openVault: @Sendable (_ dataDirectory: String) throws -> any PersonalVault = LedgerConfiguration().openVault
     /// `LedgerConfiguration.retentionYears` (docs/operations.md "Erasure").
     public var retentionYears: [RecordKind: Int] = LedgerConfiguration.defaultRetentionYears
+    /// Token-bucket limits on authenticated routes (docs/http.md "Rate limits"): per
+    /// principal, per client address, and failed authentications per client address. Over
+    /// any of them: 429 with Retry-After, answered from memory before any other work.
+    public var principalRate = RateLimit(burst: 60, perSecond: 20)
+    public var addressRate = RateLimit(burst: 400, perSecond: 200)
+    public var failedAuthenticationRate = RateLimit(burst: 20, perSecond: 0.2)
 
     public init() {}
 
@@ -45,6 +56,8 @@ public struct ServerConfiguration: Sendable {
         core.preschoolBars = preschoolBars
         core.openVault = openVault
         core.retentionYears = retentionYears
+        core.checkpointWitness = checkpointWitness
+        core.tokenLifetimeSeconds = tokenLifetimeSeconds
         return core
     }
 

@@ -5,10 +5,12 @@ import TransparencyLog
 /// `careledger export verify-batch`: checks a batch directory on its own, with nothing but
 /// the log's verifier key — the signature over manifest.json, the signed checkpoint it
 /// carries (and that its size ends the range), every file's SHA-256, size and row count, and
-/// that no file is missing or extra.
+/// that no file is missing or extra. The manifest is signed by the export's own key
+/// (`manifestKey`, issue 17: the checkpoint key never leaves the log writer); batches made
+/// before that were signed by the log's key, which is used when no manifest key is given.
 public enum BatchVerifier {
     @discardableResult
-    public static func verify(directory: String, verifier: NoteVerifier) throws -> Manifest {
+    public static func verify(directory: String, verifier: NoteVerifier, manifestKey: Ed25519PublicKey? = nil) throws -> Manifest {
         func read(_ name: String) throws -> [UInt8] {
             guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
                 throw ExportError.invalidBatch("\(name) is missing")
@@ -17,8 +19,9 @@ public enum BatchVerifier {
         }
         let bytes = try read(Manifest.fileName)
         let sigText = String(decoding: try read(Manifest.signatureFileName), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let signature = Base64.decode(sigText), verifier.publicKey.isValidSignature(signature, for: bytes) else {
-            throw ExportError.invalidBatch("manifest.sig is not a signature of manifest.json by \(verifier.vkey)")
+        let signer = manifestKey ?? verifier.publicKey
+        guard let signature = Base64.decode(sigText), signer.isValidSignature(signature, for: bytes) else {
+            throw ExportError.invalidBatch("manifest.sig is not a signature of manifest.json by the \(manifestKey == nil ? "log's key \(verifier.vkey)" : "export's manifest key")")
         }
         let manifest: Manifest
         do { manifest = try JSONDecoder().decode(Manifest.self, from: Data(bytes)) } catch {

@@ -15,7 +15,8 @@ public struct Exporter: Sendable {
     public struct Options: Sendable {
         public var source: ExportSource
         public var verifier: NoteVerifier
-        /// The log's signing key: signs manifest.json so the log's vkey verifies batches.
+        /// The export's manifest key: signs manifest.json (`export-signing-key.pem`), apart
+        /// from the log's checkpoint key, which never leaves the log writer (issue 17).
         public var signingKey: Ed25519PrivateKey
         public var spool: String
         public var target: BatchTarget?
@@ -67,10 +68,9 @@ public struct Exporter: Sendable {
 
     public let options: Options
 
+    /// `options.signingKey` signs manifests: the export's own key, apart from the log's
+    /// checkpoint key (which it may still be, for spools begun before the two were split).
     public init(options: Options) throws {
-        guard options.signingKey.publicKey == options.verifier.publicKey else {
-            throw ExportError.state("the signing key is not the key of the verifier \(options.verifier.name)")
-        }
         self.options = options
     }
 
@@ -103,7 +103,8 @@ public struct Exporter: Sendable {
         let latest = try open(latestNote, what: "the source's latest checkpoint")
         var targetNote = latestNote
         if let existing {
-            let manifest = try BatchVerifier.verify(directory: spool + "/" + existing.name, verifier: options.verifier)
+            let manifest = try BatchVerifier.verify(directory: spool + "/" + existing.name, verifier: options.verifier,
+                                                    manifestKey: options.signingKey.publicKey)
             try checkMapping(manifest.mappingOptions ?? MappingOptions(), of: "batch \(existing.name)")
             try checkProfile(ExportState.ProfileIdentity(manifest: manifest), of: "batch \(existing.name)")
             targetNote = manifest.checkpoint

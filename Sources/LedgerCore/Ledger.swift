@@ -26,6 +26,10 @@ public final class Ledger: Sendable {
     package var vault: any PersonalVault { sealed.vault }
     /// The access log: every check, before its answer is sent.
     package let access: AccessLedger
+    /// The records log's latest checkpoint kept outside the data directory, when configured.
+    package let witness: CheckpointWitness?
+    /// Every create, rotate and revoke of a principal, signed.
+    package let principalLog: PrincipalLog
     package let idempotency: IdempotencyStore
     package let reservations = KeyReservations()
     /// The responsible-manager tasks, derived from the log (Records/ManagerTasks.swift).
@@ -36,7 +40,8 @@ public final class Ledger: Sendable {
 
     private init(configuration: LedgerConfiguration, data: ServerDataDirectory, log: TransparencyLog, principals: PrincipalStore,
                  report: ServerDataDirectory.Report, metrics: LedgerMetrics, indexFeeder: IndexFeeder, access: AccessLedger,
-                 idempotency: IdempotencyStore, secret: [UInt8], sealed: SealedEntries, logger: Logger) {
+                 principalLog: PrincipalLog, witness: CheckpointWitness?, idempotency: IdempotencyStore, secret: [UInt8],
+                 sealed: SealedEntries, logger: Logger) {
         self.configuration = configuration
         self.data = data
         self.log = log
@@ -47,6 +52,8 @@ public final class Ledger: Sendable {
         self.sealed = sealed
         self.envelopes = LogEnvelopeSource(log: log, sealed: sealed)
         self.access = access
+        self.principalLog = principalLog
+        self.witness = witness
         self.idempotency = idempotency
         self.secret = secret
         self.logger = logger
@@ -58,7 +65,7 @@ public final class Ledger: Sendable {
     public static func open(configuration: LedgerConfiguration, metrics: LedgerMetrics = LedgerMetrics(),
                             logger: Logger = Logger(label: "careledger")) async throws -> Ledger {
         let data = ServerDataDirectory(configuration.dataDirectory)
-        let report = try data.bootstrap(origin: configuration.origin)
+        let report = try data.bootstrap(origin: configuration.origin, tokenLifetimeSeconds: configuration.tokenLifetimeSeconds)
         let vault = try configuration.openVault(configuration.dataDirectory)
         // The vault's seals of a batch are made durable once, before the log commits it, so
         // no acknowledged leaf commits to a personal part a crash could lose.
@@ -66,10 +73,18 @@ public final class Ledger: Sendable {
         options.beforeCommit = { try vault.sync() }
         let log = try TransparencyLog.open(directory: data.records, options: options)
         let accessLog: TransparencyLog
+        let principalLog: TransparencyLog
         do {
             accessLog = try TransparencyLog.open(directory: data.access)
         } catch {
             try? await log.close()
+            throw error
+        }
+        do {
+            principalLog = try TransparencyLog.open(directory: data.principalLog)
+        } catch {
+            try? await log.close()
+            try? await accessLog.close()
             throw error
         }
         do {
@@ -88,6 +103,15 @@ public final class Ledger: Sendable {
             guard let principals = try PrincipalStore.load(path: data.principals) else {
                 throw MalformedFile(path: data.principals, reason: "missing")
             }
+            let witness = try configuration.checkpointWitness.map { path in
+                let root = data.root.hasSuffix("/") ? data.root : data.root + "/"
+                guard !path.hasPrefix(root), !path.hasPrefix("./" + root), path != data.root else {
+                    throw CheckpointWitness.Refused(description: "the checkpoint witness must be outside the data directory: a restored backup would restore it too")
+                }
+                return try CheckpointWitness(store: FileCheckpointStore(path: path), log: log)
+            }
+            let principalRecord = PrincipalLog(log: principalLog)
+            try await principalRecord.baseline(principals.all)
             let idempotency = try IdempotencyStore.open(path: data.idempotency, retention: configuration.idempotencyRetentionSeconds)
             let secret = try data.loadSecret()
             let (access, accessSkipped) = try AccessLedger.open(log: accessLog)
@@ -105,7 +129,7 @@ public final class Ledger: Sendable {
             }
             let feeder = try openIndex(log: log, vault: vault, path: data.indexSnapshot, interval: configuration.indexSnapshotInterval, logger: logger)
             let ledger = Ledger(configuration: configuration, data: data, log: log, principals: principals, report: report,
-                                metrics: metrics, indexFeeder: feeder, access: access, idempotency: idempotency,
+                                metrics: metrics, indexFeeder: feeder, access: access, principalLog: principalRecord, witness: witness, idempotency: idempotency,
                                 secret: secret, sealed: sealed, logger: logger)
             metrics.treeSize.record(Int64(log.size))
             logger.info("records log open", metadata: ["treeSize": "\(log.size)", "origin": "\(log.origin)"])
@@ -113,6 +137,7 @@ public final class Ledger: Sendable {
         } catch {
             try? await log.close()
             try? await accessLog.close()
+            try? await principalLog.close()
             throw error
         }
     }
@@ -135,13 +160,14 @@ public final class Ledger: Sendable {
         return feeder
     }
 
-    /// Writes the index snapshot, commits what is queued and closes both logs. (Entries the
+    /// Writes the index snapshot, commits what is queued and closes the three logs. (Entries the
     /// close still commits are after the snapshot's size: the next start replays them.)
     public func close() async throws {
         indexFeeder.snapshotNow()
         var failure: (any Error)?
         do { try await log.close() } catch { failure = error }
         do { try await access.log.close() } catch { failure = failure ?? error }
+        do { try await principalLog.log.close() } catch { failure = failure ?? error }
         if let failure { throw failure }
     }
 

@@ -7,8 +7,14 @@ public struct LedgerConfiguration: Sendable {
     public var dataDirectory = "./careledger-data"
     /// The records log's origin (checkpoint and key name); used when the log is created.
     public var origin = "careledger.local/records"
-    /// Background checks per principal and day (China Standard Time); over it, refused.
+    /// Background checks per principal and day (China Standard Time); an institution's
+    /// principals share their institution's. Over it, refused.
     public var checkQuota = 500
+    /// A file outside the data directory holding the records log's latest signed checkpoint
+    /// (`--checkpoint-witness`, compare-and-swap; docs/operations.md "Forks"). Nil: none.
+    public var checkpointWitness: String?
+    /// How long a bearer token works after it is issued or rotated (issue 17: 90 days).
+    public var tokenLifetimeSeconds: Int64 = 90 * 86400
     /// The background index is snapshotted after this many appended entries (and on a clean
     /// shutdown), so a restart replays at most this much of the log's tail.
     public var indexSnapshotInterval: UInt64 = 4096

@@ -16,7 +16,7 @@ public struct LedgerMetrics: Sendable {
         appendLatency = CoreMetrics.Timer(label: "careledger_record_append_duration_seconds", factory: factory)
         treeSize = CoreMetrics.Gauge(label: "careledger_log_tree_size", factory: factory)
         var checks = [String: CoreMetrics.Counter]()
-        for status in ["barred", "records_found", "clear", "refused_quota"] {
+        for status in ["barred", "records_found", "clear", "identity_mismatch", "refused_quota"] {
             checks[status] = CoreMetrics.Counter(label: "careledger_checks_total", dimensions: [("status", status)], factory: factory)
         }
         self.checks = checks

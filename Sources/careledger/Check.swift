@@ -3,6 +3,7 @@ import LedgerCore
 import CreditExport
 import CreditRecords
 import Foundation
+import LedgerCrypto
 import TransparencyLog
 
 struct Check: AsyncParsableCommand {
@@ -12,9 +13,12 @@ struct Check: AsyncParsableCommand {
             Asks the service (POST /v1/checks) and checks the answer's evidence: the signature of \
             the checkpoint it reflects, with the log's verifier key (--vkey or --vkey-file, from \
             `careledger log vkey` run by someone you trust), and each finding's inclusion proof \
-            against that checkpoint. Without a key the answer is shown as unverified. \
+            against that checkpoint. Without a key the answer is shown as unverified. With a key, \
+            the largest checkpoint verified is remembered per log origin (--checkpoints) and every \
+            later answer's checkpoint must be consistent with it (RFC 9162 consistency proof), so a \
+            forked log is caught. "No findings" means none returned as of that checkpoint. \
             Exit status: 0 answered (and verified when a key was given), 1 no answer, \
-            2 the evidence does not verify.
+            2 the evidence does not verify, or the log forked.
             """
     )
 
@@ -31,6 +35,8 @@ struct Check: AsyncParsableCommand {
     var consentRef: String?
     @Option(help: "The records log's verifier key string (C2SP signed-note form).") var vkey: String?
     @Option(name: .customLong("vkey-file"), help: "File holding the records log's verifier key string.") var vkeyFile: String?
+    @Option(help: "Where the last verified checkpoint of each log is remembered (default: $XDG_STATE_HOME/careledger/checkpoints or ~/.local/state/careledger/checkpoints).")
+    var checkpoints: String?
     @Flag(help: "Print the answer as JSON, with a `verification` member.") var json = false
 
     func validate() throws {
@@ -64,6 +70,9 @@ struct Check: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let verification = CheckEvidence.verify(answer, verifier: verifier)
+        if verification.verified, let verifier, let note = answer["asOf"]?.objectValue?["checkpoint"]?.stringValue {
+            try await rememberCheckpoint(note, verifier: verifier)
+        }
         if json {
             var out = answer
             out["verification"] = Self.json(verification)
@@ -72,6 +81,39 @@ struct Check: AsyncParsableCommand {
             print(CheckEvidence.humanReport(answer, verification: verification))
         }
         if !verification.problems.isEmpty { throw ExitCode(2) }
+    }
+
+    /// The answer's checkpoint must be consistent with the one this client verified last for
+    /// the log's origin; exit 2 on a fork.
+    func rememberCheckpoint(_ note: String, verifier: NoteVerifier) async throws {
+        let memory = CheckpointMemory(directory: checkpoints ?? Self.defaultCheckpointDirectory())
+        let checkpoint = try Checkpoint.open(note: note, verifier: verifier)
+        do {
+            _ = try await memory.reconcile(note: note, checkpoint: checkpoint, verifier: verifier) { from, to in
+                let (status, body) = try await get(path: "/v1/log/proof/consistency?from=\(from)&to=\(to)")
+                guard status == 200, let items = try JSONParser.parse(body, maxDepth: 8).objectValue?["proof"]?.arrayValue else {
+                    throw ValidationError("the service did not give a consistency proof from size \(from) to \(to) (\(status))")
+                }
+                return items.compactMap { $0.stringValue.flatMap(Digest32.init(base64:)) }
+            }
+        } catch let fork as CheckpointMemory.Fork {
+            printError(fork.description)
+            throw ExitCode(2)
+        } catch let error as ValidationError {
+            printError("the log's consistency could not be checked: \(error.message)")
+            throw ExitCode(2)
+        }
+    }
+
+    static func defaultCheckpointDirectory() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/careledger/checkpoints" }
+        return (environment["HOME"] ?? ".") + "/.local/state/careledger/checkpoints"
+    }
+
+    func get(path: String) async throws -> (Int, [UInt8]) {
+        let base = server.hasSuffix("/") ? String(server.dropLast()) : server
+        return try await ServiceClient(caFile: caFile).send("GET", url: base + path, headers: [], body: nil, timeoutSeconds: 30, limit: 1 << 20)
     }
 
     static func json(_ v: CheckEvidence.Verification) -> JSONValue {

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import TransparencyLog
 
-/// The service's data directory holds one log per purpose: `records` (the credit records)
-/// and `access` (who checked whom). `--log` picks one for the log commands.
+/// The service's data directory holds one log per purpose: `records` (the credit records),
+/// `access` (who checked whom) and `principal-log` (who may act). `--log` picks one for the
+/// log commands.
 enum DataDirectory {
     static let defaultOrigin = "careledger.local/records"
 
@@ -15,6 +16,7 @@ enum DataDirectory {
 enum LogName: String, CaseIterable, ExpressibleByArgument {
     case records
     case access
+    case principals = "principal-log"
 }
 
 func printError(_ message: String) {

@@ -44,7 +44,7 @@ struct ExportRun: AsyncParsableCommand {
     @Option(name: .customLong("repush-from"), help: "With --push: push again every batch holding this seq or later.") var repushFrom: UInt64?
     @Option(help: "The log's verifier key (string or file). Default: the data directory's own key.") var vkey: String?
     @Flag(help: "Run every entry through the full record validator (slower), e.g. after the validation rules changed.") var revalidate = false
-    @Option(name: .customLong("signing-key"), help: "The log's signing key (PEM) that signs manifests. Default: the data directory's.")
+    @Option(name: .customLong("signing-key"), help: "The export's manifest key (PEM), not the log's checkpoint key. Default: the data directory's export-signing-key.pem.")
     var signingKey: String?
     @Option(name: .customLong("include"), parsing: .singleValue,
             help: ArgumentHelp("Also export these kinds, comma-separated: judgment, institution_filing, annual_review (families sfpj, djba, ndsh).",
@@ -135,7 +135,9 @@ struct ExportRun: AsyncParsableCommand {
         } else {
             verifier = (source as! LogDirectorySource).log.verifier
         }
-        let pemPath = signingKey ?? (logDirectory! + "/signing-key.pem")
+        // The export's own key; a data directory from before it existed falls back to the log's.
+        let exportKey = (data ?? "./careledger-data") + "/export-signing-key.pem"
+        let pemPath = signingKey ?? (FileManager.default.fileExists(atPath: exportKey) ? exportKey : logDirectory! + "/signing-key.pem")
         let key: Ed25519PrivateKey
         do { key = try Ed25519PrivateKey(pemRepresentation: try Self.readFile(pemPath, what: "the signing key")) } catch {
             throw ValidationError("cannot read the log's signing key \(pemPath): \(error)")
@@ -194,11 +196,24 @@ struct VerifyBatch: AsyncParsableCommand {
     )
     @Argument(help: "The batch directory.") var directory: String
     @Option(help: "The log's verifier key (string or file), as `careledger log vkey` prints it.") var vkey: String
+    @Option(name: .customLong("manifest-key"),
+            help: "The export's manifest key: base64 of the raw 32-byte Ed25519 public key (printed when the data directory was created). Without it, the log's key (batches from before the split).")
+    var manifestKey: String?
 
     func run() async throws {
         let verifier = try ExportRun.loadVerifier(vkey)
+        var key: Ed25519PublicKey?
+        if let manifestKey {
+            var text = manifestKey
+            if FileManager.default.fileExists(atPath: text) { text = try ExportRun.readFile(text, what: "--manifest-key") }
+            guard let raw = Base64.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32,
+                  let parsed = try? Ed25519PublicKey(rawRepresentation: raw) else {
+                throw ValidationError("--manifest-key must be the base64 of a raw 32-byte Ed25519 public key")
+            }
+            key = parsed
+        }
         do {
-            let manifest = try BatchVerifier.verify(directory: directory, verifier: verifier)
+            let manifest = try BatchVerifier.verify(directory: directory, verifier: verifier, manifestKey: key)
             print("batch \(manifest.batchId) verifies: seqs \(manifest.range.from)..<\(manifest.range.to), \(manifest.files.count) files, checkpoint of size \(manifest.range.to) signed by \(verifier.name)")
         } catch let error as ExportError {
             printError(error.description)

@@ -42,7 +42,11 @@ struct ExportSchedule: Service {
             } catch { return }
             do {
                 let source = try LogDirectorySource(logDirectory: logDirectory)
-                let pem = try String(contentsOfFile: logDirectory + "/signing-key.pem", encoding: .utf8)
+                // The export's manifest key beside the log directory; the log's own key only for a
+                // data directory from before the split.
+                let exportKey = (logDirectory as NSString).deletingLastPathComponent + "/export-signing-key.pem"
+                let pem = try String(contentsOfFile: FileManager.default.fileExists(atPath: exportKey) ? exportKey : logDirectory + "/signing-key.pem",
+                                     encoding: .utf8)
                 var options = Exporter.Options(source: source, verifier: source.log.verifier, signingKey: try Ed25519PrivateKey(pemRepresentation: pem),
                                                spool: spool, target: pushURL.map { HTTPBatchTarget(base: $0) })
                 options.mapping = mapping

@@ -3,6 +3,7 @@ import DurableStorage
 import CareLedgerServer
 import CreditExport
 import Foundation
+import LedgerCore
 import Logging
 import PersonalVault
 
@@ -25,7 +26,14 @@ struct Serve: AsyncParsableCommand {
     var insecurePlaintext = false
     @Option(help: "The records log's origin (checkpoint and key name), used when the log is created.")
     var origin = DataDirectory.defaultOrigin
-    @Option(name: .customLong("check-quota"), help: "Background checks per principal and day.") var checkQuota = 500
+    @Option(name: .customLong("check-quota"), help: "Background checks per principal (an institution's principals together) and day.") var checkQuota = 500
+    @Option(name: .customLong("principal-rate"), help: "Requests per second per principal on authenticated routes (bursts of 3x).")
+    var principalRate: Double = 20
+    @Option(name: .customLong("address-rate"), help: "Requests per second per client address on authenticated routes (bursts of 2x); a proxy's address counts once.")
+    var addressRate: Double = 200
+    @Option(name: .customLong("checkpoint-witness"),
+            help: "A file outside the data directory that keeps the records log's latest checkpoint (compare-and-swap): a restored backup or second writer is refused.")
+    var checkpointWitness: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
     @Option(name: .customLong("export-every"), help: "Run the national-platform export on this schedule, e.g. 15m, 1h, 1d.") var exportEvery: String?
     @Option(name: .customLong("export-to"), help: "Where scheduled exports go: a spool directory, or an http(s) URL to push to.") var exportTo: String?
@@ -46,6 +54,7 @@ struct Serve: AsyncParsableCommand {
         if let refusal = transport.transportRefusal() { throw ValidationError(refusal) }
         do { try transport.checkTLSFiles() } catch { throw ValidationError("--tls-cert/--tls-key: cannot load the PEM certificate and key (\(error))") }
         guard checkQuota >= 0 else { throw ValidationError("--check-quota must not be negative") }
+        guard principalRate > 0, addressRate > 0 else { throw ValidationError("--principal-rate and --address-rate must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         if let exportEvery, ExportSchedule.parseDuration(exportEvery) == nil { throw ValidationError("--export-every must be a number and s, m, h or d, e.g. 15m") }
         guard (exportEvery == nil) == (exportTo == nil) else { throw ValidationError("--export-every and --export-to go together") }
@@ -75,6 +84,9 @@ struct Serve: AsyncParsableCommand {
         configuration.dataDirectory = data
         configuration.origin = origin
         configuration.checkQuota = checkQuota
+        configuration.checkpointWitness = checkpointWitness
+        configuration.principalRate = RateLimit(burst: principalRate * 3, perSecond: principalRate)
+        configuration.addressRate = RateLimit(burst: addressRate * 2, perSecond: addressRate)
         configuration.preschoolBars = preschoolBars
         try vaultKeys.configure(&configuration, defaultPath: VaultKeySource.defaultPath(besideDataDirectory: data), say: say)
 

@@ -66,7 +66,7 @@ import Testing
             #expect(metrics.contains(#"careledger_checks_total{status="refused_quota"} 1"#))
             #expect(metrics.contains("careledger_check_duration_seconds"))
         }
-        #expect(server.server.access.used(principal: "inst-xiaoxingxing") == 5)
+        #expect(server.server.access.used(AccessLedger.quotaKey(principal: "inst-xiaoxingxing", institution: Fixtures.xiaoxingxing.uscc)) == 5)
         try await server.close()
     }
 }

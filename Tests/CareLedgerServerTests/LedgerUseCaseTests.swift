@@ -75,9 +75,9 @@ import Testing
         let (ledger, directory) = try await Self.open()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
-        let refusal = await Self.refusal { try ledger.revokePrincipal(id: admin.id, by: admin, logger: ledger.logger) }
+        let refusal = await Self.refusal { try await ledger.revokePrincipal(id: admin.id, by: admin, logger: ledger.logger) }
         #expect(refusal?.kind == .conflict)
-        let unknown = await Self.refusal { try ledger.revokePrincipal(id: "nobody", by: admin, logger: ledger.logger) }
+        let unknown = await Self.refusal { try await ledger.revokePrincipal(id: "nobody", by: admin, logger: ledger.logger) }
         #expect(unknown?.kind == .notFound)
         #expect(ledger.principals.authenticate(token: try String(contentsOfFile: ledger.data.adminToken, encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)) != nil)

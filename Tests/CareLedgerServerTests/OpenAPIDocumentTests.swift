@@ -238,6 +238,8 @@ import Testing
     static let samples: [String: Sample] = [
         "createPrincipal": Sample(uri: "/v1/principals", body: ["id": "openapi-auditor", "role": "auditor"]),
         "revokePrincipal": Sample(uri: "/v1/principals/openapi-victim", bad: "/v1/principals/nobody-here"),
+        "listPrincipals": Sample(uri: "/v1/principals?limit=3", bad: "/v1/principals?limit=0"),
+        "rotatePrincipalToken": Sample(uri: "/v1/principals/openapi-rotated/token", bad: "/v1/principals/Not_An_Id/token"),
         "appendRecord": Sample(uri: "/v1/records", body: Fixtures.penalty(3000), headers: [RequestInput.idempotencyKeyField: "openapi-sample-1"]),
         "listRecords": Sample(uri: "/v1/records?from=0&limit=2", bad: "/v1/records?limit=1001"),
         "getRecord": Sample(uri: "/v1/records/0", bad: "/v1/records/x"),
@@ -342,6 +344,7 @@ import Testing
             }
             #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.ban(2901)).status == .created)
             _ = try await client.createPrincipal(admin: admin, ["id": "openapi-victim", "role": "auditor"])
+            _ = try await client.createPrincipal(admin: admin, ["id": "openapi-rotated", "role": "auditor"])
             // An access-log entry, for its tiles.
             #expect(try await client.send(.post, "/v1/checks", token: admin, json: Fixtures.check()).status == .ok)
 

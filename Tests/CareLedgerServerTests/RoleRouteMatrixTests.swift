@@ -54,6 +54,9 @@ import Testing
         Route(method: .post, template: "/v1/principals", success: .created) { n in
             ("/v1/principals", ["id": .string("matrix-exporter-\(n)"), "role": "exporter"])
         },
+        Route(method: .get, template: "/v1/principals", success: .ok) { _ in ("/v1/principals?limit=5", nil) },
+        // Rotating gives the matrix's own principal a new token (no caller uses its token).
+        Route(method: .post, template: "/v1/principals/{id}/token", success: .ok) { _ in ("/v1/principals/matrix-rotated/token", nil) },
         Route(method: .delete, template: "/v1/principals/{id}", success: .noContent) { n in
             ("/v1/principals/victim-\(n)", nil)
         },
@@ -144,12 +147,15 @@ import Testing
             for n in 0..<(100) {
                 _ = try await client.createPrincipal(admin: admin, ["id": .string("victim-\(n)"), "role": "auditor"])
             }
+            _ = try await client.createPrincipal(admin: admin, ["id": "matrix-rotated", "role": "auditor"])
 
             var n = 0
             for route in Self.routes {
                 for caller in Caller.allCases {
                     n += 1
-                    let (uri, body) = route.request(n)
+                    var (uri, body) = route.request(n)
+                    // Purposes are bound to roles: an inspector checks for an inspection.
+                    if route.template == "/v1/checks", case .role(.inspector) = caller { body = Fixtures.check(purpose: "inspection") }
                     let token: String?
                     switch caller {
                     case .role(let role): token = roles[role]

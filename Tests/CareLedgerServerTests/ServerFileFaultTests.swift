@@ -20,12 +20,12 @@ import Testing
         let directory = try Self.emptyDirectory()
         let path = directory.path + "/principals.json"
         let io = FaultInjectingIO()
-        let store = try PrincipalStore.create(path: path, adminId: "admin", token: BearerToken.generate(), now: "2026-12-04T00:00:00Z", io: io)
+        let store = try PrincipalStore.create(path: path, adminId: "admin", token: BearerToken.generate(), now: "2026-12-04T00:00:00Z", expiresAt: nil, io: io)
         let before = try #require(try DurableFile.read(path))
 
         fault.arm(io, onPathContaining: "principals.json")
         #expect(throws: StorageError.self) {
-            try store.create(id: "admin-2", role: .admin, authority: nil, institution: nil, publicKey: nil, now: "2026-12-04T00:00:01Z")
+            try store.create(id: "admin-2", role: .admin, authority: nil, institution: nil, publicKey: nil, now: "2026-12-04T00:00:01Z", expiresAt: nil)
         }
         #expect(io.firedFaults.count == 1, "\(fault) was not injected")
         #expect(try DurableFile.read(path) == before)
@@ -33,7 +33,7 @@ import Testing
         #expect(DurableFile.mode(of: path) == 0o600)
         #expect(try PrincipalStore.load(path: path)?.all.map(\.id) == ["admin"])
 
-        _ = try store.create(id: "admin-2", role: .admin, authority: nil, institution: nil, publicKey: nil, now: "2026-12-04T00:00:02Z")
+        _ = try store.create(id: "admin-2", role: .admin, authority: nil, institution: nil, publicKey: nil, now: "2026-12-04T00:00:02Z", expiresAt: nil)
         #expect(try PrincipalStore.load(path: path)?.all.map(\.id) == ["admin", "admin-2"])
     }
 

@@ -150,6 +150,25 @@ import TransparencyLog
         #expect(log.batches().count == 1)
     }
 
+    @Test func manifestsAreSignedByTheExportsOwnKey() async throws {
+        let log = try TestLog()
+        try await log.append(ExportFixtures.mixed)
+        // The export host holds its manifest key and the log's verifier key, never the
+        // log's checkpoint key (issue 17, part 7).
+        let manifestKey = Ed25519PrivateKey()
+        let exporter = try Exporter(options: .init(source: try LogDirectorySource(logDirectory: log.logDirectory), verifier: log.verifier,
+                                                   signingKey: manifestKey, spool: log.spool))
+        _ = try await exporter.run()
+        let batch = try #require(log.batches().first)
+        let directory = log.spool + "/" + batch
+        #expect(throws: Never.self) { try BatchVerifier.verify(directory: directory, verifier: log.verifier, manifestKey: manifestKey.publicKey) }
+        // The log's key does not pass for the manifest's, nor another key.
+        #expect(throws: ExportError.self) { try BatchVerifier.verify(directory: directory, verifier: log.verifier) }
+        #expect(throws: ExportError.self) {
+            try BatchVerifier.verify(directory: directory, verifier: log.verifier, manifestKey: Ed25519PrivateKey().publicKey)
+        }
+    }
+
     @Test func aDifferentLogKeyIsAnAlarm() async throws {
         let log = try TestLog()
         try await log.append(ExportFixtures.mixed)

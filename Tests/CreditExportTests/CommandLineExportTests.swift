@@ -154,7 +154,7 @@ import Glibc
         #expect(vkeyRun.status == 0, "\(vkeyRun.err)")
         let vkey = vkeyRun.out.trimmingCharacters(in: .whitespacesAndNewlines)
         let fromServer = try await Self.run(binary, ["export", "--server", service.url, "--token-file", root + "/exporter.token", "--vkey", vkey,
-                                               "--signing-key", data + "/records/signing-key.pem", "--out", root + "/from-server"])
+                                               "--signing-key", data + "/export-signing-key.pem", "--out", root + "/from-server"])
         #expect(fromServer.status == 0, "\(fromServer.err)")
         #expect(fromServer.out.contains("batch 000000000000-000000000013-"), "\(fromServer.out)")
         // The same range from the data directory, read-only beside the running service.
@@ -175,7 +175,12 @@ import Glibc
         if !noVault {
             #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/from-data").filter { !$0.hasPrefix(".") && $0 != ExportState.fileName } == [batch])
         }
-        let verified = try await Self.run(binary, ["export", "verify-batch", root + "/from-server/" + batch, "--vkey", vkey])
+        // Manifests are signed by the export's own key (issue 17): the log's key alone does not verify them.
+        let exportKey = try Ed25519PrivateKey(pemRepresentation: String(contentsOfFile: data + "/export-signing-key.pem", encoding: .utf8))
+        let manifestKey = Base64.encode(exportKey.publicKey.rawRepresentation)
+        let logKeyOnly = try await Self.run(binary, ["export", "verify-batch", root + "/from-server/" + batch, "--vkey", vkey])
+        #expect(logKeyOnly.status == 1, "\(logKeyOnly.out)")
+        let verified = try await Self.run(binary, ["export", "verify-batch", root + "/from-server/" + batch, "--vkey", vkey, "--manifest-key", manifestKey])
         #expect(verified.status == 0, "\(verified.err)")
         #expect(verified.out.contains("batch \(batch) verifies: seqs 0..<13"), "\(verified.out)")
         // The command line's default profile, national-2.0: workbooks must be as deterministic as the CSV.

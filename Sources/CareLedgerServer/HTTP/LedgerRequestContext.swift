@@ -6,10 +6,14 @@ import LedgerCore
 public struct LedgerRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// The peer's IP address (the proxy's behind one), the key of the per-address rate
+    /// limits; "unknown" when the transport has none (the router tests).
+    public let clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// The authenticated principal; only routes the table restricts to roles call this.

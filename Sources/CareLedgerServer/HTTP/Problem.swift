@@ -85,6 +85,12 @@ extension Problem {
 
     static func forbidden(_ detail: String) -> Problem { Problem(Refusal.forbidden(detail)) }
 
+    /// 429 from a rate limit, with Retry-After in whole seconds.
+    static func rateLimited(_ detail: String, retryAfter seconds: Int64) -> Problem {
+        Problem(Refusal(.tooManyRequests, slug: "rate-limited", title: "Too many requests",
+                        detail: detail + " Retry after \(seconds) s.", retryAfterSeconds: seconds))
+    }
+
     static func notFound(_ detail: String) -> Problem { Problem(Refusal.notFound(detail)) }
 
     static func tooLarge(limit: Int) -> Problem {

@@ -24,6 +24,8 @@ public struct RouteRule: Sendable {
 extension LedgerServer {
     public static let routeTable: [RouteRule] = [
         RouteRule(method: .post, template: "/v1/principals", part: nil, access: .roles([.admin])),
+        RouteRule(method: .get, template: "/v1/principals", part: nil, access: .roles([.admin])),
+        RouteRule(method: .post, template: "/v1/principals/{id}/token", part: nil, access: .roles([.admin])),
         RouteRule(method: .delete, template: "/v1/principals/{id}", part: nil, access: .roles([.admin])),
         RouteRule(method: .post, template: "/v1/records", part: nil, access: .roles([.inspector, .admin])),
         RouteRule(method: .get, template: "/v1/records/{seq}", part: nil, access: .roles([.inspector, .auditor, .exporter, .admin])),
@@ -71,10 +73,42 @@ extension LedgerServer {
         router.on(RouterPath(path), method: method) { request, context in
             var context = context
             if case .roles(let roles) = rule.access {
-                context.principal = try self.principals.require(request, roles)
+                context.principal = try self.admit(request, roles: roles, address: context.clientAddress)
             }
             return try await handler(request, context)
         }
+    }
+}
+
+/// The rate limits of authenticated routes (ServerConfiguration).
+struct RequestLimits: Sendable {
+    let principal: RateLimiter
+    let address: RateLimiter
+    let failedAuthentication: RateLimiter
+}
+
+extension LedgerServer {
+    /// Rate limits and authentication, all from memory: an address over its failed
+    /// authentications or its rate is refused before its token is looked at, a principal over
+    /// its rate before any work. A failed authentication costs the address one of its few.
+    func admit(_ request: Request, roles: Set<Role>, address: String) throws -> Principal {
+        if let wait = limits.failedAuthentication.peek(address) {
+            throw Problem.rateLimited("Too many failed authentications from this address.", retryAfter: wait)
+        }
+        if let wait = limits.address.take(address) {
+            throw Problem.rateLimited("Too many requests from this address.", retryAfter: wait)
+        }
+        let principal: Principal
+        do {
+            principal = try principals.require(request, roles)
+        } catch let problem as Problem where problem.status == .unauthorized {
+            _ = limits.failedAuthentication.take(address)
+            throw problem
+        }
+        if let wait = limits.principal.take(principal.id) {
+            throw Problem.rateLimited("Too many requests from this principal.", retryAfter: wait)
+        }
+        return principal
     }
 }
 

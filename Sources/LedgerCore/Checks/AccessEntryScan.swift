@@ -5,12 +5,14 @@ extension AccessEntry {
     package struct QuickFields {
         var subject: String
         var principal: String
+        var institution: String?
         var at: [UInt8]
         var refused: Bool
 
         init(entry: AccessEntry) {
             subject = entry.subject
             principal = entry.principal
+            institution = entry.institution
             at = Array(entry.at.utf8)
             refused = entry.status == AccessStatus.refusedQuota.rawValue
         }
@@ -26,6 +28,7 @@ extension AccessEntry {
                   let at = Self.value(bytes, "\"at\":\""), let status = Self.value(bytes, "\"status\":\"") else { return nil }
             self.subject = String(decoding: subject, as: UTF8.self)
             self.principal = String(decoding: principal, as: UTF8.self)
+            institution = Self.value(bytes, "\"institution\":\"").map { String(decoding: $0, as: UTF8.self) }
             self.at = Array(at)
             refused = status.elementsEqual(AccessStatus.refusedQuota.rawValue.utf8)
         }

@@ -8,6 +8,8 @@ package enum AccessStatus: String, Sendable {
     case barred
     case recordsFound = "records_found"
     case clear
+    /// The name given is not the name the ID number's records hold: no findings shown.
+    case identityMismatch = "identity_mismatch"
     case refusedQuota = "refused_quota"
 }
 
@@ -101,6 +103,8 @@ package final class AccessLedger: Sendable {
         /// China Standard Time day number the counts are for.
         var day: Int64
         var counts: [String: Int] = [:]
+        /// Quota keys whose refusal is recorded today: at most one such entry a day each.
+        var refusalRecorded: Set<String> = []
 
         mutating func add(seq: UInt64, subject: SubjectDigest) {
             let index = Int32(links.count)
@@ -118,6 +122,7 @@ package final class AccessLedger: Sendable {
     /// Reads every entry of `log`: subjects, and today's answered checks per principal.
     /// Returns the ledger and how many entries were not access entries.
     static func open(log: TransparencyLog, now: Int64 = Timestamp.epochSeconds()) throws -> (AccessLedger, skipped: Int) {
+        // Today's answered checks per quota key and the keys whose refusal is recorded.
         let today = cstDay(now)
         let startOfDay = Array(Timestamp.format(epochSeconds: today * 86400 - 8 * 3600).utf8)
         let endOfDay = Array(Timestamp.format(epochSeconds: (today + 1) * 86400 - 8 * 3600).utf8)
@@ -133,8 +138,13 @@ package final class AccessLedger: Sendable {
             }
             state.add(seq: seq, subject: subject)
             // Fixed-width RFC 3339 UTC strings compare as the instants they name.
-            if !fields.refused && fields.at.lexicographicallyPrecedes(endOfDay) && !fields.at.lexicographicallyPrecedes(startOfDay) {
-                state.counts[fields.principal, default: 0] += 1
+            if fields.at.lexicographicallyPrecedes(endOfDay) && !fields.at.lexicographicallyPrecedes(startOfDay) {
+                let key = quotaKey(principal: fields.principal, institution: fields.institution)
+                if fields.refused {
+                    state.refusalRecorded.insert(key)
+                } else {
+                    state.counts[key, default: 0] += 1
+                }
             }
         }
         return (AccessLedger(log: log, state: state), skipped)
@@ -159,31 +169,45 @@ package final class AccessLedger: Sendable {
 
     package static func newCheckId() -> String { Hex.encode(SecureRandom.bytes(16)) }
 
-    /// Takes one of the principal's `quota` checks for the day of `now`; false when none is left.
-    package func reserve(principal: String, quota: Int, now: Int64) -> Bool {
+    /// Whose quota a check counts against: an institution's principals share their
+    /// institution's (by USCC); anyone else has its own. Principal ids hold no ":".
+    package static func quotaKey(principal: String, institution: String?) -> String {
+        institution.map { "uscc:" + $0 } ?? principal
+    }
+
+    package enum QuotaAnswer: Equatable {
+        case granted
+        /// None left; `firstToday` the first refusal of the key's day, the one to record.
+        case refused(firstToday: Bool)
+    }
+
+    /// Takes one of the key's `quota` checks for the day of `now`, from memory.
+    package func reserve(_ key: String, quota: Int, now: Int64) -> QuotaAnswer {
         let day = Self.cstDay(now)
         return state.withLock { state in
             if state.day != day {
                 state.day = day
                 state.counts = [:]
+                state.refusalRecorded = []
             }
-            let used = state.counts[principal, default: 0]
-            guard used < quota else { return false }
-            state.counts[principal] = used + 1
-            return true
+            let used = state.counts[key, default: 0]
+            guard used < quota else { return .refused(firstToday: state.refusalRecorded.insert(key).inserted) }
+            state.counts[key] = used + 1
+            return .granted
         }
     }
 
     /// Gives back a check taken by `reserve` whose answer was not sent.
-    package func release(principal: String, now: Int64) {
+    package func release(_ key: String, now: Int64) {
         let day = Self.cstDay(now)
         state.withLock { state in
-            guard state.day == day, let used = state.counts[principal], used > 0 else { return }
-            state.counts[principal] = used - 1
+            guard state.day == day, let used = state.counts[key], used > 0 else { return }
+            state.counts[key] = used - 1
         }
     }
 
-    package func used(principal: String) -> Int { state.withLock { $0.counts[principal, default: 0] } }
+    /// Checks used today under a quota key (`quotaKey`).
+    package func used(_ key: String) -> Int { state.withLock { $0.counts[key, default: 0] } }
 
     /// Appends the entry; returns once it is durable and covered by a signed checkpoint.
     @discardableResult

@@ -102,7 +102,12 @@ public enum CheckEvidence {
             lines.append("RECORDS FOUND" + (findings.first.map { " — " + describe($0) } ?? ""))
             lines.append("No ban, but records naming this person are still in force or published.")
         case "clear":
-            lines.append("CLEAR — no ban and no record in force naming this person.")
+            // Worded as what it is: nothing returned from the log as of one checkpoint.
+            let size = (answer["asOf"]?.objectValue?["treeSize"]?.integerValue).map(String.init) ?? "?"
+            lines.append("NO FINDINGS as of checkpoint \(size) — no ban and no record in force naming this person was returned from the log at tree size \(size).")
+        case "identity_mismatch":
+            lines.append("IDENTITY MISMATCH — the name given is not the name on this ID number's records; no findings are shown.")
+            lines.append("Check the candidate's identity document, then check again with the name it bears.")
         default:
             lines.append("UNKNOWN STATUS \(status)")
         }

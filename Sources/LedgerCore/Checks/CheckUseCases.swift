@@ -14,8 +14,10 @@ extension Ledger {
         public let body: [UInt8]
     }
 
-    /// Runs a check: quota, lookup, the access entry made durable, and only then the answer.
-    /// Every attempt, refused by the quota or answered, is in the access log.
+    /// Runs a check: the purpose the caller's role may claim, the institution still open, the
+    /// quota (all from memory), the lookup, the access entry made durable, and only then the
+    /// answer. Over the quota, the first refusal of the day is recorded and the rest are not,
+    /// so a flood of refused attempts cannot grow the access log (issue 17).
     public func check(_ bytes: [UInt8], principal: Principal, logger: Logger) async throws -> CheckAnswer {
         let started = ContinuousClock.now
         let document = try Refusal.parseJSON(bytes)
@@ -25,6 +27,13 @@ extension Ledger {
         case .success(let parsed): input = parsed
         case .failure(let refusal): throw refusal
         }
+        try Self.authorizeCheck(purpose: input.purpose, principal: principal)
+        if principal.role == .institution, let uscc = principal.institution?.uscc,
+           let status = index.institutionStatus(uscc: uscc, today: today), Self.mayNotCheck.contains(status) {
+            throw Refusal(.forbidden, slug: "institution-not-open", title: "Not allowed",
+                          detail: "This principal's institution is \(status.rawValue) in the log; a closed or deregistered institution does not hire.",
+                          errors: [Refusal.Item(pointer: "", code: "institution_\(status.rawValue)", message: "the principal's institution may not run checks")])
+        }
 
         let now = Timestamp.epochSeconds()
         var entry = AccessEntry(checkId: AccessLedger.newCheckId(), principal: principal.id,
@@ -32,25 +41,31 @@ extension Ledger {
                                 subject: AccessLedger.subject(secret: secret, idType: input.idType, idNumber: input.idNumber),
                                 purpose: input.purpose.rawValue, consentRef: input.consentRef, status: AccessStatus.refusedQuota.rawValue,
                                 at: Timestamp.format(epochSeconds: now))
+        let quotaKey = AccessLedger.quotaKey(principal: principal.id, institution: entry.institution)
 
-        guard access.reserve(principal: principal.id, quota: configuration.checkQuota, now: now) else {
-            // The refused attempt is on the record too; the refusal goes out either way.
-            do {
-                try await access.record(entry)
-            } catch {
-                logger.error("could not record a refused check in the access log", metadata: ["error": "\(error)"])
+        if case .refused(let firstToday) = access.reserve(quotaKey, quota: configuration.checkQuota, now: now) {
+            if firstToday {
+                // That the quota was reached is on the record once a day; the refusal goes out either way.
+                do {
+                    try await access.record(entry)
+                } catch {
+                    logger.error("could not record a refused check in the access log", metadata: ["error": "\(error)"])
+                }
             }
             metrics.checks[AccessStatus.refusedQuota.rawValue]?.increment()
-            logger.notice("check refused: daily quota used", metadata: ["principal": "\(principal.id)", "checkId": "\(entry.checkId)"])
+            if firstToday {
+                logger.notice("check refused: daily quota used", metadata: ["principal": "\(principal.id)", "checkId": "\(entry.checkId)"])
+            }
+            let whose = entry.institution == nil ? "This principal" : "This principal's institution (all its principals together)"
             throw Refusal(.tooManyRequests, slug: "quota-exceeded", title: "Daily check quota used",
-                          detail: "This principal has used its \(configuration.checkQuota) checks for today (China Standard Time); the quota renews at midnight.",
+                          detail: "\(whose) has used its \(configuration.checkQuota) checks for today (China Standard Time); the quota renews at midnight.",
                           retryAfterSeconds: AccessLedger.secondsToCSTMidnight(now))
         }
 
         let body: [UInt8]
         do {
-            let (answer, json) = try lookUp(input, checkId: entry.checkId, today: today)
-            entry.status = answer.status.rawValue
+            let (status, json) = try lookUp(input, checkId: entry.checkId, today: today)
+            entry.status = status
             body = json
             do {
                 let receipt = try await access.record(entry)
@@ -60,7 +75,7 @@ extension Ledger {
                 throw Refusal.unavailable("The check could not be recorded in the access log, so it was not answered. Retry later.")
             }
         } catch {
-            access.release(principal: principal.id, now: now)
+            access.release(quotaKey, now: now)
             throw error
         }
         metrics.checks[entry.status]?.increment()
@@ -70,10 +85,38 @@ extension Ledger {
         return CheckAnswer(checkId: entry.checkId, status: entry.status, body: body)
     }
 
+    /// Institution statuses under which its principals may not check: it may not hire.
+    static let mayNotCheck: Set<InstitutionStatus> = [.closed, .licenseRevoked, .sealed, .deregistered]
+
+    /// The purposes each role may claim (issue 17): an institution hires and rechecks its
+    /// staff; an inspector inspects; an admin may do either, for support.
+    package static func allowedPurposes(_ role: Role) -> Set<CheckPurpose> {
+        switch role {
+        case .institution: [.hiring, .annualRecheck]
+        case .inspector: [.inspection]
+        case .admin: Set(CheckPurpose.allCases)
+        case .exporter, .auditor, .metrics: []
+        }
+    }
+
+    static func authorizeCheck(purpose: CheckPurpose, principal: Principal) throws(Refusal) {
+        let allowed = allowedPurposes(principal.role)
+        guard allowed.contains(purpose) else {
+            let names = CheckPurpose.allCases.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")
+            throw Refusal(.forbidden, slug: "forbidden", title: "Not allowed",
+                          detail: "The \(principal.role.rawValue) role may not claim this purpose; allowed: \(names).",
+                          errors: [Refusal.Item(pointer: "/purpose", code: "purpose_not_allowed",
+                                                message: "purpose must be one of \(names) for the \(principal.role.rawValue) role")])
+        }
+    }
+
     /// The index's answer as of the latest checkpoint, with each finding's evidence:
-    /// `{asOf, checkId, findings, nameMatches, status, subject}`, written in canonical order.
-    func lookUp(_ input: CheckRequest, checkId: String, today: LocalDate) throws -> (PersonAnswer, [UInt8]) {
+    /// `{asOf, checkId, findings, nameMatches, status, subject}`, written in canonical order,
+    /// and the status it gives. A name that is not the records' name answers
+    /// `identity_mismatch` with no findings: the ID number alone does not open the records.
+    func lookUp(_ input: CheckRequest, checkId: String, today: LocalDate) throws -> (String, [UInt8]) {
         let answer: PersonAnswer
+        var nameMatches: Bool?
         let checkpoint: SignedCheckpoint
         var out = JSONWriter(capacity: 4096)
         out.beginObject()
@@ -85,6 +128,9 @@ extension Ledger {
                                       options: BarOptions(preschoolList: configuration.preschoolBars), source: envelopes)
             checkpoint = log.latestCheckpoint
             let size = checkpoint.checkpoint.size
+            if !answer.findings.isEmpty {
+                nameMatches = answer.findings.allSatisfy { String($0.recordedName.trimmingSpaces) == input.name }
+            }
             out.key("asOf")
             out.beginObject()
             out.key("checkpoint"); out.string(checkpoint.note)
@@ -93,7 +139,7 @@ extension Ledger {
             out.key("checkId"); out.string(checkId)
             out.key("findings")
             out.beginArray()
-            for finding in answer.findings where finding.seq < size {
+            for finding in answer.findings where finding.seq < size && nameMatches != false {
                 out.beginObject()
                 out.key("authority")
                 out.beginObject()
@@ -121,12 +167,9 @@ extension Ledger {
             throw logUnavailable(error)
         }
         out.key("nameMatches")
-        if answer.findings.isEmpty {
-            out.null()
-        } else {
-            out.bool(answer.findings.allSatisfy { String($0.recordedName.trimmingSpaces) == input.name })
-        }
-        out.key("status"); out.string(answer.status.rawValue)
+        if let nameMatches { out.bool(nameMatches) } else { out.null() }
+        let status = nameMatches == false ? AccessStatus.identityMismatch.rawValue : answer.status.rawValue
+        out.key("status"); out.string(status)
         out.key("subject")
         out.beginObject()
         out.key("idNumber"); out.string(Masking.idNumber(input.idNumber))
@@ -134,7 +177,7 @@ extension Ledger {
         out.key("name"); out.string(Masking.name(input.name))
         out.endObject()
         out.endObject()
-        return (answer, out.bytes)
+        return (status, out.bytes)
     }
 
     /// Reads the audit search's subject (`idType`, `idNumber` query parameters as given),

@@ -26,18 +26,19 @@ extension Ledger {
         guard log.size == 0 else { return DemoLoad(tokens: [], records: Int(log.size), alreadyLoaded: true, highlights: []) }
         let demo = DemoDataSet.make(today: today)
         var tokens = [DemoLoad.Token]()
-        func create(_ id: String, _ role: Role, authority: Organization? = nil, institution: Organization? = nil) throws {
-            let (_, token) = try principals.create(id: id, role: role, authority: authority, institution: institution,
-                                                   publicKey: nil, now: Timestamp.now())
+        func create(_ id: String, _ role: Role, authority: Organization? = nil, institution: Organization? = nil) async throws {
+            let (principal, token) = try principals.create(id: id, role: role, authority: authority, institution: institution,
+                                                           publicKey: nil, now: Timestamp.now(), expiresAt: tokenExpiry())
+            try await principalLog.record(.created, principal, by: "demo")
             tokens.append(DemoLoad.Token(id: id, role: role, token: token))
         }
         for authority in demo.authorities {
-            try create(authority.principal, .inspector, authority: Organization(name: authority.name, uscc: authority.uscc, region: authority.region))
+            try await create(authority.principal, .inspector, authority: Organization(name: authority.name, uscc: authority.uscc, region: authority.region))
         }
         let sample = demo.sampleInstitution
-        try create("inst-demo", .institution, institution: Organization(name: sample.name, uscc: sample.uscc, region: sample.region))
-        try create("auditor-demo", .auditor)
-        try create("exporter-demo", .exporter)
+        try await create("inst-demo", .institution, institution: Organization(name: sample.name, uscc: sample.uscc, region: sample.region))
+        try await create("auditor-demo", .auditor)
+        try await create("exporter-demo", .exporter)
 
         var seqs = [String: UInt64]()
         for record in demo.records {

@@ -22,15 +22,26 @@ public struct Principal: Sendable, Equatable, Codable {
     /// Standard base64 of the raw 32-byte Ed25519 key that verifies its client signatures.
     public let publicKey: String?
     /// Lower-case hex SHA-256 of the token's UTF-8 bytes.
-    package let tokenSHA256: String
+    package var tokenSHA256: String
     /// RFC 3339 UTC.
     public let createdAt: String
     public var revokedAt: String?
+    /// When the current token stops working (RFC 3339 UTC); nil for a token issued before
+    /// tokens expired, which works until it is rotated.
+    public var expiresAt: String?
+    /// When the current token was issued by a rotation.
+    public var rotatedAt: String?
 
     public var isActive: Bool { revokedAt == nil }
 
+    /// Active and its token not expired at `now` (fixed-width RFC 3339 UTC strings compare
+    /// as the instants they name).
+    public func isUsable(at now: String) -> Bool {
+        isActive && (expiresAt.map { now < $0 } ?? true)
+    }
+
     package init(id: String, role: Role, authority: Organization?, institution: Organization?, publicKey: String?,
-         tokenSHA256: String, createdAt: String, revokedAt: String? = nil) {
+         tokenSHA256: String, createdAt: String, revokedAt: String? = nil, expiresAt: String? = nil) {
         self.id = id
         self.role = role
         self.authority = authority
@@ -39,5 +50,6 @@ public struct Principal: Sendable, Equatable, Codable {
         self.tokenSHA256 = tokenSHA256
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+        self.expiresAt = expiresAt
     }
 }

@@ -5,12 +5,19 @@ import LedgerCrypto
 import Synchronization
 
 /// The principals, kept in memory and in `<data>/principals.json` (mode 0600, replaced
-/// atomically on every change). Tokens are stored only as SHA-256 hashes and compared in
-/// constant time. Revoked principals stay in the file so that their ids, which appear in
-/// log entries, are never reused.
+/// atomically on every change). Tokens are stored only as SHA-256 hashes, found by that hash
+/// (O(1) however many principals there are) and the one found compared in constant time.
+/// Revoked principals stay in the file so that their ids, which appear in log entries, are
+/// never reused.
 public final class PrincipalStore: Sendable {
     public enum CreateError: Error, Equatable {
         case duplicate
+    }
+
+    public enum RotateOutcome: Equatable, Sendable {
+        case rotated(Principal, token: String)
+        case notFound
+        case revoked
     }
 
     public enum RevokeOutcome: Equatable, Sendable {
@@ -29,6 +36,19 @@ public final class PrincipalStore: Sendable {
     private struct State {
         var principals: [Principal]
         var byId: [String: Int]
+        /// Token hash → index, for active principals' current tokens (fixed-size keys: no
+        /// hex text to build or hash per request).
+        var byHash: [Digest32: Int]
+
+        init(principals: [Principal]) {
+            self.principals = principals
+            byId = [:]
+            byHash = [:]
+            for (i, p) in principals.enumerated() {
+                byId[p.id] = i
+                if p.isActive, let digest = Digest32(hex: p.tokenSHA256) { byHash[digest] = i }
+            }
+        }
     }
 
     package let path: String
@@ -38,9 +58,7 @@ public final class PrincipalStore: Sendable {
     private init(path: String, principals: [Principal], io: StorageIO) {
         self.path = path
         self.io = io
-        var byId = [String: Int]()
-        for (i, p) in principals.enumerated() { byId[p.id] = i }
-        state = Mutex(State(principals: principals, byId: byId))
+        state = Mutex(State(principals: principals))
     }
 
     /// Loads `path`; nil when the file does not exist.
@@ -55,25 +73,27 @@ public final class PrincipalStore: Sendable {
     }
 
     /// Makes a new store holding only an admin with `token`.
-    package static func create(path: String, adminId: String, token: String, now: String, io: StorageIO = PosixIO()) throws -> PrincipalStore {
+    package static func create(path: String, adminId: String, token: String, now: String, expiresAt: String?,
+                               io: StorageIO = PosixIO()) throws -> PrincipalStore {
         let admin = Principal(id: adminId, role: .admin, authority: nil, institution: nil, publicKey: nil,
-                              tokenSHA256: BearerToken.hash(token).hex, createdAt: now)
+                              tokenSHA256: BearerToken.hash(token).hex, createdAt: now, expiresAt: expiresAt)
         try write([admin], to: path, io: io)
         return PrincipalStore(path: path, principals: [admin], io: io)
     }
 
-    /// The active principal holding `token`, or nil. Every active principal's hash is
-    /// compared, in constant time, so the time taken says nothing about which one matched.
-    public func authenticate(token: some StringProtocol) -> Principal? {
-        let presented = BearerToken.hash(String(token)).hex.utf8
+    /// The active, unexpired principal holding `token`, or nil. The table is keyed by the
+    /// token's SHA-256, which says nothing about the token to whoever times the lookup; the
+    /// stored hash is then compared with the presented one in constant time all the same.
+    public func authenticate(token: some StringProtocol, now: String? = nil) -> Principal? {
+        let presented = BearerToken.hash(String(token))
+        let now = now ?? Timestamp.now()
         return state.withLock { state in
-            var found: Principal?
-            for principal in state.principals where principal.isActive {
-                if ConstantTime.equals(Array(principal.tokenSHA256.utf8), Array(presented)) && found == nil {
-                    found = principal
-                }
+            guard let index = state.byHash[presented] else { return nil }
+            let principal = state.principals[index]
+            guard ConstantTime.equals(Array(principal.tokenSHA256.utf8), Array(presented.hex.utf8)), principal.isUsable(at: now) else {
+                return nil
             }
-            return found
+            return principal
         }
     }
 
@@ -83,20 +103,65 @@ public final class PrincipalStore: Sendable {
 
     public var all: [Principal] { state.withLock { $0.principals } }
 
+    /// Up to `limit` principals in creation order after the one with id `after`; nil when
+    /// `after` names no principal.
+    public func page(after: String?, limit: Int) -> [Principal]? {
+        state.withLock { state in
+            var start = 0
+            if let after {
+                guard let index = state.byId[after] else { return nil }
+                start = index + 1
+            }
+            return Array(state.principals[min(start, state.principals.count)..<min(start + limit, state.principals.count)])
+        }
+    }
+
     /// Adds a principal with a new token and makes it durable before returning the token.
     package func create(id: String, role: Role, authority: Organization?, institution: Organization?, publicKey: String?,
-                now: String) throws -> (Principal, token: String) {
+                now: String, expiresAt: String?) throws -> (Principal, token: String) {
         let token = BearerToken.generate()
         let principal = Principal(id: id, role: role, authority: authority, institution: institution, publicKey: publicKey,
-                                  tokenSHA256: BearerToken.hash(token).hex, createdAt: now)
+                                  tokenSHA256: BearerToken.hash(token).hex, createdAt: now, expiresAt: expiresAt)
         try state.withLock { state in
             guard state.byId[id] == nil else { throw CreateError.duplicate }
-            let next = state.principals + [principal]
-            try Self.write(next, to: path, io: io)
-            state.principals = next
-            state.byId[id] = next.count - 1
+            state.principals.append(principal)
+            do {
+                try Self.write(state.principals, to: path, io: io)
+            } catch {
+                state.principals.removeLast()
+                throw error
+            }
+            state.byId[id] = state.principals.count - 1
+            state.byHash[BearerToken.hash(token)] = state.principals.count - 1
         }
         return (principal, token)
+    }
+
+    /// Gives `id` a new token (the old one stops working) that expires at `expiresAt`, and
+    /// makes it durable before returning it.
+    package func rotate(id: String, now: String, expiresAt: String?) throws -> RotateOutcome {
+        let token = BearerToken.generate()
+        let digest = BearerToken.hash(token)
+        let hash = digest.hex
+        return try state.withLock { state in
+            guard let index = state.byId[id] else { return .notFound }
+            let before = state.principals[index]
+            guard before.isActive else { return .revoked }
+            var after = before
+            after.tokenSHA256 = hash
+            after.expiresAt = expiresAt
+            after.rotatedAt = now
+            state.principals[index] = after
+            do {
+                try Self.write(state.principals, to: path, io: io)
+            } catch {
+                state.principals[index] = before
+                throw error
+            }
+            if let old = Digest32(hex: before.tokenSHA256) { state.byHash[old] = nil }
+            state.byHash[digest] = index
+            return .rotated(after, token: token)
+        }
     }
 
     /// Revokes `id`. The in-memory map changes first, so the token stops working at once even
@@ -114,6 +179,7 @@ public final class PrincipalStore: Sendable {
                 return .lastAdmin
             }
             state.principals[index].revokedAt = now
+            if let old = Digest32(hex: target.tokenSHA256) { state.byHash[old] = nil }
             try Self.write(state.principals, to: path, io: io)
             return .revoked
         }

@@ -59,6 +59,10 @@ extension Ledger {
 
     public func appendRecord(_ bytes: [UInt8], principal: Principal, logger: Logger) async throws -> Receipt {
         let document = try Refusal.parseJSON(bytes)
+        // Authorisation first, before the reservations and validation, whose answers
+        // (in progress, duplicate document number, target's state) would tell one authority
+        // what another has filed.
+        try authorizeAuthority(document, principal: principal)
         // The record's keys are held before it is validated, so the one validation pass sees
         // every record committed before it and no concurrent request can record the same
         // document number or act on the same target meanwhile.
@@ -87,6 +91,8 @@ extension Ledger {
     /// Seals a validated envelope, appends its leaf, brings the index up to it and answers
     /// the receipt (records and erasures).
     func appendPrepared(_ envelope: Envelope, kind: RecordKind, principal: Principal, logger: Logger) async throws -> Receipt {
+        // A frozen log (a fork) takes nothing, not even a personal part into the vault.
+        if witness?.isFrozen == true { throw Self.frozen }
         let sealedEntry = try seal(envelope, logger: logger)
         let entry = sealedEntry.leaf
 
@@ -100,6 +106,7 @@ extension Ledger {
             logger.error("append failed", metadata: ["error": "\(error)"])
             throw Refusal.unavailable("The log could not store the record, and nothing was recorded. Retry later.")
         }
+        try advanceWitness(to: appended.checkpoint)
         metrics.appendLatency.record(duration: ContinuousClock.now - started)
         metrics.appends.increment()
         do {
@@ -154,6 +161,27 @@ extension Ledger {
         return sealedEntry
     }
 
+    static let frozen = Refusal.unavailable(
+        "The records log is frozen: its checkpoint witness holds a checkpoint this service did not write (a fork). The operator must start a new origin.",
+        retryAfterSeconds: 3600)
+
+    /// Moves the checkpoint witness to the append's checkpoint before the append is
+    /// acknowledged; a witness this writer did not expect freezes the log.
+    private func advanceWitness(to checkpoint: SignedCheckpoint) throws(Refusal) {
+        guard let witness else { return }
+        let advanced: Bool
+        do {
+            advanced = try witness.advance(to: checkpoint)
+        } catch {
+            logger.error("could not store the checkpoint in the checkpoint witness", metadata: ["error": "\(error)"])
+            throw Refusal.unavailable("The record was written but its checkpoint could not be stored in the checkpoint witness, so it is not acknowledged. Retry later.")
+        }
+        guard advanced else {
+            logger.critical("checkpoint witness holds a checkpoint this writer did not store: the records log is frozen (fork)")
+            throw Self.frozen
+        }
+    }
+
     private func validate(_ document: JSONValue) throws -> ValidatedRecord {
         // Every committed record first (an append whose own catch-up failed is applied here).
         try catchUpIndex()
@@ -163,23 +191,48 @@ extension Ledger {
         }
     }
 
-    /// Inspectors act only in their own authority's name, and withdraw or repair only their
-    /// own authority's records; admins may do anything.
-    private func authorize(_ record: ValidatedRecord, principal: Principal) throws {
-        var target: RecordSummary?
-        if record.kind == .revocation || record.kind == .creditRepair, let seq = record.target {
-            target = index.summary(of: seq)
-            if target == nil {
-                throw Refusal.validation([FieldError(pointer: "/body/target", code: "target_not_found",
-                                                     message: "target must be the seq of a record in the log")])
-            }
-        }
+    /// An inspector's record names its authority exactly as the principal is registered
+    /// (name, USCC, region), and a revocation or credit repair targets only that authority's
+    /// records; otherwise 403 naming the field. Read from the raw document, before validation.
+    /// Admins may record for any authority.
+    func authorizeAuthority(_ document: JSONValue, principal: Principal) throws(Refusal) {
         guard principal.role == .inspector else { return }
-        guard let own = principal.authority?.uscc, record.authority == own else {
-            throw Refusal.forbidden("An inspector may submit records only in the name of its own authority (body.authority.uscc).")
+        guard let own = principal.authority else {
+            throw Refusal.forbidden("This inspector is bound to no authority.")
         }
-        if let target, target.authority != own {
-            throw Refusal.forbidden("An inspector may withdraw or repair only records its own authority recorded.")
+        let body = document.objectValue?["body"]?.objectValue
+        let claimed = body?["authority"]?.objectValue
+        func refuse(_ member: String, _ message: String) -> Refusal {
+            Refusal(.forbidden, slug: "forbidden", title: "Not allowed",
+                    detail: "An inspector may submit records only in the name of its own authority, as registered.",
+                    errors: [Refusal.Item(pointer: "/body/authority" + (member.isEmpty ? "" : "/" + member), code: "not_own_authority", message: message)])
+        }
+        guard let claimed else { throw refuse("", "authority must be this inspector's registered authority {name, uscc, region}") }
+        if claimed["uscc"]?.stringValue?.uppercased() != own.uscc.uppercased() {
+            throw refuse("uscc", "uscc must be this inspector's registered authority's code")
+        }
+        if claimed["name"]?.stringValue != own.name {
+            throw refuse("name", "name must be this inspector's registered authority's name, exactly")
+        }
+        if let region = own.region, claimed["region"]?.stringValue != region {
+            throw refuse("region", "region must be this inspector's registered authority's region")
+        }
+        let kind = document.objectValue?["kind"]?.stringValue.flatMap(RecordKind.init(rawValue:))
+        if kind == .revocation || kind == .creditRepair { try catchUpIndex() }
+        if kind == .revocation || kind == .creditRepair, let seq = body?["target"]?.integerValue.flatMap(UInt64.init(exactly:)),
+           let target = index.summary(of: seq), target.authority.uppercased() != own.uscc.uppercased() {
+            throw Refusal(.forbidden, slug: "forbidden", title: "Not allowed",
+                          detail: "An inspector may withdraw or repair only records its own authority recorded.",
+                          errors: [Refusal.Item(pointer: "/body/target", code: "not_own_record",
+                                                message: "target must be a record this inspector's authority recorded")])
+        }
+    }
+
+    /// A revocation or credit repair must target a record in the log (any role).
+    private func authorize(_ record: ValidatedRecord, principal: Principal) throws {
+        if record.kind == .revocation || record.kind == .creditRepair, let seq = record.target, index.summary(of: seq) == nil {
+            throw Refusal.validation([FieldError(pointer: "/body/target", code: "target_not_found",
+                                                 message: "target must be the seq of a record in the log")])
         }
     }
 

@@ -68,6 +68,11 @@ final class TestServer: Sendable {
         var configuration = ServerConfiguration()
         configuration.dataDirectory = directory + "/data"
         configuration.openVault = { _ in vault }
+        // Router tests send hundreds of requests a second from one "address"; the tests of
+        // the rate limits set their own.
+        configuration.principalRate = RateLimit(burst: 100_000, perSecond: 100_000)
+        configuration.addressRate = RateLimit(burst: 100_000, perSecond: 100_000)
+        configuration.failedAuthenticationRate = RateLimit(burst: 100_000, perSecond: 100_000)
         configure(&configuration)
         let server = try await LedgerServer.open(configuration: configuration, logger: capture.logger())
         return TestServer(directory: directory, capture: capture, server: server, vault: vault)
