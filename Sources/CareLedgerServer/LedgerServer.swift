@@ -15,6 +15,8 @@ public final class LedgerServer: Sendable {
     public let ledger: Ledger
     let metrics: ServerMetrics
     let logger: Logger
+    /// The web pages' templates and sessions (Web/).
+    let web = WebState()
 
     public var data: ServerDataDirectory { ledger.data }
     public var log: TransparencyLog { ledger.log }
@@ -51,6 +53,7 @@ public final class LedgerServer: Sendable {
         addCheckRoutes(to: router)
         addTaskRoutes(to: router)
         addServiceRoutes(to: router)
+        addWebRoutes(to: router)
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
     }
