@@ -33,6 +33,12 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "LedgerCrypto", dependencies: ["COpenSSL"]),
+        // QR codes on printed check receipts (libqrencode from Debian, as COpenSSL is).
+        .systemLibrary(
+            name: "CQREncode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
         // The CPU's CRC-32C instruction for frame check words (the log keeps a table fallback).
         .target(name: "CCRC32C"),
         // The one durable-write path (StorageIO, PosixIO, atomic replace) under every store,
@@ -83,6 +89,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                "CQREncode",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

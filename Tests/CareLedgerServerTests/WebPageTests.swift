@@ -165,6 +165,19 @@ import Testing
             #expect(barred.text.contains("330381********3443"))
             #expect(!barred.text.contains("330381199211083443"), "the result shows the ID number masked only")
             #expect(barred.text.contains("林**") || barred.text.contains("林*"))
+            // The receipt: a QR code, and the public page it opens confirms the check as recorded,
+            // without the person.
+            #expect(barred.text.contains("<svg") && barred.text.contains("查询回执"))
+            let receiptPath = try #require(barred.text.range(of: #"/receipts/\d+/[0-9a-f]+"#, options: .regularExpression)
+                .map { String(barred.text[$0]) })
+            let receipt = try await Self.get(client, receiptPath)
+            #expect(receipt.status == .ok)
+            #expect(receipt.text.contains("回执有效") && receipt.text.contains("禁止从业") && receipt.text.contains("招聘录用前查询"))
+            #expect(!receipt.text.contains("330381199211083443") && !receipt.text.contains("林晓燕"))
+            let forgedReceipt = String(receiptPath.dropLast()) + (receiptPath.hasSuffix("0") ? "1" : "0")
+            #expect(try await Self.get(client, forgedReceipt).status == .notFound)
+            #expect(try await Self.get(client, "/receipts/999999/" + receiptPath.split(separator: "/").last!).status == .notFound)
+
             // Recorded in the access log like an API check.
             let audit = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=330381199211083443", token: roles[.auditor])
             #expect(try audit.json()["checks"]?.arrayValue?.count == 1)

@@ -191,6 +191,20 @@ def main():
         run.check(pages == 1, "the printed result takes %d pages" % pages)
         run.check(not run.csp_violations(), "CSP violations: %s" % run.csp_violations())
 
+        # The receipt's QR code, read from the rendered page as a phone would, opens the public
+        # confirmation, which names neither the person nor the number.
+        receipt_id = driver.find_element(By.ID, "check-id").text
+        qr_png = os.path.join(data, "qr.png")
+        driver.find_element(By.CSS_SELECTOR, ".qr svg").screenshot(qr_png)
+        scanned = subprocess.run(["zbarimg", "--raw", "-q", qr_png], capture_output=True, text=True).stdout.strip()
+        run.check(scanned.startswith(base + "/receipts/") and scanned.endswith("/" + receipt_id), "the QR code reads %r" % scanned)
+        driver.get(scanned)
+        run.check(driver.find_element(By.ID, "receipt-verdict").text == "回执有效", "the receipt page does not confirm the receipt")
+        run.check(driver.find_element(By.ID, "receipt-status").text == "禁止从业", "the receipt page shows another outcome")
+        run.check(person["idNumber"] not in driver.page_source and person["name"] not in driver.page_source, "the receipt page names the person")
+        run.shot("receipt")
+        run.open("/hr/check")
+
         # Signing out ends the session.
         run.submit("header form button")
         run.open("/hr/check")

@@ -58,6 +58,9 @@ extension LedgerServer {
         RouteRule(method: .get, template: "/institutions/{uscc}", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/public/closures", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/log", part: nil, access: .publicRoute),
+        // A printed check receipt's QR code: what was recorded (institution, time, purpose,
+        // outcome) and its proof, never whom; the check id in the path is the capability.
+        RouteRule(method: .get, template: "/receipts/{seq}/{checkId}", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/static/site.css", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/signin", part: nil, access: .publicRoute),
         RouteRule(method: .post, template: "/signin", part: nil, access: .publicRoute),

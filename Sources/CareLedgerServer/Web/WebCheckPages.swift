@@ -39,7 +39,7 @@ extension LedgerServer {
             do {
                 let answer = try await self.ledger.check(try CanonicalJSON.encode(.object(document)), principal: caller.principal,
                                                          logger: web.context.logger)
-                return self.checkResultPage(answer.body, form: form, caller: caller)
+                return self.checkResultPage(answer, form: form, caller: caller, request: web.request)
             } catch let refusal as Refusal {
                 var errors: [String: String] = [:]
                 for item in refusal.errors {
@@ -58,6 +58,13 @@ extension LedgerServer {
         }
     }
 
+    /// Where the QR code points: this service as the browser reached it (the scheme is https
+    /// under TLS or behind a TLS proxy, `--secure-cookies`).
+    func receiptURL(_ request: Request, seq: UInt64, checkId: String) -> String {
+        let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
+        return "\(configuration.secureCookies ? "https" : "http")://\(host)/receipts/\(seq)/\(checkId)"
+    }
+
     func checkFormPage(_ form: CheckForm, errors: [String: String], formProblem: String?, caller: WebCaller,
                        status: HTTPResponse.Status) -> Response {
         var context: [String: Any] = [
@@ -72,8 +79,8 @@ extension LedgerServer {
         return WebPage.render(web, "check-form", title: "从业人员背景查询", context: context, caller: caller, status: status)
     }
 
-    func checkResultPage(_ body: [UInt8], form: CheckForm, caller: WebCaller) -> Response {
-        let answer = (try? JSONParser.parse(body, maxDepth: 64))?.objectValue ?? JSONObject()
+    func checkResultPage(_ result: Ledger.CheckAnswer, form: CheckForm, caller: WebCaller, request: Request) -> Response {
+        let answer = (try? JSONParser.parse(result.body, maxDepth: 64))?.objectValue ?? JSONObject()
         let status = answer["status"]?.stringValue ?? "clear"
         let subject = answer["subject"]?.objectValue
         let treeSize = answer["asOf"]?.objectValue?["treeSize"]?.integerValue.map(String.init) ?? ""
@@ -94,7 +101,7 @@ extension LedgerServer {
                 "basis": f["basis"]?.stringValue ?? "",
             ]
         }
-        let context: [String: Any] = [
+        var context: [String: Any] = [
             "status": WebLabels.label(WebLabels.personStatus, status),
             "statusClass": status == "barred" ? "bad" : status == "records_found" ? "warn" : "ok",
             "explanation": explanation,
@@ -107,6 +114,15 @@ extension LedgerServer {
             "treeSize": treeSize,
             "findings": findings, "has_findings": !findings.isEmpty,
         ]
+        // The receipt: what the QR code opens is the public confirmation of this access entry.
+        if let seq = result.accessSeq, let confirmation = try? ledger.confirmReceipt(accessSeq: seq, checkId: result.checkId) {
+            let url = receiptURL(request, seq: seq, checkId: result.checkId)
+            context["qr"] = QRCodeSVG.svg(for: url, label: "回执核验二维码")
+            context["receiptURL"] = url
+            context["accessSeq"] = String(seq)
+            context["at"] = WebLabels.beijingTime(confirmation.at)
+            context["institution"] = caller.principal.institution.map { "\($0.name)（\($0.uscc)）" } ?? caller.principal.id
+        }
         return WebPage.render(web, "check-result", title: "查询结果", context: context, caller: caller)
     }
 }

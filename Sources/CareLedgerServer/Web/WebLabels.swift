@@ -14,6 +14,14 @@ enum WebLabels {
         "clear": "未发现记录",
     ]
 
+    /// An access entry's outcome, as the receipt page shows it.
+    static let accessStatus = [
+        "barred": "禁止从业",
+        "records_found": "有记录",
+        "clear": "未发现记录",
+        "refused_quota": "超出当日查询次数，未查询",
+    ]
+
     static let institutionStatus = [
         "active": "正常",
         "closure_required": "责令关闭（年审连续不合格）",
@@ -119,6 +127,27 @@ enum WebLabels {
         "region_format": "行政区划代码应为 6 位数字。",
         "personal_data_in_public_text": "此处不得填写身份证号、手机号等个人信息。",
     ]
+
+    /// An RFC 3339 UTC time (`2026-12-06T06:40:00Z`) as Beijing time (UTC+8), the time people
+    /// here read; anything else is shown as it is.
+    static func beijingTime(_ text: String) -> String {
+        let b = Array(text.utf8)
+        guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A,
+              let year = Int(String(decoding: b[0..<4], as: UTF8.self)), let month = Int(String(decoding: b[5..<7], as: UTF8.self)),
+              let day = Int(String(decoding: b[8..<10], as: UTF8.self)), let hour = Int(String(decoding: b[11..<13], as: UTF8.self)),
+              let minute = Int(String(decoding: b[14..<16], as: UTF8.self)), (1...12).contains(month) else { return text }
+        var (y, m, d, h) = (year, month, day, hour + 8)
+        if h >= 24 {
+            h -= 24
+            d += 1
+            let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+            let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+            if d > days { d = 1; m += 1 }
+            if m > 12 { m = 1; y += 1 }
+        }
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(y)年\(m)月\(d)日 \(two(h)):\(two(minute))（北京时间）"
+    }
 
     /// Which form field a problem's JSON pointer belongs to.
     static let checkFieldByPointer = [

@@ -15,7 +15,7 @@ final class WebState: Sendable {
             ("layout", WebTemplates.layout), ("message", WebTemplates.message), ("home", WebTemplates.home),
             ("search", WebTemplates.search), ("institution", WebTemplates.institution), ("closures", WebTemplates.closures),
             ("log", WebTemplates.logPage), ("signin", WebTemplates.signIn), ("check-form", WebTemplates.checkForm),
-            ("check-result", WebTemplates.checkResult),
+            ("check-result", WebTemplates.checkResult), ("receipt", WebTemplates.receipt),
         ]
         for (name, text) in all {
             do { try library.register(text, named: name) } catch {

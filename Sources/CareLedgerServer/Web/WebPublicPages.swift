@@ -91,4 +91,31 @@ extension LedgerServer {
         ]
         return WebPage.render(web, "log", title: "日志核验", context: context, caller: caller)
     }
+
+    func receiptPage(seqText: String, checkId: String, caller: WebCaller?) -> Response {
+        let notFound = WebPage.message(web, heading: "未找到该回执",
+                                       text: "没有与此回执编号相符的查询记录。请核对二维码或链接是否完整；伪造或篡改的回执无法通过核验。",
+                                       status: .notFound, caller: caller)
+        guard let seq = UInt64(seqText), checkId.utf8.count <= 64,
+              let confirmation = try? ledger.confirmReceipt(accessSeq: seq, checkId: checkId) else { return notFound }
+        var institution = confirmation.institutionUSCC ?? "（监管部门查询）"
+        if let code = confirmation.institutionUSCC,
+           let name = (try? ledger.institution(uscc: code))?.objectValue?["institution"]?.objectValue?["name"]?.stringValue {
+            institution = "\(name)（\(code)）"
+        }
+        let context: [String: Any] = [
+            "verdict": confirmation.included ? "回执有效" : "核验未通过",
+            "tone": confirmation.included ? "ok" : "bad",
+            "explanation": confirmation.included
+                ? "该查询已记入访问日志，并包含在下方签名检查点所确认的日志中。"
+                : "该记录的包含证明与检查点不符，请联系服务运营方。",
+            "checkId": confirmation.checkId, "at": WebLabels.beijingTime(confirmation.at), "institution": institution,
+            "purpose": WebLabels.label(WebLabels.purpose, confirmation.purpose),
+            "status": WebLabels.label(WebLabels.accessStatus, confirmation.status),
+            "accessSeq": String(confirmation.accessSeq), "treeSize": String(confirmation.checkpoint.checkpoint.size),
+            "leafHash": confirmation.leafHash.hex, "proof": confirmation.inclusionProof.map(\.hex),
+            "proofCount": confirmation.inclusionProof.count, "checkpoint": confirmation.checkpoint.note,
+        ]
+        return WebPage.render(web, "receipt", title: "查询回执核验", context: context, caller: caller)
+    }
 }

@@ -23,6 +23,10 @@ extension LedgerServer {
         page(router, .get, "/public/closures") { web in
             try self.closuresPage(web.request, caller: web.caller)
         }
+        page(router, .get, "/receipts/:seq/:checkId") { web in
+            self.receiptPage(seqText: web.context.parameters.get("seq") ?? "", checkId: web.context.parameters.get("checkId") ?? "",
+                             caller: web.caller)
+        }
         page(router, .get, "/log") { web in
             self.logPage(caller: web.caller)
         }

@@ -52,6 +52,9 @@ enum WebStyle {
     pre.note { white-space: pre-wrap; word-break: break-all; background: #f0f3f7; padding: .6rem; font-size: .8rem; }
     .crumbs, .asof { color: var(--muted); font-size: .85rem; }
     ul.links { padding-left: 1.2rem; }
+    .receipt-grid { display: grid; grid-template-columns: 9rem 1fr; gap: 1rem; align-items: start; }
+    .qr svg { width: 9rem; height: 9rem; display: block; }
+    ol.proof { font-size: .75rem; padding-left: 2rem; }
     @media (min-width: 40rem) {
       .inline-search { grid-template-columns: 1fr 8rem auto; align-items: end; }
       .inline-search label { grid-row: 1; }

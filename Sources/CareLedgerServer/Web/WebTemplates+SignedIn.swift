@@ -77,7 +77,51 @@ extension WebTemplates {
       </tbody>
     </table>
     {{/has_findings}}
-    <p class="print-hide"><a href="/hr/check">再查一人</a></p>
+    {{#qr}}
+    <section class="receipt card" id="receipt">
+      <h2>查询回执</h2>
+      <div class="receipt-grid">
+        <div class="qr">{{{qr}}}</div>
+        <dl class="facts">
+          <dt>查询编号</dt><dd class="code">{{checkId}}</dd>
+          <dt>查询机构</dt><dd>{{institution}}</dd>
+          <dt>查询时间</dt><dd>{{at}}</dd>
+          <dt>访问日志</dt><dd>第 {{accessSeq}} 条</dd>
+          <dt>依据检查点</dt><dd>信用记录日志第 {{treeSize}} 条</dd>
+        </dl>
+      </div>
+      <p class="help">扫描二维码或打开 <span class="code">{{receiptURL}}</span> 可核验本回执：确认本次查询已按上述内容记入访问日志。核验页面不显示被查询人的证件号码。</p>
+    </section>
+    {{/qr}}
+    <p class="print-hide">用浏览器的“打印”（Ctrl+P）打印本页即为查询回执。 <a href="/hr/check">再查一人</a></p>
+    """#
+}
+
+extension WebTemplates {
+    /// The public page a receipt's QR code opens (no sign-in): what was recorded, never whom.
+    static let receipt = #"""
+    <h1>查询回执核验</h1>
+    <section class="result {{tone}}">
+      <p class="verdict" id="receipt-verdict">{{verdict}}</p>
+      <p>{{explanation}}</p>
+    </section>
+    <dl class="facts card">
+      <dt>查询编号</dt><dd class="code" id="receipt-check-id">{{checkId}}</dd>
+      <dt>查询时间</dt><dd>{{at}}</dd>
+      <dt>查询机构</dt><dd>{{institution}}</dd>
+      <dt>查询目的</dt><dd>{{purpose}}</dd>
+      <dt>查询结果</dt><dd id="receipt-status">{{status}}</dd>
+      <dt>访问日志</dt><dd>第 {{accessSeq}} 条，共 {{treeSize}} 条</dd>
+    </dl>
+    <section>
+      <h2>证明</h2>
+      <p>叶子哈希（SHA-256）：<span class="code">{{leafHash}}</span></p>
+      <p>包含证明（{{proofCount}} 个节点）：</p>
+      <ol class="code proof">{{#proof}}<li>{{.}}</li>{{/proof}}</ol>
+      <p>访问日志的签名检查点：</p>
+      <pre class="note">{{checkpoint}}</pre>
+      <p class="help">任何人都可以用访问日志的验证公钥核对检查点签名，并用包含证明重新计算根哈希（<a href="/log">如何核验</a>）。</p>
+    </section>
     """#
 }
 

@@ -12,6 +12,9 @@ extension Ledger {
         public let checkId: String
         public let status: String
         public let body: [UInt8]
+        /// The seq of the check's entry in the access log: with the check id, what a printed
+        /// receipt's QR code names so anyone can confirm the check was recorded.
+        public var accessSeq: UInt64? = nil
     }
 
     /// Runs a check: quota, lookup, the access entry made durable, and only then the answer.
@@ -48,12 +51,14 @@ extension Ledger {
         }
 
         let body: [UInt8]
+        var accessSeq: UInt64?
         do {
             let (answer, json) = try lookUp(input, checkId: entry.checkId, today: today)
             entry.status = answer.status.rawValue
             body = json
             do {
                 let receipt = try await access.record(entry)
+                accessSeq = receipt.seq
                 metrics.accessLogSize.record(Int64(receipt.seq + 1))
             } catch {
                 logger.error("access log append failed; the check was not answered", metadata: ["error": "\(error)"])
@@ -67,7 +72,9 @@ extension Ledger {
         metrics.checkLatency.record(duration: ContinuousClock.now - started)
         logger.info("check answered", metadata: ["checkId": "\(entry.checkId)", "principal": "\(principal.id)",
                                                  "purpose": "\(entry.purpose)", "status": "\(entry.status)"])
-        return CheckAnswer(checkId: entry.checkId, status: entry.status, body: body)
+        var answer = CheckAnswer(checkId: entry.checkId, status: entry.status, body: body)
+        answer.accessSeq = accessSeq
+        return answer
     }
 
     /// The index's answer as of the latest checkpoint, with each finding's evidence:
