@@ -116,6 +116,9 @@ import Testing
         Route(method: .post, template: "/signout", success: .ok) { _ in ("/signout", nil) },
         Route(method: .get, template: "/hr/check", success: .ok) { _ in ("/hr/check", nil) },
         Route(method: .post, template: "/hr/check", success: .ok) { _ in ("/hr/check", nil) },
+        Route(method: .get, template: "/records/new", success: .ok) { _ in ("/records/new", nil) },
+        Route(method: .get, template: "/records/new/{kind}", success: .ok) { _ in ("/records/new/inspection", nil) },
+        Route(method: .post, template: "/records/new/{kind}", success: .ok) { _ in ("/records/new/inspection", nil) },
     ]
 
     static func expected(_ route: Route, _ caller: Caller) -> HTTPResponse.Status {

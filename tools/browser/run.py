@@ -210,6 +210,30 @@ def main():
         run.open("/hr/check")
         run.check(driver.current_url.endswith("/signin"), "after sign-out the check page still opened")
 
+        # 3. An inspector records an annual review through the form built from the kind table;
+        # a mistake is shown at its input, in Chinese, and nothing is recorded until it is fixed.
+        run.open("/signin")
+        driver.find_element(By.ID, "token").send_keys(tokens["insp-ouhai-health"])
+        run.submit("main form button")
+        run.check(driver.current_url.endswith("/records/new"), "an inspector's sign-in did not lead to the record forms")
+        run.open("/records/new/annual_review")
+        def type_into(element_id, value):
+            element = driver.find_element(By.ID, element_id)
+            element.clear()
+            element.send_keys(value)
+        type_into("f-institution-name", scene["name"])
+        type_into("f-institution-uscc", scene["uscc"][:-1] + ("0" if scene["uscc"][-1] != "0" else "1"))
+        type_into("f-year", "2025")
+        Select(driver.find_element(By.ID, "f-result")).select_by_value("pass")
+        driver.execute_script("document.getElementById('f-reviewedAt').value = '2026-01-20'")
+        run.submit("form.record-form button")
+        errors = driver.find_elements(By.ID, "f-institution-uscc-error")
+        run.check(len(errors) == 1 and "校验位" in errors[0].text, "a bad code was not shown at its input")
+        run.shot("record-form-error")
+        type_into("f-institution-uscc", scene["uscc"])
+        run.submit("form.record-form button")
+        run.check(re.match(r"第 \d+ 条记录", driver.find_element(By.ID, "record-seq").text) is not None, "the annual review was not recorded")
+
         print(f"browser checks: {run.passed} passed")
     finally:
         if driver:

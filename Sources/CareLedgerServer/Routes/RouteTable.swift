@@ -68,6 +68,10 @@ extension LedgerServer {
         // An institution's HR checks a candidate; the ID number travels in the POST body only.
         RouteRule(method: .get, template: "/hr/check", part: nil, access: .session([.institution])),
         RouteRule(method: .post, template: "/hr/check", part: nil, access: .session([.institution])),
+        // An inspector records in its own authority's name (the use case authorises it).
+        RouteRule(method: .get, template: "/records/new", part: nil, access: .session([.inspector])),
+        RouteRule(method: .get, template: "/records/new/{kind}", part: nil, access: .session([.inspector])),
+        RouteRule(method: .post, template: "/records/new/{kind}", part: nil, access: .session([.inspector])),
     ]
 
     /// The row of a route (and part); a route missing from the table is a programming error.

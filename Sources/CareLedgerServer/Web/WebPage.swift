@@ -16,6 +16,7 @@ final class WebState: Sendable {
             ("search", WebTemplates.search), ("institution", WebTemplates.institution), ("closures", WebTemplates.closures),
             ("log", WebTemplates.logPage), ("signin", WebTemplates.signIn), ("check-form", WebTemplates.checkForm),
             ("check-result", WebTemplates.checkResult), ("receipt", WebTemplates.receipt),
+            ("record-kinds", WebTemplates.recordKinds), ("record-form", WebTemplates.recordForm), ("record-created", WebTemplates.recordCreated),
         ]
         for (name, text) in all {
             do { try library.register(text, named: name) } catch {
@@ -63,6 +64,7 @@ enum WebPage {
             frame["who"] = caller.principal.institution?.name ?? caller.principal.authority?.name ?? caller.principal.id
             frame["csrf"] = caller.csrf
             frame["isInstitution"] = caller.principal.role == .institution
+            frame["isInspector"] = caller.principal.role == .inspector
         }
         let html = state.templates.render(frame, withTemplate: "layout") ?? ""
         return Response(status: status, headers: headers(status: status), body: ResponseBody(byteBuffer: ByteBuffer(string: html)))

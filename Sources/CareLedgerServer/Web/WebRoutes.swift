@@ -39,6 +39,7 @@ extension LedgerServer {
         }
         addSignInRoutes(to: router)
         addCheckPages(to: router)
+        addRecordPages(to: router)
     }
 
     /// Registers a page under its table row. Public pages still learn who is signed in (for

@@ -26,7 +26,7 @@ extension LedgerServer {
                 return self.signInPage(problem: "令牌无效或已被撤销。", caller: nil, status: .unauthorized)
             }
             let session = self.web.sessions.create(principalID: principal.id)
-            var response = WebPage.redirect(to: principal.role == .institution ? "/hr/check" : "/")
+            var response = WebPage.redirect(to: principal.role == .institution ? "/hr/check" : principal.role == .inspector ? "/records/new" : "/")
             response.setCookie(self.sessionCookie(session.id, maxAge: Int(WebSessions.absoluteTimeout.components.seconds)))
             response.setCookie(self.signInFormCookie("", maxAge: 0))
             return response

@@ -55,6 +55,14 @@ enum WebStyle {
     .receipt-grid { display: grid; grid-template-columns: 9rem 1fr; gap: 1rem; align-items: start; }
     .qr svg { width: 9rem; height: 9rem; display: block; }
     ol.proof { font-size: .75rem; padding-left: 2rem; }
+    fieldset.group { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 1rem; padding: .4rem 1rem .8rem; }
+    fieldset.group.invalid { border-color: var(--bad); }
+    legend { font-weight: 700; padding: 0 .3rem; }
+    textarea { width: 100%; font: inherit; padding: .5rem; border: 1px solid #9aa6b5; border-radius: 4px; }
+    .field.invalid textarea { border-color: var(--bad); background: var(--bad-bg); }
+    .checks { display: flex; flex-wrap: wrap; gap: .2rem 1rem; }
+    label.check { font-weight: normal; display: inline-flex; gap: .3rem; align-items: center; margin: .3rem 0; }
+    label.check input { width: auto; }
     @media (min-width: 40rem) {
       .inline-search { grid-template-columns: 1fr 8rem auto; align-items: end; }
       .inline-search label { grid-row: 1; }
