@@ -113,6 +113,8 @@ extension LedgerServer {
             "checkId": answer["checkId"]?.stringValue ?? "",
             "treeSize": treeSize,
             "findings": findings, "has_findings": !findings.isEmpty,
+            // The statutory basis column only when a finding has one (a bar by law names it).
+            "has_basis": findings.contains { !(($0["basis"] as? String) ?? "").isEmpty },
         ]
         // The receipt: what the QR code opens is the public confirmation of this access entry.
         if let seq = result.accessSeq, let confirmation = try? ledger.confirmReceipt(accessSeq: seq, checkId: result.checkId) {

@@ -69,10 +69,10 @@ extension WebTemplates {
     {{#has_findings}}
     <h2>记录</h2>
     <table class="list">
-      <thead><tr><th>类别</th><th>事由</th><th>决定机关</th><th>决定日期</th><th>文书号</th><th>期限</th><th>依据</th></tr></thead>
+      <thead><tr><th>类别</th><th>事由</th><th>决定机关</th><th>决定日期</th><th>文书号</th><th>期限</th>{{#has_basis}}<th>依据</th>{{/has_basis}}</tr></thead>
       <tbody>
       {{#findings}}
-      <tr><td>{{kind}}</td><td>{{reason}}</td><td>{{authority}}</td><td>{{decidedAt}}</td><td>{{decisionNo}}</td><td>{{until}}</td><td>{{basis}}</td></tr>
+      <tr><td>{{kind}}</td><td>{{reason}}</td><td>{{authority}}</td><td>{{decidedAt}}</td><td>{{decisionNo}}</td><td>{{until}}</td>{{#has_basis}}<td>{{basis}}</td>{{/has_basis}}</tr>
       {{/findings}}
       </tbody>
     </table>
