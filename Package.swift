@@ -22,6 +22,8 @@ let package = Package(
         // TLS for `serve --tls-cert/--tls-key` (through HummingbirdTLS) and for the clients.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+        // The web pages' templates (server-rendered HTML, issue 18).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // The only place that talks to OpenSSL (libcrypto) directly.
@@ -37,6 +39,12 @@ let package = Package(
             name: "CXlsxWriter",
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        // QR codes on printed check receipts (libqrencode from Debian, as COpenSSL is).
+        .systemLibrary(
+            name: "CQREncode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
         ),
         // The CPU's CRC-32C instruction for frame check words (the log keeps a table fallback).
         .target(name: "CCRC32C"),
@@ -87,6 +95,8 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                "CQREncode",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

@@ -17,6 +17,8 @@ public final class LedgerServer: Sendable {
     let logger: Logger
     /// Per principal, per client address, failed authentications per client address.
     let limits: RequestLimits
+    /// The web pages' templates and sessions (Web/).
+    let web = WebState()
 
     public var data: ServerDataDirectory { ledger.data }
     public var log: TransparencyLog { ledger.log }
@@ -55,6 +57,7 @@ public final class LedgerServer: Sendable {
         addCheckRoutes(to: router)
         addTaskRoutes(to: router)
         addServiceRoutes(to: router)
+        addWebRoutes(to: router)
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
     }

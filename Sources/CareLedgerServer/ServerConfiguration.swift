@@ -29,6 +29,11 @@ public struct ServerConfiguration: Sendable {
     /// service answers HTTPS itself.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
+    /// Mark the web pages' cookies Secure although this process speaks plain HTTP: set when a
+    /// TLS proxy (docs/operations.md, nginx) terminates HTTPS in front of it (`--secure-cookies`).
+    public var secureCookiesBehindProxy = false
+    /// Whether cookies carry the Secure attribute: under in-process TLS, or behind a TLS proxy.
+    public var secureCookies: Bool { tlsCertificatePath != nil || secureCookiesBehindProxy }
     /// `--insecure-plaintext`: serve plain HTTP on a non-loopback address, for a
     /// TLS-terminating proxy on a private network (docs/operations.md).
     public var insecurePlaintext = false

@@ -34,6 +34,8 @@ public final class Ledger: Sendable {
     package let reservations = KeyReservations()
     /// The responsible-manager tasks, derived from the log (Records/ManagerTasks.swift).
     package let managerTaskIndex = ManagerTaskIndex()
+    /// Filed institution names for the public search (Checks/InstitutionSearch.swift).
+    package let institutionNames = InstitutionNameCache()
     /// Key of the service's HMACs (the background-check work).
     package let secret: [UInt8]
     package let logger: Logger

@@ -49,12 +49,20 @@ struct Demo: AsyncParsableCommand {
                                            attributes: [.posixPermissions: 0o600]) else { throw ValidationError("cannot write \(tokenFile)") }
             let inspector = load.tokens.first { $0.id == "insp-ouhai-health" }!
             let auditor = load.tokens.first { $0.id == "auditor-demo" }!
+            let institution = load.tokens.first { $0.id == "inst-demo" }!
             say("""
 
                 tokens (also in \(tokenFile), mode 0600; the admin token is in \(data)/admin.token):
                   INSPECTOR=\(inspector.token)   # insp-ouhai-health, 温州市瓯海区卫生健康局
                   AUDITOR=\(auditor.token)   # auditor-demo
-                  (\(load.tokens.count - 2) more: one inspector per district bureau, an institution, an exporter)
+                  INSTITUTION=\(institution.token)   # inst-demo, a childcare centre's HR
+                  (\(load.tokens.count - 3) more: one inspector per district bureau, an exporter)
+
+                pages (in Chinese):
+                  \(base)/                  public search, institution pages
+                  \(base)/public/closures   关停公示
+                  \(base)/log               verify the log
+                  \(base)/signin            sign in with the INSTITUTION token above, then 从业人员查询 (/hr/check)
 
                 try:
                   curl -s \(base)/log/checkpoint

@@ -24,6 +24,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("insecure-plaintext"),
           help: "Serve plain HTTP on a non-loopback --listen: only behind a TLS-terminating proxy on a private network.")
     var insecurePlaintext = false
+    @Flag(name: .customLong("secure-cookies"),
+          help: "Mark the web pages' cookies Secure although this process speaks plain HTTP (a TLS proxy in front; under --tls-cert they always are).")
+    var secureCookies = false
     @Option(help: "The records log's origin (checkpoint and key name), used when the log is created.")
     var origin = DataDirectory.defaultOrigin
     @Option(name: .customLong("check-quota"), help: "Background checks per principal (an institution's principals together) and day.") var checkQuota = 500
@@ -71,6 +74,7 @@ struct Serve: AsyncParsableCommand {
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsKeyPath = tlsKey
         configuration.insecurePlaintext = insecurePlaintext
+        configuration.secureCookiesBehindProxy = secureCookies
         return configuration
     }
 

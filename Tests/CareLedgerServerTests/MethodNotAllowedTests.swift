@@ -53,7 +53,7 @@ import Testing
         defer { test.remove() }
         let admin = test.adminToken
         try await test.test { client in
-            for path in ["/v2/records", "/v1/records/0/extra", "/nowhere", "/v1/principals/a/b", "/log"] {
+            for path in ["/v2/records", "/v1/records/0/extra", "/nowhere", "/v1/principals/a/b", "/log/nowhere"] {
                 for method: HTTPRequest.Method in [.get, .put] {
                     let response = try await client.send(method, path, token: admin)
                     #expect(response.status == .notFound, "\(method) \(path): \(response.status)")

@@ -48,6 +48,8 @@ import Testing
 
         /// Who may call it, as the server's table says.
         var access: Access { LedgerServer.rule(method, template, part: part).access }
+        /// A web page (Web/): it answers HTML, refusals included, not problem+json.
+        var isPage: Bool { !["/v1/", "/log/", "/access-log/", "/healthz", "/metrics"].contains { template.hasPrefix($0) } }
     }
 
     static let routes: [Route] = [
@@ -107,9 +109,29 @@ import Testing
         },
         Route(method: .get, template: "/healthz", success: .ok) { _ in ("/healthz", nil) },
         Route(method: .get, template: "/metrics", success: .ok) { _ in ("/metrics", nil) },
+        // Web pages. Public pages answer everyone alike; signed-in pages take no bearer token
+        // (only a session cookie, WebPageTests), so every caller here is sent to /signin.
+        Route(method: .get, template: "/", success: .ok) { _ in ("/", nil) },
+        Route(method: .get, template: "/institutions", success: .ok) { _ in ("/institutions?q=%E6%89%98%E8%82%B2", nil) },
+        Route(method: .get, template: "/institutions/{uscc}", success: .ok) { _ in ("/institutions/\(Fixtures.xiaoxingxing.uscc)", nil) },
+        Route(method: .get, template: "/public/closures", success: .ok) { _ in ("/public/closures", nil) },
+        Route(method: .get, template: "/log", success: .ok) { _ in ("/log", nil) },
+        // No receipt with this id: the page says so, to everyone alike.
+        Route(method: .get, template: "/receipts/{seq}/{checkId}", success: .notFound) { _ in ("/receipts/0/00000000000000000000000000000000", nil) },
+        Route(method: .get, template: "/static/site.css", success: .ok) { _ in ("/static/site.css", nil) },
+        Route(method: .get, template: "/signin", success: .ok) { _ in ("/signin", nil) },
+        // Without the sign-in form's cookie a sign-in is refused, whoever asks (CSRF).
+        Route(method: .post, template: "/signin", success: .forbidden) { _ in ("/signin", nil) },
+        Route(method: .post, template: "/signout", success: .ok) { _ in ("/signout", nil) },
+        Route(method: .get, template: "/hr/check", success: .ok) { _ in ("/hr/check", nil) },
+        Route(method: .post, template: "/hr/check", success: .ok) { _ in ("/hr/check", nil) },
+        Route(method: .get, template: "/records/new", success: .ok) { _ in ("/records/new", nil) },
+        Route(method: .get, template: "/records/new/{kind}", success: .ok) { _ in ("/records/new/inspection", nil) },
+        Route(method: .post, template: "/records/new/{kind}", success: .ok) { _ in ("/records/new/inspection", nil) },
     ]
 
     static func expected(_ route: Route, _ caller: Caller) -> HTTPResponse.Status {
+        if case .session = route.access { return .seeOther }
         guard case .roles(let roles) = route.access else { return route.success }
         switch caller {
         case .noToken, .revokedToken: return .unauthorized
@@ -171,15 +193,18 @@ import Testing
                     let want = Self.expected(route, caller)
                     #expect(response.status == want, "\(route.method) \(uri) as \(caller): \(response.status) \(response.summary)")
                     #expect(response.status.code < 500)
-                    if response.status.code >= 400 {
+                    if response.status.code >= 400 && !route.isPage {
                         #expect(response.isProblem, "\(route.method) \(uri) as \(caller) is not a problem")
                     }
                     if response.status == .unauthorized {
                         #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
                     }
                     // Every answer of a row with roles, refusals included, is not to be stored.
-                    if case .roles = route.access {
+                    switch route.access {
+                    case .roles, .session:
                         #expect(response.headers[.cacheControl] == "no-store", "\(route.method) \(uri) as \(caller): Cache-Control")
+                    case .publicRoute:
+                        break
                     }
                 }
             }
@@ -192,7 +217,8 @@ import Testing
         defer { test.remove() }
         let admin = test.adminToken
         try await test.test { client in
-            for uri in ["/", "/v1", "/v1/nothing", "/v1/records/0/extra", "/log", "/v2/records"] {
+            // `/` and `/log` are web pages (WebPageTests).
+            for uri in ["/v1", "/v1/nothing", "/v1/records/0/extra", "/log/nothing", "/v2/records", "/institutions/x/y"] {
                 for token in [nil, admin] {
                     let response = try await client.send(.get, uri, token: token)
                     #expect(response.status == .notFound, "\(uri)")

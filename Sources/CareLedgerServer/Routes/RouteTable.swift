@@ -3,11 +3,14 @@ import Hummingbird
 import LedgerCore
 
 /// Who may call a route: nobody needs a token for public routes (they never look at one);
-/// the others answer 401 without a valid, unrevoked bearer token and 403 for a role the
-/// route does not admit.
+/// the API's others answer 401 without a valid, unrevoked bearer token and 403 for a role the
+/// route does not admit. Signed-in web pages (`session`) take only the session cookie, never
+/// a bearer token: without a live session they send the browser to `/signin`, and a role the
+/// page does not admit gets a 403 page (docs/web.md).
 public enum Access: Sendable, Equatable {
     case publicRoute
     case roles(Set<Role>)
+    case session(Set<Role>)
 }
 
 /// The one role × route table. The router registers exactly these routes and authenticates
@@ -52,6 +55,26 @@ extension LedgerServer {
         // Request counts per route and status, queue depths and sizes: operational detail an
         // attacker could time probes with, so a scraper token (least privilege) or an admin's.
         RouteRule(method: .get, template: "/metrics", part: nil, access: .roles([.metrics, .admin])),
+        // Web pages (Web/): public ones show the public allow-list only.
+        RouteRule(method: .get, template: "/", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/institutions", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/institutions/{uscc}", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/public/closures", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/log", part: nil, access: .publicRoute),
+        // A printed check receipt's QR code: what was recorded (institution, time, purpose,
+        // outcome) and its proof, never whom; the check id in the path is the capability.
+        RouteRule(method: .get, template: "/receipts/{seq}/{checkId}", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/static/site.css", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/signin", part: nil, access: .publicRoute),
+        RouteRule(method: .post, template: "/signin", part: nil, access: .publicRoute),
+        RouteRule(method: .post, template: "/signout", part: nil, access: .session(Set(Role.allCases))),
+        // An institution's HR checks a candidate; the ID number travels in the POST body only.
+        RouteRule(method: .get, template: "/hr/check", part: nil, access: .session([.institution])),
+        RouteRule(method: .post, template: "/hr/check", part: nil, access: .session([.institution])),
+        // An inspector records in its own authority's name (the use case authorises it).
+        RouteRule(method: .get, template: "/records/new", part: nil, access: .session([.inspector])),
+        RouteRule(method: .get, template: "/records/new/{kind}", part: nil, access: .session([.inspector])),
+        RouteRule(method: .post, template: "/records/new/{kind}", part: nil, access: .session([.inspector])),
     ]
 
     /// The row of a route (and part); a route missing from the table is a programming error.

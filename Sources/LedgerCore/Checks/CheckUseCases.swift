@@ -12,6 +12,9 @@ extension Ledger {
         public let checkId: String
         public let status: String
         public let body: [UInt8]
+        /// The seq of the check's entry in the access log: with the check id, what a printed
+        /// receipt's QR code names so anyone can confirm the check was recorded.
+        public var accessSeq: UInt64? = nil
     }
 
     /// Runs a check: the purpose the caller's role may claim, the institution still open, the
@@ -63,12 +66,14 @@ extension Ledger {
         }
 
         let body: [UInt8]
+        var accessSeq: UInt64?
         do {
             let (status, json) = try lookUp(input, checkId: entry.checkId, today: today)
             entry.status = status
             body = json
             do {
                 let receipt = try await access.record(entry)
+                accessSeq = receipt.seq
                 metrics.accessLogSize.record(Int64(receipt.seq + 1))
             } catch {
                 logger.error("access log append failed; the check was not answered", metadata: ["error": "\(error)"])
@@ -82,7 +87,9 @@ extension Ledger {
         metrics.checkLatency.record(duration: ContinuousClock.now - started)
         logger.info("check answered", metadata: ["checkId": "\(entry.checkId)", "principal": "\(principal.id)",
                                                  "purpose": "\(entry.purpose)", "status": "\(entry.status)"])
-        return CheckAnswer(checkId: entry.checkId, status: entry.status, body: body)
+        var answer = CheckAnswer(checkId: entry.checkId, status: entry.status, body: body)
+        answer.accessSeq = accessSeq
+        return answer
     }
 
     /// Institution statuses under which its principals may not check: it may not hire.

@@ -1,0 +1,62 @@
+import Hummingbird
+import LedgerCore
+
+/// Signing in with a principal's token (docs/web.md "Sign-in and sessions"). The token is
+/// checked exactly as the API checks a bearer token; a session cookie then stands for it.
+extension LedgerServer {
+    struct SignInForm: Decodable {
+        let csrf: String?
+        let token: String?
+    }
+
+    func addSignInRoutes(to router: Router<LedgerRequestContext>) {
+        page(router, .get, "/signin") { web in
+            self.signInPage(problem: nil, caller: web.caller, status: .ok)
+        }
+        page(router, .post, "/signin") { web in
+            let form = web.form(SignInForm.self)
+            // Double-submit: the form's token must equal the cookie set with the form, so
+            // another site cannot sign a browser in as someone else.
+            guard let csrf = form?.csrf, let cookie = web.request.cookies[WebPage.signInCookie]?.value,
+                  ConstantTimeText.equals(csrf, cookie) else {
+                return self.signInPage(problem: "页面已过期，请重新登录。", caller: nil, status: .forbidden)
+            }
+            let token = (form?.token ?? "").trimmingWhiteSpaceForWeb()
+            guard BearerToken.isWellFormed(Substring(token)), let principal = self.principals.authenticate(token: token) else {
+                return self.signInPage(problem: "令牌无效或已被撤销。", caller: nil, status: .unauthorized)
+            }
+            let session = self.web.sessions.create(principalID: principal.id)
+            var response = WebPage.redirect(to: principal.role == .institution ? "/hr/check" : principal.role == .inspector ? "/records/new" : "/")
+            response.setCookie(self.sessionCookie(session.id, maxAge: Int(WebSessions.absoluteTimeout.components.seconds)))
+            response.setCookie(self.signInFormCookie("", maxAge: 0))
+            return response
+        }
+        page(router, .post, "/signout") { web in
+            if let caller = web.caller { self.web.sessions.end(id: caller.sessionID) }
+            var response = WebPage.redirect(to: "/")
+            response.setCookie(self.sessionCookie("", maxAge: 0))
+            return response
+        }
+    }
+
+    func signInPage(problem: String?, caller: WebCaller?, status: HTTPResponse.Status) -> Response {
+        let csrf = WebSessions.randomToken()
+        var context: [String: Any] = ["csrf": csrf]
+        if let problem { context["problem"] = problem }
+        var response = WebPage.render(web, "signin", title: "登录", context: context, caller: caller, status: status)
+        response.setCookie(signInFormCookie(csrf, maxAge: 3600))
+        return response
+    }
+
+    /// HttpOnly and SameSite=Strict always; Secure when the service itself speaks TLS (behind
+    /// a TLS proxy the operator sets `--secure-cookies`, docs/web.md).
+    func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: WebPage.sessionCookie, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies,
+               httpOnly: true, sameSite: .strict)
+    }
+
+    func signInFormCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: WebPage.signInCookie, value: value, maxAge: maxAge, path: "/signin", secure: configuration.secureCookies,
+               httpOnly: true, sameSite: .strict)
+    }
+}

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""The web pages in a real browser (issue 18): headless Chromium driven by Selenium against
+`careledger demo` on a free loopback port. Each step asserts what a user would see; the run
+exits non-zero on the first failure and prints what failed (never an ID number).
+
+  python3 tools/browser/run.py --binary .build/debug/careledger [--screenshots docs/screenshots]
+
+Needs chromium, chromium-driver (Debian) and `pip3 install selenium`; .ci/run installs them.
+"""
+import argparse, base64, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def api(base, path, token=None):
+    request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token} if token else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+class Run:
+    def __init__(self, base, driver, shots):
+        self.base, self.driver, self.shots, self.passed = base, driver, shots, 0
+
+    def check(self, condition, what):
+        if not condition:
+            raise AssertionError(what)
+        self.passed += 1
+
+    def submit(self, css):
+        """Clicks a form's button and waits until the next page has replaced this one."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(By.CSS_SELECTOR, css).click()
+        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def open(self, path):
+        self.driver.get(self.base + path)
+
+    def text(self):
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def shot(self, name):
+        if self.shots:
+            os.makedirs(self.shots, exist_ok=True)
+            self.driver.save_screenshot(os.path.join(self.shots, name + ".png"))
+
+    def csp_violations(self):
+        return [entry["message"] for entry in self.driver.get_log("browser") if "Content Security Policy" in entry["message"]]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--screenshots")
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument("--driver", default=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    args = parser.parse_args()
+
+    data = tempfile.mkdtemp(prefix="careledger-browser-")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out = open(os.path.join(data, "..", os.path.basename(data) + ".out"), "w+")
+    server = subprocess.Popen([os.path.abspath(args.binary), "demo", "--data", os.path.join(data, "demo"), "--listen", f"127.0.0.1:{port}"],
+                              stdout=out, stderr=subprocess.STDOUT, cwd=data)
+    driver = None
+    try:
+        for _ in range(600):
+            out.seek(0)
+            if "serving on" in out.read():
+                break
+            if server.poll() is not None:
+                out.seek(0)
+                raise SystemExit("careledger demo exited: " + out.read()[-2000:])
+            time.sleep(0.1)
+        else:
+            raise SystemExit("careledger demo did not start within 60 s")
+        # "serving on" is printed just before the listener binds: wait until it answers.
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        out.seek(0)
+        printed = out.read()
+        tokens = {}
+        with open(os.path.join(data, "demo", "demo-tokens.txt")) as f:
+            for line in f:
+                if not line.startswith("#") and line.strip():
+                    ident, role, token = line.split("\t")
+                    tokens[ident] = token.strip()
+        ban_seq = int(re.search(r"/v1/records/(\d+)\s+# ban-perpetrator", printed).group(1))
+        record = api(base, f"/v1/records/{ban_seq}", tokens["auditor-demo"])
+        body = (record.get("opened") or {}).get("body") or record["entry"]["body"]
+        person = body["person"]
+        scene = body["institution"]
+
+        options = webdriver.ChromeOptions()
+        options.binary_location = args.chromium
+        for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400", "--lang=zh-CN"]:
+            options.add_argument(flag)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(service=Service(args.driver), options=options)
+        run = Run(base, driver, args.screenshots)
+
+        # 1. Public: the home page, a search by part of a name, the institution's page.
+        run.open("/")
+        run.check(driver.execute_script("return document.documentElement.lang") == "zh-CN", "home page is not lang=zh-CN")
+        run.check("托育机构信用信息查询" in run.text(), "home page heading missing")
+        run.shot("home")
+        fragment = scene["name"][3:9]
+        driver.find_element(By.ID, "q").send_keys(fragment)
+        run.submit("form.search button")
+        run.check("查询结果" in run.text(), "search did not answer")
+        links = driver.find_elements(By.CSS_SELECTOR, f"a[href='/institutions/{scene['uscc']}']")
+        run.check(len(links) == 1, "search by part of the name did not list the institution")
+        old = driver.find_element(By.TAG_NAME, "html")
+        links[0].click()
+        WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+        run.check(scene["name"] in driver.find_element(By.TAG_NAME, "h1").text, "institution page heading")
+        run.check("当前状态" in run.text(), "institution page has no status")
+        run.check(person["idNumber"] not in driver.page_source, "an ID number on a public page")
+        run.check(person["name"] not in driver.page_source, "a banned person's name on a public page")
+        run.shot("institution")
+
+        # A phone's width: nothing wider than the screen.
+        driver.set_window_size(390, 844)
+        run.open(f"/institutions/{scene['uscc']}")
+        run.check(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), "institution page scrolls sideways at 390 px")
+        driver.set_window_size(1280, 1400)
+
+        run.open("/public/closures")
+        run.check("关停、吊销与查封公示" in run.text(), "closures page")
+        run.open("/log")
+        run.check("最新签名检查点" in run.text() and "— careledger" in driver.page_source or "careledger" in driver.page_source, "log page shows no checkpoint")
+        run.check(not run.csp_violations(), "CSP violations: %s" % run.csp_violations())
+
+        # 2. An institution's HR signs in and checks a candidate.
+        run.open("/hr/check")
+        run.check(driver.current_url.endswith("/signin"), "a signed-out check page did not send to sign-in")
+        driver.find_element(By.ID, "token").send_keys("not-a-token")
+        run.submit("main form button")
+        run.check("令牌无效" in run.text(), "a wrong token was not refused in words")
+        driver.find_element(By.ID, "token").send_keys(tokens["inst-demo"])
+        run.submit("main form button")
+        run.check(driver.current_url.endswith("/hr/check"), "sign-in did not lead to the check form")
+        cookie = driver.get_cookie("careledger_session")
+        run.check(cookie and cookie.get("httpOnly") and cookie.get("sameSite") == "Strict", "session cookie flags: %r" % cookie)
+        run.check(driver.execute_script("return document.cookie").find("careledger_session") < 0, "the session cookie is readable by scripts")
+
+        def fill(number, name):
+            Select(driver.find_element(By.ID, "idType")).select_by_value("resident_id")
+            for field, value in [("idNumber", number), ("name", name), ("consentRef", "SQ-2026-0001")]:
+                element = driver.find_element(By.ID, field)
+                element.clear()
+                element.send_keys(value)
+            Select(driver.find_element(By.ID, "purpose")).select_by_value("hiring")
+            run.submit("main form button")
+
+        wrong = person["idNumber"][:-1] + ("0" if person["idNumber"][-1] != "0" else "1")
+        fill(wrong, person["name"])
+        errors = driver.find_elements(By.ID, "idNumber-error")
+        run.check(len(errors) == 1 and "校验位" in errors[0].text, "a bad check character was not shown at the ID number field")
+        run.check(driver.find_element(By.ID, "idNumber").get_attribute("aria-invalid") == "true", "the bad field is not marked invalid")
+        run.shot("check-error")
+
+        spaced = person["idNumber"][:6] + " " + person["idNumber"][6:14] + " " + person["idNumber"][14:]
+        fill(spaced, person["name"])
+        verdict = driver.find_element(By.ID, "verdict")
+        run.check(verdict.text == "禁止从业", "the banned person's verdict reads %r" % verdict.text)
+        colour = driver.execute_script("return getComputedStyle(document.querySelector('.result')).color")
+        run.check(colour.startswith("rgb(179, 38, 30"), "the barred verdict is not shown in red: %s" % colour)
+        run.check(person["idNumber"] not in driver.page_source, "the full ID number is on the result page")
+        run.check(person["idNumber"][:6] + "********" + person["idNumber"][-4:] in run.text(), "the masked ID number is missing")
+        run.check(len(driver.find_elements(By.CSS_SELECTOR, "table.list tbody tr")) >= 2, "the findings are not listed")
+        run.shot("check-result")
+        # Printed, the result fits one A4 page.
+        pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True})["data"])
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        run.check(pages == 1, "the printed result takes %d pages" % pages)
+        run.check(not run.csp_violations(), "CSP violations: %s" % run.csp_violations())
+
+        # The receipt's QR code, read from the rendered page as a phone would, opens the public
+        # confirmation, which names neither the person nor the number.
+        receipt_id = driver.find_element(By.ID, "check-id").text
+        qr_png = os.path.join(data, "qr.png")
+        driver.find_element(By.CSS_SELECTOR, ".qr svg").screenshot(qr_png)
+        scanned = subprocess.run(["zbarimg", "--raw", "-q", qr_png], capture_output=True, text=True).stdout.strip()
+        run.check(scanned.startswith(base + "/receipts/") and scanned.endswith("/" + receipt_id), "the QR code reads %r" % scanned)
+        driver.get(scanned)
+        run.check(driver.find_element(By.ID, "receipt-verdict").text == "回执有效", "the receipt page does not confirm the receipt")
+        run.check(driver.find_element(By.ID, "receipt-status").text == "禁止从业", "the receipt page shows another outcome")
+        run.check(person["idNumber"] not in driver.page_source and person["name"] not in driver.page_source, "the receipt page names the person")
+        run.shot("receipt")
+        run.open("/hr/check")
+
+        # Signing out ends the session.
+        run.submit("header form button")
+        run.open("/hr/check")
+        run.check(driver.current_url.endswith("/signin"), "after sign-out the check page still opened")
+
+        # 3. An inspector records an annual review through the form built from the kind table;
+        # a mistake is shown at its input, in Chinese, and nothing is recorded until it is fixed.
+        run.open("/signin")
+        driver.find_element(By.ID, "token").send_keys(tokens["insp-ouhai-health"])
+        run.submit("main form button")
+        run.check(driver.current_url.endswith("/records/new"), "an inspector's sign-in did not lead to the record forms")
+        run.open("/records/new/annual_review")
+        def type_into(element_id, value):
+            element = driver.find_element(By.ID, element_id)
+            element.clear()
+            element.send_keys(value)
+        type_into("f-institution-name", scene["name"])
+        type_into("f-institution-uscc", scene["uscc"][:-1] + ("0" if scene["uscc"][-1] != "0" else "1"))
+        type_into("f-year", "2025")
+        Select(driver.find_element(By.ID, "f-result")).select_by_value("pass")
+        driver.execute_script("document.getElementById('f-reviewedAt').value = '2026-01-20'")
+        run.submit("form.record-form button")
+        errors = driver.find_elements(By.ID, "f-institution-uscc-error")
+        run.check(len(errors) == 1 and "校验位" in errors[0].text, "a bad code was not shown at its input")
+        run.shot("record-form-error")
+        type_into("f-institution-uscc", scene["uscc"])
+        run.submit("form.record-form button")
+        run.check(re.match(r"第 \d+ 条记录", driver.find_element(By.ID, "record-seq").text) is not None, "the annual review was not recorded")
+
+        print(f"browser checks: {run.passed} passed")
+    finally:
+        if driver:
+            driver.quit()
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        out.close()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
