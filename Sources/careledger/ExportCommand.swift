@@ -33,7 +33,8 @@ struct ExportRun: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The service's data directory (read-only).") var data: String?
+    @Option(help: "The service's data directory (read-only; its vault is opened too, so with the service stopped).") var data: String?
+    @OptionGroup var vaultKeys: VaultKeyOptions
     @Option(help: "Read from a running service instead, e.g. https://ledger.example.org (http:// only to this machine).") var server: String?
     @Option(name: .customLong("ca-file"), help: "PEM file of a private CA to trust for --server's https://, beside the system's roots.")
     var caFile: String?
@@ -127,7 +128,7 @@ struct ExportRun: AsyncParsableCommand {
             let dir = DataDirectory.logDirectory(data: data ?? "./careledger-data", log: .records)
             logDirectory = dir
             source = try LogDirectorySource(logDirectory: dir)
-            open = try Self.vaultOpener(data: data ?? "./careledger-data")
+            open = Self.vaultOpener(try vaultKeys.openExistingVault(dataDirectory: data ?? "./careledger-data"))
         }
         let verifier: NoteVerifier
         if let vkey {
@@ -157,19 +158,8 @@ struct ExportRun: AsyncParsableCommand {
         return try Exporter(options: options)
     }
 
-    /// Sealed entries opened through the data directory's vault. The in-memory vault (the
-    /// default until the file vault is configured for commands) holds nothing: a sealed
-    /// entry then stops the run rather than being rejected as erased for good.
-    static func vaultOpener(data: String) throws -> @Sendable ([UInt8]) throws -> [UInt8] {
-        let vault = try LedgerConfiguration().openVault(data)
-        guard !(vault is MemoryVault) else {
-            return { entry in
-                guard SealedEnvelope.commitment(of: entry) == nil else {
-                    throw ExportError.configuration("no vault is configured for this command: export sealed records with --server, or from the service's schedule")
-                }
-                return entry
-            }
-        }
+    /// Sealed entries opened through the data directory's file vault.
+    static func vaultOpener(_ vault: any PersonalVault) -> @Sendable ([UInt8]) throws -> [UInt8] {
         let sealed = SealedEntries(vault: vault)
         return { try sealed.open($0) }
     }

@@ -16,6 +16,7 @@ struct IndexCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rebuild the index from the whole records log and write a fresh snapshot (the service must be stopped).")
         @Option(help: "The service's data directory.") var data = "./careledger-data"
+        @OptionGroup var vaultKeys: VaultKeyOptions
 
         func run() async throws {
             let paths = ServerDataDirectory(data)
@@ -28,12 +29,8 @@ struct IndexCommand: AsyncParsableCommand {
             }
             do {
                 let started = ContinuousClock.now
-                // The people are in the vault: the in-memory one (the default until the file
-                // vault is wired here) holds none, and an index without them would answer clear.
-                let vault = try LedgerConfiguration().openVault(data)
-                guard !(vault is MemoryVault) else {
-                    throw ValidationError("the index is rebuilt from the records opened through the vault, and no vault file is configured here; start the service instead (it rebuilds a bad snapshot by itself)")
-                }
+                // The people are in the vault: the index is rebuilt from the opened records.
+                let vault = try vaultKeys.openExistingVault(dataDirectory: data)
                 let index = try IndexSnapshots.rebuild(log: log, vault: vault)
                 try IndexSnapshots.write(index, log: log, path: paths.indexSnapshot)
                 try await log.close()
@@ -47,14 +44,15 @@ struct IndexCommand: AsyncParsableCommand {
     }
 
     struct Stats: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Whether the snapshot is usable, and what the index holds (works while the service runs).")
+        static let configuration = CommandConfiguration(abstract: "Whether the snapshot is usable, and what the index holds (opens the vault: run it while the service is stopped).")
         @Option(help: "The service's data directory.") var data = "./careledger-data"
+        @OptionGroup var vaultKeys: VaultKeyOptions
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             let paths = ServerDataDirectory(data)
             let log = try TransparencyLog.openReadOnly(directory: paths.records)
-            let loaded = try IndexSnapshots.load(log: log, path: paths.indexSnapshot, vault: try LedgerConfiguration().openVault(data))
+            let loaded = try IndexSnapshots.load(log: log, path: paths.indexSnapshot, vault: try vaultKeys.openExistingVault(dataDirectory: data))
             let stats = loaded.index.stats
             if json {
                 struct Output: Encodable {

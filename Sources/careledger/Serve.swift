@@ -34,6 +34,8 @@ struct Serve: AsyncParsableCommand {
     var principalRate: Double = 20
     @Option(name: .customLong("address-rate"), help: "Requests per second per client address on authenticated routes (bursts of 2x); a proxy's address counts once.")
     var addressRate: Double = 200
+    @Option(name: .customLong("failed-auth-rate"), help: "Failed authentications per second per client address (bursts of 100x, at least 20).")
+    var failedAuthRate: Double = 0.2
     @Option(name: .customLong("checkpoint-witness"),
             help: "A file outside the data directory that keeps the records log's latest checkpoint (compare-and-swap): a restored backup or second writer is refused.")
     var checkpointWitness: String?
@@ -57,7 +59,9 @@ struct Serve: AsyncParsableCommand {
         if let refusal = transport.transportRefusal() { throw ValidationError(refusal) }
         do { try transport.checkTLSFiles() } catch { throw ValidationError("--tls-cert/--tls-key: cannot load the PEM certificate and key (\(error))") }
         guard checkQuota >= 0 else { throw ValidationError("--check-quota must not be negative") }
-        guard principalRate > 0, addressRate > 0 else { throw ValidationError("--principal-rate and --address-rate must be positive") }
+        guard principalRate > 0, addressRate > 0, failedAuthRate > 0 else {
+            throw ValidationError("--principal-rate, --address-rate and --failed-auth-rate must be positive")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         if let exportEvery, ExportSchedule.parseDuration(exportEvery) == nil { throw ValidationError("--export-every must be a number and s, m, h or d, e.g. 15m") }
         guard (exportEvery == nil) == (exportTo == nil) else { throw ValidationError("--export-every and --export-to go together") }
@@ -91,6 +95,7 @@ struct Serve: AsyncParsableCommand {
         configuration.checkpointWitness = checkpointWitness
         configuration.principalRate = RateLimit(burst: principalRate * 3, perSecond: principalRate)
         configuration.addressRate = RateLimit(burst: addressRate * 2, perSecond: addressRate)
+        configuration.failedAuthenticationRate = RateLimit(burst: max(20, failedAuthRate * 100), perSecond: failedAuthRate)
         configuration.preschoolBars = preschoolBars
         try vaultKeys.configure(&configuration, defaultPath: VaultKeySource.defaultPath(besideDataDirectory: data), say: say)
 

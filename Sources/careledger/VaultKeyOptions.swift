@@ -31,6 +31,30 @@ struct VaultKeyOptions: ParsableArguments {
     }
 }
 
+extension VaultKeyOptions {
+    /// The file vault of an existing data directory, for the commands that read it (`index`,
+    /// `export --data`): the key file must exist (a new one could not open the vault anyway).
+    /// The vault takes a per-process lock, so these run while the service is stopped; beside a
+    /// running service, export with `--server` or the service's schedule.
+    func openExistingVault(dataDirectory data: String) throws -> any PersonalVault {
+        let source = VaultKeySource.resolve(flag: vaultKeyFile, environment: ProcessInfo.processInfo.environment,
+                                            defaultPath: VaultKeySource.defaultPath(besideDataDirectory: data))
+        do {
+            let keys: VaultKeys
+            switch source {
+            case .content: keys = try VaultKeyFile.load(source, dataDirectory: data).keys
+            case .file(let path):
+                try VaultKeyFile.refuseInside(path, dataDirectory: data)
+                keys = try VaultKeyFile.read(path)
+            }
+            return try FileVault.open(directory: (data.hasSuffix("/") ? String(data.dropLast()) : data) + "/vault", keys: keys)
+        } catch {
+            printError("careledger: the personal-data vault of \(data) cannot be opened: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
+
 struct VaultCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault",

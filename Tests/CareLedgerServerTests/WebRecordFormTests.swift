@@ -58,9 +58,11 @@ import Testing
             let again = try await WebPageTests.post(client, "/records/new/inspection", cookie: session, [("csrf", csrf), ("idempotencyKey", key)] + Self.inspection)
             #expect(again.text.contains("第 0 条记录"))
             #expect(test.server.log.size == 1)
-            // As the API reads it: the inspector's authority, the fields as typed.
+            // As the API reads it (the opened record: inspectors' names are personal and stay
+            // out of the leaf): the inspector's authority, the fields as typed.
             let record = try await client.send(.get, "/v1/records/0", token: roles[.auditor])
-            let body = try #require(try record.json()["entry"]?.objectValue?["body"]?.objectValue)
+            let body = try #require(try record.json()["opened"]?.objectValue?["body"]?.objectValue)
+            #expect(try record.json()["entry"]?.objectValue?["body"]?.objectValue?["inspectors"] == nil)
             #expect(body["authority"]?.objectValue?["uscc"]?.stringValue == Fixtures.ouhaiHealth.uscc)
             #expect(body["areas"] == ["fire_safety", "food_safety"])
             #expect(body["inspectors"] == ["李明", "赵强"])

@@ -2,8 +2,9 @@
 // people, straight into the records log (no HTTP, no validation per record — a sample is
 // validated), for the background-check benchmarks. Writes people.txt (idType idNumber name)
 // beside it for the load generator. Usage:
-//   load-records --data DIR [--records 1000000] [--people 300000]
+//   load-records --data DIR [--records 1000000] [--people 300000] [--vault-key-file PATH]
 import LedgerCore
+import PersonalVault
 import CreditRecords
 import Foundation
 import TransparencyLog
@@ -84,7 +85,17 @@ let total = Int(argument("records", "1000000"))!
 let peopleCount = Int(argument("people", "300000"))!
 try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 _ = try ServerDataDirectory(data).bootstrap(origin: "careledger.local/records")
-let log = try TransparencyLog.open(directory: ServerDataDirectory(data).records)
+// With --vault-key-file the records are sealed as the service seals them (personal parts in
+// the file vault, leaves holding the public view and a commitment), so the checks benchmark
+// measures the service as it runs; without it, legacy v1 entries (the figures before issue 15).
+let vaultKeyFile = CommandLine.arguments.contains("--vault-key-file") ? argument("vault-key-file", "") : nil
+let sealer: SealedEntries? = try vaultKeyFile.map { path in
+    let keys = try VaultKeyFile.load(.file(path), dataDirectory: data).keys
+    return SealedEntries(vault: try FileVault.open(directory: data + "/vault", keys: keys))
+}
+var options = TransparencyLog.Options()
+if let sealer { options.beforeCommit = { try sealer.vault.sync() } }
+let log = try TransparencyLog.open(directory: ServerDataDirectory(data).records, options: options)
 guard log.size == 0 else { fatalError("\(data) already holds records") }
 
 var g = Generator()
@@ -117,7 +128,12 @@ for k in 0..<total {
     }
     let envelope = Envelope(kind: RecordKind(rawValue: object["kind"]!.stringValue!)!, body: object["body"]!.objectValue!,
                             submittedAt: "2026-11-23T00:00:00Z", submittedBy: Submitter(principal: "loader", authority: nil), clientSignature: nil)
-    batch.append(try envelope.canonicalBytes())
+    if let sealer {
+        let owner = RecordSubjects.owner(kind: envelope.kind, body: envelope.body) ?? .organization(uscc: "loader")
+        batch.append(try sealer.seal(envelope, owner: owner, mentions: RecordSubjects.people(in: envelope.body)).leaf)
+    } else {
+        batch.append(try envelope.canonicalBytes())
+    }
     if batch.count == 4096 || k == total - 1 {
         appended += try await log.append(contentsOf: batch).count
         batch.removeAll(keepingCapacity: true)

@@ -158,7 +158,10 @@ def main():
     work = tempfile.mkdtemp(prefix="careledger-schemathesis-")
     port = fl.free_port()
     server = fl.Server(os.path.join(work, "data"), port, os.path.join(work, "serve.log"),
-                       extra=["--check-quota", "1000000", "--log-level", "warning"])
+                       # The rate limits are RateLimitTests' subject; here they would answer
+                       # schemathesis's bursts of bad tokens with 429s.
+                       extra=["--check-quota", "1000000", "--log-level", "warning", "--principal-rate", "100000",
+                              "--address-rate", "100000", "--failed-auth-rate", "100000"])
     status = 1
     try:
         server.start()

@@ -52,6 +52,8 @@ struct WebRecordForm {
             inputs = [input(key, label: label, type: "text")]
         case .integer, .seq:
             inputs = [input(key, label: label, type: "number")]
+        case .seqList:
+            inputs = [input(key, label: "\(label)（用逗号分隔）")]
         case .enumeration(let options):
             inputs = [select(key, label: label, options: options, field: key, optional: !field.required)]
         case .enumSet(let options):
@@ -107,6 +109,11 @@ struct WebRecordForm {
                 if let authority { body[key] = .object(Self.organization(name: authority.name, uscc: authority.uscc, region: authority.region)) }
             case .integer, .seq:
                 if let text = value(key) { body[key] = Int(text).map { .number(String($0)) } ?? .string(text) }
+            case .seqList:
+                if let text = value(key) {
+                    let items = text.split(whereSeparator: { "，,、 ".contains($0) })
+                    body[key] = .array(items.map { item in Int(item).map { .number(String($0)) } ?? .string(String(item)) })
+                }
             case .enumSet(let options):
                 let chosen = options.filter { values["\(key).\($0)"] != nil }
                 if !chosen.isEmpty { body[key] = .array(chosen.map(JSONValue.string)) }

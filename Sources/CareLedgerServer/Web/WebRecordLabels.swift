@@ -16,6 +16,7 @@ enum WebRecordLabels {
         "court": "人民法院", "caseNo": "案号", "offence": "罪名", "sentence": "刑罚", "practiceBanUntil": "从业禁止期限至",
         "role": "责任类型", "reason": "原因", "scope": "禁入期限", "until": "禁入截止日期", "managerOf": "对应的记录序号",
         "year": "年度", "reviewedAt": "审核日期", "notes": "备注", "target": "针对的记录序号", "conditions": "已满足的修复条件",
+        "decidedBy": "修复决定方",
     ]
 
     static let enumValues: [String: [String: String]] = [
@@ -36,6 +37,7 @@ enum WebRecordLabels {
                             "abandonment": "遗弃", "sexual_harassment": "性骚扰", "drug_use": "吸毒", "gambling": "赌博", "other": "其他"],
         "category": ["organization": "法人或其他组织", "individual_business": "个体工商户", "person": "自然人"],
         "idType": WebLabels.idType,
+        "decidedBy": ["authority": "本机关", "credit_platform": "信用平台（如“信用中国”）"],
     ]
 
     static func value(_ field: String, _ value: String) -> String { enumValues[field]?[value] ?? value }
