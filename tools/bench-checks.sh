@@ -14,7 +14,8 @@ swift build -c release --product load-records >/dev/null 2>&1
 cli=$PWD/.build/release/careledger
 echo "## machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(date -u +%F)"
 
-.build/release/load-records --data "$work/data" --records 1000000 --people 300000
+# Sealed as the service seals them, with the key file serve finds beside the data directory.
+.build/release/load-records --data "$work/data" --records 1000000 --people 300000 --vault-key-file "$work/careledger-vault.key"
 
 wait_up() { for _ in $(seq 600); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && return 0; sleep 0.05; done; return 1; }
 rss_kb() { awk '/VmRSS/{print $2}' /proc/$1/status; }

@@ -128,7 +128,9 @@ struct ExportRun: AsyncParsableCommand {
             let dir = DataDirectory.logDirectory(data: data ?? "./careledger-data", log: .records)
             logDirectory = dir
             source = try LogDirectorySource(logDirectory: dir)
-            open = Self.vaultOpener(try vaultKeys.openExistingVault(dataDirectory: data ?? "./careledger-data"))
+            let directory = data ?? "./careledger-data"
+            open = vaultKeys.hasVault(dataDirectory: directory) ? Self.vaultOpener(try vaultKeys.openExistingVault(dataDirectory: directory))
+                                                                : Self.withoutVault
         }
         let verifier: NoteVerifier
         if let vkey {
@@ -156,6 +158,16 @@ struct ExportRun: AsyncParsableCommand {
         options.mapping = try Self.mappingOptions(include, flag: "--include")
         options.profile = try Self.resolveProfile(profile, spool: out, flag: "--profile")
         return try Exporter(options: options)
+    }
+
+    /// A data directory without a vault holds v1 entries only; a sealed one there means the
+    /// vault is missing (not restored?), so the run stops and marks nothing rather than
+    /// rejecting the record as erased for good.
+    static let withoutVault: @Sendable ([UInt8]) throws -> [UInt8] = { entry in
+        guard SealedEnvelope.commitment(of: entry) == nil else {
+            throw ExportError.configuration("a sealed record but no vault in the data directory: restore its vault/ (and name its key file with --vault-key-file)")
+        }
+        return entry
     }
 
     /// Sealed entries opened through the data directory's file vault.

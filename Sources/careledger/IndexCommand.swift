@@ -30,7 +30,7 @@ struct IndexCommand: AsyncParsableCommand {
             do {
                 let started = ContinuousClock.now
                 // The people are in the vault: the index is rebuilt from the opened records.
-                let vault = try vaultKeys.openExistingVault(dataDirectory: data)
+                let vault: any PersonalVault = vaultKeys.hasVault(dataDirectory: data) ? try vaultKeys.openExistingVault(dataDirectory: data) : MemoryVault()
                 let index = try IndexSnapshots.rebuild(log: log, vault: vault)
                 try IndexSnapshots.write(index, log: log, path: paths.indexSnapshot)
                 try await log.close()
@@ -52,7 +52,7 @@ struct IndexCommand: AsyncParsableCommand {
         func run() async throws {
             let paths = ServerDataDirectory(data)
             let log = try TransparencyLog.openReadOnly(directory: paths.records)
-            let loaded = try IndexSnapshots.load(log: log, path: paths.indexSnapshot, vault: try vaultKeys.openExistingVault(dataDirectory: data))
+            let loaded = try IndexSnapshots.load(log: log, path: paths.indexSnapshot, vault: vaultKeys.hasVault(dataDirectory: data) ? try vaultKeys.openExistingVault(dataDirectory: data) : MemoryVault())
             let stats = loaded.index.stats
             if json {
                 struct Output: Encodable {

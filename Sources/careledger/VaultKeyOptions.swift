@@ -32,11 +32,20 @@ struct VaultKeyOptions: ParsableArguments {
 }
 
 extension VaultKeyOptions {
+    /// Whether the data directory has a vault, or a key file is named: a data directory from
+    /// before sealed entries (or written by tools straight into the log) has neither, and its
+    /// entries are all v1.
+    func hasVault(dataDirectory data: String) -> Bool {
+        let trimmed = data.hasSuffix("/") ? String(data.dropLast()) : data
+        return vaultKeyFile != nil || FileManager.default.fileExists(atPath: trimmed + "/vault")
+    }
+
     /// The file vault of an existing data directory, for the commands that read it (`index`,
     /// `export --data`): the key file must exist (a new one could not open the vault anyway).
     /// The vault takes a per-process lock, so these run while the service is stopped; beside a
     /// running service, export with `--server` or the service's schedule.
     func openExistingVault(dataDirectory data: String) throws -> any PersonalVault {
+        let trimmed = data.hasSuffix("/") ? String(data.dropLast()) : data
         let source = VaultKeySource.resolve(flag: vaultKeyFile, environment: ProcessInfo.processInfo.environment,
                                             defaultPath: VaultKeySource.defaultPath(besideDataDirectory: data))
         do {
@@ -47,7 +56,7 @@ extension VaultKeyOptions {
                 try VaultKeyFile.refuseInside(path, dataDirectory: data)
                 keys = try VaultKeyFile.read(path)
             }
-            return try FileVault.open(directory: (data.hasSuffix("/") ? String(data.dropLast()) : data) + "/vault", keys: keys)
+            return try FileVault.open(directory: trimmed + "/vault", keys: keys)
         } catch {
             printError("careledger: the personal-data vault of \(data) cannot be opened: \(error)")
             throw ExitCode(2)
