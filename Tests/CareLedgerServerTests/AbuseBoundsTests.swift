@@ -128,7 +128,7 @@ import Testing
     // MARK: rate limits
 
     @Test func aPrincipalOverItsRateIsRefused429WithRetryAfter() async throws {
-        let test = try await TestServer.start(configure: { $0.principalRate = RateLimit(burst: 3, perSecond: 0.01) })
+        let test = try await TestServer.start(configure: { $0.principalRate = RateLimit(burst: 3, perSecond: 0.0001) })
         defer { test.remove() }
         let admin = test.adminToken
         try await test.test { client in
@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func failedAuthenticationsAreLimitedPerAddress() async throws {
-        let test = try await TestServer.start(configure: { $0.failedAuthenticationRate = RateLimit(burst: 2, perSecond: 0.01) })
+        let test = try await TestServer.start(configure: { $0.failedAuthenticationRate = RateLimit(burst: 2, perSecond: 0.0001) })
         defer { test.remove() }
         let admin = test.adminToken
         try await test.test { client in

@@ -194,6 +194,26 @@ import Testing
         try await test.close()
     }
 
+    @Test func failedSignInsAreRateLimitedLikeFailedAuthentications() async throws {
+        let test = try await TestServer.start { $0.failedAuthenticationRate = RateLimit(burst: 2, perSecond: 0.0001) }
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            let page = try await Self.get(client, "/signin")
+            let csrf = try #require(Self.hidden("csrf", in: page.text))
+            let cookie = "\(WebPage.signInCookie)=\(try #require(Self.cookies(page).values[WebPage.signInCookie]))"
+            for _ in 0..<2 {
+                #expect(try await Self.post(client, "/signin", cookie: cookie, [("csrf", csrf), ("token", "wrong")]).status == .unauthorized)
+            }
+            // Over the address's failed sign-ins: refused from memory, even with the right token.
+            let limited = try await Self.post(client, "/signin", cookie: cookie, [("csrf", csrf), ("token", admin)])
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.text.contains("登录失败次数过多"))
+            #expect(Self.cookies(limited).values[WebPage.sessionCookie] == nil)
+        }
+        try await test.close()
+    }
+
     @Test func revokingThePrincipalEndsItsSessions() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }

@@ -59,6 +59,11 @@ extension LedgerServer {
                 return try await handler(web)
             case .session(let roles):
                 guard let caller else { return WebPage.redirect(to: "/signin") }
+                // The API's rate limits, from memory, before any work (issue 17).
+                if let wait = self.limits.address.take(context.clientAddress) ?? self.limits.principal.take(caller.principal.id) {
+                    return WebPage.message(self.web, heading: "请求过于频繁", text: "请 \(wait) 秒后再试。",
+                                           status: .tooManyRequests, caller: caller)
+                }
                 guard roles.contains(caller.principal.role) else {
                     return WebPage.message(self.web, heading: "无权访问", text: "当前登录的账号（\(WebLabels.label(WebLabels.role, caller.principal.role.rawValue))）不能使用此页面。",
                                            status: .forbidden, caller: caller)

@@ -21,8 +21,14 @@ extension LedgerServer {
                   ConstantTimeText.equals(csrf, cookie) else {
                 return self.signInPage(problem: "页面已过期，请重新登录。", caller: nil, status: .forbidden)
             }
+            // Failed sign-ins count against the address as failed API authentications do.
+            let address = web.context.clientAddress
+            if let wait = self.limits.failedAuthentication.peek(address) {
+                return self.signInPage(problem: "登录失败次数过多，请 \(wait) 秒后再试。", caller: nil, status: .tooManyRequests)
+            }
             let token = (form?.token ?? "").trimmingWhiteSpaceForWeb()
             guard BearerToken.isWellFormed(Substring(token)), let principal = self.principals.authenticate(token: token) else {
+                _ = self.limits.failedAuthentication.take(address)
                 return self.signInPage(problem: "令牌无效或已被撤销。", caller: nil, status: .unauthorized)
             }
             let session = self.web.sessions.create(principalID: principal.id)
