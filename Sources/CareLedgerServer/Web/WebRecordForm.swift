@@ -125,7 +125,7 @@ struct WebRecordForm {
                 body[key] = party(key)
             case .nameList:
                 if let text = value(key) {
-                    let names = text.split(whereSeparator: { "、，,;；".contains($0) }).map { String($0).trimmingWhiteSpaceForWeb() }.filter { !$0.isEmpty }
+                    let names = text.split(whereSeparator: { "、，,;；".contains($0) }).map { String($0).trimmingWhiteSpace() }.filter { !$0.isEmpty }
                     body[key] = .array(names.map(JSONValue.string))
                 }
             case .objectList:
@@ -142,7 +142,7 @@ struct WebRecordForm {
     }
 
     private func value(_ name: String) -> String? {
-        guard let text = values[name]?.trimmingWhiteSpaceForWeb(), !text.isEmpty else { return nil }
+        guard let text = values[name]?.trimmingWhiteSpace(), !text.isEmpty else { return nil }
         return text
     }
 

@@ -93,7 +93,7 @@ extension LedgerServer {
         let query = request.uri.queryParameters["q"].map(String.init) ?? ""
         let regionText = request.uri.queryParameters["region"].map(String.init) ?? ""
         var context: [String: Any] = ["query": query, "region": regionText]
-        let trimmed = query.trimmingWhiteSpaceForWeb()
+        let trimmed = query.trimmingWhiteSpace()
         if USCC.validate(trimmed) == nil { return WebPage.redirect(to: "/institutions/\(trimmed)") }
         var region: RegionFilter?
         if !regionText.isEmpty {
@@ -149,14 +149,5 @@ struct CSRFOnly: Decodable {
 enum ConstantTimeText {
     static func equals(_ a: String, _ b: String) -> Bool {
         ConstantTime.equals(Array(a.utf8), Array(b.utf8))
-    }
-}
-
-extension String {
-    func trimmingWhiteSpaceForWeb() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex { !$0.properties.isWhitespace }!
-        return String(scalars[first...last])
     }
 }

@@ -26,7 +26,7 @@ extension LedgerServer {
             if let wait = self.limits.failedAuthentication.peek(address) {
                 return self.signInPage(problem: "登录失败次数过多，请 \(wait) 秒后再试。", caller: nil, status: .tooManyRequests)
             }
-            let token = (form?.token ?? "").trimmingWhiteSpaceForWeb()
+            let token = (form?.token ?? "").trimmingWhiteSpace()
             guard BearerToken.isWellFormed(Substring(token)), let principal = self.principals.authenticate(token: token) else {
                 _ = self.limits.failedAuthentication.take(address)
                 return self.signInPage(problem: "令牌无效或已被撤销。", caller: nil, status: .unauthorized)

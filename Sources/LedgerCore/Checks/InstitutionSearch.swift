@@ -55,8 +55,9 @@ package final class InstitutionNameCache: Sendable {
 }
 
 extension String {
-    /// Without leading and trailing white space (ASCII and U+3000, as typed in a search box).
-    func trimmingWhiteSpace() -> String {
+    /// Without leading and trailing white space (ASCII and U+3000, as typed in a search box or
+    /// a web form).
+    public func trimmingWhiteSpace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex { !$0.properties.isWhitespace }!
