@@ -31,6 +31,9 @@ public struct Principal: Sendable, Equatable, Codable {
     public var expiresAt: String?
     /// When the current token was issued by a rotation.
     public var rotatedAt: String?
+    /// `PasswordHash` of the web sign-in password set at creation (docs/web.md "Passwords");
+    /// nil: token sign-in only. Kept in `principals.json` (0600), never answered or logged.
+    package var passwordHash: String?
 
     public var isActive: Bool { revokedAt == nil }
 

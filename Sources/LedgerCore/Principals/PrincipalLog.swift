@@ -2,7 +2,7 @@ import CreditRecords
 import TransparencyLog
 
 /// The principal log (`<data>/principal-log`, a TransparencyLog with its own key): one entry
-/// per create, rotate and revoke, so that who could act, from when, and on whose say-so is
+/// per create, rotate, revoke and password set, so that who could act, from when, and on whose say-so is
 /// signed and cannot be rewritten with `principals.json`. Entries hold ids, roles and the
 /// organisation's USCC (public codes), never a token or its hash.
 package final class PrincipalLog: Sendable {
@@ -12,6 +12,8 @@ package final class PrincipalLog: Sendable {
         case revoked
         /// Written once when the log is new, for each principal that predates it.
         case existing
+        /// A web sign-in password was set (that it was, never the password or its hash).
+        case passwordSet = "password_set"
     }
 
     package let log: TransparencyLog

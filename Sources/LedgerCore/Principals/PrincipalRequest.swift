@@ -1,7 +1,7 @@
 import CreditRecords
 import LedgerCrypto
 
-/// `POST /v1/principals` input `{id, role, authority?, institution?, publicKey?}`, checked
+/// `POST /v1/principals` input `{id, role, authority?, institution?, publicKey?, password?}`, checked
 /// with every bad field reported at once by JSON pointer, as record errors are.
 package struct PrincipalRequest {
     package let id: String
@@ -9,8 +9,13 @@ package struct PrincipalRequest {
     package let authority: Organization?
     package let institution: Organization?
     package let publicKey: String?
+    /// The web sign-in password, to be hashed at once; never echoed in an answer or a problem.
+    package let password: String?
 
     package static let maxNameLength = 200
+    /// At least 12 characters (NIST SP 800-63B asks 8 at least; 12 for a service that names
+    /// people), at most 256 so a body cannot make the hash expensive.
+    package static let passwordLength = 12...256
 
     package static func parse(_ document: JSONValue) -> Result<PrincipalRequest, Refusal> {
         switch read(document) {
@@ -30,7 +35,7 @@ package struct PrincipalRequest {
             return .failure(Failure(items: [Refusal.Item(pointer: "", code: "type", message: "a principal is a JSON object")]))
         }
         var errors = [Refusal.Item]()
-        for key in object.keys where !["id", "role", "authority", "institution", "publicKey"].contains(key) {
+        for key in object.keys where !["id", "role", "authority", "institution", "publicKey", "password"].contains(key) {
             errors.append(Refusal.Item(pointer: "/" + escape(key), code: "unknown_field", message: "unknown field"))
         }
 
@@ -82,8 +87,20 @@ package struct PrincipalRequest {
             errors.append(Refusal.Item(pointer: "/publicKey", code: "type", message: "publicKey must be a string, not \(other.typeName)"))
         }
 
+        var password: String?
+        switch object["password"] {
+        case nil: break
+        case .string(let s)? where passwordLength.contains(s.unicodeScalars.count) && !s.trimmingSpaces.isEmpty: password = s
+        case .string?:
+            errors.append(Refusal.Item(pointer: "/password", code: "length",
+                                       message: "password must hold \(passwordLength.lowerBound) to \(passwordLength.upperBound) characters"))
+        case let other?:
+            errors.append(Refusal.Item(pointer: "/password", code: "type", message: "password must be a string, not \(other.typeName)"))
+        }
+
         guard errors.isEmpty, let id, let role else { return .failure(Failure(items: errors)) }
-        return .success(PrincipalRequest(id: id, role: role, authority: authority, institution: institution, publicKey: publicKey))
+        return .success(PrincipalRequest(id: id, role: role, authority: authority, institution: institution, publicKey: publicKey,
+                                         password: password))
     }
 
     private static func organization(_ value: JSONValue?, at pointer: String, regionRequired: Bool, errors: inout [Refusal.Item]) -> Organization? {

@@ -97,6 +97,21 @@ public final class PrincipalStore: Sendable {
         }
     }
 
+    /// The active, unexpired principal `id` if `password` is its sign-in password. The scrypt
+    /// runs outside the lock, and runs for an unknown id or a principal without a password
+    /// too, so the time taken does not tell which ids exist.
+    public func authenticate(id: String, password: String, now: String? = nil) -> Principal? {
+        let now = now ?? Timestamp.now()
+        let found = principal(id: id)
+        let stored = found?.passwordHash ?? Self.decoyHash
+        let matches = PasswordHash.verify(password, against: stored)
+        guard matches, let found, found.passwordHash != nil, found.isUsable(at: now) else { return nil }
+        return found
+    }
+
+    /// A hash of a random password, verified when there is nothing to verify against.
+    private static let decoyHash = PasswordHash.hash(Hex.encode(SecureRandom.bytes(16)))
+
     public func principal(id: String) -> Principal? {
         state.withLock { state in state.byId[id].map { state.principals[$0] } }
     }
@@ -118,10 +133,11 @@ public final class PrincipalStore: Sendable {
 
     /// Adds a principal with a new token and makes it durable before returning the token.
     package func create(id: String, role: Role, authority: Organization?, institution: Organization?, publicKey: String?,
-                now: String, expiresAt: String?) throws -> (Principal, token: String) {
+                now: String, expiresAt: String?, passwordHash: String? = nil) throws -> (Principal, token: String) {
         let token = BearerToken.generate()
-        let principal = Principal(id: id, role: role, authority: authority, institution: institution, publicKey: publicKey,
+        var principal = Principal(id: id, role: role, authority: authority, institution: institution, publicKey: publicKey,
                                   tokenSHA256: BearerToken.hash(token).hex, createdAt: now, expiresAt: expiresAt)
+        principal.passwordHash = passwordHash
         try state.withLock { state in
             guard state.byId[id] == nil else { throw CreateError.duplicate }
             state.principals.append(principal)

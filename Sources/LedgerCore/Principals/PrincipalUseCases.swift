@@ -1,4 +1,5 @@
 import CreditRecords
+import LedgerCrypto
 import Logging
 
 /// Principals: create one with a new token, rotate its token, list them, revoke one (admins
@@ -30,9 +31,11 @@ extension Ledger {
         case .failure(let refusal): throw refusal
         }
         let created: (principal: Principal, token: String)
+        // Hashed before the store's lock is taken (scrypt takes tens of milliseconds).
+        let passwordHash = input.password.map { PasswordHash.hash($0) }
         do {
             created = try principals.create(id: input.id, role: input.role, authority: input.authority, institution: input.institution,
-                                            publicKey: input.publicKey, now: Timestamp.now(), expiresAt: tokenExpiry())
+                                            publicKey: input.publicKey, now: Timestamp.now(), expiresAt: tokenExpiry(), passwordHash: passwordHash)
         } catch PrincipalStore.CreateError.duplicate {
             throw Refusal.conflict("A principal with this id exists (or existed: ids of revoked principals are not reused).",
                                    errors: [Refusal.Item(pointer: "/id", code: "duplicate", message: "id is taken")])
@@ -42,6 +45,7 @@ extension Ledger {
         }
         logger.notice("principal created", metadata: ["principal": "\(input.id)", "role": "\(input.role.rawValue)", "by": "\(admin.id)"])
         try await recordPrincipalChange(.created, created.principal, by: admin.id, logger: logger)
+        if passwordHash != nil { try await recordPrincipalChange(.passwordSet, created.principal, by: admin.id, logger: logger) }
         return .object(JSONObject([
             ("id", .string(created.principal.id)), ("role", .string(created.principal.role.rawValue)), ("token", .string(created.token)),
             ("expiresAt", created.principal.expiresAt.map(JSONValue.string) ?? .null),
