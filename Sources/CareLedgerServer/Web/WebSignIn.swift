@@ -7,6 +7,9 @@ extension LedgerServer {
     struct SignInForm: Decodable {
         let csrf: String?
         let token: String?
+        /// Password sign-in (docs/web.md "Passwords"): the principal's id and its password.
+        let principalId: String?
+        let password: String?
     }
 
     func addSignInRoutes(to router: Router<LedgerRequestContext>) {
@@ -26,13 +29,23 @@ extension LedgerServer {
             if let wait = self.limits.failedAuthentication.peek(address) {
                 return self.signInPage(problem: "登录失败次数过多，请 \(wait) 秒后再试。", caller: nil, status: .tooManyRequests)
             }
-            let token = (form?.token ?? "").trimmingWhiteSpace()
-            guard BearerToken.isWellFormed(Substring(token)), let principal = self.principals.authenticate(token: token) else {
-                _ = self.limits.failedAuthentication.take(address)
-                return self.signInPage(problem: "令牌无效或已被撤销。", caller: nil, status: .unauthorized)
+            let principal: Principal
+            if let id = form?.principalId?.trimmingWhiteSpace(), !id.isEmpty {
+                guard let found = self.passwordSignIn(id: id, password: form?.password ?? "") else {
+                    _ = self.limits.failedAuthentication.take(address)
+                    return self.signInPage(problem: "账号或密码错误，或账号已被撤销。", caller: nil, status: .unauthorized)
+                }
+                principal = found
+            } else {
+                let token = (form?.token ?? "").trimmingWhiteSpace()
+                guard BearerToken.isWellFormed(Substring(token)), let found = self.principals.authenticate(token: token) else {
+                    _ = self.limits.failedAuthentication.take(address)
+                    return self.signInPage(problem: "令牌无效或已被撤销。", caller: nil, status: .unauthorized)
+                }
+                principal = found
             }
             let session = self.web.sessions.create(principalID: principal.id)
-            var response = WebPage.redirect(to: principal.role == .institution ? "/hr/check" : principal.role == .inspector ? "/records/new" : "/")
+            var response = WebPage.redirect(to: Self.landing(principal.role))
             response.setCookie(self.sessionCookie(session.id, maxAge: Int(WebSessions.absoluteTimeout.components.seconds)))
             response.setCookie(self.signInFormCookie("", maxAge: 0))
             return response

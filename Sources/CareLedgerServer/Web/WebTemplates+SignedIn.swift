@@ -11,6 +11,7 @@ extension WebTemplates {
       <p class="help">令牌由本级管理员发放。请勿与他人共用；离开电脑前请退出登录。</p>
       <button type="submit">登录</button>
     </form>
+    {{> signin-password}}
     """#
 
     static let checkForm = #"""
