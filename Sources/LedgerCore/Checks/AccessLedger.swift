@@ -95,10 +95,15 @@ package final class AccessLedger: Sendable {
     package struct Link {
         var seq: UInt64
         var previous: Int32
+        /// The previous entry of the same institution (its own check history, newest first);
+        /// fits in the padding after `previous`, so it costs no memory.
+        var previousOfInstitution: Int32 = -1
     }
 
     private struct State {
         var heads: [SubjectDigest: Int32] = [:]
+        /// Institution USCC → its newest entry in `links` (an institution's check history).
+        var institutionHeads: [String: Int32] = [:]
         var links: [Link] = []
         /// China Standard Time day number the counts are for.
         var day: Int64
@@ -106,9 +111,11 @@ package final class AccessLedger: Sendable {
         /// Quota keys whose refusal is recorded today: at most one such entry a day each.
         var refusalRecorded: Set<String> = []
 
-        mutating func add(seq: UInt64, subject: SubjectDigest) {
+        mutating func add(seq: UInt64, subject: SubjectDigest, institution: String?) {
             let index = Int32(links.count)
-            links.append(Link(seq: seq, previous: heads.updateValue(index, forKey: subject) ?? -1))
+            var link = Link(seq: seq, previous: heads.updateValue(index, forKey: subject) ?? -1)
+            if let institution { link.previousOfInstitution = institutionHeads.updateValue(index, forKey: institution) ?? -1 }
+            links.append(link)
         }
     }
 
@@ -136,7 +143,7 @@ package final class AccessLedger: Sendable {
                 skipped += 1
                 return
             }
-            state.add(seq: seq, subject: subject)
+            state.add(seq: seq, subject: subject, institution: fields.institution)
             // Fixed-width RFC 3339 UTC strings compare as the instants they name.
             if fields.at.lexicographicallyPrecedes(endOfDay) && !fields.at.lexicographicallyPrecedes(startOfDay) {
                 let key = quotaKey(principal: fields.principal, institution: fields.institution)
@@ -214,7 +221,7 @@ package final class AccessLedger: Sendable {
     package func record(_ entry: AccessEntry) async throws -> AppendReceipt {
         let receipt = try await log.append(entry.bytes())
         if let subject = SubjectDigest(base64: entry.subject) {
-            state.withLock { state in state.add(seq: receipt.seq, subject: subject) }
+            state.withLock { state in state.add(seq: receipt.seq, subject: subject, institution: entry.institution) }
         }
         return receipt
     }
@@ -232,5 +239,26 @@ package final class AccessLedger: Sendable {
             return out
         }.sorted()
         return try seqs.compactMap { AccessEntry.decode(try log.entry(at: $0)) }.filter { $0.subject == subject }
+    }
+
+    /// An institution's checks (by its USCC, across its principals), newest first: up to
+    /// `limit` entries recorded before `before` (all when nil), and the seq to continue
+    /// before when more follow.
+    package func checks(institution uscc: String, before: UInt64?, limit: Int) throws -> (entries: [(seq: UInt64, entry: AccessEntry)], next: UInt64?) {
+        let seqs: [UInt64] = state.withLock { state in
+            var out = [UInt64]()
+            var i = state.institutionHeads[uscc] ?? -1
+            while i >= 0 && out.count <= limit {
+                let link = state.links[Int(i)]
+                if before.map({ link.seq < $0 }) ?? true { out.append(link.seq) }
+                i = link.previousOfInstitution
+            }
+            return out
+        }
+        let more = seqs.count > limit
+        let page = try seqs.prefix(limit).compactMap { seq in
+            AccessEntry.decode(try log.entry(at: seq)).flatMap { $0.institution == uscc ? (seq: seq, entry: $0) : nil }
+        }
+        return (page, more ? seqs[limit - 1] : nil)
     }
 }
