@@ -8,6 +8,8 @@ import NIOCore
 final class WebState: Sendable {
     let templates: MustacheLibrary
     let sessions = WebSessions()
+    /// Public institution pages by code, for the current tree size and day.
+    let institutionPages = WebPageCache()
 
     init() {
         var library = MustacheLibrary()
@@ -17,6 +19,11 @@ final class WebState: Sendable {
             ("log", WebTemplates.logPage), ("signin", WebTemplates.signIn), ("check-form", WebTemplates.checkForm),
             ("check-result", WebTemplates.checkResult), ("receipt", WebTemplates.receipt),
             ("record-kinds", WebTemplates.recordKinds), ("record-form", WebTemplates.recordForm), ("record-created", WebTemplates.recordCreated),
+            // Administrators, password sign-in, and the paged lists (WebAdminPages, WebListPages).
+            ("signin-password", WebTemplates.signInPassword), ("admin-principals", WebTemplates.adminPrincipals),
+            ("admin-principal-form", WebTemplates.adminPrincipalForm), ("admin-token", WebTemplates.adminToken),
+            ("admin-revoke", WebTemplates.adminRevoke), ("hr-checks", WebTemplates.hrChecks),
+            ("authority-records", WebTemplates.authorityRecords), ("penalties", WebTemplates.penalties),
         ]
         for (name, text) in all {
             do { try library.register(text, named: name) } catch {
@@ -58,13 +65,19 @@ enum WebPage {
     /// `template` rendered inside the layout.
     static func render(_ state: WebState, _ template: String, title: String, context: [String: Any], caller: WebCaller?,
                        status: HTTPResponse.Status = .ok) -> Response {
-        let content = state.templates.render(context, withTemplate: template) ?? ""
+        frame(state, content: state.templates.render(context, withTemplate: template) ?? "", title: title, caller: caller, status: status)
+    }
+
+    /// Already rendered `content` inside the layout (WebPageCache keeps such content).
+    static func frame(_ state: WebState, content: String, title: String, caller: WebCaller?,
+                      status: HTTPResponse.Status = .ok) -> Response {
         var frame: [String: Any] = ["title": title, "content": content, "signedIn": caller != nil]
         if let caller {
             frame["who"] = caller.principal.institution?.name ?? caller.principal.authority?.name ?? caller.principal.id
             frame["csrf"] = caller.csrf
             frame["isInstitution"] = caller.principal.role == .institution
             frame["isInspector"] = caller.principal.role == .inspector
+            frame["isAdmin"] = caller.principal.role == .admin
         }
         let html = state.templates.render(frame, withTemplate: "layout") ?? ""
         return Response(status: status, headers: headers(status: status), body: ResponseBody(byteBuffer: ByteBuffer(string: html)))

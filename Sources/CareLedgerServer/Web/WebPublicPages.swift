@@ -11,6 +11,11 @@ extension LedgerServer {
             return WebPage.message(web, heading: "代码有误", text: "统一社会信用代码应为 18 位且校验位正确，请核对后重新查询。",
                                    status: .badRequest, caller: caller)
         }
+        // The same log and day give the same page (issue 18 "Figures": cached per tree size).
+        let day = LocalDate.today().description
+        if let cached = web.institutionPages.page(code, treeSize: log.latestCheckpoint.checkpoint.size, day: day) {
+            return WebPage.frame(web, content: cached.content, title: cached.title, caller: caller)
+        }
         let answer: Result<JSONValue, Refusal>
         do { answer = .success(try ledger.institution(uscc: code)) } catch { answer = .failure(error) }
         let disclosure: JSONValue
@@ -53,7 +58,12 @@ extension LedgerServer {
             "reviews": reviews, "has_reviews": !reviews.isEmpty,
             "treeSize": text(object["asOf"]?.objectValue, "treeSize"),
         ]
-        return WebPage.render(web, "institution", title: institution["name"]?.stringValue ?? "机构详情", context: context, caller: caller)
+        let page = WebPageCache.Page(title: institution["name"]?.stringValue ?? "机构详情",
+                                     content: web.templates.render(context, withTemplate: "institution") ?? "")
+        if let size = object["asOf"]?.objectValue?["treeSize"]?.integerValue, size >= 0 {
+            web.institutionPages.store(page, for: code, treeSize: UInt64(size), day: day)
+        }
+        return WebPage.frame(web, content: page.content, title: page.title, caller: caller)
     }
 
     func closuresPage(_ request: Request, caller: WebCaller?) throws -> Response {
