@@ -128,6 +128,15 @@ import Testing
         Route(method: .get, template: "/records/new", success: .ok) { _ in ("/records/new", nil) },
         Route(method: .get, template: "/records/new/{kind}", success: .ok) { _ in ("/records/new/inspection", nil) },
         Route(method: .post, template: "/records/new/{kind}", success: .ok) { _ in ("/records/new/inspection", nil) },
+        Route(method: .get, template: "/public/penalties", success: .ok) { _ in ("/public/penalties", nil) },
+        Route(method: .get, template: "/hr/checks", success: .ok) { _ in ("/hr/checks", nil) },
+        Route(method: .get, template: "/records", success: .ok) { _ in ("/records", nil) },
+        Route(method: .get, template: "/admin/principals", success: .ok) { _ in ("/admin/principals", nil) },
+        Route(method: .get, template: "/admin/principals/new", success: .ok) { _ in ("/admin/principals/new", nil) },
+        Route(method: .post, template: "/admin/principals/new", success: .ok) { _ in ("/admin/principals/new", nil) },
+        Route(method: .post, template: "/admin/principals/{id}/token", success: .ok) { _ in ("/admin/principals/matrix-rotated/token", nil) },
+        Route(method: .get, template: "/admin/principals/{id}/revoke", success: .ok) { _ in ("/admin/principals/matrix-rotated/revoke", nil) },
+        Route(method: .post, template: "/admin/principals/{id}/revoke", success: .ok) { _ in ("/admin/principals/matrix-rotated/revoke", nil) },
     ]
 
     static func expected(_ route: Route, _ caller: Caller) -> HTTPResponse.Status {

@@ -75,6 +75,19 @@ extension LedgerServer {
         RouteRule(method: .get, template: "/records/new", part: nil, access: .session([.inspector])),
         RouteRule(method: .get, template: "/records/new/{kind}", part: nil, access: .session([.inspector])),
         RouteRule(method: .post, template: "/records/new/{kind}", part: nil, access: .session([.inspector])),
+        // 公示 of penalties in their publication period: the public allow-list only.
+        RouteRule(method: .get, template: "/public/penalties", part: nil, access: .publicRoute),
+        // An institution's own checks (all its principals'), never whom: the access log holds a keyed hash.
+        RouteRule(method: .get, template: "/hr/checks", part: nil, access: .session([.institution])),
+        // An inspector's authority's own records, public fields only.
+        RouteRule(method: .get, template: "/records", part: nil, access: .session([.inspector])),
+        // Administrators' principal pages, through the same use cases as /v1/principals.
+        RouteRule(method: .get, template: "/admin/principals", part: nil, access: .session([.admin])),
+        RouteRule(method: .get, template: "/admin/principals/new", part: nil, access: .session([.admin])),
+        RouteRule(method: .post, template: "/admin/principals/new", part: nil, access: .session([.admin])),
+        RouteRule(method: .post, template: "/admin/principals/{id}/token", part: nil, access: .session([.admin])),
+        RouteRule(method: .get, template: "/admin/principals/{id}/revoke", part: nil, access: .session([.admin])),
+        RouteRule(method: .post, template: "/admin/principals/{id}/revoke", part: nil, access: .session([.admin])),
     ]
 
     /// The row of a route (and part); a route missing from the table is a programming error.

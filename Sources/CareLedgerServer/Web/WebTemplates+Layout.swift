@@ -16,10 +16,14 @@ extension WebTemplates {
       <nav aria-label="主导航">
         <a href="/">机构查询</a>
         <a href="/public/closures">关停公示</a>
+        <a href="/public/penalties">处罚公示</a>
         <a href="/log">日志核验</a>
         {{#signedIn}}
         {{#isInstitution}}<a href="/hr/check">从业人员查询</a>{{/isInstitution}}
         {{#isInspector}}<a href="/records/new">录入记录</a>{{/isInspector}}
+        {{#isInstitution}}<a href="/hr/checks">查询记录</a>{{/isInstitution}}
+        {{#isInspector}}<a href="/records">本机关记录</a>{{/isInspector}}
+        {{#isAdmin}}<a href="/admin/principals">账号管理</a>{{/isAdmin}}
         <span class="who">{{who}}</span>
         <form class="inline" method="post" action="/signout">
           <input type="hidden" name="csrf" value="{{csrf}}">
