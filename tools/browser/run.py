@@ -234,6 +234,8 @@ def main():
         run.submit("form.record-form button")
         run.check(re.match(r"第 \d+ 条记录", driver.find_element(By.ID, "record-seq").text) is not None, "the annual review was not recorded")
 
+        admin_pages_and_password_sign_in(run, driver, os.path.join(data, "demo"), scene, person)
+
         print(f"browser checks: {run.passed} passed")
     finally:
         if driver:
@@ -245,6 +247,60 @@ def main():
             server.kill()
         out.close()
         shutil.rmtree(data, ignore_errors=True)
+
+
+def admin_pages_and_password_sign_in(run, driver, demo_data, scene, person):
+    """An administrator creates an institution principal with a password (the token shown
+    once), that principal signs in with the password (a wrong one answers in Chinese), runs a
+    check, and finds it in its institution's check history."""
+    with open(os.path.join(demo_data, "admin.token")) as f:
+        admin_token = f.read().strip()
+    run.open("/signin")
+    if driver.find_elements(By.CSS_SELECTOR, "header form button"):
+        run.submit("header form button")
+        run.open("/signin")
+    driver.find_element(By.ID, "token").send_keys(admin_token)
+    run.submit("main form button")
+    run.check(driver.current_url.endswith("/admin/principals"), "an admin's sign-in did not lead to the principal list")
+    run.check("账号管理" in run.text(), "the principal list has no heading")
+    driver.find_element(By.CSS_SELECTOR, "a[href='/admin/principals/new']").click()
+    WebDriverWait(driver, 20).until(lambda d: d.current_url.endswith("/admin/principals/new"))
+    password = "浏览器测试-correct-horse-7"
+    for field, value in [("id", "hr-browser"), ("orgName", scene["name"]), ("orgUscc", scene["uscc"]), ("orgRegion", "330304"), ("password", password)]:
+        driver.find_element(By.ID, field).send_keys(value)
+    Select(driver.find_element(By.ID, "role")).select_by_value("institution")
+    run.submit("main form button")
+    token = driver.find_element(By.ID, "token").text
+    run.check(len(token) == 43, "the new principal's token is not shown")
+    run.check("只在此页显示这一次" in driver.find_element(By.ID, "token-warning").text, "no warning that the token is shown once")
+    run.shot("admin-token")
+    run.open("/admin/principals")
+    run.check("hr-browser" in run.text() and token not in driver.page_source, "the list shows the token again or misses the principal")
+    run.shot("admin-principals")
+    run.check(not run.csp_violations(), "CSP violations: %s" % run.csp_violations())
+    run.submit("header form button")
+
+    run.open("/signin")
+    driver.find_element(By.ID, "principalId").send_keys("hr-browser")
+    driver.find_element(By.ID, "password").send_keys(password + "x")
+    run.submit("main form:nth-of-type(2) button")
+    run.check("账号或密码错误" in run.text(), "a wrong password was not refused in Chinese")
+    driver.find_element(By.ID, "principalId").send_keys("hr-browser")
+    driver.find_element(By.ID, "password").send_keys(password)
+    run.submit("main form:nth-of-type(2) button")
+    run.check(driver.current_url.endswith("/hr/check"), "password sign-in did not lead to the check form")
+
+    Select(driver.find_element(By.ID, "idType")).select_by_value("resident_id")
+    for field, value in [("idNumber", person["idNumber"]), ("name", person["name"]), ("consentRef", "SQ-BROWSER-1")]:
+        driver.find_element(By.ID, field).send_keys(value)
+    run.submit("main form button")
+    check_id = driver.find_element(By.ID, "check-id").text
+    run.open("/hr/checks")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#checks tbody tr")
+    run.check(rows and check_id in rows[0].text and "SQ-BROWSER-1" in rows[0].text, "the check just made is not first in the history")
+    run.check(person["idNumber"] not in driver.page_source and person["name"] not in driver.page_source, "the history names the person")
+    run.shot("hr-checks")
+    run.submit("header form button")
 
 
 if __name__ == "__main__":
