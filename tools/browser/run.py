@@ -276,6 +276,8 @@ def admin_pages_and_password_sign_in(run, driver, demo_data, scene, person):
     run.shot("admin-token")
     run.open("/admin/principals")
     run.check("hr-browser" in run.text() and token not in driver.page_source, "the list shows the token again or misses the principal")
+    rotate = driver.find_element(By.CSS_SELECTOR, "#principal-hr-browser form button")
+    run.check(rotate.is_displayed() and rotate.value_of_css_property("color") != "rgba(255, 255, 255, 1)", "the rotate button cannot be seen")
     run.shot("admin-principals")
     run.check(not run.csp_violations(), "CSP violations: %s" % run.csp_violations())
     run.submit("header form button")

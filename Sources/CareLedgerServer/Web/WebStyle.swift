@@ -76,5 +76,7 @@ enum WebStyle {
       main { max-width: none; padding: 0; }
       @page { size: A4; margin: 15mm; }
     }
+    /* A link-styled button inside the page (the principal list's 更换令牌), not the white header's. */
+    main button.link { color: var(--brand); margin-right: .6rem; }
     """#
 }
