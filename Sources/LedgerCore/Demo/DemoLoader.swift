@@ -47,7 +47,7 @@ extension Ledger {
             let outcome = try await appendRecord(bytes, principal: principal, logger: logger)
             if let label = record.label { seqs[label] = outcome.seq }
         }
-        let highlights = ["ban-perpetrator", "ban-manager", "revocation", "credit-repair"].compactMap { label in seqs[label].map { (label, $0) } }
+        let highlights = ["ban-perpetrator", "ban-manager", "revocation", "credit-repair", "penalty-closure"].compactMap { label in seqs[label].map { (label, $0) } }
         return DemoLoad(tokens: tokens, records: demo.records.count, alreadyLoaded: false, highlights: highlights)
     }
 }
