@@ -116,7 +116,7 @@ extension LedgerServer {
             let state = r.revoked ? ("已撤销", "warn") : r.repaired ? ("已信用修复", "warn") : ("有效", "bad")
             return ["seq": r.seq, "kind": WebLabels.label(WebLabels.kind, r.kind.rawValue), "authority": r.authorityName,
                     "decidedAt": r.decidedAt, "decisionNo": r.decisionNo, "state": state.0, "stateClass": state.1,
-                    "details": r.body.map(Self.detailRows) ?? [], "erased": r.body == nil, "selected": r.seq == selected]
+                    "details": r.body.map { Self.detailRows($0, shown: Self.shownApart(r.kind)) } ?? [], "erased": r.body == nil, "selected": r.seq == selected]
         }
         context["checks"] = checks.map { c -> [String: Any] in
             ["at": WebLabels.beijingTime(c.at), "by": c.checkedBy ?? WebLabels.label(WebLabels.role, c.role.rawValue),
@@ -130,10 +130,10 @@ extension LedgerServer {
 
     /// A record's members as label and text, for its own subject: the authority is shown apart,
     /// a person by name and masked number (the page may be on a shared screen).
-    static func detailRows(_ body: JSONObject) -> [[String: String]] {
+    static func detailRows(_ body: JSONObject, shown: Set<String>) -> [[String: String]] {
         body.members.compactMap { member -> [String: String]? in
             let (key, value) = member
-            guard key != "authority" else { return nil }
+            guard !shown.contains(key) else { return nil }
             let text: String
             switch value {
             case .string(let s): text = WebRecordLabels.value(key, s)
@@ -145,6 +145,12 @@ extension LedgerServer {
             }
             return ["label": WebRecordLabels.field[key] ?? key, "value": text]
         }
+    }
+
+    /// The members the record's heading lines already show: authority, decision date and number.
+    static func shownApart(_ kind: RecordKind) -> Set<String> {
+        let spec = KindSpec.of(kind)
+        return Set(["authority", spec.decisionDateKey] + (spec.documentNumberKey.map { [$0] } ?? []))
     }
 
     static func objectText(_ value: JSONValue) -> String {

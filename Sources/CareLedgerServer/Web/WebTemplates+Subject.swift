@@ -24,7 +24,7 @@ extension WebTemplates {
     <p class="lead">{{maskedType}} {{maskedNumber}}。以下为截至日志第 {{treeSize}} 条记录时关于您本人的全部记录，以及对您的每一次查询。本页 15 分钟无操作自动退出。</p>
     <form class="inline print-hide" method="post" action="/me/signout">
       <input type="hidden" name="csrf" value="{{csrf}}">
-      <button type="submit" class="link" id="me-signout">退出</button>
+      <button type="submit" id="me-signout">退出本人信息页</button>
     </form>
     <h2>关于我的记录</h2>
     {{#has_records}}
