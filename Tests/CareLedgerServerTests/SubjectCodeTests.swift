@@ -82,6 +82,25 @@ import Testing
         try await restarted.close()
     }
 
+    @Test func anExpiredCodeForgetsThePersonAtTheNextIssue() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            let roles = try await client.makeRoles(admin: admin)
+            _ = try await Self.issue(client, token: roles[.inspector])
+            let ledger = test.server.ledger
+            #expect(ledger.subjects.codes.read { $0.map(\.person.isEmpty) } == [false])
+            let inspector = try #require(test.server.principals.principal(id: roles.inspectorId))
+            let later = Timestamp.epochSeconds() + SubjectCode.lifetimeSeconds + 1
+            _ = try ledger.issueSubjectCode(Fixtures.bytes(["person": Fixtures.wangLi, "caseRef": "OH-2"]), principal: inspector, now: later)
+            // The expired one keeps the record of its issue, not the sealed person.
+            #expect(ledger.subjects.codes.read { $0.map(\.person.isEmpty) } == [true, false])
+            #expect(ledger.subjects.codes.read { $0.map(\.caseRef) } == ["OH-2026-114", "OH-2"])
+        }
+        try await test.close()
+    }
+
     @Test func badRequestsNameTheirFields() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }

@@ -122,7 +122,11 @@ extension Ledger {
         let issued = IssuedSubjectCode(id: id, subject: "\(pseudonym.keyID):\(pseudonym.digest.hex)", person: Base64.encode(nonce + sealed),
                                        salt: Hex.encode(salt), caseRef: caseRef, issuedBy: principal.id, authority: authority.uscc,
                                        issuedAt: Timestamp.format(epochSeconds: now), expiresAt: now + SubjectCode.lifetimeSeconds, sessions: 0)
-        try subjects.codes.update { $0.append(issued) }
+        try subjects.codes.update { codes in
+            // Expired codes no longer need the person either (data minimisation).
+            for i in codes.indices where codes[i].expiresAt <= now { codes[i].person = "" }
+            codes.append(issued)
+        }
         logger.info("subject code issued", metadata: ["principal": "\(principal.id)"])
         return .object(JSONObject([
             ("code", .string(code)), ("expiresAt", .string(Timestamp.format(epochSeconds: issued.expiresAt))),
