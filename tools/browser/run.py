@@ -283,6 +283,10 @@ def subject_flow(run, base, tokens, person, ban_seq):
     run.check("已答复" in run.text(), "the objection was not closed by the reply")
     run.open("/me")
     run.check("经复核，记录属实，维持原决定。" in run.text(), "/me does not show the authority's reply")
+    driver.set_window_size(390, 844)
+    run.check(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), "/me scrolls sideways at 390 px")
+    run.shot("me-phone")
+    driver.set_window_size(1280, 1400)
 
 
 if __name__ == "__main__":
