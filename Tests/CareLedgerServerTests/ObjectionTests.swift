@@ -81,12 +81,15 @@ import Testing
                 #expect(!file.contains(secret), "objections.json holds personal data")
             }
             #expect(file.contains("\"answered\""))
-
-            // Erasing the person in the vault erases their objection's texts too.
-            _ = try test.vault.eraseSubject(test.vault.pseudonym(.person(idType: "resident_id", idNumber: "11010519491231002X")))
-            let erased = try ledger.objections(of: Self.zhangSan)
-            #expect(erased.first?.text == nil && erased.first?.reply == nil && erased.first?.state == "answered")
         }
-        try await test.close()
+        // The store is durable: after a restart the objection, its state and reply are there.
+        let restarted = try await test.restart()
+        let kept = try restarted.server.ledger.objections(of: Self.zhangSan)
+        #expect(kept.count == 1 && kept.first?.state == "answered" && kept.first?.reply?.hasPrefix("经复核") == true)
+        // Erasing the person in the vault erases their objection's texts too.
+        _ = try restarted.vault.eraseSubject(restarted.vault.pseudonym(.person(idType: "resident_id", idNumber: "11010519491231002X")))
+        let erased = try restarted.server.ledger.objections(of: Self.zhangSan)
+        #expect(erased.first?.text == nil && erased.first?.reply == nil && erased.first?.state == "answered")
+        try await restarted.close()
     }
 }
