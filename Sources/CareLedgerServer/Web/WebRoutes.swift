@@ -40,6 +40,8 @@ extension LedgerServer {
         addSignInRoutes(to: router)
         addCheckPages(to: router)
         addRecordPages(to: router)
+        addSubjectPages(to: router)
+        addObjectionPages(to: router)
     }
 
     /// Registers a page under its table row. Public pages still learn who is signed in (for
