@@ -35,17 +35,25 @@ struct MigrateCommand: AsyncParsableCommand {
         PrivateDirectory.restrictUmask()
         let source = VaultKeySource.resolve(flag: vaultKeyFile, environment: ProcessInfo.processInfo.environment,
                                             defaultPath: VaultKeySource.defaultPath(besideDataDirectory: to))
-        let loaded: VaultKeyFile.Loaded
-        do { loaded = try VaultKeyFile.load(source, dataDirectory: to) } catch {
+        // The key file is checked now but made only once NEW is (a refused run creates nothing).
+        var keyPath: String?
+        do {
+            switch source {
+            case .file(let path):
+                try VaultKeyFile.refuseInside(path, dataDirectory: to)
+                if DurableFile.exists(path) { _ = try VaultKeyFile.read(path) } else { keyPath = path }
+            case .content: _ = try VaultKeyFile.load(source, dataDirectory: to)
+            }
+        } catch {
             printError("careledger: \(error)")
             throw ExitCode(2)
         }
-        if let notice = loaded.createdNotice { print(notice) }
-        let keys = loaded.keys
         var options = LogMigration.Options(
             from: from, to: to,
             authority: JSONObject([("name", .string(authorityName)), ("uscc", .string(authorityUscc)), ("region", .string(authorityRegion))]),
-            openVault: { data in try FileVault.open(directory: data + "/vault", keys: keys) })
+            openVault: { data in
+                try FileVault.open(directory: data + "/vault", keys: VaultKeyFile.load(source, dataDirectory: data).keys)
+            })
         options.origin = origin
         let report: MigrationReport
         do { report = try await LogMigration(options: options).run() } catch {
@@ -59,6 +67,10 @@ struct MigrateCommand: AsyncParsableCommand {
             + "client signatures left out (their body changed): \(report.appended.droppedClientSignatures)")
         print("copied: \(report.copied.joined(separator: ", ")); the report is \(to)/\(LogMigration.reportFile)")
         print("new verifier key: \(report.to.verifierKey)")
+        if let keyPath {
+            print("created the vault key file \(keyPath) (mode 0600). Back it up now, APART from the data directory's backups "
+                + "(docs/operations.md \"Vault keys\").")
+        }
         print("Next: careledger verify --data \(to); announce the new origin and key beside the old; keep \(from) read-only and published; "
             + "start a new export spool (docs/operations.md \"Migrating a data directory\").")
     }

@@ -175,6 +175,23 @@ import PersonalVault
         #expect(!DurableFile.exists(dir.base + "/new"))
     }
 
+    /// Through the command line: a refused run (OLD in use) exits 2 naming why, and creates
+    /// neither NEW nor the vault key file.
+    @Test func theCommandRefusesWithoutCreatingAnything() async throws {
+        let careledger = try #require(BuiltExecutable.path("careledger"))
+        let dir = TemporaryDirectory("old")
+        try await Self.makeV1Directory(dir.path)
+        let running = try TransparencyLog.open(directory: dir.path + "/records")
+        let run = try await ChildProcess.capture(careledger, ["migrate", "--from", dir.path, "--to", dir.base + "/new",
+                                                              "--vault-key-file", dir.base + "/new.vaultkey",
+                                                              "--authority-name", Fixtures.ouhaiHealth.name, "--authority-uscc", Fixtures.ouhaiHealth.uscc,
+                                                              "--authority-region", Fixtures.ouhaiHealth.region])
+        try await running.close()
+        #expect(run.outcome == .exited(2))
+        #expect(String(decoding: run.stderr, as: UTF8.self).contains("the service is running"))
+        #expect(!DurableFile.exists(dir.base + "/new") && !DurableFile.exists(dir.base + "/new.vaultkey"))
+    }
+
     /// Only `careledger migrate` writes a migration record: submitted, it is refused by pointer.
     @Test func aMigrationRecordCannotBeSubmitted() async throws {
         let dir = TemporaryDirectory("data")
