@@ -122,6 +122,16 @@ import Testing
         try Self.filled(dir.path + "/vault", keys: old)
         let oldFile = dir.base + "/old.vaultkey", newFile = dir.base + "/new.vaultkey"
         try DurableFile.replace(oldFile, with: Array(old.serialized().utf8), mode: 0o600)
+        // A vault in use (as by a running service) is refused, and nothing is written.
+        do {
+            let inUse = try FileVault.open(directory: dir.path + "/vault", keys: old)
+            let refused = try await ChildProcess.capture(binary, ["vault", "rotate-kek", "--data", dir.path, "--vault-key-file", oldFile,
+                                                                  "--new-key-file", newFile])
+            #expect(refused.outcome == .exited(2))
+            #expect(String(decoding: refused.stderr, as: UTF8.self).contains("in use by another process"))
+            withExtendedLifetime(inUse) {}
+        }
+        #expect(!DurableFile.exists(newFile))
         let run = try await ChildProcess.capture(binary, ["vault", "rotate-kek", "--data", dir.path, "--vault-key-file", oldFile, "--new-key-file", newFile])
         let stdout = String(decoding: run.stdout, as: UTF8.self)
         #expect(run.outcome == .exited(0), "\(String(decoding: run.stderr, as: UTF8.self))")
