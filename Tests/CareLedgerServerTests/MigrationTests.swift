@@ -153,6 +153,12 @@ import PersonalVault
         #expect(await refused(try Self.options(dir.base))?.contains("is not empty") == true)
         try FileManager.default.removeItem(atPath: dir.base + "/new")
 
+        // NEW inside OLD (a copy of OLD would carry NEW, and the reverse).
+        var inside = try Self.options(dir.base)
+        inside.to = dir.path + "/migrated"
+        #expect(await refused(inside)?.contains("outside the old one") == true)
+        #expect(!DurableFile.exists(dir.path + "/migrated"))
+
         // OLD is in use by a writer (the service holds this lock).
         let running = try TransparencyLog.open(directory: dir.path + "/records")
         #expect(await refused(try Self.options(dir.base))?.contains("the service is running") == true)

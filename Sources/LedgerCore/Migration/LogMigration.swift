@@ -57,6 +57,10 @@ public struct LogMigration: Sendable {
 
     public func run() async throws -> MigrationReport {
         let old = ServerDataDirectory(options.from), new = ServerDataDirectory(options.to)
+        let (a, b) = (Self.absolute(old.root), Self.absolute(new.root))
+        guard a != b, !b.hasPrefix(a + "/"), !a.hasPrefix(b + "/") else {
+            throw Refused("the new data directory must lie outside the old one, and the old outside the new")
+        }
         try Self.refuseTarget(new.root)
         guard DurableFile.exists(old.records + "/log.json") else {
             throw Refused("\(old.root) holds no records log (no records/log.json)")
@@ -155,6 +159,11 @@ public struct LogMigration: Sendable {
             counts[envelope.kind.rawValue, default: 0] += 1
         }
         return counts
+    }
+
+    static func absolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return URL(fileURLWithPath: full).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     /// `…/records` → `…/records-2`, `…/records-2` → `…/records-3`.
