@@ -30,6 +30,9 @@ struct MigrateCommand: AsyncParsableCommand {
             help: ArgumentHelp("The new directory's vault key file, outside it; created (0600) if missing.",
                                discussion: "Else $CARELEDGER_VAULT_KEY_FILE, else $CARELEDGER_VAULT_KEY, else careledger-vault.key beside NEW."))
     var vaultKeyFile: String?
+    @Option(name: .customLong("old-vault-key-file"),
+            help: "OLD's vault key file, when a service with a vault appended sealed entries to OLD after the upgrade.")
+    var oldVaultKeyFile: String?
 
     func run() async throws {
         PrivateDirectory.restrictUmask()
@@ -55,6 +58,14 @@ struct MigrateCommand: AsyncParsableCommand {
                 try FileVault.open(directory: data + "/vault", keys: VaultKeyFile.load(source, dataDirectory: data).keys)
             })
         options.origin = origin
+        if let oldVaultKeyFile {
+            let oldKeys: VaultKeys
+            do { oldKeys = try VaultKeyFile.read(oldVaultKeyFile) } catch {
+                printError("careledger: \(error)")
+                throw ExitCode(2)
+            }
+            options.openOldVault = { data in try FileVault.open(directory: data + "/vault", keys: oldKeys) }
+        }
         let report: MigrationReport
         do { report = try await LogMigration(options: options).run() } catch {
             printError("careledger migrate: \(error)")
@@ -63,7 +74,8 @@ struct MigrateCommand: AsyncParsableCommand {
         print("migrated \(report.from.size) records from \(report.from.origin) (checkpoint size \(report.from.size), root \(report.from.rootHash))")
         print("into \(report.to.origin): \(report.to.size) entries (the migration record at seq 0, old seq n at n + \(report.seqOffset))")
         for (kind, count) in report.kinds.sorted(by: { $0.key < $1.key }) { print("  \(kind): \(count)") }
-        print("sealed with a personal part in the vault: \(report.appended.sealed); seq references rewritten: \(report.appended.rewrittenReferences); "
+        print("sealed with a personal part in the vault: \(report.appended.sealed); erased in OLD (carried public-only): \(report.appended.erased); "
+            + "seq references rewritten: \(report.appended.rewrittenReferences); "
             + "client signatures left out (their body changed): \(report.appended.droppedClientSignatures)")
         print("copied: \(report.copied.joined(separator: ", ")); the report is \(to)/\(LogMigration.reportFile)")
         print("new verifier key: \(report.to.verifierKey)")

@@ -61,7 +61,7 @@ import PersonalVault
 
     /// Each person's check answer with what differs by log taken out (check id, checkpoint,
     /// proofs, leaf hashes) and each finding's seq moved back by `offset`.
-    static func answers(_ root: String, offset: UInt64, vault: VaultKeys?) async throws -> [String] {
+    static func answers(_ root: String, offset: UInt64, vault: VaultKeys?, people: [JSONValue] = people) async throws -> [String] {
         var configuration = LedgerConfiguration()
         configuration.dataDirectory = root
         if let vault { configuration.openVault = { try FileVault.open(directory: $0 + "/vault", keys: vault) } }
@@ -179,6 +179,53 @@ import PersonalVault
         try DurableFile.replace(segment, with: bytes)
         #expect(await refused(try Self.options(dir.base))?.contains("does not verify") == true)
         #expect(!DurableFile.exists(dir.base + "/new"))
+    }
+
+    /// A directory a service with a vault appended to after the upgrade: v1 entries, then sealed
+    /// ones, one of them erased. With OLD's key file it migrates: the sealed records are opened
+    /// and sealed again, the erased one goes over public-only, the erasure's seqs move, and the
+    /// answers stay the same.
+    @Test func aMixedDirectoryMigratesWithItsVault() async throws {
+        let dir = TemporaryDirectory("old")
+        let old = dir.path, new = dir.base + "/new"
+        try await Self.makeV1Directory(old)
+        let oldKeys = VaultKeys.generate()
+        var configuration = LedgerConfiguration()
+        configuration.dataDirectory = old
+        configuration.openVault = { try FileVault.open(directory: $0 + "/vault", keys: oldKeys) }
+        let ledger = try await Ledger.open(configuration: configuration)
+        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
+        let wrong = try await ledger.appendRecord(Fixtures.bytes(Fixtures.personalPenalty(30, person: SealedEntryTests.person(7))), principal: admin, logger: ledger.logger)
+        var revocation = Fixtures.revocation(target: wrong.seq, 31).objectValue!
+        var body = revocation["body"]!.objectValue!
+        body["decidedAt"] = .string(LocalDate.today().description)  // not before the penalty it withdraws
+        revocation["body"] = .object(body)
+        _ = try await ledger.appendRecord(Fixtures.bytes(.object(revocation)), principal: admin, logger: ledger.logger)
+        _ = try await ledger.appendRecord(Fixtures.bytes(Fixtures.personalPenalty(32, person: SealedEntryTests.person(8))), principal: admin, logger: ledger.logger)
+        let erasure: JSONValue = ["seqs": [.number(String(wrong.seq))], "basis": "data_error", "authority": Fixtures.authority(Fixtures.ouhaiHealth)]
+        let erased = try await ledger.erase(Fixtures.bytes(erasure), principal: admin, logger: ledger.logger)
+        try await ledger.close()
+        let people = Self.people + [SealedEntryTests.person(7), SealedEntryTests.person(8)]
+        let before = try await Self.answers(old, offset: 0, vault: oldKeys, people: people)
+        #expect(before.last?.hasPrefix("records_found") == true)
+
+        var options = try Self.options(dir.base)
+        await #expect(throws: LogMigration.Refused.self) { _ = try await LogMigration(options: options).run() }
+        #expect(!DurableFile.exists(new))
+        options.openOldVault = { try FileVault.open(directory: $0 + "/vault", keys: oldKeys) }
+        let report = try await LogMigration(options: options).run()
+        #expect(report.kinds["erasure"] == 1 && report.appended.erased == 1)
+        let newLog = try TransparencyLog.openReadOnly(directory: new + "/records")
+        #expect(try Envelope.decode(try newLog.entry(at: erased.seq + 1)).body["seqs"] == [.number(String(wrong.seq + 1))])
+        #expect(LogVerifier.verify(directory: new + "/records").isValid)
+        let after = try await Self.answers(new, offset: 1, vault: try Self.keysFile(dir.base), people: people)
+        #expect(after == before)
+        // What OLD erased is in no byte of NEW.
+        let erasedID = Array(SealedEntryTests.idNumber(7).utf8), erasedName = Array(SealedEntryTests.name(7).utf8)
+        for file in SealedEntryTests.files(under: new) {
+            let bytes = try #require(try DurableFile.read(file))
+            #expect(!bytes.contains(erasedID) && !bytes.contains(erasedName), "\(file)")
+        }
     }
 
     /// Through the command line: a refused run (OLD in use) exits 2 naming why, and creates

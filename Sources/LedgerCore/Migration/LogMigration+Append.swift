@@ -6,7 +6,7 @@ import TransparencyLog
 extension LogMigration {
     /// Appends the migration record, then every old record sealed, in order, in batches
     /// (each batch: one vault sync, one fsync, one signature).
-    func append(oldLog: TransparencyLog, first: Envelope, into newLog: TransparencyLog, sealed: SealedEntries,
+    func append(oldLog: TransparencyLog, oldSealed: SealedEntries?, first: Envelope, into newLog: TransparencyLog, sealed: SealedEntries,
                 tally: inout MigrationReport.Appended) async throws {
         let firstLeaf = try sealed.seal(first, owner: .organization(uscc: first.submittedBy.authority ?? ""), mentions: [])
         _ = try await newLog.append(firstLeaf.leaf)
@@ -18,8 +18,17 @@ extension LogMigration {
             leaves.reserveCapacity(count)
             for (i, entry) in try oldLog.entries(from: seq, count: count).enumerated() {
                 let oldSeq = seq + UInt64(i)
-                let envelope = try Self.rewritten(try Envelope.decode(entry), offset: 1, tally: &tally)
-                let leaf = try sealed.seal(envelope, owner: try Self.owner(of: envelope, in: oldLog), mentions: RecordSubjects.people(in: envelope.body))
+                let (full, erased) = try Self.opened(entry, through: oldSealed)
+                let envelope = try Self.rewritten(full, offset: 1, tally: &tally)
+                if erased {
+                    // Its personal part was erased in OLD: the public leaf goes over as it was
+                    // (its seq members moved), still naming a commitment no vault can open.
+                    leaves.append(try envelope.canonicalBytes())
+                    tally.erased += 1
+                    continue
+                }
+                let leaf = try sealed.seal(envelope, owner: try Self.owner(of: envelope, in: oldLog, oldSealed: oldSealed),
+                                           mentions: RecordSubjects.people(in: envelope.body))
                 guard leaf.leaf.count <= TransparencyLog.maxEntrySize else {
                     throw Refused("the record at old seq \(oldSeq) would be \(leaf.leaf.count) bytes sealed, over the log's \(TransparencyLog.maxEntrySize)")
                 }
@@ -33,6 +42,20 @@ extension LogMigration {
                 options.stepHook?("first-batch")
             }
         }
+    }
+
+    /// An old entry as its full (v1) envelope: as stored for v1 and for a sealed entry with
+    /// nothing personal, opened through OLD's vault for a sealed one; `erased` when OLD's vault
+    /// no longer holds its personal part (then the envelope is the sealed leaf).
+    static func opened(_ entry: [UInt8], through oldSealed: SealedEntries?) throws -> (envelope: Envelope, erased: Bool) {
+        guard let oldSealed, SealedEntries.commitment(of: entry) != nil else {
+            var envelope = try Envelope.decode(entry)
+            // A sealed entry with nothing personal is its full body: it is sealed again anew.
+            envelope.version = 1
+            return (envelope, false)
+        }
+        guard let opened = try oldSealed.opened(entry) else { return (try Envelope.decode(entry), true) }
+        return (try Envelope.decode(opened.entry), false)
     }
 
     /// The old envelope with every seq member moved by `offset`. A client signature covers
@@ -56,18 +79,21 @@ extension LogMigration {
         }
         let changed = body != envelope.body
         if changed && envelope.clientSignature != nil { tally.droppedClientSignatures += 1 }
-        return Envelope(kind: envelope.kind, body: body, submittedAt: envelope.submittedAt, submittedBy: envelope.submittedBy,
-                        clientSignature: changed ? nil : envelope.clientSignature)
+        var out = Envelope(kind: envelope.kind, body: body, submittedAt: envelope.submittedAt, submittedBy: envelope.submittedBy,
+                           clientSignature: changed ? nil : envelope.clientSignature)
+        // An erased record's leaf keeps its version and commitment.
+        (out.version, out.commitment) = (envelope.version, envelope.commitment)
+        return out
     }
 
     /// Whose data key seals the record: as the service's submission decides it (the person it
     /// is about, else the organisation; a revocation or repair its target's owner, else the
     /// authority), so erasing a subject after the migration takes the same records.
-    static func owner(of envelope: Envelope, in oldLog: TransparencyLog) throws -> SubjectIdentifier {
+    static func owner(of envelope: Envelope, in oldLog: TransparencyLog, oldSealed: SealedEntries?) throws -> SubjectIdentifier {
         if let owner = RecordSubjects.owner(kind: envelope.kind, body: envelope.body) { return owner }
         if let member = KindSpec.of(envelope.kind).target, let n = envelope.body["\(member)"]?.integerValue,
            let newTarget = UInt64(exactly: n), newTarget >= 1, newTarget - 1 < oldLog.size,
-           let target = try? Envelope.decode(oldLog.entry(at: newTarget - 1)),
+           let target = try? opened(oldLog.entry(at: newTarget - 1), through: oldSealed).envelope,
            let owner = RecordSubjects.owner(kind: target.kind, body: target.body) {
             return owner
         }

@@ -18,7 +18,8 @@ import TransparencyLog
 /// that follow them answer as before.
 ///
 /// Crash safety: NEW holds `MIGRATING` from its creation until the report is durable; a run
-/// that finds it refuses and says to delete NEW (nothing of OLD is ever written).
+/// that finds it refuses and says to delete NEW (OLD is only read; opening its vault, for a
+/// mixed log, may cut a torn tail a crash left there, as every open does).
 public struct LogMigration: Sendable {
     public struct Options: Sendable {
         public var from: String
@@ -29,6 +30,9 @@ public struct LogMigration: Sendable {
         public var authority: JSONObject
         /// Opens NEW's vault (the file vault under the key file the operator named).
         public var openVault: @Sendable (_ dataDirectory: String) throws -> any PersonalVault
+        /// Opens OLD's vault, for a log a service with a vault appended sealed entries to after
+        /// the upgrade (v1 and v2 mixed); nil: every entry must be v1.
+        public var openOldVault: (@Sendable (_ dataDirectory: String) throws -> any PersonalVault)?
         /// Called between steps (`created`, `copied`, `first-batch`, `appended`, `reported`);
         /// the crash tests' child kills itself there. Nil in production.
         public var stepHook: (@Sendable (String) -> Void)?
@@ -80,7 +84,8 @@ public struct LogMigration: Sendable {
         guard checkpoint.checkpoint.size == oldLog.size else {
             throw Refused("\(old.records): its latest checkpoint covers \(checkpoint.checkpoint.size) entries but \(oldLog.size) are committed")
         }
-        let counts = try Self.survey(oldLog)
+        let oldSealed = try options.openOldVault.map { SealedEntries(vault: try $0(old.root)) }
+        let counts = try Self.survey(oldLog, mixed: oldSealed != nil)
         let origin = options.origin ?? Self.nextOrigin(after: oldLog.origin)
         guard origin != oldLog.origin else { throw Refused("the new log needs a new origin; \(origin) is the old log's") }
         let first = try migrationRecord(oldLog: oldLog, checkpoint: checkpoint)
@@ -101,7 +106,7 @@ public struct LogMigration: Sendable {
         let newLog = try TransparencyLog.open(directory: new.records, options: logOptions)
         var appended = MigrationReport.Appended()
         do {
-            try await append(oldLog: oldLog, first: first, into: newLog, sealed: SealedEntries(vault: vault), tally: &appended)
+            try await append(oldLog: oldLog, oldSealed: oldSealed, first: first, into: newLog, sealed: SealedEntries(vault: vault), tally: &appended)
             try await newLog.close()
         } catch {
             try? await newLog.close()
@@ -144,7 +149,7 @@ public struct LogMigration: Sendable {
     }
 
     /// Every old entry is a v1 record (else nothing can be migrated), counted by kind.
-    static func survey(_ log: TransparencyLog) throws -> [String: Int] {
+    static func survey(_ log: TransparencyLog, mixed: Bool) throws -> [String: Int] {
         var counts: [String: Int] = [:]
         try log.forEachEntry { seq, entry in
             guard let envelope = try? Envelope.decode(entry) else {
@@ -152,9 +157,12 @@ public struct LogMigration: Sendable {
             }
             // A vault left by a service started after the upgrade is ignored while it seals none
             // of the entries; a log that mixes v1 and sealed entries is not migrated (yet).
-            guard envelope.version == 1 else {
+            guard envelope.version == 1 || mixed else {
                 throw Refused("\(log.directory): the entry at seq \(seq) is sealed already (v\(envelope.version)): a service with a vault "
-                    + "appended to this log; careledger migrate takes only a log of v1 entries")
+                    + "appended to this log; name that vault's key file (--old-vault-key-file) to migrate it")
+            }
+            guard envelope.kind != .migration else {
+                throw Refused("\(log.directory) was made by a migration already (its seq \(seq) is a migration record); it needs none")
             }
             counts[envelope.kind.rawValue, default: 0] += 1
         }

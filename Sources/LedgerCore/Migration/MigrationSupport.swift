@@ -23,6 +23,9 @@ public struct MigrationReport: Sendable, Equatable, Codable {
         public var rewrittenReferences = 0
         /// Client signatures left out because the body they covered changed.
         public var droppedClientSignatures = 0
+        /// Sealed records of OLD whose personal part OLD's vault no longer held (erased):
+        /// their leaves went over public-only.
+        public var erased = 0
         public init() {}
     }
 
