@@ -310,7 +310,7 @@ private struct EntryBody {
             case .value(let n): f.lifts = UInt64(exactly: n)
             case .absent: break
             }
-        case .inspection, .revocation, .creditRepair, .erasure:
+        case .inspection, .revocation, .creditRepair, .erasure, .migration:
             break
         }
         return f

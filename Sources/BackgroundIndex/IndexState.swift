@@ -64,10 +64,11 @@ enum KindCode {
         case .revocation: return 7
         case .creditRepair: return 8
         case .erasure: return 9
+        case .migration: return 10
         }
     }
 
-    static let kinds: [RecordKind] = [.institutionFiling, .inspection, .penalty, .enforcement, .judgment, .ban, .annualReview, .revocation, .creditRepair, .erasure]
+    static let kinds: [RecordKind] = [.institutionFiling, .inspection, .penalty, .enforcement, .judgment, .ban, .annualReview, .revocation, .creditRepair, .erasure, .migration]
 
     static func kind(_ code: UInt8) -> RecordKind? {
         let c = Int(code & 0x0F)
@@ -193,6 +194,9 @@ struct IndexState {
             info[Int(t)] |= KindCode.repaired
         case .erasure:
             // Names no one; the people it erased are forgotten by the erasure use case.
+            break
+        case .migration:
+            // Names no one; it only says where the log came from.
             break
         }
     }

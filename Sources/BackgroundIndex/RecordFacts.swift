@@ -138,7 +138,7 @@ extension RecordFacts {
         case .enforcement:
             if body["measure"]?.stringValue == EnforcementMeasure.seal.rawValue { statusBits = StatusBits.seal }
             lifts = body["lifts"]?.integerValue.flatMap { UInt64(exactly: $0) }
-        case .inspection, .revocation, .creditRepair, .erasure:
+        case .inspection, .revocation, .creditRepair, .erasure, .migration:
             break
         }
     }

@@ -11,6 +11,9 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
     case creditRepair = "credit_repair"
     /// Personal data destroyed under PIPL art. 47 (appended by the erasure use case only).
     case erasure
+    /// The first record of a log migrated from an older one (`careledger migrate`): commits to
+    /// the old log's last signed checkpoint; names no one.
+    case migration
 }
 
 /// One bad field: where (RFC 6901 pointer into the submitted document), a stable code

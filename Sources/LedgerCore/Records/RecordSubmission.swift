@@ -78,6 +78,11 @@ extension Ledger {
                                                      message: "an erasure is recorded by POST /v1/erasures, which also destroys the data")],
                                        detail: "An erasure record cannot be submitted directly.")
         }
+        guard record.kind != .migration else {
+            throw Refusal.invalidInput([Refusal.Item(pointer: "/kind", code: "not_submittable",
+                                                     message: "a migration record is written only by careledger migrate, as a new log's first entry")],
+                                       detail: "A migration record cannot be submitted.")
+        }
         try authorize(record, principal: principal)
         try screenFiling(record)
         let signature = try checkClientSignature(record, document: document, principal: principal)
