@@ -172,6 +172,15 @@ import PersonalVault
         #expect(message?.contains("/body/authority/uscc") == true, "\(message ?? "accepted")")
         #expect(!DurableFile.exists(dir.base + "/new"))
 
+        // OLD holds an objection: it names old seqs and lives in OLD's vault.
+        let objection = StoredObjection(id: "o1", seq: 3, kind: "penalty", decisionNo: "x", authority: "a", authorityName: "a",
+                                        subject: "k1:00", filedAt: "2026-12-06T00:00:00Z", content: "00", state: "open",
+                                        reply: nil, repliedAt: nil, repliedBy: nil)
+        try DurableFile.replace(dir.path + "/objections.json", with: Array(try JSONEncoder().encode([objection])))
+        #expect(await refused(try Self.options(dir.base))?.contains("1 objection(s), 1 still open") == true)
+        #expect(!DurableFile.exists(dir.base + "/new"))
+        try FileManager.default.removeItem(atPath: dir.path + "/objections.json")
+
         // OLD fails verify: one flipped byte in a committed entry.
         let segment = dir.path + "/records/segments/000000000000.seg"
         var bytes = try #require(try DurableFile.read(segment))

@@ -79,6 +79,7 @@ public struct LogMigration: Sendable {
                 throw Refused("\(directory) does not verify (\(problem)); nothing was migrated. Investigate it (careledger log verify) first")
             }
         }
+        try Self.refuseObjections(old)
         let oldLog = try TransparencyLog.openReadOnly(directory: old.records)
         let checkpoint = oldLog.latestCheckpoint
         guard checkpoint.checkpoint.size == oldLog.size else {
@@ -130,6 +131,21 @@ public struct LogMigration: Sendable {
     }
 
     /// NEW must not exist, or be empty; an interrupted migration is named as such.
+    /// Objections (异议) name old seqs and keep their texts in OLD's vault under the person's
+    /// key; carried over they would point at the wrong records, and dropped they would lose
+    /// a person's complaint. So OLD must have none: each is answered and the person told
+    /// before the migration, and the answered ones archived with OLD (docs/operations.md).
+    static func refuseObjections(_ old: ServerDataDirectory) throws {
+        let path = old.root + "/objections.json"
+        guard DurableFile.exists(path) else { return }
+        let stored = try JSONFileStore<[StoredObjection]>(path: path, empty: [])
+        let (total, open) = stored.read { all in (all.count, all.filter { $0.state == "open" }.count) }
+        guard total > 0 else { return }
+        throw Refused("\(path) holds \(total) objection(s), \(open) still open: objections name old seqs and live in the old vault, "
+            + "so migrate does not carry them. Answer every open one, archive the file with the old directory and remove it "
+            + "from the data directory, then run again")
+    }
+
     static func refuseTarget(_ root: String) throws {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else {
             if DurableFile.exists(root) { throw Refused("\(root) exists and is not a directory") }
