@@ -151,6 +151,7 @@ extension KindSpec {
         case .revocation: return revocation
         case .creditRepair: return creditRepair
         case .erasure: return erasure
+        case .banConfirmation: return banConfirmation
         }
     }
 
@@ -303,4 +304,12 @@ extension KindSpec {
         // (PersonalDataScan): free text is never public under any other name.
         FieldSpec("publicSummary", .text(maxLength: FieldLimit.publicSummary), .public, required: false),
     ], documentNumber: nil, decisionDate: "decidedAt")
+
+    /// Public throughout and names no one: which record is confirmed, by which authority, when.
+    /// The confirmer is the envelope's `submittedBy`, the signature its `clientSignature`.
+    public static let banConfirmation = KindSpec(.banConfirmation, "终身禁入确认", [
+        FieldSpec("target", .seq, .public),
+        FieldSpec("decidedAt", .date, .public),
+        FieldSpec("authority", .authority, .public),
+    ], documentNumber: nil, decisionDate: "decidedAt", target: "target")
 }
