@@ -56,6 +56,9 @@ import Testing
         let target = UInt64(revocation.body["target"]!.integerValue!)
         #expect(test.server.ledger.index.summary(of: target)?.isRevoked == true)
         #expect(try Envelope.decode(try test.server.log.entry(at: highlights["ban-perpetrator"]!)).kind == .ban)
+        // Its lifetime bans are signed and confirmed by a second inspector, so they bar (docs/records.md "Bans need two people").
+        #expect(test.server.ledger.index.pendingRecords(authority: nil).isEmpty)
+        #expect(try Envelope.decode(try test.server.log.entry(at: highlights["ban-perpetrator"]!)).clientSignature != nil)
         let again = try await test.server.ledger.loadDemo()
         #expect(again.alreadyLoaded && test.server.log.size == UInt64(load.records))
         try await test.close()

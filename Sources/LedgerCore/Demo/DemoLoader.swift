@@ -30,7 +30,7 @@ extension Ledger {
         // Inspectors sign their lifetime bans (docs/records.md "Bans need two people"); the
         // demo's keys live in memory only, so nothing can be signed with them afterwards.
         var keys = [String: Ed25519PrivateKey]()
-        func create(_ id: String, _ role: Role, authority: Organization? = nil, institution: Organization? = nil) async throws {
+        func create(_ id: String, _ role: Role, authority: Organization? = nil, institution: Organization? = nil, listed: Bool = true) async throws {
             var publicKey: String?
             if role == .inspector {
                 let key = Ed25519PrivateKey()
@@ -40,13 +40,11 @@ extension Ledger {
             let (principal, token) = try principals.create(id: id, role: role, authority: authority, institution: institution,
                                                            publicKey: publicKey, now: Timestamp.now(), expiresAt: tokenExpiry())
             try await principalLog.record(.created, principal, by: "demo")
-            tokens.append(DemoLoad.Token(id: id, role: role, token: token))
+            if listed { tokens.append(DemoLoad.Token(id: id, role: role, token: token)) }
         }
         for authority in demo.authorities {
             let organization = Organization(name: authority.name, uscc: authority.uscc, region: authority.region)
             try await create(authority.principal, .inspector, authority: organization)
-            // The second inspector who confirms the first's lifetime bans.
-            try await create(authority.principal + "-2", .inspector, authority: organization)
         }
         let sample = demo.sampleInstitution
         try await create("inst-demo", .institution, institution: Organization(name: sample.name, uscc: sample.uscc, region: sample.region))
@@ -62,6 +60,11 @@ extension Ledger {
             if lifetimeBan, let key = keys[principal.id] { document = try ClientSigning.sign(document, with: key, keyId: principal.id) }
             let outcome = try await appendRecord(try CanonicalJSON.encode(document), principal: principal, logger: logger)
             if let label = record.label { seqs[label] = outcome.seq }
+            // The second inspector who confirms the first's lifetime bans, made when first needed;
+            // its key is gone with this process, so its token is not handed out.
+            if lifetimeBan, principals.principal(id: principal.id + "-2") == nil {
+                try await create(principal.id + "-2", .inspector, authority: principal.authority, listed: false)
+            }
             if lifetimeBan, let second = principals.principal(id: principal.id + "-2"), let key = keys[second.id],
                let authority = document.objectValue?["body"]?.objectValue?["authority"] {
                 let confirmation: JSONValue = .object(JSONObject([("kind", .string(RecordKind.banConfirmation.rawValue)), ("body", .object(JSONObject([
@@ -71,6 +74,7 @@ extension Ledger {
             }
         }
         let highlights = ["ban-perpetrator", "ban-manager", "revocation", "credit-repair"].compactMap { label in seqs[label].map { (label, $0) } }
-        return DemoLoad(tokens: tokens, records: demo.records.count, alreadyLoaded: false, highlights: highlights)
+        // Every entry appended, the bans' confirmations included.
+        return DemoLoad(tokens: tokens, records: Int(log.size), alreadyLoaded: false, highlights: highlights)
     }
 }
