@@ -36,6 +36,8 @@ public final class Ledger: Sendable {
     package let managerTaskIndex = ManagerTaskIndex()
     /// Filed institution names for the public search (Checks/InstitutionSearch.swift).
     package let institutionNames = InstitutionNameCache()
+    /// Subject codes and objections (Subjects/).
+    package let subjects: SubjectStores
     /// Key of the service's HMACs (the background-check work).
     package let secret: [UInt8]
     package let logger: Logger
@@ -43,7 +45,7 @@ public final class Ledger: Sendable {
     private init(configuration: LedgerConfiguration, data: ServerDataDirectory, log: TransparencyLog, principals: PrincipalStore,
                  report: ServerDataDirectory.Report, metrics: LedgerMetrics, indexFeeder: IndexFeeder, access: AccessLedger,
                  principalLog: PrincipalLog, witness: CheckpointWitness?, idempotency: IdempotencyStore, secret: [UInt8],
-                 sealed: SealedEntries, logger: Logger) {
+                 sealed: SealedEntries, subjects: SubjectStores, logger: Logger) {
         self.configuration = configuration
         self.data = data
         self.log = log
@@ -58,6 +60,7 @@ public final class Ledger: Sendable {
         self.witness = witness
         self.idempotency = idempotency
         self.secret = secret
+        self.subjects = subjects
         self.logger = logger
     }
 
@@ -129,10 +132,11 @@ public final class Ledger: Sendable {
             if reapplied > 0 {
                 logger.notice("erasures re-applied to a vault restored from before them", metadata: ["records": "\(reapplied)"])
             }
+            let subjects = try SubjectStores(data: data)
             let feeder = try openIndex(log: log, vault: vault, path: data.indexSnapshot, interval: configuration.indexSnapshotInterval, logger: logger)
             let ledger = Ledger(configuration: configuration, data: data, log: log, principals: principals, report: report,
                                 metrics: metrics, indexFeeder: feeder, access: access, principalLog: principalRecord, witness: witness, idempotency: idempotency,
-                                secret: secret, sealed: sealed, logger: logger)
+                                secret: secret, sealed: sealed, subjects: subjects, logger: logger)
             metrics.treeSize.record(Int64(log.size))
             logger.info("records log open", metadata: ["treeSize": "\(log.size)", "origin": "\(log.origin)"])
             return ledger

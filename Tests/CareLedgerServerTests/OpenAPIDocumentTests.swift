@@ -278,6 +278,10 @@ import Testing
         "nameResponsibleManager": Sample(uri: "/v1/tasks/2/managers", body: TestKeys.signedNaming(["person": Fixtures.wangLi, "decisionNo": "瓯卫禁〔2026〕2999号",
                                                                              "decidedAt": "2026-09-10", "facts": "对虐待婴幼儿行为负有直接责任。"], trigger: 2),
                                          bad: "/v1/tasks/x/managers"),
+        "issueSubjectCode": Sample(uri: "/v1/subject-codes", body: ["person": Fixtures.zhangSan, "caseRef": "OH-2026-1"]),
+        // No objection in this tree (ObjectionTests answers one): the documented 404.
+        "answerObjection": Sample(uri: "/v1/objections/00000000000000000000000000000000/replies", body: ["reply": "已核实。"],
+                                  bad: "/v1/objections/x/replies", inASmallTree: .notFound),
         // Seq 3 is a second inspector's lifetime ban, waiting for the inspector's confirmation (appended below).
         "confirmBan": Sample(uri: "/v1/records/3/confirmations", body: TestKeys.sign(TestKeys.confirmation(of: 3)), bad: "/v1/records/x/confirmations"),
         "getHealth": Sample(uri: "/healthz"),

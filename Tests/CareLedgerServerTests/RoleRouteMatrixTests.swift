@@ -128,6 +128,22 @@ import Testing
         Route(method: .get, template: "/records/new", success: .ok) { _ in ("/records/new", nil) },
         Route(method: .get, template: "/records/new/{kind}", success: .ok) { _ in ("/records/new/inspection", nil) },
         Route(method: .post, template: "/records/new/{kind}", success: .ok) { _ in ("/records/new/inspection", nil) },
+        // The person checked (SubjectCodeTests, ObjectionTests, WebSubjectPageTests).
+        Route(method: .post, template: "/v1/subject-codes", success: .created) { _ in
+            ("/v1/subject-codes", ["person": Fixtures.zhangSan, "caseRef": "OH-2026-1"])
+        },
+        // No objection has this id: the authority's use case says so (404).
+        Route(method: .post, template: "/v1/objections/{id}/replies", success: .notFound) { _ in
+            ("/v1/objections/00000000000000000000000000000000/replies", ["reply": "已核实。"])
+        },
+        Route(method: .get, template: "/me", success: .ok) { _ in ("/me", nil) },
+        // Without the code form's cookie nothing is tried, whoever asks (CSRF).
+        Route(method: .post, template: "/me", success: .forbidden) { _ in ("/me", nil) },
+        // Without a subject session, back to the code form.
+        Route(method: .post, template: "/me/objections", success: .seeOther) { _ in ("/me/objections", nil) },
+        Route(method: .post, template: "/me/signout", success: .seeOther) { _ in ("/me/signout", nil) },
+        Route(method: .get, template: "/objections", success: .ok) { _ in ("/objections", nil) },
+        Route(method: .post, template: "/objections/{id}/reply", success: .ok) { _ in ("/objections/00000000000000000000000000000000/reply", nil) },
         // The lifetime ban a second inspector appended at seq 2 (below), confirmed by the matrix's inspector.
         Route(method: .post, template: "/v1/records/{seq}/confirmations", success: .created) { _ in
             ("/v1/records/2/confirmations", TestKeys.sign(TestKeys.confirmation(of: 2)))

@@ -8,6 +8,8 @@ import NIOCore
 final class WebState: Sendable {
     let templates: MustacheLibrary
     let sessions = WebSessions()
+    /// The person checked at /me (SubjectSessions.swift).
+    let subjectSessions = SubjectSessions()
 
     init() {
         var library = MustacheLibrary()
@@ -24,6 +26,9 @@ final class WebState: Sendable {
                 // The templates are compiled into the binary; WebTemplateTests renders each.
                 preconditionFailure("web template \(name) does not parse: \(error)")
             }
+        }
+        for (name, text) in WebTemplates.subjectPages {
+            do { try library.register(text, named: name) } catch { preconditionFailure("web template \(name) does not parse: \(error)") }
         }
         templates = library
     }

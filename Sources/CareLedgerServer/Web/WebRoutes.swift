@@ -40,6 +40,8 @@ extension LedgerServer {
         addSignInRoutes(to: router)
         addCheckPages(to: router)
         addRecordPages(to: router)
+        addSubjectPages(to: router)
+        addObjectionPages(to: router)
         addConfirmationPages(to: router)
     }
 

@@ -20,6 +20,7 @@ extension WebTemplates {
         {{#signedIn}}
         {{#isInstitution}}<a href="/hr/check">从业人员查询</a>{{/isInstitution}}
         {{#isInspector}}<a href="/records/new">录入记录</a>{{/isInspector}}
+        {{#isInspector}}<a href="/objections">异议处理</a>{{/isInspector}}
         <span class="who">{{who}}</span>
         <form class="inline" method="post" action="/signout">
           <input type="hidden" name="csrf" value="{{csrf}}">

@@ -73,7 +73,7 @@ extension Ledger {
                 _ = try await confirmBan(seq: outcome.seq, try CanonicalJSON.encode(signed), principal: second, logger: logger)
             }
         }
-        let highlights = ["ban-perpetrator", "ban-manager", "revocation", "credit-repair"].compactMap { label in seqs[label].map { (label, $0) } }
+        let highlights = ["ban-perpetrator", "ban-manager", "revocation", "credit-repair", "penalty-closure"].compactMap { label in seqs[label].map { (label, $0) } }
         // Every entry appended, the bans' confirmations included.
         return DemoLoad(tokens: tokens, records: Int(log.size), alreadyLoaded: false, highlights: highlights)
     }
