@@ -106,6 +106,10 @@ import Testing
             let confirmationEntry = try #require(confirmation["entry"]?.objectValue)
             #expect(confirmationEntry["kind"] == "ban_confirmation" && confirmationEntry["personal"] == nil, "it names no one")
             #expect(confirmationEntry["submittedBy"]?.objectValue?["principal"] == "insp-ouhai-02")
+            // A confirmation is not withdrawn by itself: the ban is revoked (and that confirmed) instead.
+            let revokeConfirmation = try await client.send(.post, "/v1/records", token: roles[.inspector],
+                                                           json: Fixtures.revocation(target: UInt64(confirmationSeq), 5))
+            #expect(revokeConfirmation.status == .badRequest && revokeConfirmation.text.contains("target_kind"))
 
             let barred = try await Self.status(client, roles)
             #expect(barred["status"] == "barred")
