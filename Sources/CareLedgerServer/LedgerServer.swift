@@ -57,6 +57,7 @@ public final class LedgerServer: Sendable {
         addCheckRoutes(to: router)
         addTaskRoutes(to: router)
         addSubjectRoutes(to: router)
+        addConfirmationRoutes(to: router)
         addServiceRoutes(to: router)
         addWebRoutes(to: router)
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))

@@ -144,6 +144,12 @@ import Testing
         Route(method: .post, template: "/me/signout", success: .seeOther) { _ in ("/me/signout", nil) },
         Route(method: .get, template: "/objections", success: .ok) { _ in ("/objections", nil) },
         Route(method: .post, template: "/objections/{id}/reply", success: .ok) { _ in ("/objections/00000000000000000000000000000000/reply", nil) },
+        // The lifetime ban a second inspector appended at seq 2 (below), confirmed by the matrix's inspector.
+        Route(method: .post, template: "/v1/records/{seq}/confirmations", success: .created) { _ in
+            ("/v1/records/2/confirmations", TestKeys.sign(TestKeys.confirmation(of: 2)))
+        },
+        Route(method: .get, template: "/confirmations", success: .ok) { _ in ("/confirmations", nil) },
+        Route(method: .post, template: "/confirmations/{seq}", success: .ok) { _ in ("/confirmations/2", nil) },
     ]
 
     static func expected(_ route: Route, _ caller: Caller) -> HTTPResponse.Status {
@@ -179,6 +185,10 @@ import Testing
             #expect(first.status == .created)
             // A child-abuse ban naming an institution (seq 1): a responsible-manager task.
             #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.ban(1)).status == .created)
+            // A lifetime ban by a second inspector (seq 2), pending until the matrix's inspector confirms it.
+            let second = try await client.createInspector(admin: admin, id: "insp-ouhai-02", key: TestKeys.confirmer)
+            #expect(try await client.send(.post, "/v1/records", token: second,
+                                          json: TestKeys.sign(Fixtures.ban(2), TestKeys.confirmer, keyId: "insp-ouhai-02")).status == .created)
             // And an access-log entry, for its tiles.
             let check = try await client.send(.post, "/v1/checks", token: admin, json: Fixtures.check())
             #expect(check.status == .ok)
@@ -194,6 +204,10 @@ import Testing
                     var (uri, body) = route.request(n)
                     // Purposes are bound to roles: an inspector checks for an inspection.
                     if route.template == "/v1/checks", case .role(.inspector) = caller { body = Fixtures.check(purpose: "inspection") }
+                    // An inspector's manager ban is signed (docs/records.md "Bans need two people").
+                    if route.template == "/v1/tasks/{seq}/managers", case .role(.inspector) = caller, let naming = body {
+                        body = TestKeys.signedNaming(naming, trigger: 1)
+                    }
                     let token: String?
                     switch caller {
                     case .role(let role): token = roles[role]

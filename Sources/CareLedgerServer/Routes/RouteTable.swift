@@ -87,6 +87,10 @@ extension LedgerServer {
         RouteRule(method: .post, template: "/me/signout", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/objections", part: nil, access: .session([.inspector])),
         RouteRule(method: .post, template: "/objections/{id}/reply", part: nil, access: .session([.inspector])),
+        // Bans need two people: a second inspector of the recording authority confirms, signed.
+        RouteRule(method: .post, template: "/v1/records/{seq}/confirmations", part: nil, access: .roles([.inspector])),
+        RouteRule(method: .get, template: "/confirmations", part: nil, access: .session([.inspector])),
+        RouteRule(method: .post, template: "/confirmations/{seq}", part: nil, access: .session([.inspector])),
     ]
 
     /// The row of a route (and part); a route missing from the table is a programming error.

@@ -19,6 +19,7 @@ final class WebState: Sendable {
             ("log", WebTemplates.logPage), ("signin", WebTemplates.signIn), ("check-form", WebTemplates.checkForm),
             ("check-result", WebTemplates.checkResult), ("receipt", WebTemplates.receipt),
             ("record-kinds", WebTemplates.recordKinds), ("record-form", WebTemplates.recordForm), ("record-created", WebTemplates.recordCreated),
+            ("confirmations", WebTemplates.confirmations), ("confirmation-done", WebTemplates.confirmationDone),
         ]
         for (name, text) in all {
             do { try library.register(text, named: name) } catch {

@@ -42,6 +42,7 @@ extension LedgerServer {
         addRecordPages(to: router)
         addSubjectPages(to: router)
         addObjectionPages(to: router)
+        addConfirmationPages(to: router)
     }
 
     /// Registers a page under its table row. Public pages still learn who is signed in (for

@@ -155,6 +155,7 @@ extension KindSpec {
         case .creditRepair: return creditRepair
         case .erasure: return erasure
         case .migration: return migration
+        case .banConfirmation: return banConfirmation
         }
     }
 
@@ -325,4 +326,12 @@ extension KindSpec {
         FieldSpec("decidedAt", .date, .public),
         FieldSpec("authority", .authority, .public),
     ], documentNumber: nil, decisionDate: "decidedAt")
+
+    /// Public throughout and names no one: which record is confirmed, by which authority, when.
+    /// The confirmer is the envelope's `submittedBy`, the signature its `clientSignature`.
+    public static let banConfirmation = KindSpec(.banConfirmation, "终身禁入确认", [
+        FieldSpec("target", .seq, .public),
+        FieldSpec("decidedAt", .date, .public),
+        FieldSpec("authority", .authority, .public),
+    ], documentNumber: nil, decisionDate: "decidedAt", target: "target")
 }

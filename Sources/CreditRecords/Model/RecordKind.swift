@@ -1,4 +1,4 @@
-/// The nine kinds of record (docs/records.md "Kinds"). Raw values are the `kind` strings on the wire.
+/// The kinds of record (nine recorded by authorities, and the erasure and ban confirmation the service appends) (docs/records.md "Kinds"). Raw values are the `kind` strings on the wire.
 public enum RecordKind: String, CaseIterable, Sendable, Codable {
     case institutionFiling = "institution_filing"
     case inspection
@@ -14,6 +14,9 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
     /// The first record of a log migrated from an older one (`careledger migrate`): commits to
     /// the old log's last signed checkpoint; names no one.
     case migration
+    /// A second inspector of the same authority confirms a lifetime ban or its revocation,
+    /// which takes effect only then (docs/records.md "Bans need two people").
+    case banConfirmation = "ban_confirmation"
 }
 
 /// One bad field: where (RFC 6901 pointer into the submitted document), a stable code
