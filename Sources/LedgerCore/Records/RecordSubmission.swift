@@ -106,6 +106,14 @@ extension Ledger {
         if witness?.isFrozen == true { throw Self.frozen }
         let sealedEntry = try seal(envelope, logger: logger)
         let entry = sealedEntry.leaf
+        // The personal part durable before the leaf is even queued: the log may then commit
+        // and acknowledge it at any time (issue 15; VaultSyncQueue).
+        if sealedEntry.commitment != nil {
+            do { try await vaultSync.durable() } catch {
+                logger.error("the vault could not make a sealed record durable", metadata: ["error": "\(error)"])
+                throw Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
+            }
+        }
 
         let appended: AppendReceipt
         let started = ContinuousClock.now
