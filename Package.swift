@@ -128,6 +128,9 @@ let package = Package(
         // The child ExactlyOnceCrashTests and PushCrashTests SIGKILL: `careledger export` with a
         // step hook that kills the process (the library and the real command carry none).
         .executableTarget(name: "export-crash-child", dependencies: ["CreditExport", "TransparencyLog", "LedgerCrypto"], path: "tools/export-crash-child"),
+        // The child MigrationTests SIGKILL: `careledger migrate` with a step hook that kills the
+        // process (the library and the real command carry none).
+        .executableTarget(name: "migrate-crash-child", dependencies: ["LedgerCore", "CreditRecords", "PersonalVault"], path: "tools/migrate-crash-child"),
         // Test machinery (FaultInjectingIO, MemoryStorageDriver, temporary directories, child
         // processes, tags): linked by test targets and tools only, never by the service or the
         // command line.

@@ -120,6 +120,7 @@ def field_schema(t):
     kind = t["is"]
     if kind in simple: return simple[kind]
     if kind == "text": return text(t["maxLength"])
+    if kind == "token": return {"type": "string", "pattern": t["pattern"], "maxLength": t["maxLength"]}
     if kind == "integer": return {"type": "integer", "minimum": t["minimum"]}
     if kind == "enumeration": return enum(*t["values"])
     if kind == "enumSet": return {"type": "array", "minItems": 1, "uniqueItems": True, "items": enum(*t["values"])}

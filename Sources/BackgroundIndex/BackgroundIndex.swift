@@ -42,6 +42,8 @@ public struct Finding: Sendable, Equatable {
     /// The legal basis of a statutory `rule` (law and article); nil for a ban or a court's order,
     /// which are their own decision.
     public var basis: String? = nil
+    /// A lifetime ban not yet confirmed by a second inspector: shown, not in force.
+    public var pending = false
 }
 
 public struct PersonAnswer: Sendable, Equatable {
@@ -182,7 +184,7 @@ public final class BackgroundIndex: Sendable {
         let (status, hits) = Rules.person(chain, today: DayNumber.from(today), options: options)
         let findings = try hits.map { hit in
             var finding = try Rules.finding(seq: hit.seq, until: hit.until, kind: hit.kind, source: source)
-            (finding.rule, finding.basis) = (hit.rule, hit.basis)
+            (finding.rule, finding.basis, finding.pending) = (hit.rule, hit.basis, hit.pending)
             return finding
         }
         return PersonAnswer(status: status, findings: findings)

@@ -66,6 +66,9 @@ private struct EntryBody {
     let kind: RecordKind
     let spec: Spec
     let body: Value
+    /// The envelope's `submittedAt` text and whether `submittedBy` names an authority (an inspector's).
+    var submittedAt: Value? = nil
+    var byInspector = false
 
     /// The kind table's members this reader looks up, per kind: copied out once, since a
     /// `KindSpec` copy per entry retained and released every array and string it holds.
@@ -93,7 +96,7 @@ private struct EntryBody {
         return EntryScanner.read(entry, tape: &box.values, keep: keep) { s in
             let root = s.root
             guard root.type == .object else { return nil }
-            var body: Value?, kind: RecordKind?, version = false, submitted = 0
+            var body: Value?, kind: RecordKind?, version = false, submitted = 0, submittedAt: Value?, byInspector = false
             for (key, value) in s.members(root) {
                 if Self.same(s, key, "body") {
                     guard body == nil, value.type == .object else { return nil }
@@ -108,13 +111,16 @@ private struct EntryBody {
                 } else if Self.same(s, key, "submittedAt") {
                     guard value.isString else { return nil }
                     submitted |= 1
+                    submittedAt = value
                 } else if Self.same(s, key, "submittedBy") {
                     guard value.type == .object else { return nil }
                     submitted |= 2
+                    byInspector = s.get(value, "authority") != nil
                 }
             }
             guard version, submitted == 3, let kind, let body else { return nil }
-            return read(EntryBody(s: s, kind: kind, spec: Spec.byCode[Int(KindCode.code(kind))], body: body))
+            return read(EntryBody(s: s, kind: kind, spec: Spec.byCode[Int(KindCode.code(kind))], body: body,
+                                  submittedAt: submittedAt, byInspector: byInspector))
         }
     }
 
@@ -193,6 +199,11 @@ private struct EntryBody {
 
     func facts() -> RecordFacts? {
         var f = RecordFacts(kind: kind)
+        if byInspector, let at = submittedAt {
+            // Only a plain string compares as text; an escaped one goes to the decoder.
+            guard at.type == .string else { return nil }
+            f.needsConfirmation = BanConfirmationRule.applies(submittedAt: String(decoding: s.text(at), as: UTF8.self), inspector: true)
+        }
         // Members every kind may carry.
         switch plain(body, "decidedAt") {
         case .fail: return nil
@@ -310,7 +321,7 @@ private struct EntryBody {
             case .value(let n): f.lifts = UInt64(exactly: n)
             case .absent: break
             }
-        case .inspection, .revocation, .creditRepair, .erasure:
+        case .inspection, .revocation, .creditRepair, .erasure, .migration, .banConfirmation:
             break
         }
         return f

@@ -51,6 +51,13 @@ enum KindCode {
     static let notARecord: UInt8 = 0x0F
     static let revoked: UInt8 = 0x10
     static let repaired: UInt8 = 0x20
+    /// A lifetime ban, or a revocation of one, awaiting its confirmation (`ban_confirmation`):
+    /// not in force yet (docs/background-index.md "Bans need two people").
+    static let pending: UInt8 = 0x40
+    /// A lifetime ban (a revocation of one needs a confirmation too).
+    static let lifetimeBan: UInt8 = 0x80
+    /// The highest kind code in use.
+    static let maxCode: UInt8 = 10
 
     static func code(_ kind: RecordKind) -> UInt8 {
         switch kind {
@@ -64,10 +71,12 @@ enum KindCode {
         case .revocation: return 7
         case .creditRepair: return 8
         case .erasure: return 9
+        case .migration: return 10
+        case .banConfirmation: return 11
         }
     }
 
-    static let kinds: [RecordKind] = [.institutionFiling, .inspection, .penalty, .enforcement, .judgment, .ban, .annualReview, .revocation, .creditRepair, .erasure]
+    static let kinds: [RecordKind] = [.institutionFiling, .inspection, .penalty, .enforcement, .judgment, .ban, .annualReview, .revocation, .creditRepair, .erasure, .migration, .banConfirmation]
 
     static func kind(_ code: UInt8) -> RecordKind? {
         let c = Int(code & 0x0F)
@@ -90,6 +99,8 @@ struct IndexState {
     var records = 0
     /// The registry's part (`RecordLookup`): authority, decision date, document number.
     var columns = RecordColumns()
+    /// Revocations of lifetime bans awaiting confirmation: revocation seq → the ban it withdraws.
+    var pendingRevocations: [UInt64: UInt64] = [:]
 
     func head(person ref: SubjectRef) -> Int32 {
         switch ref {
@@ -159,6 +170,7 @@ struct IndexState {
         case .ban:
             // A ban without a readable end (never for a validated record) bars: failing safe.
             let end = f.lifetime || f.banUntil == DayNumber.none ? DayNumber.never : f.banUntil
+            if f.lifetime { info[Int(seq)] |= KindCode.lifetimeBan | (f.needsConfirmation ? KindCode.pending : 0) }
             if let p = f.person { link(person: p) { Entry(seq: seq, kind: kind, a: end, previous: $0) } }
             if let i = f.institution { link(institution: i) { Entry(seq: seq, kind: kind, previous: $0) } }
         case .judgment:
@@ -182,9 +194,21 @@ struct IndexState {
             // refuses those; a log that has one anyway gets it ignored, not trusted).
             guard let t = f.target, t < seq else { return }
             let code = info[Int(t)] & 0x0F
-            guard code != KindCode.notARecord, code != KindCode.code(.revocation), code != KindCode.code(.creditRepair) else { return }
-            if info[Int(t)] & KindCode.revoked == 0 { columns.revoke(Int(t)) }
-            info[Int(t)] |= KindCode.revoked
+            guard code != KindCode.notARecord, code != KindCode.code(.revocation), code != KindCode.code(.creditRepair),
+                  code != KindCode.code(.banConfirmation) else { return }
+            // A lifetime ban stays in force until its revocation is confirmed.
+            if info[Int(t)] & KindCode.lifetimeBan != 0, f.needsConfirmation {
+                info[Int(seq)] |= KindCode.pending
+                pendingRevocations[seq] = t
+                return
+            }
+            revoke(t)
+        case .banConfirmation:
+            // Puts a pending lifetime ban, or a pending revocation of one, in force; anything
+            // else (the service refuses it) is ignored.
+            guard let t = f.target, t < seq, info[Int(t)] & KindCode.pending != 0 else { return }
+            info[Int(t)] &= ~KindCode.pending
+            if let banSeq = pendingRevocations.removeValue(forKey: t) { revoke(banSeq) }
         case .creditRepair:
             // Ends the publication of a penalty, enforcement or judgment early; nothing else.
             guard let t = f.target, t < seq else { return }
@@ -194,6 +218,15 @@ struct IndexState {
         case .erasure:
             // Names no one; the people it erased are forgotten by the erasure use case.
             break
+        case .migration:
+            // Names no one; it only says where the log came from.
+            break
         }
+    }
+
+    /// Takes `target` out of force (once).
+    private mutating func revoke(_ target: UInt64) {
+        if info[Int(target)] & KindCode.revoked == 0 { columns.revoke(Int(target)) }
+        info[Int(target)] |= KindCode.revoked
     }
 }

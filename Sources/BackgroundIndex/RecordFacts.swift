@@ -44,6 +44,9 @@ struct RecordFacts: Equatable {
     var repairFrom: Int32 = DayNumber.none
     /// An enforcement decision's `lifts`: the seq of the measure it ends.
     var lifts: UInt64?
+    /// Submitted under `BanConfirmationRule` (an inspector's, from its date on): a lifetime ban
+    /// or a revocation of one then waits for a `ban_confirmation`.
+    var needsConfirmation = false
 
     static func == (a: RecordFacts, b: RecordFacts) -> Bool {
         a.kind == b.kind && a.person == b.person && a.institution == b.institution
@@ -54,6 +57,7 @@ struct RecordFacts: Equatable {
             && a.offenceCategory == b.offenceCategory && a.practiceRestriction == b.practiceRestriction
             && a.statusBits == b.statusBits && a.region == b.region
             && a.publishedThrough == b.publishedThrough && a.repairRule == b.repairRule && a.repairFrom == b.repairFrom && a.lifts == b.lifts
+            && a.needsConfirmation == b.needsConfirmation
     }
 
     /// The last day a penalty, enforcement or judgment counts as a record about its subject
@@ -80,6 +84,7 @@ struct RecordFacts: Equatable {
 extension RecordFacts {
     init(envelope: Envelope) {
         self.init(kind: envelope.kind, body: envelope.body)
+        needsConfirmation = BanConfirmationRule.applies(submittedAt: envelope.submittedAt, inspector: envelope.submittedBy.authority != nil)
     }
 
     init(kind: RecordKind, body: JSONObject) {
@@ -138,7 +143,7 @@ extension RecordFacts {
         case .enforcement:
             if body["measure"]?.stringValue == EnforcementMeasure.seal.rawValue { statusBits = StatusBits.seal }
             lifts = body["lifts"]?.integerValue.flatMap { UInt64(exactly: $0) }
-        case .inspection, .revocation, .creditRepair, .erasure:
+        case .inspection, .revocation, .creditRepair, .erasure, .migration, .banConfirmation:
             break
         }
     }

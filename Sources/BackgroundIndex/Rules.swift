@@ -22,6 +22,8 @@ enum Rules {
         /// The rule that bars, when this record bars (StatutoryBars.swift), and its legal basis.
         var rule: BarRule? = nil
         var basis: String? = nil
+        /// A lifetime ban awaiting its confirmation: found, not in force.
+        var pending = false
     }
 
     /// barred: a ban that is lifetime or ends today or later, or a judgment whose
@@ -40,8 +42,13 @@ enum Rules {
             switch kind {
             case .ban:
                 if e.a >= today {
-                    barred = true
-                    hits.append(Hit(seq: e.seq, kind: kind, until: e.a, rule: .ban))
+                    // Unconfirmed: a finding marked pending, never silently clear, never barred.
+                    if info & KindCode.pending != 0 {
+                        hits.append(Hit(seq: e.seq, kind: kind, until: e.a, pending: true))
+                    } else {
+                        barred = true
+                        hits.append(Hit(seq: e.seq, kind: kind, until: e.a, rule: .ban))
+                    }
                 }
             case .judgment, .penalty:
                 let bar = StatutoryBars.bar(e, kind: kind, today: today, options: options)

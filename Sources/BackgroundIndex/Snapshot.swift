@@ -10,17 +10,18 @@ import Darwin
 
 /// Snapshots: the index as of a tree size, so a restart replays only the log's tail.
 ///
-/// File format (little-endian), version 3 (version 1, without the record columns, and version
+/// File format (little-endian), version 4 (version 1, without the record columns, version
 /// 2, whose entries lack the offence category and 限制从业 end of the statutory bars and the
 /// institution status flags and region, and whose columns lack the penalties' publication
-/// rules, are read as unusable and the index rebuilt):
+/// rules, and version 3, without the bans' pending and lifetime bits and the pending
+/// revocations, are read as unusable and the index rebuilt):
 /// ```
 /// 0   "CLIDXSNP"                       magic, 8 bytes
 /// 8   u32 version, u32 person key tag (`PersonKeying.tag`; 0: people keyed by ID number)
 /// 16  u64 tree size covered            = number of info bytes
 /// 24  32-byte root hash of the log at that size
 /// 56  u64 entries, u64 people, u64 other people, u64 institutions, u64 other institutions, u64 records
-/// 104 info: one byte per seq (kind code | revoked 0x10 | repaired 0x20)
+/// 104 info: one byte per seq (kind code | revoked 0x10 | repaired 0x20 | pending 0x40 | lifetime ban 0x80)
 ///     entries: 20 bytes each (u32 seq low, u16 seq high, u8 kind, u8 flags, i32 a, i32 b, i32 previous)
 ///     people, institutions: 20 bytes each (u64 key hi, u64 key lo, i32 chain head)
 ///     other people, other institutions: u32 length, UTF-8 key, i32 chain head
@@ -28,6 +29,7 @@ import Darwin
 ///       per seq u32 authority (1-based, 0 none), then per seq i32 decision day, then per
 ///       seq u64 document digest, then per seq u8 penalty publication rule (0 none), then per
 ///       seq i32 first repair day; u64 documents, each u64 digest + u32 unrevoked count
+///     pending revocations: u64 count, each u64 revocation seq + u64 the ban's seq
 /// end-32  SHA-256 of every byte before it
 /// ```
 extension BackgroundIndex {
@@ -50,7 +52,7 @@ extension BackgroundIndex {
     }
 
     static let snapshotMagic: [UInt8] = Array("CLIDXSNP".utf8)
-    static let snapshotVersion: UInt32 = 3
+    static let snapshotVersion: UInt32 = 4
     static let headerSize = 104
 
     /// Writes (temp file, fsync, rename, through `io`) a snapshot of everything applied so
@@ -131,7 +133,8 @@ extension BackgroundIndex {
         func otherSize(_ table: [String: Int32]) -> Int { table.keys.reduce(0) { $0 + 8 + $1.utf8.count } }
         let total = headerSize + s.info.count + s.entries.count * 20 + (s.people.count + s.institutions.count) * 20
             + otherSize(s.otherPeople) + otherSize(s.otherInstitutions)
-            + 8 + s.columns.authorities.reduce(0) { $0 + 4 + $1.utf8.count } + s.info.count * 21 + 8 + s.columns.documents.count * 12 + 32
+            + 8 + s.columns.authorities.reduce(0) { $0 + 4 + $1.utf8.count } + s.info.count * 21 + 8 + s.columns.documents.count * 12
+            + 8 + s.pendingRevocations.count * 16 + 32
         var out = [UInt8](repeating: 0, count: total)
         out.withUnsafeMutableBytes { raw in
             var w = Writer(p: raw.baseAddress!, at: 0)
@@ -164,6 +167,8 @@ extension BackgroundIndex {
             for v in c.repairFrom { w.i32(v) }
             w.u64(UInt64(c.documents.count))
             for (digest, count) in c.documents { w.u64(digest); w.u32(count) }
+            w.u64(UInt64(s.pendingRevocations.count))
+            for (revocation, ban) in s.pendingRevocations.sorted(by: { $0.key < $1.key }) { w.u64(revocation); w.u64(ban) }
             precondition(w.at == total - 32)
             let digest = SHA256.hash(UnsafeRawBufferPointer(start: raw.baseAddress, count: w.at))
             digest.withUnsafeBytes { w.bytes($0) }
@@ -214,11 +219,11 @@ extension BackgroundIndex {
             s.size = size
             s.records = nRecords
             s.info = Array(try r.bytes(Int(size)))
-            for b in s.info where b & 0x0F > 9 && b != KindCode.notARecord { throw fail("corrupt snapshot: bad record code") }
+            for b in s.info where b & 0x0F > KindCode.maxCode && b != KindCode.notARecord { throw fail("corrupt snapshot: bad record code") }
             s.entries.reserveCapacity(nEntries)
             for i in 0..<nEntries {
                 let e = Entry(seqLow: try r.u32(), seqHigh: try r.u16(), kind: try r.u8(), flags: try r.u8(), a: try r.i32(), b: try r.i32(), previous: try r.i32())
-                guard e.seq < size, e.kind <= 9, e.previous < Int32(i), e.previous >= -1 else { throw fail("corrupt snapshot: entry \(i) is inconsistent") }
+                guard e.seq < size, e.kind <= KindCode.maxCode, e.previous < Int32(i), e.previous >= -1 else { throw fail("corrupt snapshot: entry \(i) is inconsistent") }
                 s.entries.append(e)
             }
             func head() throws -> Int32 {
@@ -246,6 +251,15 @@ extension BackgroundIndex {
             s.institutions = try packed(nInstitutions)
             s.otherInstitutions = try other(nOtherInstitutions)
             s.columns = try decodeColumns(&r, size: Int(size), fail: fail)
+            let nPending = try r.u64()
+            guard nPending <= size else { throw fail("corrupt snapshot: counts beyond the file") }
+            for _ in 0..<Int(nPending) {
+                let (revocation, ban) = (try r.u64(), try r.u64())
+                guard ban < revocation, revocation < size, s.info[Int(revocation)] & KindCode.pending != 0 else {
+                    throw fail("corrupt snapshot: a pending revocation is inconsistent")
+                }
+                s.pendingRevocations[revocation] = ban
+            }
             guard r.at == r.end else { throw fail("corrupt snapshot: \(r.end - r.at) unexpected bytes after the tables") }
             return BackgroundIndex(state: s, keying: keying)
         }

@@ -56,6 +56,8 @@ public final class LedgerServer: Sendable {
         addPrincipalRoutes(to: router)
         addCheckRoutes(to: router)
         addTaskRoutes(to: router)
+        addSubjectRoutes(to: router)
+        addConfirmationRoutes(to: router)
         addServiceRoutes(to: router)
         addWebRoutes(to: router)
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))

@@ -92,11 +92,20 @@ struct BatchBuilder {
             for slice in chunk.slices {
                 for item in slice.items {
                     state.frontier.append(leafHash: item.leafHash, using: hasher)
-                    if case .added(let family, let csvRange, let jsonlRange) = item.outcome {
-                        state.marks[seq] = .exported
-                        try write(family, .add, csv: slice.bytes[csvRange], jsonl: slice.bytes[jsonlRange])
-                    } else {
-                        try await handle(seq: seq, item.outcome)
+                    switch item.confirmation {
+                    case .banAwaitsConfirmation? where item.outcome.isAddRow:
+                        // Not in force until confirmed: nothing is marked, its row waits for
+                        // the ban_confirmation (`confirm`).
+                        counts.notExported += 1
+                    case .confirms(let target)?:
+                        try await confirm(target: target, seq: seq)
+                    default:
+                        if case .added(let family, let csvRange, let jsonlRange) = item.outcome {
+                            state.marks[seq] = .exported
+                            try write(family, .add, csv: slice.bytes[csvRange], jsonl: slice.bytes[jsonlRange])
+                        } else {
+                            try await handle(seq: seq, item.outcome, revocationUnderRule: item.confirmation == .revocationUnderRule)
+                        }
                     }
                     seq += 1
                 }
@@ -111,7 +120,7 @@ struct BatchBuilder {
     }
 
     /// Everything but a 新增 row (which the loop writes straight from its slice).
-    private mutating func handle(seq: UInt64, _ outcome: MappedEntry.Outcome) async throws {
+    private mutating func handle(seq: UInt64, _ outcome: MappedEntry.Outcome, revocationUnderRule: Bool = false) async throws {
         let mapped: MappedRecord, kind: RecordKind
         switch outcome {
         case .invalid(let reason):
@@ -148,7 +157,56 @@ struct BatchBuilder {
         case .notExported:
             counts.notExported += 1
         case .withdrawal(let target, let withdrawal):
+            if revocationUnderRule, target < seq, ConfirmationNote.isLifetimeBan(try Envelope.decode(try await verifiedEntry(at: target))) {
+                // A revocation of a lifetime ban waits for its confirmation, as the ban stays
+                // in force until then; `confirm` withdraws it.
+                counts.notExported += 1
+                return
+            }
             try await withdraw(target: target, withdrawal, seq: seq, kind: kind)
+        }
+    }
+
+    /// A `ban_confirmation` at `seq`: the confirmed record takes effect now. A held lifetime
+    /// ban gets its 新增 row (its own seq as the source, as if written in order); a held
+    /// revocation of one withdraws it. Anything else (a target already handled, a record the
+    /// rule did not hold) adds nothing, so a confirmation never exports twice.
+    private mutating func confirm(target: UInt64, seq: UInt64) async throws {
+        guard target < seq, state.marks[target] == SeqMarks.Mark.none else {
+            counts.notExported += 1
+            return
+        }
+        let entry = try ChunkReader.opened(try await verifiedEntry(at: target), open)
+        guard SealedEnvelope.commitment(of: entry) == nil, let envelope = try? Envelope.decode(entry),
+              let record = try? Record(kind: envelope.kind, validated: envelope.body) else {
+            // Erased (or unreadable) since: nothing of it can be sent.
+            counts.notExported += 1
+            return
+        }
+        let mapped = RecordMapper.map(record, seq: target, options: mapping)
+        switch (envelope.kind, mapped) {
+        case (.ban, .row(let row)) where ConfirmationNote.isLifetimeBan(envelope):
+            if let sink {
+                switch ProfileMapper.map(row, record: record, profile: sink.profile) {
+                case .row(let profiled):
+                    try sink.add(profiled, operation: .add, withdrawnBy: nil)
+                    familyCounts[profiled.family.ordinal].added += 1
+                case .excluded:
+                    counts.notExported += 1
+                    return
+                case .reject(let reason):
+                    try reject(seq: target, kind: .ban, code: "national_rules", reason: reason)
+                    state.marks[target] = .rejected
+                    return
+                }
+            } else {
+                try write(row)
+            }
+            state.marks[target] = .exported
+        case (.revocation, .withdrawal(let revoked, let withdrawal)):
+            try await withdraw(target: revoked, withdrawal, seq: target, kind: .revocation)
+        default:
+            counts.notExported += 1
         }
     }
 

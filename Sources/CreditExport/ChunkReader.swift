@@ -69,18 +69,20 @@ struct ChunkReader: Sendable {
             let leafHash = leafHashes?[i] ?? entries[i].withUnsafeBytes { MerkleHashing.leafHash($0, using: hasher) }
             // Hashed as stored (the proof covers the sealed leaf), mapped as opened.
             let outcome: MappedEntry.Outcome
+            var confirmation: ConfirmationNote?
             do {
                 let entry = try Self.opened(entries[i], open)
                 if SealedEnvelope.commitment(of: entry) != nil {
                     outcome = .erased((try? Envelope.decode(entry))?.kind)
                 } else {
                     outcome = map(entry, seq: first + UInt64(i), scratch: &scratch, bytes: &slice.bytes)
+                    confirmation = ConfirmationNote.of(entry, outcome: outcome)
                 }
             } catch {
                 // Nothing is marked: the run stops and the next one tries again.
                 outcome = .unopened("\(error)")
             }
-            slice.items.append(MappedEntry(leafHash: leafHash, outcome: outcome))
+            slice.items.append(MappedEntry(leafHash: leafHash, outcome: outcome, confirmation: confirmation))
         }
         return slice
     }
@@ -188,4 +190,6 @@ struct MappedEntry: Sendable {
     }
     let leafHash: Digest32
     let outcome: Outcome
+    /// Set for the records the two-person rule for lifetime bans touches.
+    var confirmation: ConfirmationNote? = nil
 }

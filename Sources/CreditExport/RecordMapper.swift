@@ -61,7 +61,7 @@ public enum RecordMapper {
         case .judgment, .institutionFiling, .annualReview:
             // Only with MappingOptions that include the kind (above).
             return .notExported
-        case .erasure:
+        case .erasure, .migration, .banConfirmation:
             // It names no one and is no credit record of the national catalogue.
             return .notExported
         }

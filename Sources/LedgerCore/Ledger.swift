@@ -24,6 +24,8 @@ public final class Ledger: Sendable {
     /// (docs/log-format.md "Sealed entries").
     package let sealed: SealedEntries
     package var vault: any PersonalVault { sealed.vault }
+    /// Makes seals durable before their leaves enter the log (Records/VaultSyncQueue.swift).
+    package let vaultSync: VaultSyncQueue
     /// The access log: every check, before its answer is sent.
     package let access: AccessLedger
     /// The records log's latest checkpoint kept outside the data directory, when configured.
@@ -36,6 +38,8 @@ public final class Ledger: Sendable {
     package let managerTaskIndex = ManagerTaskIndex()
     /// Filed institution names for the public search (Checks/InstitutionSearch.swift).
     package let institutionNames = InstitutionNameCache()
+    /// Subject codes and objections (Subjects/).
+    package let subjects: SubjectStores
     /// Key of the service's HMACs (the background-check work).
     package let secret: [UInt8]
     package let logger: Logger
@@ -43,7 +47,7 @@ public final class Ledger: Sendable {
     private init(configuration: LedgerConfiguration, data: ServerDataDirectory, log: TransparencyLog, principals: PrincipalStore,
                  report: ServerDataDirectory.Report, metrics: LedgerMetrics, indexFeeder: IndexFeeder, access: AccessLedger,
                  principalLog: PrincipalLog, witness: CheckpointWitness?, idempotency: IdempotencyStore, secret: [UInt8],
-                 sealed: SealedEntries, logger: Logger) {
+                 sealed: SealedEntries, subjects: SubjectStores, logger: Logger) {
         self.configuration = configuration
         self.data = data
         self.log = log
@@ -52,12 +56,15 @@ public final class Ledger: Sendable {
         self.metrics = metrics
         self.indexFeeder = indexFeeder
         self.sealed = sealed
+        let vault = sealed.vault
+        self.vaultSync = VaultSyncQueue { try vault.sync() }
         self.envelopes = LogEnvelopeSource(log: log, sealed: sealed)
         self.access = access
         self.principalLog = principalLog
         self.witness = witness
         self.idempotency = idempotency
         self.secret = secret
+        self.subjects = subjects
         self.logger = logger
     }
 
@@ -69,11 +76,10 @@ public final class Ledger: Sendable {
         let data = ServerDataDirectory(configuration.dataDirectory)
         let report = try data.bootstrap(origin: configuration.origin, tokenLifetimeSeconds: configuration.tokenLifetimeSeconds)
         let vault = try configuration.openVault(configuration.dataDirectory)
-        // The vault's seals of a batch are made durable once, before the log commits it, so
-        // no acknowledged leaf commits to a personal part a crash could lose.
-        var options = TransparencyLog.Options()
-        options.beforeCommit = { try vault.sync() }
-        let log = try TransparencyLog.open(directory: data.records, options: options)
+        // No `beforeCommit` vault sync: an append waits for its seal to be durable before its
+        // leaf enters the log at all (`vaultSync`, group-committed), so no checkpoint covers a
+        // personal part a crash could lose, and the vault's fdatasync overlaps the log's.
+        let log = try TransparencyLog.open(directory: data.records)
         let accessLog: TransparencyLog
         let principalLog: TransparencyLog
         do {
@@ -129,10 +135,11 @@ public final class Ledger: Sendable {
             if reapplied > 0 {
                 logger.notice("erasures re-applied to a vault restored from before them", metadata: ["records": "\(reapplied)"])
             }
+            let subjects = try SubjectStores(data: data)
             let feeder = try openIndex(log: log, vault: vault, path: data.indexSnapshot, interval: configuration.indexSnapshotInterval, logger: logger)
             let ledger = Ledger(configuration: configuration, data: data, log: log, principals: principals, report: report,
                                 metrics: metrics, indexFeeder: feeder, access: access, principalLog: principalRecord, witness: witness, idempotency: idempotency,
-                                secret: secret, sealed: sealed, logger: logger)
+                                secret: secret, sealed: sealed, subjects: subjects, logger: logger)
             metrics.treeSize.record(Int64(log.size))
             logger.info("records log open", metadata: ["treeSize": "\(log.size)", "origin": "\(log.origin)"])
             return ledger
@@ -170,6 +177,13 @@ public final class Ledger: Sendable {
         do { try await log.close() } catch { failure = error }
         do { try await access.log.close() } catch { failure = failure ?? error }
         do { try await principalLog.log.close() } catch { failure = failure ?? error }
+        // The vault's open index, so the next start scans only what is sealed after this
+        // (issue 15); without it the next open scans the whole vault, slower but the same.
+        if let fileVault = vault as? FileVault {
+            do { try fileVault.writeOpenIndex() } catch {
+                logger.warning("could not write the vault's open index; the next start scans the vault", metadata: ["error": "\(error)"])
+            }
+        }
         if let failure { throw failure }
     }
 

@@ -12,6 +12,7 @@ extension FileVault {
         guard subject.keyID.utf8.count <= 255 else { throw VaultError.io("an index key id longer than 255 bytes") }
         return try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
+            try dropOpenIndex(&s)
             let i = Int(s.subject(subject))
             do {
                 switch s.subjects[i].key {
@@ -51,6 +52,7 @@ extension FileVault {
         try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
             guard let r = s.record(for: commitment), s.records[Int(r)].state != .erased else { return }
+            try dropOpenIndex(&s)
             let record = s.records[Int(r)]
             do { try zero(sealedFD, at: record.nonceOffset + Int64(AESGCM.nonceByteCount + 4), count: Int(record.sealedLength)) } catch {
                 throw .io("erasing a record in \(sealedPath): \(error)")

@@ -130,8 +130,12 @@ extension FileVault {
                 throw .corrupt("\(sealedPath): the header is damaged or this is not a vault sealed file")
             }
             guard Array(file[12..<28]) == salt else { throw .corrupt("\(sealedPath) belongs to another vault than \(keysPath)") }
-            return try VaultScan.frames(file, from: VaultFormat.sealedHeaderSize, magic: VaultFormat.sealedFrameMagic,
-                                        path: sealedPath, parse: VaultScan.sealedMeta) { frame in
+            // The open index covers the file up to where it was closed cleanly: only the frames
+            // after that are scanned (FileVault+Index.swift).
+            let start = loadIndex(&s, path: StoragePath.directory(of: sealedPath) + "/index", salt: salt, sealedFD: sealedFD,
+                                  sealedSize: sealedSize, sealedPath: sealedPath) ?? VaultFormat.sealedHeaderSize
+            return try VaultScan.frames(file, from: start, magic: VaultFormat.sealedFrameMagic,
+                                        path: sealedPath, releasingBehind: true, parse: VaultScan.sealedMeta) { frame in
                 let m = frame.meta
                 let state: RecordState = switch frame.secret {
                 case .intact: .live
@@ -156,6 +160,7 @@ extension FileVault {
             }
         })
         if Int(s.sealedEnd) < sealedSize { try cutTail(sealedFD, at: s.sealedEnd, path: sealedPath, io: io) }
+        s.salt = salt
         let recovery = VaultRecovery(
             cutBytes: keysSize - Int(s.keysEnd) + sealedSize - Int(s.sealedEnd),
             damagedRecords: s.records.count { $0.state == .damaged },

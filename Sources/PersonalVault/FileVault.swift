@@ -20,7 +20,8 @@ public final class FileVault: PersonalVault {
     let sealedFD: Int32
     /// Derived from the KEK with HKDF: the key that wraps data keys.
     let wrapKey: [UInt8]
-    let state: Mutex<State>
+    /// Shared by readers (`open`), exclusive for writers (FileVaultLock.swift).
+    let state: VaultStateLock<State>
     /// Serialises fdatasync calls, so a `sync()` never returns while another caller's sync
     /// of the same writes is still in flight.
     let syncLock = Mutex<Void>(())
@@ -70,6 +71,10 @@ public final class FileVault: PersonalVault {
         /// Set when a write or an fsync failed in a way that leaves the file's state unknown:
         /// every later write is refused until the vault is reopened (which rescans).
         var failure: String?
+        /// The vault's salt (its files' headers), which the open index names.
+        var salt: [UInt8] = []
+        /// An open index is on disk: an erasure removes it first (FileVault+Index.swift).
+        var indexOnDisk = false
 
         mutating func subject(_ p: Pseudonym) -> Int32 {
             if let i = subjectIndex[p] { return i }
@@ -94,7 +99,7 @@ public final class FileVault: PersonalVault {
         self.keysFD = keysFD
         self.sealedFD = sealedFD
         self.wrapKey = wrapKey
-        self.state = Mutex(state)
+        self.state = VaultStateLock(state)
     }
 
     deinit {
@@ -113,7 +118,7 @@ public final class FileVault: PersonalVault {
     /// Seals under the pseudonyms the vault already knows the subjects by, under any index
     /// key, so a rotation neither gives a subject a second data key nor revives an erased one.
     public func seal(_ plaintext: [UInt8], commitment: Digest32, owner: SubjectIdentifier, mentions: [SubjectIdentifier]) throws {
-        let known = state.withLock { s in
+        let known = state.withReadLock { s in
             ([owner] + mentions).map { subject -> Pseudonym in
                 let all = keys.pseudonyms(subject)
                 // The pseudonym with a key frame (live or destroyed) first, then one the vault
@@ -235,7 +240,7 @@ public final class FileVault: PersonalVault {
     }
 
     public func open(_ commitment: Digest32) throws -> [UInt8]? {
-        let found = try state.withLock { s throws(VaultError) -> (offset: Int64, length: Int, key: [UInt8], owner: [UInt8])? in
+        let found = try state.withReadLock { s throws(VaultError) -> (offset: Int64, length: Int, key: [UInt8], owner: [UInt8])? in
             guard let index = s.record(for: commitment) else { return nil }
             let record = s.records[Int(index)]
             switch record.state {
@@ -283,7 +288,7 @@ public final class FileVault: PersonalVault {
         if let plaintext { return plaintext }
         // An erasure between the lookup and the read zeroes the bytes: that is "erased",
         // not damage.
-        let erasedMeanwhile = state.withLock { s in
+        let erasedMeanwhile = state.withReadLock { s in
             s.record(for: commitment).map { s.records[Int($0)].state == .erased } ?? true
         }
         if erasedMeanwhile { return nil }
@@ -291,7 +296,7 @@ public final class FileVault: PersonalVault {
     }
 
     public func commitments(of subject: Pseudonym) -> [Digest32] {
-        state.withLock { s in
+        state.withReadLock { s in
             guard let i = s.subjectIndex[subject] else { return [] }
             if case .destroyed = s.subjects[Int(i)].key { return [] }
             return s.subjects[Int(i)].records.compactMap { r in

@@ -9,13 +9,16 @@ struct Sign: AsyncParsableCommand {
         discussion: """
             The signature covers the RFC 8785 bytes of {"kind","body"}, with the body as the service \
             stores it (a lower-case x in an ID number becomes X). Register the public key with the \
-            principal (POST /v1/principals {"publicKey": …}). --new-key makes a key pair first.
+            principal (POST /v1/principals {"publicKey": …}). --new-key makes a key pair first. \
+            An inspector's lifetime ban, its revocation and a ban confirmation must be signed \
+            (docs/records.md "Bans need two people").
             """
     )
 
     @Option(help: "PEM file of the Ed25519 private key.") var key: String
     @Option(name: .customLong("key-id"), help: "The keyId to put in the signature (e.g. the principal id).") var keyID: String?
     @Option(help: "Record file {\"kind\",\"body\"} (- for standard input).") var file: String?
+    @Argument(help: "The record file, as --file.") var record: String?
     @Flag(name: .customLong("new-key"), help: "Write a new private key to --key and print its public key.") var newKey = false
 
     func run() async throws {
@@ -28,7 +31,7 @@ struct Sign: AsyncParsableCommand {
             print("publicKey: \(Base64.encode(privateKey.publicKey.rawRepresentation))")
             return
         }
-        guard let file, let keyID else { throw ValidationError("--file and --key-id are required to sign") }
+        guard let file = file ?? record, let keyID else { throw ValidationError("a record file (--file or an argument) and --key-id are required to sign") }
         guard let pem = FileManager.default.contents(atPath: key) else { throw ValidationError("cannot read \(key)") }
         let privateKey = try Ed25519PrivateKey(pemRepresentation: String(decoding: pem, as: UTF8.self))
         let bytes = file == "-" ? Array(FileHandle.standardInput.readDataToEndOfFile()) : Array(try Data(contentsOf: URL(fileURLWithPath: file)))

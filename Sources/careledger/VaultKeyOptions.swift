@@ -68,7 +68,7 @@ struct VaultCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault",
         abstract: "Manage the personal-data vault's keys.",
-        subcommands: [RotateIndexKey.self]
+        subcommands: [RotateIndexKey.self, RotateKEK.self]
     )
 
     struct RotateIndexKey: ParsableCommand {

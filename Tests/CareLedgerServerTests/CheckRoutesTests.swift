@@ -100,7 +100,7 @@ import TransparencyLog
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
             #expect(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.penalty(1)).status == .created)
-            let ban = try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.ban(1))
+            let ban = try await client.appendConfirmed(Fixtures.ban(1), roles: roles)
             #expect(ban.status == .created)
             let seq = try #require(try ban.json()["seq"]?.integerValue)
 
@@ -421,7 +421,7 @@ import TransparencyLog
         let admin = test.adminToken
         let roles = try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            #expect(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.ban(1)).status == .created)
+            #expect(try await client.appendConfirmed(Fixtures.ban(1), roles: roles).status == .created)
             return roles
         }
         let expected: JSONValue = "barred"

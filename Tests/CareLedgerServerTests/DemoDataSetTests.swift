@@ -56,6 +56,13 @@ import Testing
         let target = UInt64(revocation.body["target"]!.integerValue!)
         #expect(test.server.ledger.index.summary(of: target)?.isRevoked == true)
         #expect(try Envelope.decode(try test.server.log.entry(at: highlights["ban-perpetrator"]!)).kind == .ban)
+        // One institution is closed, so the public closure list has something to show.
+        let closure = try Envelope.decode(try test.server.log.entry(at: highlights["penalty-closure"]!))
+        let closedUSCC = try #require(closure.body["party"]?.objectValue?["uscc"]?.stringValue)
+        #expect(test.server.ledger.index.institutionStatus(uscc: closedUSCC, today: LocalDate(year: 2026, month: 11, day: 23)!) == .closed)
+        // Its lifetime bans are signed and confirmed by a second inspector, so they bar (docs/records.md "Bans need two people").
+        #expect(test.server.ledger.index.pendingRecords(authority: nil).isEmpty)
+        #expect(try Envelope.decode(try test.server.log.entry(at: highlights["ban-perpetrator"]!)).clientSignature != nil)
         let again = try await test.server.ledger.loadDemo()
         #expect(again.alreadyLoaded && test.server.log.size == UInt64(load.records))
         try await test.close()

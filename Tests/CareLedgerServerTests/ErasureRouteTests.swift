@@ -154,7 +154,7 @@ import PersonalVault
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            let seq = try Self.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.ban(1)))
+            let seq = try Self.seq(try await client.appendConfirmed(Fixtures.ban(1), roles: roles))
             let refused = try await client.send(.post, "/v1/erasures", token: admin,
                                                 json: Self.erasure(subject: ("林晓燕", "330381199211083443"), basis: "consent_withdrawn"))
             #expect(refused.status == .conflict && refused.text.contains("erasure_live_ban"), "\(refused.summary)")

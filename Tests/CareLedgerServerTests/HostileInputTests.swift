@@ -117,7 +117,7 @@ import Testing
                 if response.status.code >= 400 { problems.append(response.text) }
             }
             // Successful appends log too.
-            _ = try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.ban(5))
+            _ = try await client.send(.post, "/v1/records", token: roles[.inspector], json: TestKeys.sign(Fixtures.ban(5)))
             _ = try await client.send(.get, "/v1/institutions/11010519491231002X", token: admin)
             return (problems, Array(roles.tokens.values) + [roles.revoked])
         }

@@ -274,9 +274,16 @@ import Testing
         "getFullAccessLogEntryBundle": Sample(uri: "/access-log/tile/entries/000", bad: "/access-log/tile/entries/00", inASmallTree: .notFound),
         // Seq 2 is a child-abuse ban naming an institution (appended below): a responsible-manager task.
         "listManagerTasks": Sample(uri: "/v1/tasks", bad: "/v1/tasks?state=open"),
-        "nameResponsibleManager": Sample(uri: "/v1/tasks/2/managers", body: ["person": Fixtures.wangLi, "decisionNo": "瓯卫禁〔2026〕2999号",
-                                                                             "decidedAt": "2026-09-10", "facts": "对虐待婴幼儿行为负有直接责任。"],
+        // Signed: the inspector's manager ban (docs/records.md "Bans need two people").
+        "nameResponsibleManager": Sample(uri: "/v1/tasks/2/managers", body: TestKeys.signedNaming(["person": Fixtures.wangLi, "decisionNo": "瓯卫禁〔2026〕2999号",
+                                                                             "decidedAt": "2026-09-10", "facts": "对虐待婴幼儿行为负有直接责任。"], trigger: 2),
                                          bad: "/v1/tasks/x/managers"),
+        "issueSubjectCode": Sample(uri: "/v1/subject-codes", body: ["person": Fixtures.zhangSan, "caseRef": "OH-2026-1"]),
+        // No objection in this tree (ObjectionTests answers one): the documented 404.
+        "answerObjection": Sample(uri: "/v1/objections/00000000000000000000000000000000/replies", body: ["reply": "已核实。"],
+                                  bad: "/v1/objections/x/replies", inASmallTree: .notFound),
+        // Seq 3 is a second inspector's lifetime ban, waiting for the inspector's confirmation (appended below).
+        "confirmBan": Sample(uri: "/v1/records/3/confirmations", body: TestKeys.sign(TestKeys.confirmation(of: 3)), bad: "/v1/records/x/confirmations"),
         "getHealth": Sample(uri: "/healthz"),
         "getMetrics": Sample(uri: "/metrics"),
     ]
@@ -351,6 +358,9 @@ import Testing
                 #expect(response.status == .created)
             }
             #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.ban(2901)).status == .created)
+            let second = try await client.createInspector(admin: admin, id: "insp-ouhai-02", key: TestKeys.confirmer)
+            #expect(try await client.send(.post, "/v1/records", token: second,
+                                          json: TestKeys.sign(Fixtures.ban(2902), TestKeys.confirmer, keyId: "insp-ouhai-02")).status == .created)
             _ = try await client.createPrincipal(admin: admin, ["id": "openapi-victim", "role": "auditor"])
             _ = try await client.createPrincipal(admin: admin, ["id": "openapi-rotated", "role": "auditor"])
             // An access-log entry, for its tiles.

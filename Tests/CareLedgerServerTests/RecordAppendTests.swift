@@ -38,7 +38,7 @@ import TransparencyLog
                 ("penalty-2", Fixtures.penalty(6), inspector),
                 ("enforcement", Fixtures.enforcement(3), admin),
                 ("judgment", Fixtures.judgment(123), inspector),
-                ("ban", Fixtures.ban(1), inspector),
+                ("ban", TestKeys.sign(Fixtures.ban(1)), inspector),
                 ("annual_review", Fixtures.annualReview(year: 2025), inspector),
             ]
             for (name, document, token) in documents {

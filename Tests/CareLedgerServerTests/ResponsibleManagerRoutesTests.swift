@@ -29,6 +29,8 @@ import Testing
          "facts": "作为机构直接负责的主管人员，对虐待婴幼儿行为负有直接责任。"]
     }
 
+    static func signedNaming(_ n: Int, trigger: Int64) -> JSONValue { TestKeys.signedNaming(naming(n), trigger: trigger) }
+
     /// A filing whose 负责人 is barred is refused on the field; a clear one is filed and not disclosed.
     @Test func aBarredPrincipalIsRefusedWhenFiled() async throws {
         let test = try await TestServer.start()
@@ -36,7 +38,7 @@ import Testing
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            #expect(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.ban(1)).status == .created)
+            #expect(try await client.appendConfirmed(Fixtures.ban(1), roles: roles).status == .created)
             let size = test.server.log.size
             let refused = try await client.send(.post, "/v1/records", token: roles[.inspector],
                                                 json: Self.with(Fixtures.filing(61), ["institution/principal": Fixtures.linXiaoyan]))
@@ -62,7 +64,7 @@ import Testing
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            let ban = try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.ban(1))
+            let ban = try await client.appendConfirmed(Fixtures.ban(1), roles: roles)
             let trigger = try #require(try ban.json()["seq"]?.integerValue)
             // An abuse penalty against the institution opens one too; an ordinary one does not.
             let ordinary = try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.penalty(2))
@@ -96,9 +98,18 @@ import Testing
             #expect(try await client.send(.post, "/v1/tasks/\(ordinarySeq)/managers", token: roles[.inspector], json: Self.naming(3)).status == .notFound)
 
             #expect(try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check(Fixtures.wangLi)).json()["status"] == "clear")
-            let named = try await client.send(.post, "/v1/tasks/\(trigger)/managers", token: roles[.inspector], json: Self.naming(4))
+            // Unsigned, an inspector's lifetime ban is refused (docs/records.md "Bans need two people").
+            let unsigned = try await client.send(.post, "/v1/tasks/\(trigger)/managers", token: roles[.inspector], json: Self.naming(4))
+            #expect(unsigned.status == .badRequest)
+            #expect(try unsigned.problemPointers() == ["/clientSignature"])
+            let named = try await client.send(.post, "/v1/tasks/\(trigger)/managers", token: roles[.inspector], json: Self.signedNaming(4, trigger: trigger))
             #expect(named.status == .created, "\(named.summary)")
             let managerSeq = try #require(try named.json()["seq"]?.integerValue)
+            // Pending until a second inspector confirms it: found, not yet barred.
+            let pending = try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check(Fixtures.wangLi)).json()
+            #expect(pending["status"] == "records_found")
+            #expect(pending["findings"]?.arrayValue?.first?.objectValue?["pending"] == .bool(true))
+            try await client.confirm(managerSeq, roles: roles)
             let stored = try await client.send(.get, "/v1/records/\(managerSeq)", token: roles[.inspector]).json()
             // The full body (its basis is restricted, so not in the sealed leaf) comes opened.
             let body = try #require(stored["opened"]?.objectValue?["body"]?.objectValue)
@@ -127,7 +138,7 @@ extension ResponsibleManagerRoutesTests {
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            let trigger = try #require(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.ban(1)).json()["seq"]?.integerValue)
+            let trigger = try #require(try await client.appendConfirmed(Fixtures.ban(1), roles: roles).json()["seq"]?.integerValue)
             func tasks(on day: String) throws -> [JSONObject] {
                 try test.server.ledger.managerTasks(authority: nil, today: LocalDate(iso: day)!).objectValue?["tasks"]?.arrayValue?.compactMap(\.objectValue) ?? []
             }
@@ -135,15 +146,18 @@ extension ResponsibleManagerRoutesTests {
             #expect(try tasks(on: "2026-09-19").first?["overdue"] == .bool(false))
             #expect(try tasks(on: "2026-09-20").first?["overdue"] == .bool(true))
 
-            let named = try await client.send(.post, "/v1/tasks/\(trigger)/managers", token: roles[.inspector], json: Self.naming(7))
+            let named = try await client.send(.post, "/v1/tasks/\(trigger)/managers", token: roles[.inspector], json: Self.signedNaming(7, trigger: trigger))
             let manager = try #require(try named.json()["seq"]?.integerValue)
             #expect(try tasks(on: "2026-09-20").first?["state"] == "managers_named")
             #expect(try await client.send(.post, "/v1/records", token: roles[.inspector],
-                                          json: Self.with(Fixtures.revocation(target: UInt64(manager), 8), ["decidedAt": "2026-09-15"])).status == .created)
+                                          json: TestKeys.sign(Self.with(Fixtures.revocation(target: UInt64(manager), 8), ["decidedAt": "2026-09-15"]))).status == .created)
             #expect(try tasks(on: "2026-09-20").first?["state"] == "open", "a revoked manager ban no longer answers the task")
-            #expect(try await client.send(.post, "/v1/records", token: roles[.inspector],
-                                          json: Fixtures.revocation(target: UInt64(trigger), 9)).status == .created)
+            let revocation = try await client.send(.post, "/v1/records", token: roles[.inspector],
+                                                   json: TestKeys.sign(Fixtures.revocation(target: UInt64(trigger), 9)))
+            #expect(revocation.status == .created)
             #expect(try tasks(on: "2026-09-20").isEmpty, "a revoked trigger's task is withdrawn")
+            // The trigger is a lifetime ban: its revocation takes effect once a second inspector confirms it.
+            try await client.confirm(try #require(try revocation.json()["seq"]?.integerValue), roles: roles)
             // managerOf must name an unrevoked penalty or ban.
             let stale = try await client.send(.post, "/v1/records", token: roles[.inspector],
                                               json: Self.with(Fixtures.ban(10), ["role": "responsible_manager", "managerOf": .number(String(trigger))]))

@@ -128,6 +128,28 @@ import Testing
         Route(method: .get, template: "/records/new", success: .ok) { _ in ("/records/new", nil) },
         Route(method: .get, template: "/records/new/{kind}", success: .ok) { _ in ("/records/new/inspection", nil) },
         Route(method: .post, template: "/records/new/{kind}", success: .ok) { _ in ("/records/new/inspection", nil) },
+        // The person checked (SubjectCodeTests, ObjectionTests, WebSubjectPageTests).
+        Route(method: .post, template: "/v1/subject-codes", success: .created) { _ in
+            ("/v1/subject-codes", ["person": Fixtures.zhangSan, "caseRef": "OH-2026-1"])
+        },
+        // No objection has this id: the authority's use case says so (404).
+        Route(method: .post, template: "/v1/objections/{id}/replies", success: .notFound) { _ in
+            ("/v1/objections/00000000000000000000000000000000/replies", ["reply": "已核实。"])
+        },
+        Route(method: .get, template: "/me", success: .ok) { _ in ("/me", nil) },
+        // Without the code form's cookie nothing is tried, whoever asks (CSRF).
+        Route(method: .post, template: "/me", success: .forbidden) { _ in ("/me", nil) },
+        // Without a subject session, back to the code form.
+        Route(method: .post, template: "/me/objections", success: .seeOther) { _ in ("/me/objections", nil) },
+        Route(method: .post, template: "/me/signout", success: .seeOther) { _ in ("/me/signout", nil) },
+        Route(method: .get, template: "/objections", success: .ok) { _ in ("/objections", nil) },
+        Route(method: .post, template: "/objections/{id}/reply", success: .ok) { _ in ("/objections/00000000000000000000000000000000/reply", nil) },
+        // The lifetime ban a second inspector appended at seq 2 (below), confirmed by the matrix's inspector.
+        Route(method: .post, template: "/v1/records/{seq}/confirmations", success: .created) { _ in
+            ("/v1/records/2/confirmations", TestKeys.sign(TestKeys.confirmation(of: 2)))
+        },
+        Route(method: .get, template: "/confirmations", success: .ok) { _ in ("/confirmations", nil) },
+        Route(method: .post, template: "/confirmations/{seq}", success: .ok) { _ in ("/confirmations/2", nil) },
         Route(method: .get, template: "/public/penalties", success: .ok) { _ in ("/public/penalties", nil) },
         Route(method: .get, template: "/hr/checks", success: .ok) { _ in ("/hr/checks", nil) },
         Route(method: .get, template: "/records", success: .ok) { _ in ("/records", nil) },
@@ -172,6 +194,10 @@ import Testing
             #expect(first.status == .created)
             // A child-abuse ban naming an institution (seq 1): a responsible-manager task.
             #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.ban(1)).status == .created)
+            // A lifetime ban by a second inspector (seq 2), pending until the matrix's inspector confirms it.
+            let second = try await client.createInspector(admin: admin, id: "insp-ouhai-02", key: TestKeys.confirmer)
+            #expect(try await client.send(.post, "/v1/records", token: second,
+                                          json: TestKeys.sign(Fixtures.ban(2), TestKeys.confirmer, keyId: "insp-ouhai-02")).status == .created)
             // And an access-log entry, for its tiles.
             let check = try await client.send(.post, "/v1/checks", token: admin, json: Fixtures.check())
             #expect(check.status == .ok)
@@ -187,6 +213,10 @@ import Testing
                     var (uri, body) = route.request(n)
                     // Purposes are bound to roles: an inspector checks for an inspection.
                     if route.template == "/v1/checks", case .role(.inspector) = caller { body = Fixtures.check(purpose: "inspection") }
+                    // An inspector's manager ban is signed (docs/records.md "Bans need two people").
+                    if route.template == "/v1/tasks/{seq}/managers", case .role(.inspector) = caller, let naming = body {
+                        body = TestKeys.signedNaming(naming, trigger: 1)
+                    }
                     let token: String?
                     switch caller {
                     case .role(let role): token = roles[role]

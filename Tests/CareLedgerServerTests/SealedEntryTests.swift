@@ -109,7 +109,7 @@ import PersonalVault
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            let appended = try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.ban(1))
+            let appended = try await client.send(.post, "/v1/records", token: roles[.inspector], json: TestKeys.sign(Fixtures.ban(1)))
             let seq = try RecordAppendTests.verifyReceipt(appended, server: test.server)
             let record = try await client.send(.get, "/v1/records/\(seq)", token: roles[.auditor]).json()
             let entry = try #require(record["entry"]?.objectValue)

@@ -234,6 +234,9 @@ def main():
         run.submit("form.record-form button")
         run.check(re.match(r"第 \d+ 条记录", driver.find_element(By.ID, "record-seq").text) is not None, "the annual review was not recorded")
 
+        subject_flow(run, base, tokens, person, ban_seq)
+        # 4. Bans need two people: a second inspector confirms a signed lifetime ban on its page.
+        check_ban_confirmation(run, base, os.path.abspath(args.binary), os.path.join(data, "demo"), body)
         admin_pages_and_password_sign_in(run, driver, os.path.join(data, "demo"), scene, person)
 
         print(f"browser checks: {run.passed} passed")
@@ -249,6 +252,107 @@ def main():
         shutil.rmtree(data, ignore_errors=True)
 
 
+def subject_flow(run, base, tokens, person, ban_seq):
+    """The person checked (PIPL arts. 44-46): an inspector issues a code after seeing their ID
+    (API); the person signs in at /me with it, sees the ban and the HR check made on them,
+    files an objection; the inspector (still signed in) sees it, answers, and /me shows the reply."""
+    driver = run.driver
+    request = urllib.request.Request(base + "/v1/subject-codes", method="POST",
+                                     data=json.dumps({"person": person, "caseRef": "OH-SUBJ-1"}).encode(),
+                                     headers={"Authorization": "Bearer " + tokens["insp-ouhai-health"], "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        code = json.loads(response.read())["code"]
+    run.check(re.fullmatch(r"[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}", code) is not None, "the subject code has another form")
+    run.open("/me")
+    driver.find_element(By.ID, "code").send_keys("2222-3333-4444-5555")
+    run.submit("main form button")
+    run.check("访问码无效" in run.text(), "a wrong code was not refused in words")
+    driver.find_element(By.ID, "code").send_keys(code.lower())
+    run.submit("main form button")
+    run.check(len(driver.find_elements(By.ID, f"record-{ban_seq}")) == 1, "/me does not show the person's ban")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#checks tbody tr")
+    run.check(len(rows) >= 1 and any("禁止从业" in row.text for row in rows), "/me does not show the HR check made on the person")
+    run.check(person["idNumber"] not in driver.page_source, "/me shows the full ID number")
+    run.check(not run.csp_violations(), "CSP violations on /me")
+    run.shot("me")
+    Select(driver.find_element(By.ID, "seq")).select_by_value(str(ban_seq))
+    driver.find_element(By.ID, "text").send_keys("本人对该记录中的事实有异议，请予复核。")
+    run.submit("#objection-form button")
+    run.check("待答复" in run.text() and "请予复核" in run.text(), "the objection is not listed on /me")
+    run.open("/objections")
+    run.check("本人对该记录中的事实有异议" in run.text(), "the inspector does not see the objection")
+    run.shot("objections")
+    driver.find_element(By.CSS_SELECTOR, "section.objection textarea").send_keys("经复核，记录属实，维持原决定。")
+    run.submit("section.objection form button")
+    run.check("已答复" in run.text(), "the objection was not closed by the reply")
+    run.open("/me")
+    run.check("经复核，记录属实，维持原决定。" in run.text(), "/me does not show the authority's reply")
+    driver.set_window_size(390, 844)
+    run.check(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), "/me scrolls sideways at 390 px")
+    run.shot("me-phone")
+    driver.set_window_size(1280, 1400)
+
+
+def check_ban_confirmation(run, base, binary, demo, ban):
+    """Two inspectors of the ban's authority, each with a key (careledger sign --new-key): the
+    first appends a signed lifetime ban through the API, which checks show as pending; the
+    second opens /confirmations, signs the confirmation the page shows with careledger sign,
+    pastes the output and submits it; the ban then bars."""
+    driver = run.driver
+    run.open("/")
+    if driver.find_elements(By.CSS_SELECTOR, "header form button"):
+        run.submit("header form button")  # whoever is signed in signs out first
+    with open(os.path.join(demo, "admin.token")) as f:
+        admin = f.read().strip()
+    work = tempfile.mkdtemp(prefix="careledger-bans-")
+
+    def post(path, token, document):
+        request = urllib.request.Request(base + path, data=json.dumps(document).encode(), method="POST",
+                                         headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def inspector(ident):
+        key = os.path.join(work, ident + ".pem")
+        printed = subprocess.run([binary, "sign", "--key", key, "--new-key"], capture_output=True, text=True, check=True).stdout
+        public = re.search(r"publicKey: (\S+)", printed).group(1)
+        created = post("/v1/principals", admin, {"id": ident, "role": "inspector", "authority": ban["authority"], "publicKey": public})
+        return key, created["token"]
+
+    try:
+        first_key, first = inspector("insp-browser-first")
+        second_key, second = inspector("insp-browser-second")
+        body = {k: v for k, v in ban.items() if k != "managerOf"}
+        body["decisionNo"] = "浏览器禁〔2026〕1号"
+        record = os.path.join(work, "ban.json")
+        with open(record, "w") as f:
+            json.dump({"kind": "ban", "body": body}, f, ensure_ascii=False)
+        signed = subprocess.run([binary, "sign", "--key", first_key, "--key-id", "insp-browser-first", "--file", record],
+                                capture_output=True, text=True, check=True).stdout
+        seq = post("/v1/records", first, json.loads(signed))["seq"]
+
+        run.open("/signin")
+        driver.find_element(By.ID, "token").send_keys(second)
+        run.submit("main form button")
+        run.open("/confirmations")
+        sections = driver.find_elements(By.ID, f"pending-{seq}")
+        run.check(len(sections) == 1, "the pending ban is not listed for the second inspector")
+        run.check(ban["person"]["idNumber"] not in driver.page_source, "the confirmation page shows an ID number")
+        run.shot("confirmations")
+        confirm = os.path.join(work, "confirm.json")
+        with open(confirm, "w") as f:
+            f.write(sections[0].find_element(By.CSS_SELECTOR, "pre").text)
+        output = subprocess.run([binary, "sign", "--key", second_key, "--key-id", "insp-browser-second", "--file", confirm],
+                                capture_output=True, text=True, check=True).stdout
+        driver.find_element(By.ID, f"signed-{seq}").send_keys(output.strip())
+        run.submit(f"#pending-{seq} form button")
+        done = driver.find_elements(By.ID, "confirmation-seq")
+        run.check(len(done) == 1 and re.match(r"第 \d+ 条记录", done[0].text) is not None, "the confirmation was not recorded")
+        run.open("/confirmations")
+        run.check(len(driver.find_elements(By.ID, f"pending-{seq}")) == 0, "a confirmed ban is still listed as pending")
+        run.submit("header form button")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 def admin_pages_and_password_sign_in(run, driver, demo_data, scene, person):
     """An administrator creates an institution principal with a password (the token shown
     once), that principal signs in with the password (a wrong one answers in Chinese), runs a

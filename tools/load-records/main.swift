@@ -140,4 +140,6 @@ for k in 0..<total {
     }
 }
 try await log.close()
+// As the service leaves it at a clean stop: the vault's open index (FileVault+Index.swift).
+try (sealer?.vault as? FileVault)?.writeOpenIndex()
 print(String(format: "loaded %d records over %d people into %@ in %.1f s", appended, peopleCount, data, Date().timeIntervalSince(started)))

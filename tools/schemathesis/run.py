@@ -49,6 +49,7 @@ TOKENS = {
     "createCheck": "institution", "listChecksOfPerson": "auditor",
     "getAccessLogEntryBundle": "auditor", "getFullAccessLogEntryBundle": "auditor",
     "listManagerTasks": "inspector", "nameResponsibleManager": "admin",
+    "issueSubjectCode": "inspector", "answerObjection": "inspector",
 }
 
 # Schema-valid input the service may still refuse with 400, for reasons no JSON Schema
@@ -62,6 +63,8 @@ SERVICE_ONLY_RULES = {
     "getInclusionProof": "seq < size <= the tree size",
     "getConsistencyProof": "from <= to <= the tree size",
     "nameResponsibleManager": "the task must exist; ID number check characters, real dates, one decision number per authority",
+    "issueSubjectCode": "ID number check characters and birth dates; no personal data in caseRef",
+    "answerObjection": "the objection must exist (a generated id names none); no control characters in the reply",
 }
 
 

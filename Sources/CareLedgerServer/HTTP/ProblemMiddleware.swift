@@ -11,17 +11,19 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         var response: Response
+        // Titles, details and field messages in Chinese when asked (ProblemLanguage.swift).
+        let language = ProblemLanguage.from(acceptLanguage: request.headers[values: .acceptLanguage])
         do {
             response = try await next(request, context)
         } catch let problem as Problem {
-            response = problem.response()
+            response = problem.localized(language).response()
         } catch let refusal as Refusal {
-            response = Problem(refusal).response()
+            response = Problem(refusal).localized(language).response()
         } catch let error as any HTTPResponseError {
-            response = Problem.from(status: error.status).response()
+            response = Problem.from(status: error.status).localized(language).response()
         } catch {
             context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
-            response = Problem.internalError().response()
+            response = Problem.internalError().localized(language).response()
         }
         let route = Self.route(context)
         let elapsed = ContinuousClock.now - started

@@ -75,6 +75,22 @@ extension LedgerServer {
         RouteRule(method: .get, template: "/records/new", part: nil, access: .session([.inspector])),
         RouteRule(method: .get, template: "/records/new/{kind}", part: nil, access: .session([.inspector])),
         RouteRule(method: .post, template: "/records/new/{kind}", part: nil, access: .session([.inspector])),
+        // The person checked (PIPL arts. 44-46): an inspector who saw their ID in person issues
+        // a one-time code; the record's authority answers their objections (docs/http.md).
+        RouteRule(method: .post, template: "/v1/subject-codes", part: nil, access: .roles([.inspector])),
+        RouteRule(method: .post, template: "/v1/objections/{id}/replies", part: nil, access: .roles([.inspector, .admin])),
+        // /me: the code opens a short session of the person's own, apart from principals'
+        // sessions; its pages check that session themselves (WebSubjectPages.swift).
+        RouteRule(method: .get, template: "/me", part: nil, access: .publicRoute),
+        RouteRule(method: .post, template: "/me", part: nil, access: .publicRoute),
+        RouteRule(method: .post, template: "/me/objections", part: nil, access: .publicRoute),
+        RouteRule(method: .post, template: "/me/signout", part: nil, access: .publicRoute),
+        RouteRule(method: .get, template: "/objections", part: nil, access: .session([.inspector])),
+        RouteRule(method: .post, template: "/objections/{id}/reply", part: nil, access: .session([.inspector])),
+        // Bans need two people: a second inspector of the recording authority confirms, signed.
+        RouteRule(method: .post, template: "/v1/records/{seq}/confirmations", part: nil, access: .roles([.inspector])),
+        RouteRule(method: .get, template: "/confirmations", part: nil, access: .session([.inspector])),
+        RouteRule(method: .post, template: "/confirmations/{seq}", part: nil, access: .session([.inspector])),
         // 公示 of penalties in their publication period: the public allow-list only.
         RouteRule(method: .get, template: "/public/penalties", part: nil, access: .publicRoute),
         // An institution's own checks (all its principals'), never whom: the access log holds a keyed hash.

@@ -10,7 +10,11 @@ extension LedgerServer {
             var errors = [Problem.Item]()
             RequestInput.refuseUnknownParameters(request, known: [], errors: &errors)
             guard errors.isEmpty else { throw Problem.badQuery(errors) }
-            return JSONBody.response(try self.ledger.managerTasks(principal: context.caller()), headers: [.cacheControl: "no-store"])
+            let principal = try context.caller()
+            var answer = try self.ledger.managerTasks(principal: principal).objectValue ?? JSONObject()
+            // Objections (异议) the authority must answer, beside the manager tasks (SubjectRoutes.swift).
+            answer["objections"] = .array(try self.ledger.objectionTasks(principal: principal).map(\.json))
+            return JSONBody.response(.object(answer), headers: [.cacheControl: "no-store"])
         }
         on(router, .post, "/v1/tasks/:seq/managers") { request, context in
             guard let text = context.parameters.get("seq"), let seq = RequestInput.decimal(Substring(text)) else {

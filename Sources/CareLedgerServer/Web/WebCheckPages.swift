@@ -93,7 +93,8 @@ extension LedgerServer {
             let kind = f["kind"]?.stringValue ?? ""
             let reason = f["reason"]?.stringValue
             return [
-                "kind": WebLabels.label(WebLabels.kind, kind),
+                // A lifetime ban awaiting its second inspector: found, not yet in force.
+                "kind": WebLabels.label(WebLabels.kind, kind) + (f["pending"] == .bool(true) ? "（待第二名检查员确认，尚未生效）" : ""),
                 "reason": kind == "ban" ? WebLabels.label(WebLabels.banReason, reason) : (reason ?? ""),
                 "authority": f["authority"]?.objectValue?["name"]?.stringValue ?? "",
                 "decidedAt": f["decidedAt"]?.stringValue ?? "", "decisionNo": f["decisionNo"]?.stringValue ?? "",

@@ -109,24 +109,10 @@ enum WebLabels {
         "auditor": "审计", "metrics": "监控",
     ]
 
-    /// What a field-level problem says, by its code; the API's English message is the fallback
-    /// only for codes this table does not know yet.
-    static let problemCode = [
-        "required": "此项必填。",
-        "enum": "请从列表中选择。",
-        "type": "格式不正确。",
-        "id_format": "证件号码格式不正确。",
-        "id_checksum": "证件号码校验位不正确，请核对。",
-        "id_region": "身份证号码的地区码不存在。",
-        "id_birth_date": "身份证号码中的出生日期不正确。",
-        "length": "长度不符合要求。",
-        "control_character": "不能包含控制字符。",
-        "reference_format": "授权编号只能包含字母、数字和 . _ / -，最长 64 个字符。",
-        "uscc_format": "统一社会信用代码应为 18 位。",
-        "uscc_checksum": "统一社会信用代码校验位不正确。",
-        "region_format": "行政区划代码应为 6 位数字。",
-        "personal_data_in_public_text": "此处不得填写身份证号、手机号等个人信息。",
-    ]
+    /// What a field-level problem says, by its code: the API's Chinese table (ProblemText), so
+    /// the pages and `Accept-Language: zh-CN` answers say the same; the API's English message
+    /// is the fallback only for codes the table does not know yet.
+    static var problemCode: [String: String] { ProblemText.fields }
 
     /// An RFC 3339 UTC time (`2026-12-06T06:40:00Z`) as Beijing time (UTC+8), the time people
     /// here read; anything else is shown as it is.

@@ -8,6 +8,8 @@ import NIOCore
 final class WebState: Sendable {
     let templates: MustacheLibrary
     let sessions = WebSessions()
+    /// The person checked at /me (SubjectSessions.swift).
+    let subjectSessions = SubjectSessions()
     /// Public institution pages by code, for the current tree size and day.
     let institutionPages = WebPageCache()
 
@@ -19,6 +21,7 @@ final class WebState: Sendable {
             ("log", WebTemplates.logPage), ("signin", WebTemplates.signIn), ("check-form", WebTemplates.checkForm),
             ("check-result", WebTemplates.checkResult), ("receipt", WebTemplates.receipt),
             ("record-kinds", WebTemplates.recordKinds), ("record-form", WebTemplates.recordForm), ("record-created", WebTemplates.recordCreated),
+            ("confirmations", WebTemplates.confirmations), ("confirmation-done", WebTemplates.confirmationDone),
             // Administrators, password sign-in, and the paged lists (WebAdminPages, WebListPages).
             ("signin-password", WebTemplates.signInPassword), ("admin-principals", WebTemplates.adminPrincipals),
             ("admin-principal-form", WebTemplates.adminPrincipalForm), ("admin-token", WebTemplates.adminToken),
@@ -30,6 +33,9 @@ final class WebState: Sendable {
                 // The templates are compiled into the binary; WebTemplateTests renders each.
                 preconditionFailure("web template \(name) does not parse: \(error)")
             }
+        }
+        for (name, text) in WebTemplates.subjectPages {
+            do { try library.register(text, named: name) } catch { preconditionFailure("web template \(name) does not parse: \(error)") }
         }
         templates = library
     }

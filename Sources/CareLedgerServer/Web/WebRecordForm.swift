@@ -80,7 +80,7 @@ struct WebRecordForm {
                 inputs += [input("\(key).\(row).code", label: "问题 \(row + 1) 编号"), input("\(key).\(row).description", label: "问题 \(row + 1) 描述"),
                            select("\(key).\(row).severity", label: "问题 \(row + 1) 程度", options: Severity.allCases.map(\.rawValue), field: "severity", optional: true)]
             }
-        case .object, .authority, .documentNumber:
+        case .object, .authority, .documentNumber, .token:
             inputs = [input(key, label: label)]
         }
         var out: [String: Any] = ["label": label, "isInputs": true, "inputs": inputs, "required": field.required]

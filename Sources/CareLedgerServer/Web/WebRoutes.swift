@@ -40,6 +40,9 @@ extension LedgerServer {
         addSignInRoutes(to: router)
         addCheckPages(to: router)
         addRecordPages(to: router)
+        addSubjectPages(to: router)
+        addObjectionPages(to: router)
+        addConfirmationPages(to: router)
         addAdminPages(to: router)
         addListPages(to: router)
     }

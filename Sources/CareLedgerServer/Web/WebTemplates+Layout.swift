@@ -21,6 +21,7 @@ extension WebTemplates {
         {{#signedIn}}
         {{#isInstitution}}<a href="/hr/check">从业人员查询</a>{{/isInstitution}}
         {{#isInspector}}<a href="/records/new">录入记录</a>{{/isInspector}}
+        {{#isInspector}}<a href="/objections">异议处理</a>{{/isInspector}}
         {{#isInstitution}}<a href="/hr/checks">查询记录</a>{{/isInstitution}}
         {{#isInspector}}<a href="/records">本机关记录</a>{{/isInspector}}
         {{#isAdmin}}<a href="/admin/principals">账号管理</a>{{/isAdmin}}

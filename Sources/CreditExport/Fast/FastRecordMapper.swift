@@ -89,7 +89,7 @@ struct FastRecordMapper {
         case .revocation, .creditRepair: return withdrawal(body, kind: kind)
         case .judgment, .institutionFiling, .annualReview: return nil
         // It names no one and is no credit record of the national catalogue.
-        case .erasure: return .notExported(kind)
+        case .erasure, .migration, .banConfirmation: return .notExported(kind)
         }
         var row = scratch.row(family, seq: seq)
         let mapped: Bool

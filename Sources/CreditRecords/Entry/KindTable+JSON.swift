@@ -55,6 +55,7 @@ extension FieldSpec.FieldType {
         case .object(let name): return type("object", [("def", .string(name))])
         case .objectList(let name): return type("objectList", [("def", .string(name))])
         case .nameList: return type("nameList")
+        case .token(let pattern, let n): return type("token", [("pattern", .string(pattern)), ("maxLength", .number(String(n)))])
         }
     }
 }

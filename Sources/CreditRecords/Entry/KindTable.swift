@@ -75,6 +75,9 @@ public struct FieldSpec: Sendable {
         case objectList(String)
         /// A non-empty array of person names (inspectors).
         case nameList
+        /// A machine-made string of a fixed alphabet (an origin, a key, a hash): never prose,
+        /// so it may be public; `pattern` is the JSON Schema's (the kind's reader checks the same).
+        case token(pattern: String, maxLength: Int)
     }
 
     /// Who may read a member (docs/records.md "Who sees which field").
@@ -151,6 +154,8 @@ extension KindSpec {
         case .revocation: return revocation
         case .creditRepair: return creditRepair
         case .erasure: return erasure
+        case .migration: return migration
+        case .banConfirmation: return banConfirmation
         }
     }
 
@@ -303,4 +308,30 @@ extension KindSpec {
         // (PersonalDataScan): free text is never public under any other name.
         FieldSpec("publicSummary", .text(maxLength: FieldLimit.publicSummary), .public, required: false),
     ], documentNumber: nil, decisionDate: "decidedAt")
+
+    /// The first record of a migrated log (docs/operations.md "Migrating a data directory"):
+    /// public throughout, it names the old log and the checkpoint the new one continues from,
+    /// so anyone can check it against the old log, which stays published read-only.
+    public static let migration = KindSpec(.migration, "日志迁移", [
+        FieldSpec("fromOrigin", .token(pattern: Migration.printable, maxLength: 255), .public),
+        // The old log's verifier key (`careledger log vkey`): name+keyid+base64(0x01‖pubkey).
+        FieldSpec("fromVerifierKey", .token(pattern: Migration.printable, maxLength: 512), .public),
+        // The tree size and base64 root hash of the old log's last signed checkpoint.
+        FieldSpec("fromSize", .integer(minimum: 0), .public),
+        FieldSpec("fromRootHash", .token(pattern: Migration.base64Hash, maxLength: 44), .public),
+        // SHA-256 (hex) of that checkpoint's signed note, exactly as `log checkpoint` prints it.
+        FieldSpec("fromCheckpointSHA256", .token(pattern: Migration.hexHash, maxLength: 64), .public),
+        // The old record at seq n is the new record at seq n + seqOffset.
+        FieldSpec("seqOffset", .integer(minimum: 1), .public),
+        FieldSpec("decidedAt", .date, .public),
+        FieldSpec("authority", .authority, .public),
+    ], documentNumber: nil, decisionDate: "decidedAt")
+
+    /// Public throughout and names no one: which record is confirmed, by which authority, when.
+    /// The confirmer is the envelope's `submittedBy`, the signature its `clientSignature`.
+    public static let banConfirmation = KindSpec(.banConfirmation, "终身禁入确认", [
+        FieldSpec("target", .seq, .public),
+        FieldSpec("decidedAt", .date, .public),
+        FieldSpec("authority", .authority, .public),
+    ], documentNumber: nil, decisionDate: "decidedAt", target: "target")
 }

@@ -10,6 +10,8 @@ public enum Record: Sendable, Equatable {
     case revocation(Revocation)
     case creditRepair(CreditRepair)
     case erasure(Erasure)
+    case migration(Migration)
+    case banConfirmation(BanConfirmation)
 
     /// Builds the typed record from a body that passed `RecordValidator` (e.g. one read back
     /// from the log). Rules that depend on today or on other records are not re-checked.
@@ -34,6 +36,8 @@ public enum Record: Sendable, Equatable {
         case .revocation: return Revocation(r).map(Record.revocation)
         case .creditRepair: return CreditRepair(r).map(Record.creditRepair)
         case .erasure: return Erasure(r).map(Record.erasure)
+        case .migration: return Migration(r).map(Record.migration)
+        case .banConfirmation: return BanConfirmation(r).map(Record.banConfirmation)
         }
     }
 
@@ -49,6 +53,8 @@ public enum Record: Sendable, Equatable {
         case .revocation: return .revocation
         case .creditRepair: return .creditRepair
         case .erasure: return .erasure
+        case .migration: return .migration
+        case .banConfirmation: return .banConfirmation
         }
     }
 
@@ -64,6 +70,8 @@ public enum Record: Sendable, Equatable {
         case .revocation(let x): return x.authority
         case .creditRepair(let x): return x.authority
         case .erasure(let x): return x.authority
+        case .migration(let x): return x.authority
+        case .banConfirmation(let x): return x.authority
         }
     }
 
@@ -80,6 +88,8 @@ public enum Record: Sendable, Equatable {
         case .revocation(let x): return x.decidedAt
         case .creditRepair(let x): return x.decidedAt
         case .erasure(let x): return x.decidedAt
+        case .migration(let x): return x.decidedAt
+        case .banConfirmation(let x): return x.decidedAt
         }
     }
 
@@ -95,15 +105,16 @@ public enum Record: Sendable, Equatable {
         case .annualReview: return nil
         case .revocation(let x): return x.decisionNo
         case .creditRepair(let x): return x.decisionNo
-        case .erasure: return nil
+        case .erasure, .migration, .banConfirmation: return nil
         }
     }
 
-    /// The seq a revocation or credit repair acts on.
+    /// The seq a revocation, credit repair or ban confirmation acts on.
     public var target: UInt64? {
         switch self {
         case .revocation(let x): return x.target
         case .creditRepair(let x): return x.target
+        case .banConfirmation(let x): return x.target
         default: return nil
         }
     }

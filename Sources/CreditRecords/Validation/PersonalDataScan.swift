@@ -125,7 +125,7 @@ extension PersonalDataScan {
     /// in the disclosure.
     public static func isPublic(kind: RecordKind, body: JSONObject) -> Bool {
         switch kind {
-        case .institutionFiling, .inspection, .annualReview, .erasure: return true
+        case .institutionFiling, .inspection, .annualReview, .erasure, .migration, .banConfirmation: return true
         case .penalty, .enforcement: return body["party"]?.objectValue?["category"]?.stringValue == PartyCategory.organization.rawValue
         case .judgment, .ban, .revocation, .creditRepair: return false
         }

@@ -187,8 +187,8 @@ public enum RecordValidator {
             return
         }
         if kind == .revocation {
-            if target.kind == .revocation || target.kind == .creditRepair {
-                sink.add("/body/target", "target_kind", "a revocation cannot withdraw a revocation or a credit repair")
+            if target.kind == .revocation || target.kind == .creditRepair || target.kind == .banConfirmation {
+                sink.add("/body/target", "target_kind", "a revocation cannot withdraw a revocation, a credit repair or a ban confirmation")
             } else if target.isRevoked {
                 sink.add("/body/target", "already_revoked", "the target record has already been revoked")
             }

@@ -167,6 +167,8 @@ public enum CheckEvidence {
             what = kind
         }
         if let reason, !reason.isEmpty { what += " (\(reason))" }
+        // Not in force until a second inspector confirms it (docs/records.md "Bans need two people").
+        if finding["pending"] == .bool(true) { what += ", pending confirmation by a second inspector" }
         switch finding["rule"]?.stringValue {
         case "statutory_offence", "preschool_offence":
             what += ", barred by law" + (finding["basis"]?.stringValue.map { ": \($0)" } ?? "")

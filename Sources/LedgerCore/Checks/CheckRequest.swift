@@ -74,7 +74,7 @@ package struct CheckRequest: Sendable {
         return .success(CheckRequest(idType: person.0, idNumber: person.1, name: person.2, purpose: purpose, consentRef: consentRef))
     }
 
-    private static func readPerson(_ object: JSONObject, errors: inout [Refusal.Item], today: LocalDate) -> (IdType, String, String)? {
+    package static func readPerson(_ object: JSONObject, errors: inout [Refusal.Item], today: LocalDate) -> (IdType, String, String)? {
         let before = errors.count
         for key in object.keys where !["idType", "idNumber", "name"].contains(key) {
             errors.append(Refusal.Item(pointer: "/person/" + PrincipalRequest.escape(key), code: "unknown_field", message: "unknown field"))

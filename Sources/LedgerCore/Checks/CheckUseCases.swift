@@ -162,6 +162,8 @@ extension Ledger {
                 out.endArray()
                 out.key("kind"); out.string(finding.kind.rawValue)
                 out.key("leafHash"); out.string(try log.leafHash(at: finding.seq).base64)
+                // Only on a lifetime ban awaiting its second inspector (canonical order: after leafHash).
+                if finding.pending { out.key("pending"); out.bool(true) }
                 out.key("reason"); out.string(finding.reason)
                 out.key("rule"); out.string(finding.rule?.rawValue)
                 out.key("scope"); out.string(finding.scope)

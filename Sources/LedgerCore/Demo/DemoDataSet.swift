@@ -166,6 +166,28 @@ public struct DemoDataSet: Sendable {
             add("penalty-\(n)", authority, .penalty, body)
         }
 
+        // One institution ordered closed (责令关闭), so the public closure list and an
+        // institution page with the status `closed` have something to show.
+        do {
+            let institution = institutions[institutions.count - 1]
+            let d = institution.district
+            let date = today.adding(months: -3)
+            add("penalty-closure", health[d.region]!, .penalty, JSONObject([
+                ("party", ["category": "organization", "name": .string(institution.name), "uscc": .string(institution.uscc),
+                           "legalRepresentative": institution.representative]),
+                ("decisionNo", .string("\(d.short)卫罚〔\(date.year)〕90号")),
+                ("violationType", "未经备案擅自开展托育服务且拒不整改"),
+                ("facts", "经查，当事人场所消防不合格，经责令整改后仍拒不整改，继续收托婴幼儿。"),
+                ("basis", "《托育机构管理规范（试行）》及《浙江省托育机构管理办法》相关规定"),
+                ("categories", ["warning", "closure"]),
+                ("content", "警告，责令关闭"),
+                ("decidedAt", .string(date.description)),
+                ("publicUntil", .string(date.adding(years: 3).description)),
+                ("authority", health[d.region]!.json),
+                ("dataSource", ["name": .string(health[d.region]!.name), "uscc": .string(health[d.region]!.uscc)]),
+            ]))
+        }
+
         // Enforcement: a premises sealed after a failed fire inspection.
         for n in 0..<3 {
             let institution = institutions[(n * 11 + 5) % institutions.count]

@@ -4,7 +4,9 @@ import TransparencyLog
 /// The principal log (`<data>/principal-log`, a TransparencyLog with its own key): one entry
 /// per create, rotate, revoke and password set, so that who could act, from when, and on whose say-so is
 /// signed and cannot be rewritten with `principals.json`. Entries hold ids, roles and the
-/// organisation's USCC (public codes), never a token or its hash.
+/// organisation's USCC (public codes), and the Ed25519 public key that verifies the
+/// principal's client signatures (an auditor checks a ban's signature against it), never a
+/// token or its hash.
 package final class PrincipalLog: Sendable {
     package enum Action: String, Sendable {
         case created
@@ -20,7 +22,7 @@ package final class PrincipalLog: Sendable {
 
     init(log: TransparencyLog) { self.log = log }
 
-    /// Canonical `{action, at, by, expiresAt?, organization?, principal, revokedAt?, role, v}`.
+    /// Canonical `{action, at, by, expiresAt?, organization?, principal, publicKey?, revokedAt?, role, v}`.
     package static func entry(_ action: Action, _ principal: Principal, by: String, at: String) -> [UInt8] {
         var out = JSONWriter(capacity: 256)
         out.beginObject()
@@ -30,6 +32,7 @@ package final class PrincipalLog: Sendable {
         if let expiresAt = principal.expiresAt { out.key("expiresAt"); out.string(expiresAt) }
         if let organization = principal.authority ?? principal.institution { out.key("organization"); out.string(organization.uscc) }
         out.key("principal"); out.string(principal.id)
+        if let publicKey = principal.publicKey { out.key("publicKey"); out.string(publicKey) }
         if let revokedAt = principal.revokedAt { out.key("revokedAt"); out.string(revokedAt) }
         out.key("role"); out.string(principal.role.rawValue)
         out.key("v"); out.uint(1)

@@ -73,7 +73,8 @@ extension Ledger {
         var pending: [(UInt64, Envelope)] = []
         if let (type, number) = request.subject {
             let key = PersonKey(idType: type, number: number)
-            if index.status(of: key, today: today, options: barOptions) == .barred {
+            // A lifetime ban awaiting its second inspector keeps the data too (docs/records.md "Bans need two people").
+            if index.isBarredOrPending(key, today: today, options: barOptions) {
                 throw Refusal.conflict("This person has a ban or bar in force; its legal basis outlives the request, so their data is kept.",
                                        slug: "erasure-live-ban", errors: [Refusal.Item(pointer: "/subject", code: "erasure_live_ban", message: "the person is barred today")])
             }

@@ -78,8 +78,19 @@ extension Ledger {
                                                      message: "an erasure is recorded by POST /v1/erasures, which also destroys the data")],
                                        detail: "An erasure record cannot be submitted directly.")
         }
+        guard record.kind != .migration else {
+            throw Refusal.invalidInput([Refusal.Item(pointer: "/kind", code: "not_submittable",
+                                                     message: "a migration record is written only by careledger migrate, as a new log's first entry")],
+                                       detail: "A migration record cannot be submitted.")
+        }
+        guard record.kind != .banConfirmation else {
+            throw Refusal.invalidInput([Refusal.Item(pointer: "/kind", code: "not_submittable",
+                                                     message: "a ban confirmation is recorded by POST /v1/records/{seq}/confirmations, which checks who confirms")],
+                                       detail: "A ban confirmation cannot be submitted directly.")
+        }
         try authorize(record, principal: principal)
         try screenFiling(record)
+        try requireBanSignature(record, principal: principal)
         let signature = try checkClientSignature(record, document: document, principal: principal)
 
         let envelope = Envelope(kind: record.kind, body: record.body, submittedAt: Timestamp.now(),
@@ -95,6 +106,14 @@ extension Ledger {
         if witness?.isFrozen == true { throw Self.frozen }
         let sealedEntry = try seal(envelope, logger: logger)
         let entry = sealedEntry.leaf
+        // The personal part durable before the leaf is even queued: the log may then commit
+        // and acknowledge it at any time (issue 15; VaultSyncQueue).
+        if sealedEntry.commitment != nil {
+            do { try await vaultSync.durable() } catch {
+                logger.error("the vault could not make a sealed record durable", metadata: ["error": "\(error)"])
+                throw Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
+            }
+        }
 
         let appended: AppendReceipt
         let started = ContinuousClock.now
@@ -238,7 +257,7 @@ extension Ledger {
 
     /// A `clientSignature` must verify, with the principal's registered key, over the JCS
     /// bytes of `{"kind","body"}` as stored, so that anyone can check the stored envelope.
-    private func checkClientSignature(_ record: ValidatedRecord, document: JSONValue, principal: Principal) throws -> ClientSignature? {
+    func checkClientSignature(_ record: ValidatedRecord, document: JSONValue, principal: Principal) throws -> ClientSignature? {
         // The validator has checked the signature's shape; here it is checked against the key.
         guard let signature = record.clientSignature else { return nil }
         let object = document.objectValue

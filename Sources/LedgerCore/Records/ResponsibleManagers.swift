@@ -78,7 +78,9 @@ extension Ledger {
             throw Refusal.invalidInput([Refusal.Item(pointer: "", code: "type", message: "a request is a JSON object {person, decisionNo, decidedAt, facts, remarks?}")],
                                        detail: "The request is not a JSON object.")
         }
-        let allowed: Set<String> = ["person", "decisionNo", "decidedAt", "facts", "remarks"]
+        // clientSignature: an inspector's lifetime ban is signed (docs/records.md "Bans need two
+        // people"), over the ban this route builds, `{"kind":"ban","body":{…}}`.
+        let allowed: Set<String> = ["person", "decisionNo", "decidedAt", "facts", "remarks", "clientSignature"]
         let unknown = request.keys.filter { !allowed.contains($0) }
         guard unknown.isEmpty else {
             throw Refusal.invalidInput(unknown.map { Refusal.Item(pointer: "/" + PrincipalRequest.escape($0), code: "unknown_field", message: "unknown field") },
@@ -97,9 +99,10 @@ extension Ledger {
         body["authority"] = .object(task.trigger.authority)
         if let v = request["remarks"] { body["remarks"] = v }
         body["managerOf"] = .uint(seq)
-        let record = JSONValue.object(JSONObject([("kind", .string(RecordKind.ban.rawValue)), ("body", .object(body))]))
+        var record = JSONObject([("kind", .string(RecordKind.ban.rawValue)), ("body", .object(body))])
+        if let signature = request["clientSignature"] { record["clientSignature"] = signature }
         do {
-            return try await appendRecord(try CanonicalJSON.encode(record), principal: principal, logger: logger)
+            return try await appendRecord(try CanonicalJSON.encode(.object(record)), principal: principal, logger: logger)
         } catch let refusal as Refusal {
             // The ban's own pointers, `/body/person/…`, are the request's `/person/…`.
             throw refusal.repointed(from: "/body", to: "")

@@ -15,6 +15,8 @@ import TransparencyLog
 /// | `principal-log/` | every create, rotate and revoke of a principal (TransparencyLog, its own key) |
 /// | `admin.token` | the first admin's token, mode 0600, written once |
 /// | `idempotency.jsonl` | remembered Idempotency-Key answers |
+/// | `subject-codes.json` | issued subject codes, keyed hashes only (Subjects/SubjectCodes.swift) |
+/// | `objections.json` | objections and their state, texts in the vault (Subjects/Objections.swift) |
 public struct ServerDataDirectory: Sendable {
     public let root: String
 

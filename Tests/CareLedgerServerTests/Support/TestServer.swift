@@ -139,6 +139,8 @@ extension TestClientProtocol {
         var tokens: [Role: String] = [.admin: admin]
         tokens[.inspector] = try await createPrincipal(admin: admin, [
             "id": "insp-ouhai-01", "role": "inspector", "authority": Fixtures.authority(Fixtures.ouhaiHealth),
+            // Its lifetime bans are signed (Support/BanSigning.swift).
+            "publicKey": TestKeys.publicKey(TestKeys.inspector),
         ])
         tokens[.institution] = try await createPrincipal(admin: admin, [
             "id": "inst-xiaoxingxing", "role": "institution",

@@ -1,0 +1,120 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The one table of Chinese problem wording (docs/http.md "Problems in Chinese"), used by the
+/// JSON API when the request asks for Chinese (`Accept-Language`) and by the web pages for a
+/// field's message. Keyed by problem type (the slug) and by a field item's code; the types,
+/// codes and pointers stay as they are in every language.
+enum ProblemText {
+    /// Title and detail per problem type. A detail may hold `{count}` (items in `errors`) and
+    /// `{retry}` (Retry-After seconds). ProblemLanguageTests walks every slug the sources emit.
+    static let types: [String: (title: String, detail: String)] = [
+        "validation": ("请求内容未通过校验", "有 {count} 项未通过校验，详见 errors。"),
+        "malformed-json": ("请求体不是有效的 JSON", "请求体不是有效的 JSON，请检查格式。"),
+        "bad-query": ("查询参数有误", "有 {count} 个查询参数有误，详见 errors。"),
+        "bad-request": ("请求有误", "请求无法处理，请检查后重试。"),
+        "bad-path": ("路径参数有误", "路径中的参数格式不正确，详见 errors。"),
+        "bad-tile-path": ("瓦片路径有误", "不是有效的日志瓦片路径。"),
+        "unauthorized": ("需要身份认证", "此资源需要有效的访问令牌（Authorization: Bearer …）。"),
+        "forbidden": ("无权操作", "当前账号无权执行此操作。"),
+        "not-found": ("未找到", "没有找到所请求的资源。"),
+        "method-not-allowed": ("不支持的请求方法", "该资源不支持此请求方法。"),
+        "conflict": ("请求冲突", "请求与已有状态冲突。"),
+        "too-large": ("请求体过大", "请求体超过了允许的大小。"),
+        "rate-limited": ("请求过于频繁", "请求过于频繁，请 {retry} 秒后再试。"),
+        "quota-exceeded": ("当日查询次数已用完", "本机构当日的查询次数已用完，请 {retry} 秒后（次日）再试。"),
+        "unavailable": ("服务暂不可用", "服务暂时无法处理请求，请 {retry} 秒后重试。"),
+        "internal": ("服务器内部错误", "服务器未能处理请求，错误已记录。"),
+        "idempotency-key": ("Idempotency-Key 有误", "Idempotency-Key 应为 1 至 128 个可打印 ASCII 字符，且只能出现一次。"),
+        "idempotency-key-reused": ("Idempotency-Key 已被使用", "此 Idempotency-Key 已用于内容不同的请求。"),
+        "idempotency-key-in-flight": ("相同请求正在处理", "使用此 Idempotency-Key 的请求仍在处理中，请稍后重试。"),
+        "in-progress": ("相同请求正在处理", "相同的请求仍在处理中，请稍后重试。"),
+        "institution-not-open": ("机构不在正常状态", "本机构已关停、被吊销许可或被查封，不能进行从业人员查询。"),
+        "erasure-live-ban": ("禁止从业仍在有效期内", "此人的从业禁止仍然有效，其法定依据长于删除请求，个人信息予以保留。"),
+        "already-erased": ("已经删除", "所列记录的个人信息均已删除。"),
+        "retention-not-ended": ("保存期限未届满", "部分记录的保存期限尚未届满，且未因数据错误被撤销，详见 errors。"),
+        "objection-answered": ("异议已答复", "此异议已经答复，不能再次答复。"),
+    ]
+
+    /// What a field item says, by its code (the API's English message for other codes).
+    static let fields: [String: String] = [
+        "required": "此项必填。",
+        "enum": "请从列表中选择。",
+        "type": "格式不正确。",
+        "unknown_field": "不接受此字段。",
+        "unknown_parameter": "不接受此参数。",
+        "id_format": "证件号码格式不正确。",
+        "id_checksum": "证件号码校验位不正确，请核对。",
+        "id_region": "身份证号码的地区码不存在。",
+        "id_birth_date": "身份证号码中的出生日期不正确。",
+        "length": "长度不符合要求。",
+        "control_character": "不能包含控制字符。",
+        "reference_format": "编号只能包含字母、数字和 . _ / -，最长 64 个字符。",
+        "uscc_format": "统一社会信用代码应为 18 位。",
+        "uscc_checksum": "统一社会信用代码校验位不正确。",
+        "region_format": "行政区划代码应为 6 位数字。",
+        "personal_data_in_public_text": "此处不得填写身份证号、手机号等个人信息。",
+        "not_a_number": "应为非负整数。",
+        "malformed_json": "不是有效的 JSON。",
+        "not_your_record": "请选择页面上列出的、关于您本人的记录。",
+    ]
+
+    /// The detail of `slug` in Chinese, its placeholders filled.
+    static func detail(_ slug: String, count: Int, retry: String?) -> String? {
+        types[slug].map { $0.detail.replacingOccurrences(of: "{count}", with: String(count)).replacingOccurrences(of: "{retry}", with: retry ?? "1") }
+    }
+}
+
+/// The languages problems are answered in.
+enum ProblemLanguage: Equatable {
+    case english
+    case simplifiedChinese
+
+    /// By `Accept-Language` (RFC 9110 §12.5.4): the highest-weighted of Simplified Chinese
+    /// (`zh`, `zh-CN`, `zh-Hans…`, `zh-SG`) and English (`en…`, `*`); a tie goes to the one
+    /// listed first, q=0 excludes, and nothing acceptable means English. Traditional Chinese
+    /// tags (`zh-TW`, `zh-HK`, `zh-Hant…`) are not Simplified and fall back to English.
+    static func from(acceptLanguage values: [String]) -> ProblemLanguage {
+        var best: (language: ProblemLanguage, q: Double)?
+        for value in values {
+            for part in value.split(separator: ",") {
+                let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let tag = pieces.first?.lowercased(), !tag.isEmpty else { continue }
+                var q = 1.0
+                for parameter in pieces.dropFirst() where parameter.lowercased().hasPrefix("q=") {
+                    q = Double(parameter.dropFirst(2)) ?? 0
+                }
+                guard q > 0, q <= 1 else { continue }
+                let language: ProblemLanguage?
+                if tag == "zh" || tag == "zh-cn" || tag == "zh-sg" || tag.hasPrefix("zh-hans") || tag.hasPrefix("zh-cn-") {
+                    language = .simplifiedChinese
+                } else if tag == "en" || tag.hasPrefix("en-") || tag == "*" {
+                    language = .english
+                } else {
+                    language = nil
+                }
+                if let language, best == nil || q > best!.q { best = (language, q) }
+            }
+        }
+        return best?.language ?? .english
+    }
+}
+
+extension Problem {
+    /// The problem in `language`: for Chinese, the title and detail from `ProblemText` and each
+    /// item's message by its code (type, status, codes and pointers unchanged).
+    func localized(_ language: ProblemLanguage) -> Problem {
+        guard language == .simplifiedChinese, let text = ProblemText.types[slug] else { return self }
+        var copy = self
+        copy.title = text.title
+        copy.detail = ProblemText.detail(slug, count: errors.count, retry: headers[.retryAfter]) ?? detail
+        copy.errors = errors.map { item in
+            var item = item
+            if let message = ProblemText.fields[item.code] { item.message = message }
+            return item
+        }
+        copy.headers[.contentLanguage] = "zh-CN"
+        return copy
+    }
+}

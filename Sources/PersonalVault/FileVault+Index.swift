@@ -1,0 +1,141 @@
+import DurableStorage
+import LedgerCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The open index (issue 15): what the scan of the `sealed` file builds (records, their
+/// offsets and states, which subjects they belong to), written at a clean close so the next
+/// open reads it and scans only the frames appended after it, instead of the whole file
+/// (4.5 s for a million records). docs/log-format.md "Vault files" describes the format.
+///
+/// It is a cache, never the truth: it names the salt and the length of `sealed` it covers
+/// and a CRC-32C of that file's last bytes, and ends with a CRC-32C of itself; anything that
+/// does not match is ignored (a full scan). An erasure deletes it, durably, before it zeroes
+/// anything, since zeroing changes the state of records it covers; a crash leaves no fresh
+/// one, so the next open scans. What the scan would also find, damage to a frame the index
+/// covers, is then found when that record is opened (`corrupt`) instead of at start.
+extension FileVault {
+    static let indexMagic: [UInt8] = Array("CLVINDX1".utf8)
+    /// How much of `sealed` before the covered end the index's check covers.
+    static let indexTailCheck = 4096
+
+    var indexPath: String { directory + "/index" }
+
+    /// Writes the open index for the state now (call at a clean close, after the last seal
+    /// was synced: frames written but not synced are not covered).
+    package func writeOpenIndex() throws {
+        let bytes: [UInt8]? = try state.withReadLock { s throws(VaultError) -> [UInt8]? in
+            guard s.failure == nil, s.sealedWritten == s.sealedSynced else { return nil }
+            let tail = try Self.tailCheck(fd: sealedFD, end: s.sealedEnd, path: sealedPath)
+            return Self.encodeIndex(s, salt: s.salt, tail: tail)
+        }
+        guard let bytes else { return }
+        do { try io.replaceFile(indexPath, with: bytes) } catch { throw VaultError.io("writing \(indexPath): \(error)") }
+        state.withLock { $0.indexOnDisk = true }
+    }
+
+    /// Removes the open index before a write that changes what it covers (an erasure).
+    func dropOpenIndex(_ s: inout State) throws(VaultError) {
+        guard s.indexOnDisk else { return }
+        if unlink(indexPath) != 0 && errno != ENOENT {
+            throw .io("removing \(indexPath): \(String(cString: strerror(errno)))")
+        }
+        do { try io.fsyncDirectory(directory) } catch { throw .io("removing \(indexPath): \(error)") }
+        s.indexOnDisk = false
+    }
+
+    static func tailCheck(fd: Int32, end: Int64, path: String) throws(VaultError) -> UInt32 {
+        let from = max(Int64(VaultFormat.sealedHeaderSize), end - Int64(indexTailCheck))
+        let count = Int(end - from)
+        var buffer = [UInt8](repeating: 0, count: count)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(from)) }
+        guard n == count else { throw .io("reading \(path) for the open index") }
+        return CRC32C.checksum(buffer)
+    }
+
+    /// header: magic | salt (16) | covered end (u64) | tail check (u32) | subject count (u32)
+    /// | record count (u32); subjects: pseudonym | record count (u32) | record numbers (u32);
+    /// records: commitment | nonce offset (u64) | sealed length (u32) | owner subject (u32) |
+    /// state (u8); then the CRC-32C of all before it.
+    static func encodeIndex(_ s: State, salt: [UInt8], tail: UInt32) -> [UInt8] {
+        var w = ByteWriter()
+        w.out.reserveCapacity(64 + s.records.count * 53 + s.subjects.count * 48)
+        w.bytes(indexMagic)
+        w.bytes(salt)
+        w.u64(UInt64(s.sealedEnd))
+        w.u32(tail)
+        w.u32(UInt32(s.subjects.count))
+        w.u32(UInt32(s.records.count))
+        for subject in s.subjects {
+            w.bytes(subject.encoded)
+            w.u32(UInt32(subject.records.count))
+            for r in subject.records { w.u32(UInt32(r)) }
+        }
+        for record in s.records {
+            w.digest(record.commitment)
+            w.u64(UInt64(record.nonceOffset))
+            w.u32(record.sealedLength)
+            w.u32(UInt32(record.owner))
+            let code: UInt8 = switch record.state { case .live: 0; case .erased: 1; case .damaged: 2 }
+            w.u8(code)
+        }
+        w.u32(CRC32C.checksum(w.out))
+        return w.out
+    }
+
+    /// Fills `s` (after the keys scan) from the open index when there is a valid one for this
+    /// `sealed` file, and answers the offset its scan goes on from; nil: scan it all.
+    static func loadIndex(_ s: inout State, path: String, salt: [UInt8], sealedFD: Int32, sealedSize: Int, sealedPath: String) -> Int? {
+        guard let bytes = try? DurableFile.read(path), bytes.count >= 60 else { return nil }
+        return bytes.withUnsafeBytes { b -> Int? in
+            let body = UnsafeRawBufferPointer(rebasing: b[..<(b.count - 4)])
+            guard CRC32C.checksum(body) == UInt32(littleEndian: b.loadUnaligned(fromByteOffset: b.count - 4, as: UInt32.self)) else { return nil }
+            var r = ByteReader(base: body, at: 0, end: body.count)
+            guard r.skip(8), Array(body[0..<8]) == indexMagic, Array(body[8..<24]) == salt, r.skip(16),
+                  let end = r.u64(), let tail = r.u32(), let subjectCount = r.u32(), let recordCount = r.u32(),
+                  end >= UInt64(VaultFormat.sealedHeaderSize), end <= UInt64(sealedSize),
+                  (try? tailCheck(fd: sealedFD, end: Int64(end), path: sealedPath)) == tail else { return nil }
+            // Parsed whole before anything is applied: a bad index leaves `s` as the keys scan left it.
+            var subjects: [(Pseudonym, [Int32])] = []
+            subjects.reserveCapacity(Int(subjectCount))
+            for _ in 0..<subjectCount {
+                guard let p = r.pseudonym(), let n = r.u32(), Int(n) <= Int(recordCount) else { return nil }
+                var list = [Int32]()
+                list.reserveCapacity(Int(n))
+                for _ in 0..<n {
+                    guard let i = r.u32(), i < recordCount else { return nil }
+                    list.append(Int32(i))
+                }
+                subjects.append((p, list))
+            }
+            var records: [(Digest32, Int64, UInt32, UInt32, RecordState)] = []
+            records.reserveCapacity(Int(recordCount))
+            for _ in 0..<recordCount {
+                guard let c = r.digest(), let at = r.u64(), let length = r.u32(), let owner = r.u32(), owner < subjectCount,
+                      let code = r.u8(), code <= 2, at < end else { return nil }
+                records.append((c, Int64(at), length, owner, code == 0 ? .live : code == 1 ? .erased : .damaged))
+            }
+            guard r.at == body.count else { return nil }
+            let mapped = subjects.map { s.subject($0.0) }
+            for (c, at, length, owner, state) in records {
+                _ = s.add(Record(commitment: c, nonceOffset: at, sealedLength: length, owner: mapped[Int(owner)], state: state))
+            }
+            for (i, subject) in subjects.enumerated() { s.subjects[Int(mapped[i])].records += subject.1 }
+            s.indexOnDisk = true
+            return Int(end)
+        }
+    }
+}
+
+extension ByteWriter {
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+}
+
+extension ByteReader {
+    mutating func u64() -> UInt64? {
+        guard at + 8 <= end else { return nil }
+        defer { at += 8 }
+        return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+    }
+}

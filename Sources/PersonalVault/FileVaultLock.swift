@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The vault's in-memory state behind a reader–writer lock (issue 15).
+///
+/// `open` only reads the maps, and export and checks call it from every core at once: under
+/// a `Mutex` those readers excluded each other, and its spinning slow path was a third of the
+/// export's CPU (perf, BENCHMARKS.md "Personal-data vault"). Readers now share the lock;
+/// seals, erasures and syncs take it exclusively, with writers preferred so a stream of
+/// checks cannot starve appends.
+final class VaultStateLock<Value>: @unchecked Sendable {
+    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+        lock = .allocate(capacity: 1)
+        var attributes = pthread_rwlockattr_t()
+        pthread_rwlockattr_init(&attributes)
+        pthread_rwlockattr_setkind_np(&attributes, Int32(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP))
+        pthread_rwlock_init(lock, &attributes)
+        pthread_rwlockattr_destroy(&attributes)
+    }
+
+    deinit {
+        pthread_rwlock_destroy(lock)
+        lock.deallocate()
+    }
+
+    /// Exclusive access (the `Mutex.withLock` shape, so call sites read the same).
+    func withLock<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body(&value)
+    }
+
+    /// Shared access: any number of readers at once.
+    func withReadLock<R, E: Error>(_ body: (Value) throws(E) -> R) throws(E) -> R {
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body(value)
+    }
+}

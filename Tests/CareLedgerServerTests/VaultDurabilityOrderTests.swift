@@ -1,0 +1,101 @@
+import CreditRecords
+import DurableStorage
+import Foundation
+import LedgerTestSupport
+import PersonalVault
+import Synchronization
+import Testing
+@testable import LedgerCore
+
+/// Issue 15's invariant for the vault's sync moving off the log's commit: a checkpoint that
+/// covers a sealed entry is never written (so never durable, never published) before the
+/// vault frames for it are durable. These fail if the vault sync is skipped, or joined only
+/// after the log has written the batch.
+@Suite(.serialized) struct VaultDurabilityOrderTests {
+    /// Passes everything to the disk; after each fdatasync of the vault's sealed file, notes
+    /// how many bytes the records log's segments held at that moment.
+    final class SyncObservingIO: StorageIO, @unchecked Sendable {
+        let base = PosixIO()
+        let segments: String
+        private let state = Mutex<(paths: [Int32: String], seen: [Int])>(([:], []))
+
+        init(segments: String) { self.segments = segments }
+
+        func segmentBytes() -> Int {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: segments)) ?? []
+            return names.reduce(0) { total, name in
+                total + (((try? FileManager.default.attributesOfItem(atPath: segments + "/" + name))?[.size] as? Int) ?? 0)
+            }
+        }
+
+        /// The segment bytes seen at each sealed-file fdatasync since the last call.
+        func takeObserved() -> [Int] { state.withLock { s in defer { s.seen = [] }; return s.seen } }
+
+        func open(_ path: String, flags: Int32, mode: mode_t) throws -> Int32 {
+            let fd = try base.open(path, flags: flags, mode: mode)
+            state.withLock { $0.paths[fd] = path }
+            return fd
+        }
+        func pwrite(_ fd: Int32, _ data: UnsafeRawBufferPointer, offset: Int64) throws -> Int { try base.pwrite(fd, data, offset: offset) }
+        func fdatasync(_ fd: Int32) throws {
+            try base.fdatasync(fd)
+            guard state.withLock({ $0.paths[fd]?.hasSuffix("/sealed") ?? false }) else { return }
+            let bytes = segmentBytes()
+            state.withLock { $0.seen.append(bytes) }
+        }
+        func ftruncate(_ fd: Int32, length: Int64) throws { try base.ftruncate(fd, length: length) }
+        func rename(_ from: String, _ to: String) throws { try base.rename(from, to) }
+        func fsyncDirectory(_ path: String) throws { try base.fsyncDirectory(path) }
+        func close(_ fd: Int32) { base.close(fd) }
+    }
+
+    static func open(_ directory: String, io: any StorageIO) async throws -> Ledger {
+        let keys = VaultKeys.generate()
+        var configuration = LedgerConfiguration()
+        configuration.dataDirectory = directory
+        configuration.openVault = { data in try FileVault.open(directory: data + "/vault", keys: keys, io: io) }
+        return try await Ledger.open(configuration: configuration)
+    }
+
+    static func directory() -> String { NSTemporaryDirectory() + "careledger-vault-order-\(UUID().uuidString)" }
+
+    @Test func eachSealIsDurableBeforeTheLogWritesItsLeaf() async throws {
+        let directory = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let io = SyncObservingIO(segments: directory + "/records/segments")
+        let ledger = try await Self.open(directory, io: io)
+        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
+        for n in 1...4 {
+            let before = io.segmentBytes()
+            _ = io.takeObserved()
+            _ = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.ban(n)), principal: admin, logger: ledger.logger)
+            let seen = io.takeObserved()
+            // Skipped: no sync at all. Joined after the commit point: the log had already
+            // written the batch (its entries and checkpoint frame) when the sync finished.
+            #expect(!seen.isEmpty, "append \(n): the vault was never synced")
+            #expect(seen.first == before, "append \(n): the log held \(seen.first ?? -1) segment bytes (\(before) before the append) when the vault sync finished")
+            #expect(io.segmentBytes() > before, "append \(n): nothing reached the log")
+        }
+        try await ledger.close()
+    }
+
+    @Test func aFailedVaultSyncRefusesTheAppendAndTheLogTakesNothing() async throws {
+        let directory = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let io = FaultInjectingIO()
+        let ledger = try await Self.open(directory, io: io)
+        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
+        _ = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.ban(1)), principal: admin, logger: ledger.logger)
+        let size = ledger.log.size
+        io.inject(.fsyncFails(persisted: false), at: FaultInjectingIO.Trigger(operation: .fdatasync, pathContaining: "/vault/sealed"))
+        do {
+            _ = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.ban(2)), principal: admin, logger: ledger.logger)
+            Issue.record("an append whose personal part could not be made durable was acknowledged")
+        } catch let refusal as Refusal {
+            #expect(refusal.kind == .unavailable)
+        }
+        #expect(io.firedFaults.count == 1)
+        #expect(ledger.log.size == size)
+        try await ledger.close()
+    }
+}

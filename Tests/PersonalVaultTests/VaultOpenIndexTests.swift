@@ -1,0 +1,115 @@
+import DurableStorage
+import Foundation
+import LedgerCrypto
+import LedgerTestSupport
+@testable import PersonalVault
+import Testing
+
+/// The open index (issue 15): a clean close leaves it, the next open reads it and scans only
+/// the frames sealed after it; it never makes an erased record readable, and a damaged or
+/// foreign one is ignored (the vault then scans as before).
+@Suite struct VaultOpenIndexTests {
+    typealias F = VaultFixture
+
+    static func subject(_ i: Int) -> SubjectIdentifier { .person(idType: "resident_id", idNumber: "3303021990010\(String(format: "%05d", i))") }
+
+    /// `count` records from `first`, over 7 owners, each mentioning the next owner.
+    static func seal(_ vault: FileVault, _ range: Range<Int>) throws {
+        for n in range {
+            try vault.seal(F.plaintext("r\(n)"), commitment: F.commitment("r\(n)"), owner: vault.pseudonym(subject(n % 7)),
+                           mentions: [vault.pseudonym(subject((n + 1) % 7))])
+        }
+        try vault.sync()
+    }
+
+    static func flip(_ path: String, at offset: Int) throws {
+        var bytes = try #require(try DurableFile.read(path))
+        bytes[offset] ^= 0x40
+        try PosixIO().replaceFile(path, with: bytes)
+    }
+
+    @Test func anIndexedOpenFindsTheIndexedRecordsAndTheTail() throws {
+        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
+        do {
+            let vault = try FileVault.open(directory: dir.path, keys: keys)
+            try Self.seal(vault, 0..<200)
+            try vault.writeOpenIndex()
+            try Self.seal(vault, 200..<260)
+        }
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/index"))
+        let indexed = try FileVault.open(directory: dir.path, keys: keys)
+        for n in 0..<260 { #expect(try indexed.open(F.commitment("r\(n)")) == F.plaintext("r\(n)"), "record \(n)") }
+        let bySubject = (0..<7).map { indexed.commitments(of: indexed.pseudonym(Self.subject($0))) }
+        // The same maps as a full scan builds.
+        try FileManager.default.removeItem(atPath: dir.path + "/index")
+        let scanned = try FileVault.open(directory: dir.path, keys: keys)
+        #expect((0..<7).map { scanned.commitments(of: scanned.pseudonym(Self.subject($0))) } == bySubject)
+        // Each owns about 37 and is mentioned in about 37 (the index keeps mentions too).
+        #expect(bySubject.allSatisfy { $0.count >= 74 })
+    }
+
+    @Test func theIndexIsReadNotTheFramesItCovers() throws {
+        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
+        do {
+            let vault = try FileVault.open(directory: dir.path, keys: keys)
+            try Self.seal(vault, 0..<20)
+            try vault.writeOpenIndex()
+        }
+        // Damage the first record's tag: a scan reports it at open, the index cannot.
+        let sealed = dir.path + "/sealed"
+        let bytes = try #require(try DurableFile.read(sealed))
+        let length = bytes.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: VaultFormat.sealedHeaderSize + 4, as: UInt32.self))) }
+        try Self.flip(sealed, at: VaultFormat.sealedHeaderSize + length - 1)
+        let indexed = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(indexed.recovery.damagedRecords == 0)
+        // Found when opened instead: corrupt, never taken for an erasure.
+        #expect(throws: VaultError.self) { _ = try indexed.open(F.commitment("r0")) }
+        #expect(try indexed.open(F.commitment("r1")) == F.plaintext("r1"))
+        try FileManager.default.removeItem(atPath: dir.path + "/index")
+        #expect(try FileVault.open(directory: dir.path, keys: keys).recovery.damagedRecords == 1)
+    }
+
+    @Test func anErasureRemovesTheIndexBeforeZeroing() throws {
+        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
+        do {
+            let vault = try FileVault.open(directory: dir.path, keys: keys)
+            try Self.seal(vault, 0..<30)
+            try vault.writeOpenIndex()
+        }
+        do {
+            let vault = try FileVault.open(directory: dir.path, keys: keys)
+            try vault.eraseRecord(F.commitment("r3"))
+            #expect(!FileManager.default.fileExists(atPath: dir.path + "/index"))
+            _ = try vault.eraseSubject(vault.pseudonym(Self.subject(5)))
+            try vault.writeOpenIndex()
+        }
+        let reopened = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(try reopened.open(F.commitment("r3")) == nil)
+        // Owned by subject 5 (n % 7 == 5) or mentioning it ((n + 1) % 7 == 5): gone.
+        for n in 0..<30 where n % 7 == 5 || (n + 1) % 7 == 5 { #expect(try reopened.open(F.commitment("r\(n)")) == nil, "record \(n)") }
+        #expect(try reopened.open(F.commitment("r0")) == F.plaintext("r0"))
+    }
+
+    @Test func aDamagedOrStaleIndexIsIgnored() throws {
+        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
+        do {
+            let vault = try FileVault.open(directory: dir.path, keys: keys)
+            try Self.seal(vault, 0..<40)
+            try vault.writeOpenIndex()
+        }
+        let index = dir.path + "/index"
+        let good = try #require(try DurableFile.read(index))
+        // A flipped bit anywhere: the index's own CRC fails.
+        try Self.flip(index, at: good.count / 2)
+        var vault = try FileVault.open(directory: dir.path, keys: keys)
+        for n in 0..<40 { #expect(try vault.open(F.commitment("r\(n)")) == F.plaintext("r\(n)")) }
+        // The sealed file changed under a valid-looking index (its covered tail rewritten).
+        try PosixIO().replaceFile(index, with: good)
+        let sealed = dir.path + "/sealed"
+        let size = try #require(try DurableFile.read(sealed)).count
+        try Self.flip(sealed, at: size - 1)
+        vault = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(vault.recovery.damagedRecords == 1)
+        for n in 0..<39 { #expect(try vault.open(F.commitment("r\(n)")) == F.plaintext("r\(n)")) }
+    }
+}
