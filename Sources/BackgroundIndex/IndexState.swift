@@ -57,7 +57,7 @@ enum KindCode {
     /// A lifetime ban (a revocation of one needs a confirmation too).
     static let lifetimeBan: UInt8 = 0x80
     /// The highest kind code in use.
-    static let maxCode: UInt8 = 10
+    static let maxCode: UInt8 = 11
 
     static func code(_ kind: RecordKind) -> UInt8 {
         switch kind {
