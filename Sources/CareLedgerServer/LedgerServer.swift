@@ -56,6 +56,7 @@ public final class LedgerServer: Sendable {
         addPrincipalRoutes(to: router)
         addCheckRoutes(to: router)
         addTaskRoutes(to: router)
+        addReadAuditRoutes(to: router)
         addServiceRoutes(to: router)
         addWebRoutes(to: router)
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))

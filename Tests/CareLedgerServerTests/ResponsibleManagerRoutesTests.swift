@@ -99,7 +99,7 @@ import Testing
             let named = try await client.send(.post, "/v1/tasks/\(trigger)/managers", token: roles[.inspector], json: Self.naming(4))
             #expect(named.status == .created, "\(named.summary)")
             let managerSeq = try #require(try named.json()["seq"]?.integerValue)
-            let stored = try await client.send(.get, "/v1/records/\(managerSeq)", token: roles[.inspector]).json()
+            let stored = try await client.send(.get, "/v1/records/\(managerSeq)?purpose=inspection", token: roles[.inspector]).json()
             // The full body (its basis is restricted, so not in the sealed leaf) comes opened.
             let body = try #require(stored["opened"]?.objectValue?["body"]?.objectValue)
             #expect(stored["entry"]?.objectValue?["body"]?.objectValue?["basis"] == nil)
