@@ -12,7 +12,8 @@ lua=tools/principal-bench/random-token.lua
 work=$(mktemp -d)
 "$bin" serve 10 18501 "$work/t10.txt" > "$work/s10.log" 2>&1 & small=$!
 "$bin" serve 100000 18502 "$work/t100k.txt" > "$work/s100k.log" 2>&1 & large=$!
-trap 'kill $small $large 2>/dev/null; rm -rf "$work"' EXIT
+# The services' data directories are named in their first line ("(data DIR)").
+trap 'kill $small $large 2>/dev/null; sleep 1; rm -rf $(sed -n "s/.*(data \(.*\))$/\1/p" "$work"/s*.log) "$work"' EXIT
 for port in 18501 18502; do
   until curl -sf "http://127.0.0.1:$port/healthz" > /dev/null; do sleep 1; done
 done
