@@ -121,6 +121,10 @@ let package = Package(
         // Issue 17's figure: authentication cost with 10 and 100,000 principals (RELIABILITY.md).
         .executableTarget(name: "principal-bench", dependencies: ["LedgerCore", "CreditRecords", "LedgerCrypto"], path: "tools/principal-bench",
                           exclude: ["random-token.lua"]),
+        // Issue 17 part 5 over HTTP: a service with N principals bulk-loaded through the core
+        // (tools/principals-bench/side-by-side.sh; RELIABILITY.md, BENCHMARKS.md).
+        .executableTarget(name: "principals-bench", dependencies: ["CareLedgerServer", "LedgerCore", "CreditRecords"], path: "tools/principals-bench",
+                          exclude: ["side-by-side.sh"]),
         // The kind table as JSON, read by tools/gen-record-schemas.py.
         .executableTarget(name: "kind-table", dependencies: ["CreditRecords"], path: "tools/kind-table"),
         // Mixed records for the export benchmark (tools/bench-export.sh).

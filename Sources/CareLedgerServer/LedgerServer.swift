@@ -58,6 +58,7 @@ public final class LedgerServer: Sendable {
         addTaskRoutes(to: router)
         addSubjectRoutes(to: router)
         addConfirmationRoutes(to: router)
+        addReadAuditRoutes(to: router)
         addServiceRoutes(to: router)
         addWebRoutes(to: router)
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))

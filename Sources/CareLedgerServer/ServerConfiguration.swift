@@ -14,6 +14,9 @@ public struct ServerConfiguration: Sendable {
     /// Background checks per institution (its principals together) or other principal and
     /// day (China Standard Time); over it, 429.
     public var checkQuota = 500
+    /// `LedgerConfiguration.readQuota` and `.bulkReadQuota` (`--read-quota`, `--bulk-read-quota`).
+    public var readQuota = 1000
+    public var bulkReadQuota = 2_000_000
     /// The background index is snapshotted after this many appended entries (and on a clean
     /// shutdown), so a restart replays at most this much of the log's tail.
     public var indexSnapshotInterval: UInt64 = 4096
@@ -56,6 +59,8 @@ public struct ServerConfiguration: Sendable {
         core.dataDirectory = dataDirectory
         core.origin = origin
         core.checkQuota = checkQuota
+        core.readQuota = readQuota
+        core.bulkReadQuota = bulkReadQuota
         core.indexSnapshotInterval = indexSnapshotInterval
         core.idempotencyRetentionSeconds = idempotencyRetentionSeconds
         core.preschoolBars = preschoolBars

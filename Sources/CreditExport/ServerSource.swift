@@ -4,7 +4,8 @@ import LedgerCrypto
 import Synchronization
 
 /// A running service read with an exporter token: `/log/checkpoint`, `GET /v1/records`
-/// pages, and the proof routes. Entries come back as JSON; the log stores their RFC 8785
+/// pages (purpose `export`: each page's opened records are recorded in the access log), and
+/// the proof routes. Entries come back as JSON; the log stores their RFC 8785
 /// bytes, so re-encoding them canonically gives the exact leaf the checkpoint covers — and
 /// if it does not, the frontier check raises the alarm.
 public struct ServerSource: ExportSource {
@@ -58,7 +59,7 @@ public struct ServerSource: ExportSource {
         var out = [[UInt8]]()
         while out.count < count {
             let start = seq + UInt64(out.count)
-            let page = try await object("/v1/records?from=\(start)&limit=\(min(Self.pageSize, count - out.count))")
+            let page = try await object("/v1/records?from=\(start)&limit=\(min(Self.pageSize, count - out.count))&purpose=export")
             guard let records = page["records"]?.arrayValue else { throw ExportError.source("a records page has no records") }
             for (i, item) in records.enumerated() {
                 guard let record = item.objectValue, record["seq"]?.integerValue == Int64(start) + Int64(i), let entry = record["entry"] else {
@@ -74,7 +75,7 @@ public struct ServerSource: ExportSource {
     }
 
     public func entry(at seq: UInt64) async throws -> [UInt8] {
-        guard let entry = try await object("/v1/records/\(seq)")["entry"] else { throw ExportError.source("record \(seq) has no entry") }
+        guard let entry = try await object("/v1/records/\(seq)?view=public")["entry"] else { throw ExportError.source("record \(seq) has no entry") }
         return try CanonicalJSON.encode(entry)
     }
 

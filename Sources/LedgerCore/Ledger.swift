@@ -79,7 +79,12 @@ public final class Ledger: Sendable {
         // No `beforeCommit` vault sync: an append waits for its seal to be durable before its
         // leaf enters the log at all (`vaultSync`, group-committed), so no checkpoint covers a
         // personal part a crash could lose, and the vault's fdatasync overlaps the log's.
-        let log = try TransparencyLog.open(directory: data.records)
+        var options = TransparencyLog.Options()
+        // The witness refuses before the log signs a checkpoint that would fork it (issue 17
+        // part 7); it is attached once the open log has been checked against it.
+        let gate = CheckpointGate()
+        options.beforeSigning = { _ in try gate.confirm() }
+        let log = try TransparencyLog.open(directory: data.records, options: options)
         let accessLog: TransparencyLog
         let principalLog: TransparencyLog
         do {
@@ -116,7 +121,9 @@ public final class Ledger: Sendable {
                 guard !path.hasPrefix(root), !path.hasPrefix("./" + root), path != data.root else {
                     throw CheckpointWitness.Refused(description: "the checkpoint witness must be outside the data directory: a restored backup would restore it too")
                 }
-                return try CheckpointWitness(store: FileCheckpointStore(path: path), log: log)
+                let witness = try CheckpointWitness(store: FileCheckpointStore(path: path), log: log)
+                gate.attach(witness)
+                return witness
             }
             let principalRecord = PrincipalLog(log: principalLog)
             try await principalRecord.baseline(principals.all)

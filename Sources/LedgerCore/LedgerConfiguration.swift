@@ -10,6 +10,12 @@ public struct LedgerConfiguration: Sendable {
     /// Background checks per principal and day (China Standard Time); an institution's
     /// principals share their institution's. Over it, refused.
     public var checkQuota = 500
+    /// Records whose personal part a principal may read per China Standard Time day
+    /// (`serve --read-quota`): inspectors and admins. Over it, 429.
+    public var readQuota = 1000
+    /// The same for the bulk readers, exporter and auditor (`serve --bulk-read-quota`): an
+    /// export reads the whole log.
+    public var bulkReadQuota = 2_000_000
     /// A file outside the data directory holding the records log's latest signed checkpoint
     /// (`--checkpoint-witness`, compare-and-swap; docs/operations.md "Forks"). Nil: none.
     public var checkpointWitness: String?

@@ -10,6 +10,8 @@ public struct LedgerMetrics: Sendable {
     public let checks: [String: CoreMetrics.Counter]
     public let checkLatency: CoreMetrics.Timer
     public let accessLogSize: CoreMetrics.Gauge
+    /// Reads of personal parts recorded (`read`) and refused by the read quota.
+    public let reads: [String: CoreMetrics.Counter]
 
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         appends = CoreMetrics.Counter(label: "careledger_record_appends_total", factory: factory)
@@ -22,5 +24,8 @@ public struct LedgerMetrics: Sendable {
         self.checks = checks
         checkLatency = CoreMetrics.Timer(label: "careledger_check_duration_seconds", factory: factory)
         accessLogSize = CoreMetrics.Gauge(label: "careledger_access_log_tree_size", factory: factory)
+        reads = Dictionary(uniqueKeysWithValues: ["read", "refused_quota"].map {
+            ($0, CoreMetrics.Counter(label: "careledger_personal_reads_total", dimensions: [("status", $0)], factory: factory))
+        })
     }
 }

@@ -20,10 +20,12 @@ final class LogWriterCore {
     private let storedLevels: UInt64
     private var head: LogHead
     private let beforeCommit: (@Sendable () throws -> Void)?
+    private let beforeSigning: (@Sendable (SignedCheckpoint) throws -> Void)?
 
     init(driver: any LogStorageDriver, signer: NoteSigner, head: LogHead, published: PublishedHead,
-         beforeCommit: (@Sendable () throws -> Void)? = nil) {
+         beforeCommit: (@Sendable () throws -> Void)? = nil, beforeSigning: (@Sendable (SignedCheckpoint) throws -> Void)? = nil) {
         self.beforeCommit = beforeCommit
+        self.beforeSigning = beforeSigning
         self.driver = driver
         self.signer = signer
         self.published = published
@@ -46,6 +48,8 @@ final class LogWriterCore {
         }
         let first = head.size
         guard first + UInt64(entries.count) <= capacity else { throw LogError.full }
+        // The gate first: a refused batch costs no vault sync, no hashing, no signature.
+        try beforeSigning?(head.checkpoint)
         try beforeCommit?()
 
         var frontier = head.frontier

@@ -28,6 +28,11 @@ public final class TransparencyLog: Sendable {
         /// batch fails and nothing of it is stored. For state the entries depend on that must
         /// be durable first (the core's vault: one sync per batch, not per entry).
         public var beforeCommit: (@Sendable () throws -> Void)?
+        /// Called on the committer thread with the latest signed checkpoint before a batch's
+        /// checkpoint is signed; if it throws, nothing is signed or stored and the batch fails.
+        /// For a gate outside the log that must agree first (the core's checkpoint witness:
+        /// a writer whose witness moved on must not sign a checkpoint that forks it).
+        public var beforeSigning: (@Sendable (_ latest: SignedCheckpoint) throws -> Void)?
         public init() {}
     }
 
@@ -69,7 +74,8 @@ public final class TransparencyLog: Sendable {
         let (recovered, report) = try driver.recover()
         let head = PublishedHead()
         head.publish(recovered)
-        let core = LogWriterCore(driver: driver, signer: signer, head: recovered, published: head, beforeCommit: options.beforeCommit)
+        let core = LogWriterCore(driver: driver, signer: signer, head: recovered, published: head, beforeCommit: options.beforeCommit,
+                                  beforeSigning: options.beforeSigning)
         var limits = CommitQueue.Limits()
         limits.maxQueuedEntries = options.maxQueuedEntries
         limits.maxBatchEntries = options.maxBatchEntries

@@ -66,10 +66,11 @@ struct Demo: AsyncParsableCommand {
 
                 try:
                   curl -s \(base)/log/checkpoint
-                  curl -s -H "Authorization: Bearer $AUDITOR" '\(base)/v1/records?from=0&limit=3'
+                  curl -s -H "Authorization: Bearer $AUDITOR" '\(base)/v1/records?from=0&limit=3&purpose=audit'
                 """)
             for (label, seq) in load.highlights {
-                say("  curl -s -H \"Authorization: Bearer $INSPECTOR\" \(base)/v1/records/\(seq)    # \(label)")
+                // Another bureau's record needs a case reference; the read is recorded (docs/http.md "Recorded reads").
+                say("  curl -s -H \"Authorization: Bearer $INSPECTOR\" '\(base)/v1/records/\(seq)?purpose=case_review&caseRef=DEMO-2026-001'    # \(label)")
             }
             if let ban = load.highlights.first {
                 say("  curl -s '\(base)/v1/log/proof/inclusion?seq=\(ban.seq)'")

@@ -30,6 +30,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The records log's origin (checkpoint and key name), used when the log is created.")
     var origin = DataDirectory.defaultOrigin
     @Option(name: .customLong("check-quota"), help: "Background checks per principal (an institution's principals together) and day.") var checkQuota = 500
+    @Option(name: .customLong("read-quota"), help: "Records whose personal part an inspector or admin may read a day (each read recorded).") var readQuota = 1000
+    @Option(name: .customLong("bulk-read-quota"), help: "The same for the exporter and auditor roles.") var bulkReadQuota = 2_000_000
     @Option(name: .customLong("principal-rate"), help: "Requests per second per principal on authenticated routes (bursts of 3x).")
     var principalRate: Double = 20
     @Option(name: .customLong("address-rate"), help: "Requests per second per client address on authenticated routes (bursts of 2x); a proxy's address counts once.")
@@ -59,6 +61,7 @@ struct Serve: AsyncParsableCommand {
         if let refusal = transport.transportRefusal() { throw ValidationError(refusal) }
         do { try transport.checkTLSFiles() } catch { throw ValidationError("--tls-cert/--tls-key: cannot load the PEM certificate and key (\(error))") }
         guard checkQuota >= 0 else { throw ValidationError("--check-quota must not be negative") }
+        guard readQuota >= 0, bulkReadQuota >= 0 else { throw ValidationError("--read-quota and --bulk-read-quota must not be negative") }
         guard principalRate > 0, addressRate > 0, failedAuthRate > 0 else {
             throw ValidationError("--principal-rate, --address-rate and --failed-auth-rate must be positive")
         }
@@ -92,6 +95,8 @@ struct Serve: AsyncParsableCommand {
         configuration.dataDirectory = data
         configuration.origin = origin
         configuration.checkQuota = checkQuota
+        configuration.readQuota = readQuota
+        configuration.bulkReadQuota = bulkReadQuota
         configuration.checkpointWitness = checkpointWitness
         configuration.principalRate = RateLimit(burst: principalRate * 3, perSecond: principalRate)
         configuration.addressRate = RateLimit(burst: addressRate * 2, perSecond: addressRate)

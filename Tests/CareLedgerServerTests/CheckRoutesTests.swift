@@ -259,7 +259,7 @@ import TransparencyLog
                                           json: Fixtures.check(purpose: "inspection", consentRef: "insp-2026-7")).status == .ok)
             #expect(try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check(Fixtures.zhangSan)).status == .ok)
 
-            let response = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=330381199211083443", token: roles[.auditor])
+            let response = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=330381199211083443&purpose=audit", token: roles[.auditor])
             #expect(response.status == .ok)
             let checks = try #require(try response.json()["checks"]?.arrayValue?.compactMap(\.objectValue))
             #expect(checks.count == 2)
@@ -269,12 +269,12 @@ import TransparencyLog
             #expect(Set(checks[0].keys) == ["checkId", "principal", "institution", "purpose", "consentRef", "status", "at"])
             for id in Fixtures.idNumbers { #expect(!response.text.contains(id)) }
 
-            let lower = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=11010519491231002x", token: admin)
+            let lower = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=11010519491231002x&purpose=audit", token: admin)
             #expect(try lower.json()["checks"]?.arrayValue?.count == 1)
-            let nobody = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=330302199003150044", token: admin)
+            let nobody = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=330302199003150044&purpose=audit", token: admin)
             #expect(try nobody.json()["checks"] == .array([]))
             // Another type with the same number is another person.
-            let passport = try await client.send(.get, "/v1/audit/checks?idType=passport&idNumber=E12345678", token: admin)
+            let passport = try await client.send(.get, "/v1/audit/checks?idType=passport&idNumber=E12345678&purpose=audit", token: admin)
             #expect(try passport.json()["checks"] == .array([]))
 
             let bad: [(String, [String])] = [
@@ -286,12 +286,12 @@ import TransparencyLog
                 ("idType=resident_id&idNumber=330381199211083443&name=x", ["name"]),
             ]
             for (query, parameters) in bad {
-                let refused = try await client.send(.get, "/v1/audit/checks?" + query, token: roles[.auditor])
+                let refused = try await client.send(.get, "/v1/audit/checks?" + query + "&purpose=audit", token: roles[.auditor])
                 #expect(refused.status == .badRequest, "\(parameters)")
                 #expect(try refused.problemPointers() == parameters)
                 for id in Fixtures.idNumbers + ["330381199211083440"] { #expect(!refused.text.contains(id)) }
             }
-            #expect(try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=330381199211083443", token: roles[.institution]).status == .forbidden)
+            #expect(try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=330381199211083443&purpose=audit", token: roles[.institution]).status == .forbidden)
         }
         for line in test.capture.all {
             for id in Fixtures.idNumbers { #expect(!line.contains(id), "a log line carries an ID number") }

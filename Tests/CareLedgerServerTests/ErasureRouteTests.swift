@@ -75,13 +75,13 @@ import PersonalVault
             _ = try Self.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Self.revocation(target: young, 3)))
             // Only admins erase.
             #expect(try await client.send(.post, "/v1/erasures", token: roles[.inspector], json: Self.erasure(subject: Self.zhang, basis: "retention_expired")).status == .forbidden)
-            let before = try await client.send(.get, "/v1/records/\(seq)", token: roles[.auditor]).json()
+            let before = try await client.send(.get, "/v1/records/\(seq)?purpose=audit", token: roles[.auditor]).json()
             #expect(before["opened"] != nil)
             let backup = first.vault.copy()
             let erased = try await client.send(.post, "/v1/erasures", token: admin, json: Self.erasure(subject: Self.zhang, basis: "retention_expired"))
             #expect(erased.status == .created, "\(erased.summary)")
             let erasureSeq = try Self.seq(erased)
-            let record = try await client.send(.get, "/v1/records/\(erasureSeq)", token: roles[.auditor]).json()
+            let record = try await client.send(.get, "/v1/records/\(erasureSeq)?purpose=audit", token: roles[.auditor]).json()
             let erasedSeqs = record["entry"]?.objectValue?["body"]?.objectValue?["seqs"]?.arrayValue?.compactMap(\.integerValue) ?? []
             #expect(erasedSeqs.contains(Int64(seq)) && erasedSeqs.contains(Int64(young)))
             return (seq, try #require(before["leafHash"]?.stringValue), try #require(before["checkpoint"]?.stringValue), backup, roles)
@@ -90,7 +90,7 @@ import PersonalVault
         let test = try await first.restart(vault: backup)
         #expect(test.capture.all.contains { $0.contains("erasures re-applied") })
         let answers: [String] = try await test.test { client in
-            let record = try await client.send(.get, "/v1/records/\(seq)", token: roles[.auditor])
+            let record = try await client.send(.get, "/v1/records/\(seq)?purpose=audit", token: roles[.auditor])
             let object = try record.json()
             #expect(object["erased"] == .bool(true) && object["opened"] == nil)
             // The leaf, and so every proof and earlier checkpoint, is unchanged.
@@ -105,7 +105,7 @@ import PersonalVault
             let check = try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check(Fixtures.zhangSan))
             let answer = try check.json()
             #expect(answer["status"] == "clear" && answer["findings"] == .array([]))
-            let page = try await client.send(.get, "/v1/records?from=0", token: roles[.auditor])
+            let page = try await client.send(.get, "/v1/records?from=0&purpose=audit", token: roles[.auditor])
             return [record.text, check.text, page.text]
         }
         try await test.close()
@@ -128,7 +128,7 @@ import PersonalVault
             #expect(erased.status == .created, "\(erased.summary)")
             // Twice: nothing left to erase.
             #expect(try await client.send(.post, "/v1/erasures", token: admin, json: Self.erasure(seqs: [seq], basis: "data_error")).status == .conflict)
-            let record = try await client.send(.get, "/v1/records/\(seq)", token: roles[.auditor])
+            let record = try await client.send(.get, "/v1/records/\(seq)?purpose=audit", token: roles[.auditor])
             #expect(try record.json()["erased"] == .bool(true))
             let check = try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check(Fixtures.zhangSan))
             let answer = try check.json()
@@ -159,7 +159,7 @@ import PersonalVault
                                                 json: Self.erasure(subject: ("林晓燕", "330381199211083443"), basis: "consent_withdrawn"))
             #expect(refused.status == .conflict && refused.text.contains("erasure_live_ban"), "\(refused.summary)")
             #expect(!refused.text.contains("330381199211083443") && !refused.text.contains("林晓燕"))
-            #expect(try await client.send(.get, "/v1/records/\(seq)", token: roles[.auditor]).json()["opened"] != nil)
+            #expect(try await client.send(.get, "/v1/records/\(seq)?purpose=audit", token: roles[.auditor]).json()["opened"] != nil)
             let check = try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check())
             #expect(try check.json()["status"] == "barred")
         }

@@ -116,7 +116,7 @@ import Testing
                                                headers: Self.keyed("restart-key"))
             #expect(replay.status == .created)
             #expect(replay.bytes == receipt)
-            let auditor = try await client.send(.get, "/v1/records/0", token: roles[.auditor])
+            let auditor = try await client.send(.get, "/v1/records/0?purpose=audit", token: roles[.auditor])
             #expect(auditor.status == .ok)
             let revoked = try await client.send(.get, "/v1/records/0", token: roles.revoked)
             #expect(revoked.status == .unauthorized)

@@ -71,7 +71,7 @@ import TransparencyLog
             let bundle = try await client.send(.get, "/log/tile/entries/000", token: admin)
             #expect(bundle.status == .ok)
             // Entries that are not envelopes are still served, as base64.
-            let record = try await client.send(.get, "/v1/records/0", token: admin)
+            let record = try await client.send(.get, "/v1/records/0?purpose=audit", token: admin)
             #expect(try record.json()["entryBase64"]?.stringValue == Base64.encode(Array("entry 0".utf8)))
         }
         try await test.close()
@@ -135,7 +135,7 @@ import TransparencyLog
         let admin = test.adminToken
         try await test.test { client in
             _ = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.penalty(1))
-            _ = try await client.send(.get, "/v1/records/7", token: admin)
+            _ = try await client.send(.get, "/v1/records/7?purpose=audit", token: admin)
             _ = try await client.send(.get, "/nowhere")
             let health = try await client.send(.get, "/healthz")
             #expect(health.status == .ok)

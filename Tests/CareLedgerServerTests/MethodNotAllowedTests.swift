@@ -62,7 +62,7 @@ import Testing
             }
             // The same paths with their own methods answer as before.
             #expect(try await client.send(.get, "/healthz").status == .ok)
-            #expect(try await client.send(.get, "/v1/records/0", token: admin).status == .notFound)
+            #expect(try await client.send(.get, "/v1/records/0?purpose=audit", token: admin).status == .notFound)
             #expect(try await client.send(.delete, "/v1/principals/nobody", token: admin).status == .notFound)
             let put = try await client.send(.put, "/v1/principals/nobody", token: admin)
             #expect(put.status == .methodNotAllowed && put.headers[.allow] == "DELETE")

@@ -249,8 +249,8 @@ import Testing
         "listPrincipals": Sample(uri: "/v1/principals?limit=3", bad: "/v1/principals?limit=0"),
         "rotatePrincipalToken": Sample(uri: "/v1/principals/openapi-rotated/token", bad: "/v1/principals/Not_An_Id/token"),
         "appendRecord": Sample(uri: "/v1/records", body: Fixtures.penalty(3000), headers: [RequestInput.idempotencyKeyField: "openapi-sample-1"]),
-        "listRecords": Sample(uri: "/v1/records?from=0&limit=2", bad: "/v1/records?limit=1001"),
-        "getRecord": Sample(uri: "/v1/records/0", bad: "/v1/records/x"),
+        "listRecords": Sample(uri: "/v1/records?from=0&limit=2&purpose=audit", bad: "/v1/records?limit=1001&purpose=audit"),
+        "getRecord": Sample(uri: "/v1/records/0?view=public", bad: "/v1/records/x"),
         // 林晓燕 is banned (seq 2): the documented refusal is the answer in this tree.
         "createErasure": Sample(uri: "/v1/erasures", body: ["subject": ["idType": "resident_id", "idNumber": "330381199211083443"],
                                                              "basis": "consent_withdrawn", "authority": Fixtures.authority(Fixtures.ouhaiHealth)],
@@ -263,8 +263,9 @@ import Testing
         "getInclusionProof": Sample(uri: "/v1/log/proof/inclusion?seq=0&size=1", bad: "/v1/log/proof/inclusion?size=1"),
         "getConsistencyProof": Sample(uri: "/v1/log/proof/consistency?from=1&to=2", bad: "/v1/log/proof/consistency?from=3&to=2"),
         "createCheck": Sample(uri: "/v1/checks", body: Fixtures.check()),
-        "listChecksOfPerson": Sample(uri: "/v1/audit/checks?idType=resident_id&idNumber=330381199211083443",
-                                     bad: "/v1/audit/checks?idType=resident_id&idNumber=330381199211083440"),
+        "listChecksOfPerson": Sample(uri: "/v1/audit/checks?idType=resident_id&idNumber=330381199211083443&purpose=audit",
+                                     bad: "/v1/audit/checks?idType=resident_id&idNumber=330381199211083440&purpose=audit"),
+        "listReadsOfPrincipal": Sample(uri: "/v1/audit/reads?principal=auditor-1&purpose=audit", bad: "/v1/audit/reads?principal=auditor-1"),
         "listInstitutions": Sample(uri: "/v1/institutions?region=330300&limit=5", bad: "/v1/institutions?status=open"),
         "getInstitutionDisclosure": Sample(uri: "/v1/institutions/\(Fixtures.xiaoxingxing.uscc)", bad: "/v1/institutions/91330304MA2J7K8L11"),
         "getAccessLogCheckpoint": Sample(uri: "/access-log/checkpoint"),
@@ -407,7 +408,7 @@ import Testing
                 if let c = Self.check(replay, append, "replay", document: document) { cases.append(c) }
             }
             // Stored entries are envelopes: check one against the Envelope schema itself.
-            let record = try await client.send(.get, "/v1/records/0", token: admin)
+            let record = try await client.send(.get, "/v1/records/0?view=public", token: admin)
             if let entry = try record.json()["entry"], let bytes = try? CanonicalJSON.encode(entry) {
                 cases.append(BodyCase(name: "entry 0", pointer: "/components/schemas/Envelope", body: bytes))
             }

@@ -59,9 +59,9 @@ import Testing
         let admin = test.adminToken
         try await test.test { client in
             let auditor = try await client.createPrincipal(admin: admin, ["id": "auditor-9", "role": "auditor"])
-            #expect(try await client.send(.get, "/v1/records", token: auditor).status == .ok)
+            #expect(try await client.send(.get, "/v1/records?purpose=audit", token: auditor).status == .ok)
             #expect(try await client.send(.delete, "/v1/principals/auditor-9", token: admin).status == .noContent)
-            #expect(try await client.send(.get, "/v1/records", token: auditor).status == .unauthorized)
+            #expect(try await client.send(.get, "/v1/records?purpose=audit", token: auditor).status == .unauthorized)
             // Revoking again is harmless; an unknown id is 404; a revoked id is not reused.
             #expect(try await client.send(.delete, "/v1/principals/auditor-9", token: admin).status == .noContent)
             #expect(try await client.send(.delete, "/v1/principals/nobody", token: admin).status == .notFound)

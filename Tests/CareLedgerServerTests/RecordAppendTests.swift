@@ -59,7 +59,7 @@ import TransparencyLog
             #expect(test.server.ledger.index.summary(of: seqs["penalty-2"]!)?.isRepaired == true)
 
             // The stored envelope names the submitter and its authority.
-            let stored = try await client.send(.get, "/v1/records/\(seqs["ban"]!)", token: roles[.auditor])
+            let stored = try await client.send(.get, "/v1/records/\(seqs["ban"]!)?purpose=audit", token: roles[.auditor])
             #expect(stored.status == .ok)
             let object = try stored.json()
             let entry = try #require(object["entry"]?.objectValue)
@@ -72,7 +72,7 @@ import TransparencyLog
             #expect(entry["submittedBy"]?.objectValue?["authority"]?.stringValue == Fixtures.ouhaiHealth.uscc)
             let submittedAt = try #require(entry["submittedAt"]?.stringValue)
             #expect(submittedAt.count == 20 && submittedAt.hasSuffix("Z"))
-            let admins = try await client.send(.get, "/v1/records/\(seqs["enforcement"]!)", token: roles[.auditor])
+            let admins = try await client.send(.get, "/v1/records/\(seqs["enforcement"]!)?purpose=audit", token: roles[.auditor])
             #expect(try admins.json()["entry"]?.objectValue?["submittedBy"]?.objectValue?["authority"] == nil)
             // The proof in GET verifies against the checkpoint it carries.
             let checkpoint = try Checkpoint.open(note: try #require(object["checkpoint"]?.stringValue), verifier: test.server.log.verifier)
@@ -81,24 +81,24 @@ import TransparencyLog
             #expect(MerkleTree.verifyInclusion(leafHash: leaf, index: seqs["ban"]!, size: checkpoint.size, proof: proof, root: checkpoint.rootHash))
 
             // Pages.
-            let page = try await client.send(.get, "/v1/records?from=2&limit=3", token: roles[.exporter])
+            let page = try await client.send(.get, "/v1/records?from=2&limit=3&purpose=export", token: roles[.exporter])
             let pageObject = try page.json()
             #expect(pageObject["records"]?.arrayValue?.compactMap { $0.objectValue?["seq"]?.integerValue } == [2, 3, 4])
             #expect(pageObject["next"]?.integerValue == 5)
-            let last = try await client.send(.get, "/v1/records?from=9", token: roles[.exporter])
+            let last = try await client.send(.get, "/v1/records?from=9&purpose=export", token: roles[.exporter])
             #expect(try last.json()["records"]?.arrayValue?.count == 1)
             #expect(try last.json()["next"] == .null)
-            let beyond = try await client.send(.get, "/v1/records?from=1000", token: roles[.exporter])
+            let beyond = try await client.send(.get, "/v1/records?from=1000&purpose=export", token: roles[.exporter])
             #expect(try beyond.json()["records"]?.arrayValue?.isEmpty == true)
             for bad in ["limit=0", "limit=1001", "from=-1", "from=x", "limit=1&limit=2", "size=3"] {
-                let response = try await client.send(.get, "/v1/records?\(bad)", token: roles[.exporter])
+                let response = try await client.send(.get, "/v1/records?\(bad)&purpose=export", token: roles[.exporter])
                 #expect(response.status == .badRequest, "\(bad)")
             }
-            let missing = try await client.send(.get, "/v1/records/10", token: roles[.auditor])
+            let missing = try await client.send(.get, "/v1/records/10?purpose=audit", token: roles[.auditor])
             #expect(missing.status == .notFound)
             // A resident ID number without an X is a valid seq; the 404 must not repeat it
             // (found by tools/fire/authz-privacy).
-            let idAsSeq = try await client.send(.get, "/v1/records/\(Fixtures.idNumbers[1])", token: roles[.auditor])
+            let idAsSeq = try await client.send(.get, "/v1/records/\(Fixtures.idNumbers[1])?purpose=audit", token: roles[.auditor])
             #expect(idAsSeq.status == .notFound)
             #expect(!idAsSeq.text.contains(Fixtures.idNumbers[1]))
             for bad in ["-1", "abc", "99999999999999999999999", "1.0", "007", "00"] {

@@ -110,7 +110,7 @@ import Testing
             #expect(pending["status"] == "records_found")
             #expect(pending["findings"]?.arrayValue?.first?.objectValue?["pending"] == .bool(true))
             try await client.confirm(managerSeq, roles: roles)
-            let stored = try await client.send(.get, "/v1/records/\(managerSeq)", token: roles[.inspector]).json()
+            let stored = try await client.send(.get, "/v1/records/\(managerSeq)?purpose=inspection", token: roles[.inspector]).json()
             // The full body (its basis is restricted, so not in the sealed leaf) comes opened.
             let body = try #require(stored["opened"]?.objectValue?["body"]?.objectValue)
             #expect(stored["entry"]?.objectValue?["body"]?.objectValue?["basis"] == nil)

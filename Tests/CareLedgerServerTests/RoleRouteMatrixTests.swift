@@ -72,10 +72,10 @@ import Testing
                               "authority": Fixtures.authority(Fixtures.ouhaiHealth)])
         },
         Route(method: .get, template: "/v1/records/{seq}", success: .ok) { _ in
-            ("/v1/records/0", nil)
+            ("/v1/records/0?view=public", nil)
         },
         Route(method: .get, template: "/v1/records", success: .ok) { _ in
-            ("/v1/records?from=0&limit=10", nil)
+            ("/v1/records?from=0&limit=10&view=public", nil)
         },
         Route(method: .get, template: "/log/checkpoint", success: .ok) { _ in ("/log/checkpoint", nil) },
         Route(method: .get, template: "/log/tile/**", success: .ok) { _ in ("/log/tile/0/000.p/1", nil) },
@@ -92,8 +92,9 @@ import Testing
             ("/v1/checks", Fixtures.check())
         },
         Route(method: .get, template: "/v1/audit/checks", success: .ok) { _ in
-            ("/v1/audit/checks?idType=resident_id&idNumber=330381199211083443", nil)
+            ("/v1/audit/checks?idType=resident_id&idNumber=330381199211083443&purpose=audit", nil)
         },
+        Route(method: .get, template: "/v1/audit/reads", success: .ok) { _ in ("/v1/audit/reads?principal=insp-ouhai-01&purpose=audit", nil) },
         Route(method: .get, template: "/v1/institutions/{uscc}", success: .ok) { _ in ("/v1/institutions/\(Fixtures.xiaoxingxing.uscc)", nil) },
         Route(method: .get, template: "/v1/tasks", success: .ok) { _ in ("/v1/tasks", nil) },
         // The task seq 1 opened (a child-abuse ban naming the institution, appended below).

@@ -111,7 +111,7 @@ import PersonalVault
             let roles = try await client.makeRoles(admin: admin)
             let appended = try await client.send(.post, "/v1/records", token: roles[.inspector], json: TestKeys.sign(Fixtures.ban(1)))
             let seq = try RecordAppendTests.verifyReceipt(appended, server: test.server)
-            let record = try await client.send(.get, "/v1/records/\(seq)", token: roles[.auditor]).json()
+            let record = try await client.send(.get, "/v1/records/\(seq)?purpose=audit", token: roles[.auditor]).json()
             let entry = try #require(record["entry"]?.objectValue)
             #expect(entry["v"]?.integerValue == 2 && entry["body"]?.objectValue?["person"] == nil && entry["body"]?.objectValue?["facts"] == nil)
             #expect(entry["body"]?.objectValue?["reason"] == "child_abuse")

@@ -141,7 +141,7 @@ import Testing
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
             #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.penalty(100)).status == .created)
-            let record = try await client.send(.get, "/v1/records/0", token: roles[.auditor])
+            let record = try await client.send(.get, "/v1/records/0?purpose=audit", token: roles[.auditor])
             #expect(record.status == .ok)
             #expect(record.headers[.cacheControl] == "no-store")
             // A refusal on an authenticated route is marked too.

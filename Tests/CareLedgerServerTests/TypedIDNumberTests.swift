@@ -33,7 +33,7 @@ import TransparencyLog
                 #expect(try Envelope.decode(leaf).body["party"] == nil)
                 let entry = try Envelope.decode(test.server.ledger.openEntry(leaf))
                 #expect(entry.body["party"]?.objectValue?["idNumber"] == .string(Self.stored))
-                let read = try await client.send(.get, "/v1/records/\(seq)", token: roles[.auditor])
+                let read = try await client.send(.get, "/v1/records/\(seq)?purpose=audit", token: roles[.auditor])
                 #expect(read.text.contains(Self.stored) && !read.text.contains("110105 ") && !read.text.contains("１"))
             }
             // Still invalid once normalised: the same 400 on the same pointer as before.
@@ -92,7 +92,7 @@ import TransparencyLog
             // The audit search, typed with spaces (%20), a tab (%09) or full-width digits.
             for query in ["110105%2019491231%20002x", "110105%0919491231002X",
                           "%EF%BC%91%EF%BC%91%EF%BC%90%EF%BC%91%EF%BC%90%EF%BC%95%E3%80%8019491231002X"] {
-                let audit = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=\(query)", token: roles[.auditor])
+                let audit = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=\(query)&purpose=audit", token: roles[.auditor])
                 #expect(audit.status == .ok, "\(audit.summary)")
                 #expect(try audit.json()["checks"]?.arrayValue?.count == 2, "\(query)")
             }
@@ -104,7 +104,7 @@ import TransparencyLog
             #expect(wrong.status == .badRequest)
             #expect(try wrong.problemPointers() == ["/person/idNumber"])
             #expect(wrong.text.contains("id_checksum"))
-            let junk = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=110105-19491231-002X", token: roles[.auditor])
+            let junk = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=110105-19491231-002X&purpose=audit", token: roles[.auditor])
             #expect(junk.status == .badRequest)
             #expect(try junk.problemPointers() == ["idNumber"])
             #expect(log.size == before)

@@ -60,7 +60,7 @@ import Testing
             #expect(test.server.log.size == 1)
             // As the API reads it (the opened record: inspectors' names are personal and stay
             // out of the leaf): the inspector's authority, the fields as typed.
-            let record = try await client.send(.get, "/v1/records/0", token: roles[.auditor])
+            let record = try await client.send(.get, "/v1/records/0?purpose=audit", token: roles[.auditor])
             let body = try #require(try record.json()["opened"]?.objectValue?["body"]?.objectValue)
             #expect(try record.json()["entry"]?.objectValue?["body"]?.objectValue?["inspectors"] == nil)
             #expect(body["authority"]?.objectValue?["uscc"]?.stringValue == Fixtures.ouhaiHealth.uscc)

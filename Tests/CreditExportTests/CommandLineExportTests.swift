@@ -104,7 +104,7 @@ import Glibc
         let erased = try await Self.run(binary, common + ["--seq", "0", "--basis", "data_error"])
         #expect(erased.status == 0, "\(erased.err)")
         #expect(erased.out.contains("erasure record is seq 3"), "\(erased.out)")
-        let (_, record) = try await Self.request("GET", service.url + "/v1/records/0", token: admin)
+        let (_, record) = try await Self.request("GET", service.url + "/v1/records/0?purpose=audit", token: admin)
         let text = String(decoding: record, as: UTF8.self)
         #expect(text.contains("\"erased\":true") && !text.contains("张伟") && !text.contains("330327198507200714"))
 

@@ -100,8 +100,8 @@ def main():
                 if not line.startswith("#") and line.strip():
                     ident, role, token = line.split("\t")
                     tokens[ident] = token.strip()
-        ban_seq = int(re.search(r"/v1/records/(\d+)\s+# ban-perpetrator", printed).group(1))
-        record = api(base, f"/v1/records/{ban_seq}", tokens["auditor-demo"])
+        ban_seq = int(re.search(r"/v1/records/(\d+)\S*\s+# ban-perpetrator", printed).group(1))
+        record = api(base, f"/v1/records/{ban_seq}?purpose=audit", tokens["auditor-demo"])
         body = (record.get("opened") or {}).get("body") or record["entry"]["body"]
         person = body["person"]
         scene = body["institution"]

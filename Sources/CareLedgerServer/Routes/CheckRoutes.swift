@@ -14,8 +14,8 @@ extension LedgerServer {
             headers[.cacheControl] = "no-store"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
-        on(router, .get, "/v1/audit/checks") { request, _ in
-            try self.auditChecks(request)
+        on(router, .get, "/v1/audit/checks") { request, context in
+            try await self.auditChecks(request, context: context)
         }
         on(router, .get, "/v1/institutions/:uscc") { _, context in
             let code = context.parameters.get("uscc") ?? ""
@@ -37,9 +37,9 @@ extension LedgerServer {
     }
 
     /// `{checks: [{checkId, principal, institution, purpose, consentRef, status, at}]}`, oldest first.
-    func auditChecks(_ request: Request) throws -> Response {
+    func auditChecks(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         var errors = [Problem.Item]()
-        RequestInput.refuseUnknownParameters(request, known: ["idType", "idNumber"], errors: &errors)
+        RequestInput.refuseUnknownParameters(request, known: ["idType", "idNumber", "purpose", "caseRef"], errors: &errors)
         func single(_ name: String) -> String? {
             let values = request.uri.queryParameters[values: Substring(name)]
             guard let first = values.first else {
@@ -55,7 +55,12 @@ extension LedgerServer {
         let typeText = single("idType")
         let numberText = single("idNumber")
         let subject = Ledger.auditSubject(idType: typeText, idNumber: numberText, errors: &errors)
-        guard errors.isEmpty, let subject else { throw Problem.badQuery(errors) }
-        return JSONBody.response(try ledger.checksOnRecord(idType: subject.0, idNumber: subject.1), headers: [.cacheControl: "no-store"])
+        // The answer says who looked a person up: a read of personal data, for a purpose, recorded.
+        let reason = ReadReason.parse(purpose: ReadInput.single(request, "purpose", errors: &errors),
+                                      caseRef: ReadInput.single(request, "caseRef", errors: &errors), errors: &errors)
+        guard errors.isEmpty, let subject, let reason else { throw Problem.badQuery(errors) }
+        let answer = try await ledger.checksOnRecord(idType: subject.0, idNumber: subject.1, principal: context.caller(),
+                                                     reason: reason, logger: context.logger)
+        return JSONBody.response(answer, headers: [.cacheControl: "no-store"])
     }
 }

@@ -90,6 +90,8 @@ package struct SubjectDigest: Hashable {
 /// checks per principal (for the quota), both rebuilt by reading the log at start.
 package final class AccessLedger: Sendable {
     package let log: TransparencyLog
+    /// The reads recorded in the same log (Reads/): today's counts and each reader's entries.
+    package let reads: ReadLedger
 
     /// One access-log entry in its subject's chain (newest first).
     package struct Link {
@@ -121,8 +123,9 @@ package final class AccessLedger: Sendable {
 
     private let state: Mutex<State>
 
-    private init(log: TransparencyLog, state: State) {
+    private init(log: TransparencyLog, state: State, reads: ReadLedger) {
         self.log = log
+        self.reads = reads
         self.state = Mutex(state)
     }
 
@@ -134,12 +137,17 @@ package final class AccessLedger: Sendable {
         let startOfDay = Array(Timestamp.format(epochSeconds: today * 86400 - 8 * 3600).utf8)
         let endOfDay = Array(Timestamp.format(epochSeconds: (today + 1) * 86400 - 8 * 3600).utf8)
         var state = State(day: today)
+        let reads = ReadLedger(now: now)
         var skipped = 0
         try log.forEachEntry { seq, bytes in
             // The service's own canonical entries are read without a JSON tree; anything else
             // goes through the full decoder, which decides whether it is an access entry.
             guard let fields = AccessEntry.QuickFields(bytes) ?? AccessEntry.decode(bytes).map(AccessEntry.QuickFields.init(entry:)),
                   let subject = SubjectDigest(base64: fields.subject) else {
+                if let read = ReadEntry.decode(bytes) {
+                    reads.replay(seq: seq, entry: read)
+                    return
+                }
                 skipped += 1
                 return
             }
@@ -154,7 +162,7 @@ package final class AccessLedger: Sendable {
                 }
             }
         }
-        return (AccessLedger(log: log, state: state), skipped)
+        return (AccessLedger(log: log, state: state, reads: reads), skipped)
     }
 
     /// The calendar day in China Standard Time (UTC+8) as a day number.

@@ -212,7 +212,8 @@ extension Ledger {
     }
 
     /// `{checks: [{checkId, principal, institution, purpose, consentRef, status, at}]}`, oldest first.
-    public func checksOnRecord(idType: IdType, idNumber: String) throws(Refusal) -> JSONValue {
+    /// Unrecorded: the route goes through the recorded one (Reads/ReadAudit.swift).
+    package func checksOnRecord(idType: IdType, idNumber: String) throws(Refusal) -> JSONValue {
         let subject = AccessLedger.subject(secret: secret, idType: idType, idNumber: idNumber)
         let checks: [AccessEntry]
         do {

@@ -122,6 +122,11 @@ extension Ledger {
         } catch {
             // Nothing was acknowledged: the personal part filed for it is not kept either.
             if let commitment = sealedEntry.commitment { try? vault.eraseRecord(commitment) }
+            if error is CheckpointWitness.Refused {
+                // Refused before anything was signed or written (the log's beforeSigning gate).
+                logger.critical("checkpoint witness holds a checkpoint this writer did not store: the records log is frozen (fork)")
+                throw Self.frozen
+            }
             logger.error("append failed", metadata: ["error": "\(error)"])
             throw Refusal.unavailable("The log could not store the record, and nothing was recorded. Retry later.")
         }

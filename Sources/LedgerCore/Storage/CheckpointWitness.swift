@@ -83,6 +83,22 @@ package final class CheckpointWitness: Sendable {
 
     package var isFrozen: Bool { last.withLock { $0 == nil } }
 
+    /// The gate the log calls before it signs a batch's checkpoint (`Options.beforeSigning`):
+    /// the store must still hold the note this writer stored last, or the new checkpoint
+    /// could fork the one another writer (a restored backup, a copy) put there. Throws, and
+    /// freezes this writer, when it does not, so the refusal comes before any signature or
+    /// write. (The compare-and-swap after the commit still closes the race between two
+    /// writers appending at the same instant.)
+    package func confirmBeforeSigning() throws {
+        try last.withLock { last in
+            guard let current = last else { throw Refused(description: "the records log is frozen (fork)") }
+            guard try store.load() == current.note else {
+                last = nil
+                throw Refused(description: "the checkpoint witness holds a checkpoint this writer did not store: another writer (a restored backup?) extended the log; refusing to sign")
+            }
+        }
+    }
+
     /// Stores `checkpoint` if it is newer than the one this writer stored last. False, and
     /// frozen from then on, when the store holds something this writer did not put there.
     package func advance(to checkpoint: SignedCheckpoint) throws -> Bool {
@@ -97,4 +113,16 @@ package final class CheckpointWitness: Sendable {
             return true
         }
     }
+}
+
+/// Lets the log, opened before the witness can be (the witness verifies against the open
+/// log), call the witness's gate once it exists.
+package final class CheckpointGate: Sendable {
+    private let witness = Mutex<CheckpointWitness?>(nil)
+
+    package init() {}
+
+    package func attach(_ witness: CheckpointWitness) { self.witness.withLock { $0 = witness } }
+
+    package func confirm() throws { try witness.withLock { $0 }?.confirmBeforeSigning() }
 }
