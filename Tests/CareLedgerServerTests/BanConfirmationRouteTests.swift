@@ -65,7 +65,7 @@ import Testing
             #expect(appended.status == .created, "\(appended.summary)")
             let seq = try #require(try appended.json()["seq"]?.integerValue)
             // The leaf keeps the signature (not personal data), never the person.
-            let stored = try await client.send(.get, "/v1/records/\(seq)", token: roles[.auditor]).json()
+            let stored = try await client.send(.get, "/v1/records/\(seq)?purpose=audit", token: roles[.auditor]).json()
             let entry = try #require(stored["entry"]?.objectValue)
             #expect(entry["clientSignature"]?.objectValue?["keyId"] == "insp-ouhai-01" && entry["body"]?.objectValue?["person"] == nil)
 
@@ -102,7 +102,7 @@ import Testing
                                                   json: TestKeys.sign(TestKeys.confirmation(of: UInt64(seq)), TestKeys.confirmer, keyId: "insp-ouhai-02"))
             #expect(confirmed.status == .created, "\(confirmed.summary)")
             let confirmationSeq = try #require(try confirmed.json()["seq"]?.integerValue)
-            let confirmation = try await client.send(.get, "/v1/records/\(confirmationSeq)", token: roles[.auditor]).json()
+            let confirmation = try await client.send(.get, "/v1/records/\(confirmationSeq)?purpose=audit", token: roles[.auditor]).json()
             let confirmationEntry = try #require(confirmation["entry"]?.objectValue)
             #expect(confirmationEntry["kind"] == "ban_confirmation" && confirmationEntry["personal"] == nil, "it names no one")
             #expect(confirmationEntry["submittedBy"]?.objectValue?["principal"] == "insp-ouhai-02")

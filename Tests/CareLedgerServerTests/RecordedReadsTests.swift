@@ -23,7 +23,7 @@ import Testing
     }
 
     static func appendBan(_ client: any TestClientProtocol, _ roles: RoleTokens, _ n: Int = 1) async throws -> UInt64 {
-        let response = try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.ban(n))
+        let response = try await client.send(.post, "/v1/records", token: roles[.inspector], json: TestKeys.sign(Fixtures.ban(n)))
         guard response.status == .created, let seq = try response.json()["seq"]?.integerValue else { throw TestFailure(response.summary) }
         return UInt64(seq)
     }

@@ -35,6 +35,7 @@ enum ProblemText {
         "already-erased": ("已经删除", "所列记录的个人信息均已删除。"),
         "retention-not-ended": ("保存期限未届满", "部分记录的保存期限尚未届满，且未因数据错误被撤销，详见 errors。"),
         "objection-answered": ("异议已答复", "此异议已经答复，不能再次答复。"),
+        "read-quota-exceeded": ("今日查阅次数已用完", "今日查阅含个人信息记录的次数已达上限，请明日再试。"),
     ]
 
     /// What a field item says, by its code (the API's English message for other codes).

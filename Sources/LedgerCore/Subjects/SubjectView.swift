@@ -35,7 +35,7 @@ extension Ledger {
         let size = log.latestCheckpoint.checkpoint.size
         do {
             return try index.records(naming: who.personKey).filter { $0.seq < size }.compactMap { named in
-                let object = try recordJSON(seq: named.seq, entry: log.entry(at: named.seq))
+                let object = try recordJSON(seq: named.seq, entry: log.entry(at: named.seq), open: true).object
                 guard let entry = object["entry"]?.objectValue, let kind = entry["kind"]?.stringValue.flatMap(RecordKind.init(rawValue:)),
                       let publicBody = entry["body"]?.objectValue else { return nil }
                 let opened = object["opened"]?.objectValue?["body"]?.objectValue
