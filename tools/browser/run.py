@@ -12,8 +12,25 @@ import argparse, base64, json, os, re, shutil, signal, socket, subprocess, sys, 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+
+def replaced(old):
+    """A wait condition: `old` (the previous page's <html>) is gone. Chromium sometimes answers
+    a lookup of a node of the page being replaced with a plain inspector error ("Node with given
+    id does not belong to the document") instead of a stale-element error; both mean replaced."""
+    def predicate(_driver):
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return predicate
 
 
 def free_port():
@@ -41,7 +58,7 @@ class Run:
         """Clicks a form's button and waits until the next page has replaced this one."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, css).click()
-        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 20).until(replaced(old))
         WebDriverWait(self.driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def open(self, path):
@@ -127,7 +144,7 @@ def main():
         run.check(len(links) == 1, "search by part of the name did not list the institution")
         old = driver.find_element(By.TAG_NAME, "html")
         links[0].click()
-        WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+        WebDriverWait(driver, 20).until(replaced(old))
         run.check(scene["name"] in driver.find_element(By.TAG_NAME, "h1").text, "institution page heading")
         run.check("当前状态" in run.text(), "institution page has no status")
         run.check(person["idNumber"] not in driver.page_source, "an ID number on a public page")
