@@ -98,7 +98,7 @@ import Testing
             #expect(answer["findings"] == .array([]))
             #expect(!response.text.contains("瓯卫罚"))
             // Recorded as what it answered.
-            let audit = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=11010519491231002X&purpose=audit", token: roles[.auditor])
+            let audit = try await client.send(.post, "/v1/audit/checks", token: roles[.auditor], json: ["idType": "resident_id", "idNumber": "11010519491231002X", "purpose": "audit"])
             #expect(try audit.json()["checks"]?.arrayValue?.last?.objectValue?["status"] == "identity_mismatch")
             // The right name still sees the record.
             let right = try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check(Fixtures.zhangSan))

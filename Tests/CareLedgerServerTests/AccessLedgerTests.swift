@@ -55,7 +55,7 @@ import Testing
         }
         let server = try await test.restart { $0.checkQuota = 5 }
         try await server.test { client in
-            let audit = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=330381199211083443&purpose=audit", token: roles[.auditor])
+            let audit = try await client.send(.post, "/v1/audit/checks", token: roles[.auditor], json: ["idType": "resident_id", "idNumber": "330381199211083443", "purpose": "audit"])
             #expect(try audit.json()["checks"]?.arrayValue?.count == 3)
             // Four of five used before the restart: one more, then 429.
             #expect(try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check()).status == .ok)

@@ -121,11 +121,11 @@ import Testing
 
             // Who checked whom is recorded the same way, with the subject's keyed hash only.
             let size = access.size
-            let checks = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=\(Fixtures.idNumbers[1])", token: roles[.auditor])
+            let checks = try await client.send(.post, "/v1/audit/checks", token: roles[.auditor], json: ["idType": "resident_id", "idNumber": .string(Fixtures.idNumbers[1])])
             #expect(checks.status == .badRequest)
-            #expect(try checks.problemPointers() == ["purpose"])
-            let answered = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=\(Fixtures.idNumbers[1])&purpose=audit&caseRef=AUD-9",
-                                                 token: roles[.auditor])
+            #expect(try checks.problemPointers() == ["/purpose"])
+            let answered = try await client.send(.post, "/v1/audit/checks", token: roles[.auditor],
+                                                 json: ["idType": "resident_id", "idNumber": .string(Fixtures.idNumbers[1]), "purpose": "audit", "caseRef": "AUD-9"])
             #expect(answered.status == .ok)
             #expect(access.size == size + 1)
             let checksEntry = try Self.lastRead(test)

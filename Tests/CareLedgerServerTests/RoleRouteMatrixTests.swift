@@ -91,8 +91,8 @@ import Testing
         Route(method: .post, template: "/v1/checks", success: .ok) { _ in
             ("/v1/checks", Fixtures.check())
         },
-        Route(method: .get, template: "/v1/audit/checks", success: .ok) { _ in
-            ("/v1/audit/checks?idType=resident_id&idNumber=330381199211083443&purpose=audit", nil)
+        Route(method: .post, template: "/v1/audit/checks", success: .ok) { _ in
+            ("/v1/audit/checks", ["idType": "resident_id", "idNumber": "330381199211083443", "purpose": "audit"])
         },
         Route(method: .get, template: "/v1/audit/reads", success: .ok) { _ in ("/v1/audit/reads?principal=insp-ouhai-01&purpose=audit", nil) },
         Route(method: .get, template: "/v1/institutions/{uscc}", success: .ok) { _ in ("/v1/institutions/\(Fixtures.xiaoxingxing.uscc)", nil) },

@@ -179,7 +179,7 @@ import Testing
             #expect(try await Self.get(client, "/receipts/999999/" + receiptPath.split(separator: "/").last!).status == .notFound)
 
             // Recorded in the access log like an API check.
-            let audit = try await client.send(.get, "/v1/audit/checks?idType=resident_id&idNumber=330381199211083443&purpose=audit", token: roles[.auditor])
+            let audit = try await client.send(.post, "/v1/audit/checks", token: roles[.auditor], json: ["idType": "resident_id", "idNumber": "330381199211083443", "purpose": "audit"])
             #expect(try audit.json()["checks"]?.arrayValue?.count == 1)
 
             // Other roles may not use the check page; without a session it sends to /signin.

@@ -499,7 +499,6 @@ def attack_queries(results, port, admin):
         "/v1/records?from=-1", "/v1/records?limit=0", "/v1/records?limit=1001", "/v1/records?limit=-1",
         "/v1/records?limit=1e9", "/v1/records?from=99999999999999999999999", "/v1/records?from=0&from=1",
         "/v1/records/-1", "/v1/records/99999999999999999999999", "/v1/records/18446744073709551615", "/v1/records/1e3",
-        "/v1/audit/checks?idType=resident_id&idNumber=-1", "/v1/audit/checks?idType=x&idNumber=" + "9" * 10000,
     ]
     cases = [(q, request_bytes("GET", q, None, {"Authorization": "Bearer " + admin})) for q in qs]
     expect_4xx(results, "negative/huge query numbers", port, cases)

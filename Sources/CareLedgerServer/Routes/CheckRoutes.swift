@@ -2,7 +2,7 @@ import CreditRecords
 import Hummingbird
 import LedgerCore
 
-/// Background checks (`POST /v1/checks`), who checked whom (`GET /v1/audit/checks`), the
+/// Background checks (`POST /v1/checks`), who checked whom (`POST /v1/audit/checks`), the
 /// public institution disclosure, and the access log's public read side (`/access-log/…`).
 extension LedgerServer {
     func addCheckRoutes(to router: Router<LedgerRequestContext>) {
@@ -14,8 +14,10 @@ extension LedgerServer {
             headers[.cacheControl] = "no-store"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
-        on(router, .get, "/v1/audit/checks") { request, context in
-            try await self.auditChecks(request, context: context)
+        on(router, .post, "/v1/audit/checks") { request, context in
+            let bytes = try await RequestInput.body(request, limit: self.configuration.bodyLimit)
+            let answer = try await self.ledger.checksOnRecord(searchBody: bytes, principal: context.caller(), logger: context.logger)
+            return JSONBody.response(answer, headers: [.cacheControl: "no-store"])
         }
         on(router, .get, "/v1/institutions/:uscc") { _, context in
             let code = context.parameters.get("uscc") ?? ""
@@ -34,33 +36,5 @@ extension LedgerServer {
         on(router, .get, "/access-log/tile/**") { request, _ in
             try self.tile(request, log: self.access.log, route: "/access-log/tile/**")
         }
-    }
-
-    /// `{checks: [{checkId, principal, institution, purpose, consentRef, status, at}]}`, oldest first.
-    func auditChecks(_ request: Request, context: LedgerRequestContext) async throws -> Response {
-        var errors = [Problem.Item]()
-        RequestInput.refuseUnknownParameters(request, known: ["idType", "idNumber", "purpose", "caseRef"], errors: &errors)
-        func single(_ name: String) -> String? {
-            let values = request.uri.queryParameters[values: Substring(name)]
-            guard let first = values.first else {
-                errors.append(Problem.Item(parameter: name, code: "required", message: "\(name) is required."))
-                return nil
-            }
-            guard values.count == 1 else {
-                errors.append(Problem.Item(parameter: name, code: "repeated", message: "\(name) may be given once."))
-                return nil
-            }
-            return String(first)
-        }
-        let typeText = single("idType")
-        let numberText = single("idNumber")
-        let subject = Ledger.auditSubject(idType: typeText, idNumber: numberText, errors: &errors)
-        // The answer says who looked a person up: a read of personal data, for a purpose, recorded.
-        let reason = ReadReason.parse(purpose: ReadInput.single(request, "purpose", errors: &errors),
-                                      caseRef: ReadInput.single(request, "caseRef", errors: &errors), errors: &errors)
-        guard errors.isEmpty, let subject, let reason else { throw Problem.badQuery(errors) }
-        let answer = try await ledger.checksOnRecord(idType: subject.0, idNumber: subject.1, principal: context.caller(),
-                                                     reason: reason, logger: context.logger)
-        return JSONBody.response(answer, headers: [.cacheControl: "no-store"])
     }
 }

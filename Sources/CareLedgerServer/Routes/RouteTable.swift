@@ -41,7 +41,7 @@ extension LedgerServer {
         RouteRule(method: .get, template: "/v1/log/proof/inclusion", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/v1/log/proof/consistency", part: nil, access: .publicRoute),
         RouteRule(method: .post, template: "/v1/checks", part: nil, access: .roles([.institution, .inspector, .admin])),
-        RouteRule(method: .get, template: "/v1/audit/checks", part: nil, access: .roles([.auditor, .admin])),
+        RouteRule(method: .post, template: "/v1/audit/checks", part: nil, access: .roles([.auditor, .admin])),
         // What a principal read (recorded reads, issue 17 part 1); itself a recorded read.
         RouteRule(method: .get, template: "/v1/audit/reads", part: nil, access: .roles([.auditor, .admin])),
         RouteRule(method: .get, template: "/v1/institutions/{uscc}", part: nil, access: .publicRoute),
