@@ -51,8 +51,9 @@ struct ObjectReader {
 
     /// Reports every member not in `allowed` (never silently dropped).
     func allow(_ allowed: [String]) {
-        for key in object.keys where !allowed.contains(key) {
-            sink.add(at(key), "unknown_field", "this member is not part of the record format")
+        // Field-name-shaped names are echoed (a typo); others are the client's text (UnknownMember).
+        for at in UnknownMember.pointers(object.keys, allowed: { allowed.contains($0) }, in: pointer) {
+            sink.add(at, "unknown_field", "this member is not part of the record format")
         }
     }
 

@@ -33,8 +33,8 @@ package struct CheckRequest: Sendable {
             return .failure(problem([Refusal.Item(pointer: "", code: "type", message: "a check is a JSON object {person, purpose, consentRef}")]))
         }
         var errors = [Refusal.Item]()
-        for key in object.keys where !["person", "purpose", "consentRef"].contains(key) {
-            errors.append(Refusal.Item(pointer: "/" + PrincipalRequest.escape(key), code: "unknown_field", message: "unknown field"))
+        for at in UnknownMember.pointers(object.keys, allowed: { ["person", "purpose", "consentRef"].contains($0) }, in: "") {
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "unknown field"))
         }
         var person: (IdType, String, String)?
         switch object["person"] {
@@ -76,8 +76,8 @@ package struct CheckRequest: Sendable {
 
     package static func readPerson(_ object: JSONObject, errors: inout [Refusal.Item], today: LocalDate) -> (IdType, String, String)? {
         let before = errors.count
-        for key in object.keys where !["idType", "idNumber", "name"].contains(key) {
-            errors.append(Refusal.Item(pointer: "/person/" + PrincipalRequest.escape(key), code: "unknown_field", message: "unknown field"))
+        for at in UnknownMember.pointers(object.keys, allowed: { ["idType", "idNumber", "name"].contains($0) }, in: "/person") {
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "unknown field"))
         }
         var idType: IdType?
         switch object["idType"] {

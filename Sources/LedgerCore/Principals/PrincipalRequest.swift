@@ -35,8 +35,8 @@ package struct PrincipalRequest {
             return .failure(Failure(items: [Refusal.Item(pointer: "", code: "type", message: "a principal is a JSON object")]))
         }
         var errors = [Refusal.Item]()
-        for key in object.keys where !["id", "role", "authority", "institution", "publicKey", "password"].contains(key) {
-            errors.append(Refusal.Item(pointer: "/" + escape(key), code: "unknown_field", message: "unknown field"))
+        for at in UnknownMember.pointers(object.keys, allowed: { ["id", "role", "authority", "institution", "publicKey", "password"].contains($0) }, in: "") {
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "unknown field"))
         }
 
         var id: String?
@@ -110,8 +110,8 @@ package struct PrincipalRequest {
             return nil
         }
         let before = errors.count
-        for key in object.keys where !["name", "uscc", "region"].contains(key) {
-            errors.append(Refusal.Item(pointer: pointer + "/" + escape(key), code: "unknown_field", message: "unknown field"))
+        for at in UnknownMember.pointers(object.keys, allowed: { ["name", "uscc", "region"].contains($0) }, in: pointer) {
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "unknown field"))
         }
         let name = object["name"]?.stringValue
         if object["name"] == nil {
@@ -139,11 +139,6 @@ package struct PrincipalRequest {
         }
         guard errors.count == before, let name, let uscc else { return nil }
         return Organization(name: name, uscc: uscc, region: region)
-    }
-
-    /// RFC 6901 escaping of one reference token.
-    package static func escape(_ key: String) -> String {
-        key.replacingAll("~", with: "~0").replacingAll("/", with: "~1")
     }
 }
 

@@ -14,9 +14,9 @@ extension Ledger {
                                        detail: "The audit search takes a JSON object {idType, idNumber, purpose, caseRef}.")
         }
         var errors = [Refusal.Item]()
-        if object.keys.contains(where: { !Self.auditSearchMembers.contains($0) }) {
-            // Not the member's name: it is the client's text (docs/http.md "Problems").
-            errors.append(Refusal.Item(pointer: "", code: "unknown_member", message: "The body takes only idType, idNumber, purpose and caseRef."))
+        // A name shaped like a field is named (a typo); any other is the client's text (UnknownMember).
+        for at in UnknownMember.pointers(object.keys, allowed: { Self.auditSearchMembers.contains($0) }, in: "") {
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "The body takes only idType, idNumber, purpose and caseRef."))
         }
         func string(_ key: String, required: Bool) -> String? {
             guard let member = object[key] else {

@@ -236,8 +236,8 @@ struct ErasureRequest {
             throw Refusal.invalidInput([Refusal.Item(pointer: "", code: "type", message: "the request must be a JSON object")], detail: "The erasure request is not an object.")
         }
         var errors = [Refusal.Item]()
-        for key in object.keys where !["subject", "seqs", "basis", "authority", "publicSummary"].contains(key) {
-            errors.append(Refusal.Item(pointer: "/" + key, code: "unknown_field", message: "this member is not part of an erasure request"))
+        for at in UnknownMember.pointers(object.keys, allowed: { ["subject", "seqs", "basis", "authority", "publicSummary"].contains($0) }, in: "") {
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "this member is not part of an erasure request"))
         }
         var subject: (IdType, String)?
         var seqs = [UInt64]()
@@ -246,8 +246,8 @@ struct ErasureRequest {
             errors.append(Refusal.Item(pointer: "", code: "one_of", message: "name either subject or seqs, not both"))
         case (.some(let value), nil):
             if let person = value.objectValue {
-                for key in person.keys where !["idType", "idNumber"].contains(key) {
-                    errors.append(Refusal.Item(pointer: "/subject/" + key, code: "unknown_field", message: "a subject is {idType, idNumber}"))
+                for at in UnknownMember.pointers(person.keys, allowed: { ["idType", "idNumber"].contains($0) }, in: "/subject") {
+                    errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "a subject is {idType, idNumber}"))
                 }
                 let type = person["idType"]?.stringValue.flatMap(IdType.init(rawValue:))
                 if type == nil {

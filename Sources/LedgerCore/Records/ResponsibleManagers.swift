@@ -83,7 +83,8 @@ extension Ledger {
         let allowed: Set<String> = ["person", "decisionNo", "decidedAt", "facts", "remarks", "clientSignature"]
         let unknown = request.keys.filter { !allowed.contains($0) }
         guard unknown.isEmpty else {
-            throw Refusal.invalidInput(unknown.map { Refusal.Item(pointer: "/" + PrincipalRequest.escape($0), code: "unknown_field", message: "unknown field") },
+            throw Refusal.invalidInput(UnknownMember.pointers(unknown, allowed: { _ in false }, in: "").map {
+                Refusal.Item(pointer: $0, code: "unknown_field", message: "unknown field") },
                                        detail: "The request has members this route does not take.")
         }
         var body = JSONObject()

@@ -115,8 +115,8 @@ extension Ledger {
                                        detail: "The request is not a JSON object.")
         }
         var errors = [Refusal.Item]()
-        for key in object.keys where key != "reply" {
-            errors.append(Refusal.Item(pointer: "/" + PrincipalRequest.escape(key), code: "unknown_field", message: "unknown field"))
+        for at in UnknownMember.pointers(object.keys, allowed: { $0 == "reply" }, in: "") {
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "unknown field"))
         }
         var reply = ""
         switch object["reply"] {

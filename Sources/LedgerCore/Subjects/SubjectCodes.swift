@@ -99,7 +99,7 @@ extension Ledger {
         }
         var errors = [Refusal.Item]()
         for key in object.keys where !["person", "caseRef"].contains(key) {
-            errors.append(Refusal.Item(pointer: "/" + PrincipalRequest.escape(key), code: "unknown_field", message: "unknown field"))
+            errors.append(Refusal.Item(pointer: UnknownMember.pointer(key, in: ""), code: "unknown_field", message: "unknown field"))
         }
         var person: (IdType, String, String)?
         switch object["person"] {
