@@ -68,6 +68,7 @@ SERVICE_ONLY_RULES = {
     # OpenAPI 3.0 cannot make a parameter required only when another is absent.
     "getRecord": "purpose is required unless view=public; a purpose the role may not claim",
     "listRecords": "purpose is required unless view=public; a purpose the role may not claim",
+    "listReadsOfPrincipal": "caseRef is required with purpose case_review or objection; a purpose the role may not claim",
 }
 
 
