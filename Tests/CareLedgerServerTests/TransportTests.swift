@@ -117,11 +117,16 @@ import Testing
             let listening = try #require(bound)
             let trusting = try ServiceClient(caFile: cert)
             // Connection: close, so the graceful shutdown below waits for no idle keep-alive.
-            let health = try await trusting.send("GET", url: "https://localhost:\(listening)/healthz", headers: [("Connection", "close")])
+            // The deadline is generous: in CI's parallel run (2 cores, every suite's servers and
+            // clients on the same two event loops) one round trip once took longer than the
+            // client's default 60 s; what this test asserts is that TLS works, not how fast.
+            let health = try await trusting.send("GET", url: "https://localhost:\(listening)/healthz", headers: [("Connection", "close")],
+                                                 timeoutSeconds: 300)
             #expect(health.status == 200)
             #expect(String(decoding: health.body, as: UTF8.self).contains("\"status\":\"ok\""))
             let metrics = try await trusting.send("GET", url: "https://127.0.0.1:\(listening)/metrics",
-                                                  headers: [("Authorization", "Bearer \(test.adminToken)"), ("Connection", "close")])
+                                                  headers: [("Authorization", "Bearer \(test.adminToken)"), ("Connection", "close")],
+                                                  timeoutSeconds: 300)
             #expect(metrics.status == 200)
             // Without the CA the certificate is not trusted (async-http-client retries the
             // handshake until its 10 s connect timeout, hence most of this test's time).
