@@ -139,25 +139,46 @@ struct RequestLimits: Sendable {
     let principal: RateLimiter
     let address: RateLimiter
     let failedAuthentication: RateLimiter
+
+    /// How a credential attempt from one address ended.
+    enum CredentialAttempt<Admitted> {
+        case tooManyFailures(retryAfter: Int64)
+        case tooManyRequests(retryAfter: Int64)
+        case failed
+        case admitted(Admitted)
+    }
+
+    /// One attempt with a credential (a bearer token, a password, a subject's one-time code),
+    /// the same way for the API and the pages: an address over its failed attempts or its
+    /// request rate is refused before the credential is looked at, and a failed attempt
+    /// (`attempt` answers nil) costs the address one of its few.
+    func attempt<Admitted>(from address: String, _ attempt: () throws -> Admitted?) rethrows -> CredentialAttempt<Admitted> {
+        if let wait = failedAuthentication.peek(address) { return .tooManyFailures(retryAfter: wait) }
+        if let wait = self.address.take(address) { return .tooManyRequests(retryAfter: wait) }
+        guard let admitted = try attempt() else {
+            _ = failedAuthentication.take(address)
+            return .failed
+        }
+        return .admitted(admitted)
+    }
 }
 
 extension LedgerServer {
-    /// Rate limits and authentication, all from memory: an address over its failed
-    /// authentications or its rate is refused before its token is looked at, a principal over
-    /// its rate before any work. A failed authentication costs the address one of its few.
+    /// Rate limits and authentication, all from memory (`RequestLimits.attempt`), then the
+    /// principal's own rate before any work.
     func admit(_ request: Request, roles: Set<Role>, address: String) throws -> Principal {
-        if let wait = limits.failedAuthentication.peek(address) {
-            throw Problem.rateLimited("Too many failed authentications from this address.", retryAfter: wait)
-        }
-        if let wait = limits.address.take(address) {
-            throw Problem.rateLimited("Too many requests from this address.", retryAfter: wait)
-        }
+        var unauthorized: Problem?
         let principal: Principal
-        do {
-            principal = try principals.require(request, roles)
-        } catch let problem as Problem where problem.status == .unauthorized {
-            _ = limits.failedAuthentication.take(address)
-            throw problem
+        switch try limits.attempt(from: address, { () throws -> Principal? in
+            do { return try principals.require(request, roles) } catch let problem as Problem where problem.status == .unauthorized {
+                unauthorized = problem
+                return nil
+            }
+        }) {
+        case .tooManyFailures(let wait): throw Problem.rateLimited("Too many failed authentications from this address.", retryAfter: wait)
+        case .tooManyRequests(let wait): throw Problem.rateLimited("Too many requests from this address.", retryAfter: wait)
+        case .failed: throw unauthorized ?? Problem.unauthorized("The bearer token is not valid or has been revoked.", invalidToken: true)
+        case .admitted(let admitted): principal = admitted
         }
         if let wait = limits.principal.take(principal.id) {
             throw Problem.rateLimited("Too many requests from this principal.", retryAfter: wait)

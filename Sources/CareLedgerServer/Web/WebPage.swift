@@ -7,9 +7,9 @@ import NIOCore
 /// What the pages share: the templates, the signed-in sessions, and how a page is answered.
 final class WebState: Sendable {
     let templates: MustacheLibrary
-    let sessions = WebSessions()
-    /// The person checked at /me (SubjectSessions.swift).
-    let subjectSessions = SubjectSessions()
+    let sessions = WebSessions.principals()
+    /// The person checked at /me (WebSessions.swift).
+    let subjectSessions = SubjectSessions.subjects()
     /// Public institution pages by code, for the current tree size and day.
     let institutionPages = WebPageCache()
 

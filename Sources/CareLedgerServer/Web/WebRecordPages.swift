@@ -86,7 +86,7 @@ extension LedgerServer {
         let context: [String: Any] = [
             "title": title, "kind": form.spec.kind.rawValue, "csrf": caller.csrf, "groups": regroup,
             "authority": caller.principal.authority?.name ?? caller.principal.id,
-            "idempotencyKey": form.values["idempotencyKey"] ?? WebSessions.randomToken(),
+            "idempotencyKey": form.values["idempotencyKey"] ?? randomToken(),
             "otherErrors": form.otherErrors, "has_otherErrors": !form.otherErrors.isEmpty,
         ]
         return WebPage.render(web, "record-form", title: title, context: context, caller: caller, status: status)

@@ -90,7 +90,7 @@ extension LedgerServer {
     /// principal is still active (a revoked token ends its sessions at once).
     func webCaller(_ request: Request) -> WebCaller? {
         guard let id = request.cookies[WebPage.sessionCookie]?.value, let session = web.sessions.session(id: id),
-              let principal = principals.principal(id: session.principalID), principal.isActive else { return nil }
+              let principal = principals.principal(id: session.owner), principal.isActive else { return nil }
         return WebCaller(principal: principal, sessionID: id, csrf: session.csrf)
     }
 

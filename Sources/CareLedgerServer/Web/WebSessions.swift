@@ -3,38 +3,47 @@ import LedgerCrypto
 import Synchronization
 
 /// Signed-in browsers (docs/web.md "Sign-in and sessions"). A session is a random 256-bit id
-/// in an HttpOnly, SameSite=Strict cookie, bound to one principal and carrying its own CSRF
-/// token. Sessions live in memory: a restart signs everyone out, which is the safe failure.
-/// Only the SHA-256 of an id is kept, so a memory dump does not hand out live cookies.
-final class WebSessions: Sendable {
+/// in an HttpOnly, SameSite=Strict cookie, bound to one owner and carrying its own CSRF token.
+/// Sessions live in memory: a restart signs everyone out, which is the safe failure. Only the
+/// SHA-256 of an id is kept, so a memory dump does not hand out live cookies.
+///
+/// Two tables use it: principals' sessions (`WebSessions`) and the person checked at /me
+/// (`SubjectSessions`, another cookie with a shorter life that opens only that person's page).
+final class SessionTable<Owner: Sendable>: Sendable {
     struct Session: Sendable {
-        let principalID: String
+        let owner: Owner
         let csrf: String
         let createdAt: ContinuousClock.Instant
         var lastSeen: ContinuousClock.Instant
     }
 
     /// Signed out after this long without a request…
-    static let idleTimeout: Duration = .seconds(30 * 60)
+    let idleTimeout: Duration
     /// …and after this long in any case (a shared office computer).
-    static let absoluteTimeout: Duration = .seconds(8 * 3600)
+    let absoluteTimeout: Duration
     /// Oldest sessions are dropped beyond this, so sign-ins cannot exhaust memory.
-    static let maxSessions = 20_000
+    let maxSessions: Int
 
     private let sessions = Mutex<[Digest32: Session]>([:])
 
-    /// A new session for `principal`: the cookie value and the session's CSRF token.
-    func create(principalID: String) -> (id: String, csrf: String) {
-        let id = Self.randomToken(), csrf = Self.randomToken()
+    init(idleTimeout: Duration, absoluteTimeout: Duration, maxSessions: Int) {
+        self.idleTimeout = idleTimeout
+        self.absoluteTimeout = absoluteTimeout
+        self.maxSessions = maxSessions
+    }
+
+    /// A new session for `owner`: the cookie value and the session's CSRF token.
+    func create(_ owner: Owner) -> (id: String, csrf: String) {
+        let id = randomToken(), csrf = randomToken()
         let now = ContinuousClock.now
         sessions.withLock { table in
-            if table.count >= Self.maxSessions {
-                Self.dropExpired(&table, now: now)
-                if table.count >= Self.maxSessions, let oldest = table.min(by: { $0.value.lastSeen < $1.value.lastSeen })?.key {
+            if table.count >= maxSessions {
+                table = table.filter { isLive($0.value, now: now) }
+                if table.count >= maxSessions, let oldest = table.min(by: { $0.value.lastSeen < $1.value.lastSeen })?.key {
                     table[oldest] = nil
                 }
             }
-            table[SHA256.hash(id)] = Session(principalID: principalID, csrf: csrf, createdAt: now, lastSeen: now)
+            table[SHA256.hash(id)] = Session(owner: owner, csrf: csrf, createdAt: now, lastSeen: now)
         }
         return (id, csrf)
     }
@@ -45,7 +54,7 @@ final class WebSessions: Sendable {
         let key = SHA256.hash(id), now = ContinuousClock.now
         return sessions.withLock { table in
             guard var session = table[key] else { return nil }
-            guard now - session.lastSeen < Self.idleTimeout, now - session.createdAt < Self.absoluteTimeout else {
+            guard isLive(session, now: now) else {
                 table[key] = nil
                 return nil
             }
@@ -60,10 +69,27 @@ final class WebSessions: Sendable {
         _ = sessions.withLock { $0.removeValue(forKey: key) }
     }
 
-    private static func dropExpired(_ table: inout [Digest32: Session], now: ContinuousClock.Instant) {
-        table = table.filter { now - $0.value.lastSeen < idleTimeout && now - $0.value.createdAt < absoluteTimeout }
+    private func isLive(_ session: Session, now: ContinuousClock.Instant) -> Bool {
+        now - session.lastSeen < idleTimeout && now - session.createdAt < absoluteTimeout
     }
-
-    /// 32 random bytes as 64 lower-case hex characters.
-    static func randomToken() -> String { Hex.encode(SecureRandom.bytes(32)) }
 }
+
+/// Principals' sessions, by principal id: 30 minutes idle, 8 hours at most.
+typealias WebSessions = SessionTable<String>
+/// The person checked, signed in at /me with a one-time code: 15 minutes idle, 1 hour at most.
+typealias SubjectSessions = SessionTable<SubjectIdentity>
+
+extension SessionTable<String> {
+    static func principals() -> WebSessions {
+        WebSessions(idleTimeout: .seconds(30 * 60), absoluteTimeout: .seconds(8 * 3600), maxSessions: 20_000)
+    }
+}
+
+extension SessionTable<SubjectIdentity> {
+    static func subjects() -> SubjectSessions {
+        SubjectSessions(idleTimeout: .seconds(15 * 60), absoluteTimeout: .seconds(60 * 60), maxSessions: 5_000)
+    }
+}
+
+/// 32 random bytes as 64 lower-case hex characters: session ids, CSRF tokens, default keys.
+func randomToken() -> String { Hex.encode(SecureRandom.bytes(32)) }

@@ -24,29 +24,27 @@ extension LedgerServer {
                   ConstantTimeText.equals(csrf, cookie) else {
                 return self.signInPage(problem: "页面已过期，请重新登录。", caller: nil, status: .forbidden)
             }
-            // Failed sign-ins count against the address as failed API authentications do.
-            let address = web.context.clientAddress
-            if let wait = self.limits.failedAuthentication.peek(address) {
-                return self.signInPage(problem: "登录失败次数过多，请 \(wait) 秒后再试。", caller: nil, status: .tooManyRequests)
-            }
+            // Sign-ins count against the address as API authentications do (RequestLimits.attempt).
+            var failure = "令牌无效或已被撤销。"
             let principal: Principal
-            if let id = form?.principalId?.trimmingWhiteSpace(), !id.isEmpty {
-                guard let found = self.passwordSignIn(id: id, password: form?.password ?? "") else {
-                    _ = self.limits.failedAuthentication.take(address)
-                    return self.signInPage(problem: "账号或密码错误，或账号已被撤销。", caller: nil, status: .unauthorized)
+            switch self.limits.attempt(from: web.context.clientAddress, { () -> Principal? in
+                if let id = form?.principalId?.trimmingWhiteSpace(), !id.isEmpty {
+                    failure = "账号或密码错误，或账号已被撤销。"
+                    return self.passwordSignIn(id: id, password: form?.password ?? "")
                 }
-                principal = found
-            } else {
                 let token = (form?.token ?? "").trimmingWhiteSpace()
-                guard BearerToken.isWellFormed(Substring(token)), let found = self.principals.authenticate(token: token) else {
-                    _ = self.limits.failedAuthentication.take(address)
-                    return self.signInPage(problem: "令牌无效或已被撤销。", caller: nil, status: .unauthorized)
-                }
-                principal = found
+                return BearerToken.isWellFormed(Substring(token)) ? self.principals.authenticate(token: token) : nil
+            }) {
+            case .tooManyFailures(let wait), .tooManyRequests(let wait):
+                return self.signInPage(problem: "登录失败次数过多，请 \(wait) 秒后再试。", caller: nil, status: .tooManyRequests)
+            case .failed:
+                return self.signInPage(problem: failure, caller: nil, status: .unauthorized)
+            case .admitted(let admitted):
+                principal = admitted
             }
-            let session = self.web.sessions.create(principalID: principal.id)
+            let session = self.web.sessions.create(principal.id)
             var response = WebPage.redirect(to: Self.landing(principal.role))
-            response.setCookie(self.sessionCookie(session.id, maxAge: Int(WebSessions.absoluteTimeout.components.seconds)))
+            response.setCookie(self.sessionCookie(session.id, maxAge: Int(self.web.sessions.absoluteTimeout.components.seconds)))
             response.setCookie(self.signInFormCookie("", maxAge: 0))
             return response
         }
@@ -59,7 +57,7 @@ extension LedgerServer {
     }
 
     func signInPage(problem: String?, caller: WebCaller?, status: HTTPResponse.Status) -> Response {
-        let csrf = WebSessions.randomToken()
+        let csrf = randomToken()
         var context: [String: Any] = ["csrf": csrf]
         if let problem { context["problem"] = problem }
         var response = WebPage.render(web, "signin", title: "登录", context: context, caller: caller, status: status)

@@ -36,19 +36,20 @@ extension LedgerServer {
                   ConstantTimeText.equals(csrf, cookie) else {
                 return self.codePage(problem: "页面已过期，请重新输入访问码。", caller: web.caller, status: .forbidden)
             }
-            // Wrong codes count against the address as failed sign-ins do (issue 17's limits).
-            let address = web.context.clientAddress
-            if let wait = self.limits.failedAuthentication.peek(address) ?? self.limits.address.take(address) {
+            // Wrong codes count against the address as failed sign-ins do (RequestLimits.attempt).
+            let who: SubjectIdentity
+            switch try self.limits.attempt(from: web.context.clientAddress, { try self.ledger.redeemSubjectCode(form?.code ?? "") }) {
+            case .tooManyFailures(let wait), .tooManyRequests(let wait):
                 return self.codePage(problem: "尝试次数过多，请 \(wait) 秒后再试。", caller: web.caller, status: .tooManyRequests)
-            }
-            guard let who = try self.ledger.redeemSubjectCode(form?.code ?? "") else {
-                _ = self.limits.failedAuthentication.take(address)
+            case .failed:
                 return self.codePage(problem: "访问码无效、已过期或已达到使用次数。请核对后重新输入，或向发放机关重新申请。",
                                      caller: web.caller, status: .unauthorized)
+            case .admitted(let redeemed):
+                who = redeemed
             }
             let session = self.web.subjectSessions.create(who)
             var response = WebPage.redirect(to: "/me")
-            response.setCookie(self.subjectCookie(session.id, maxAge: Int(SubjectSessions.absoluteTimeout.components.seconds)))
+            response.setCookie(self.subjectCookie(session.id, maxAge: Int(self.web.subjectSessions.absoluteTimeout.components.seconds)))
             response.setCookie(self.subjectFormCookie("", maxAge: 0))
             return response
         }
@@ -61,7 +62,7 @@ extension LedgerServer {
                                        caller: web.caller, back: "/me")
             }
             do {
-                _ = try self.ledger.fileObjection(session.who, seq: form?.seq.flatMap { UInt64($0) }, text: form?.text ?? "",
+                _ = try self.ledger.fileObjection(session.owner, seq: form?.seq.flatMap { UInt64($0) }, text: form?.text ?? "",
                                                   contact: form?.contact ?? "")
                 return WebPage.redirect(to: "/me#objections")
             } catch let refusal as Refusal {
@@ -91,7 +92,7 @@ extension LedgerServer {
     }
 
     func codePage(problem: String?, caller: WebCaller?, status: HTTPResponse.Status) -> Response {
-        let csrf = WebSessions.randomToken()
+        let csrf = randomToken()
         var context: [String: Any] = ["csrf": csrf]
         if let problem { context["problem"] = problem }
         var response = WebPage.render(web, "me-signin", title: "查询本人信息", context: context, caller: caller, status: status)
@@ -101,7 +102,7 @@ extension LedgerServer {
 
     func mePage(_ session: SubjectSessions.Session, sessionID: String, form: ObjectionForm?, errors: [String: String], formProblem: String?,
                 caller: WebCaller?, status: HTTPResponse.Status) throws -> Response {
-        let who = session.who
+        let who = session.owner
         let records = try ledger.subjectRecords(who)
         let checks = try ledger.subjectChecks(who)
         let objections = try ledger.objections(of: who)
