@@ -122,7 +122,7 @@ extension RecordFacts {
         if let key = spec.target.map({ "\($0)" }) { target = body[key]?.integerValue.flatMap { UInt64(exactly: $0) } }
         switch kind {
         case .ban:
-            lifetime = body["scope"]?.stringValue == BanScope.lifetime.rawValue
+            lifetime = BanScope.isLifetime(kind: kind, body: body)
             banUntil = date("until")
         case .judgment:
             banUntil = date("practiceBanUntil")

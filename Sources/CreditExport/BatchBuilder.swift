@@ -157,7 +157,7 @@ struct BatchBuilder {
         case .notExported:
             counts.notExported += 1
         case .withdrawal(let target, let withdrawal):
-            if revocationUnderRule, target < seq, ConfirmationNote.isLifetimeBan(try Envelope.decode(try await verifiedEntry(at: target))) {
+            if revocationUnderRule, target < seq, try Envelope.decode(try await verifiedEntry(at: target)).isLifetimeBan {
                 // A revocation of a lifetime ban waits for its confirmation, as the ban stays
                 // in force until then; `confirm` withdraws it.
                 counts.notExported += 1
@@ -185,7 +185,7 @@ struct BatchBuilder {
         }
         let mapped = RecordMapper.map(record, seq: target, options: mapping)
         switch (envelope.kind, mapped) {
-        case (.ban, .row(let row)) where ConfirmationNote.isLifetimeBan(envelope):
+        case (.ban, .row(let row)) where envelope.isLifetimeBan:
             if let sink {
                 switch ProfileMapper.map(row, record: record, profile: sink.profile) {
                 case .row(let profiled):

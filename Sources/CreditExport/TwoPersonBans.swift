@@ -28,16 +28,11 @@ enum ConfirmationNote: Sendable, Equatable {
         guard let envelope = try? Envelope.decode(entry) else { return nil }
         let underRule = BanConfirmationRule.applies(submittedAt: envelope.submittedAt, inspector: envelope.submittedBy.authority != nil)
         switch envelope.kind {
-        case .ban: return underRule && isLifetimeBan(envelope) ? .banAwaitsConfirmation : nil
+        case .ban: return underRule && envelope.isLifetimeBan ? .banAwaitsConfirmation : nil
         case .revocation: return underRule ? .revocationUnderRule : nil
         case .banConfirmation: return envelope.body["target"]?.integerValue.flatMap { UInt64(exactly: $0) }.map(ConfirmationNote.confirms)
         default: return nil
         }
-    }
-
-    /// Scope and kind are public members, so this holds for a sealed leaf as for an opened one.
-    static func isLifetimeBan(_ envelope: Envelope) -> Bool {
-        envelope.kind == .ban && envelope.body["scope"]?.stringValue == BanScope.lifetime.rawValue
     }
 }
 

@@ -33,3 +33,16 @@ public enum BanConfirmationRule {
         inspector && submittedAt >= since
     }
 }
+
+extension BanScope {
+    /// Whether a ban's body is a lifetime ban: the rule's test, in one place for the index and
+    /// the exporter. `scope` is a public member, so a sealed leaf answers as an opened one.
+    public static func isLifetime(kind: RecordKind, body: JSONObject) -> Bool {
+        kind == .ban && body["scope"]?.stringValue == BanScope.lifetime.rawValue
+    }
+}
+
+extension Envelope {
+    /// A lifetime ban (`BanScope.isLifetime`), whether this envelope is sealed or opened.
+    public var isLifetimeBan: Bool { BanScope.isLifetime(kind: kind, body: body) }
+}
