@@ -61,6 +61,65 @@ import Testing
                 == #"{"capacity":60,"neg":-7,"target":123,"v":1,"year":2025,"zero":0}"#)
     }
 
+    /// The integer fast path answers what the ECMAScript layout of the double answers: at 15
+    /// digits it takes the literal, from 16 on (where a double may round) the full path.
+    @Test func theIntegerFastPathAgreesWithTheDouble() throws {
+        var literals = ["1", "-1", "9", "10", "-10", "2026", "999999999999999", "-999999999999999", "100000000000000",
+                        "1000000000000000", "9007199254740993", "0", "-0"]
+        for digits in 1...15 {
+            let n = String("123456789012345".prefix(digits)), sevens = String(repeating: "7", count: digits)
+            literals += [n, "-" + n, sevens, "-" + sevens]
+        }
+        for literal in literals {
+            let value = try #require(Double(literal))
+            // The slow path's answer, from the double itself (Swift prints the digits; for these
+            // magnitudes ECMAScript prints the integer without exponent).
+            let expected = value == 0 ? "0" : String(format: "%.0f", value)
+            #expect(try CanonicalJSON.number(literal) == expected, "\(literal)")
+        }
+        // Beyond 2^53 ECMAScript prints the shortest digits that round-trip, padded with zeros.
+        #expect(try CanonicalJSON.number("12345678901234567890") == "12345678901234567000")
+        #expect(!CanonicalJSON.isShortCanonicalInteger("007"))
+        #expect(!CanonicalJSON.isShortCanonicalInteger("-"))
+        #expect(!CanonicalJSON.isShortCanonicalInteger("1e5"))
+        #expect(!CanonicalJSON.isShortCanonicalInteger("1.0"))
+    }
+
+    /// Encoding members one by one and joining them gives the same bytes as encoding the
+    /// object, in both sort orders (with and without a key beyond the BMP).
+    @Test(arguments: [
+        #"{"b":1,"a":{"y":[1,2,{"z":null}],"x":"文"},"c":"\u0000","aa":true}"#,
+        #"{"\u20ac":"Euro","\r":"CR","\ufb33":"Dalet","1":"One","\ud83d\ude00":"Emoji","\u0080":"Control"}"#,
+        #"{}"#,
+    ])
+    func anObjectFromEncodedMembersIsTheObjectsEncoding(_ text: String) throws {
+        guard case .object(let object) = try JSONParser.parse(text) else { Issue.record("not an object"); return }
+        var members = [String: [UInt8]]()
+        for key in object.keys { members[key] = try CanonicalJSON.encode(object[key]!) }
+        #expect(CanonicalJSON.object(encodedMembers: members) == (try CanonicalJSON.encode(.object(object))))
+    }
+
+    /// The envelope spliced around a body's bytes is the envelope's own encoding, with every
+    /// optional member.
+    @Test func anEnvelopeAroundEncodedBodyBytesIsItsEncoding() throws {
+        guard case .object(let body) = try JSONParser.parse(#"{"zeta":1,"alpha":"甲","nested":{"b":2,"a":1}}"#) else { return }
+        var envelopes = [
+            Envelope(kind: .penalty, body: body, submittedAt: "2026-12-06T00:00:00Z",
+                     submittedBy: Submitter(principal: "admin", authority: nil), clientSignature: nil),
+            Envelope(kind: .ban, body: body, submittedAt: "2026-12-06T00:00:00Z",
+                     submittedBy: Submitter(principal: "insp-1", authority: "113303040025997855"),
+                     clientSignature: ClientSignature(keyId: "k", sig: "c2ln")),
+            Envelope(kind: .ban, body: JSONObject(), submittedAt: "2026-12-06T00:00:00Z",
+                     submittedBy: Submitter(principal: "insp-1", authority: nil), clientSignature: nil),
+        ]
+        envelopes[1].version = 2
+        envelopes[1].commitment = String(repeating: "ab", count: 32)
+        for envelope in envelopes {
+            let encodedBody = try CanonicalJSON.encode(.object(envelope.body))
+            #expect(try envelope.canonicalBytes(encodedBody: encodedBody) == (try envelope.canonicalBytes()))
+        }
+    }
+
     @Test func chineseTextIsKeptAsUTF8() throws {
         let input = #"{"name":"温州市瓯海区小星星托育有限公司","decisionNo":"瓯卫罚〔2026〕5号","facts":"监控录像保存不足90日\n"}"#
         let output = try canonical(input)

@@ -16,8 +16,8 @@ public enum CanonicalJSON {
 
     static func write(_ value: JSONValue, to out: inout [UInt8]) throws {
         switch value {
-        case .null: out += Array("null".utf8)
-        case .bool(let b): out += Array((b ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let text): out += Array(try number(text).utf8)
         case .string(let s): writeString(s, to: &out)
         case .array(let items):
@@ -29,21 +29,40 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            let members = object.members
-            // UTF-8 byte order equals UTF-16 code unit order unless a key holds a character
-            // beyond the BMP (a 4-byte UTF-8 sequence); compare the cheaper bytes when none does.
-            let astral = members.contains { $0.key.utf8.contains { $0 >= 0xF0 } }
-            let sorted = astral
-                ? members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
-                : members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (i, member) in sorted.enumerated() {
+            for (i, key) in sortedKeys(object.keys).enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(member.key, to: &out)
+                writeString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                try write(member.value, to: &out)
+                try write(object[key]!, to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Member names in RFC 8785 order: by UTF-16 code units. UTF-8 byte order equals it unless
+    /// a key holds a character beyond the BMP (a 4-byte UTF-8 sequence); compare the cheaper
+    /// bytes when none does.
+    static func sortedKeys(_ keys: [String]) -> [String] {
+        let astral = keys.contains { $0.utf8.contains { $0 >= 0xF0 } }
+        return astral ? keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+                      : keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The RFC 8785 bytes of an object whose member values are already encoded: equal to
+    /// `encode(.object(…))` of those members. Lets a writer encode a member that two objects
+    /// share (a record's body and its public view) once.
+    public static func object(encodedMembers: [String: [UInt8]]) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(encodedMembers.values.reduce(2) { $0 + $1.count + 24 })
+        out.append(UInt8(ascii: "{"))
+        for (i, key) in sortedKeys(Array(encodedMembers.keys)).enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            out += encodedMembers[key]!
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     /// Appends `s` as a JSON string with RFC 8785's minimal escapes (for writers that emit
@@ -83,6 +102,9 @@ public enum CanonicalJSON {
 
     /// ECMAScript Number::toString of the IEEE 754 double nearest to `literal` (RFC 8785 §3.2.2.3).
     public static func number(_ literal: String) throws -> String {
+        // An integer literal of at most 15 digits, without a leading zero, is exact as a
+        // double and ECMAScript prints it as written: most numbers in a record.
+        if isShortCanonicalInteger(literal) { return literal }
         guard let value = Double(literal), value.isFinite else { throw Error(message: "number \(literal) is not a finite IEEE 754 double") }
         if value == 0 { return "0" }
         // Swift prints the shortest digits that round-trip, as ECMAScript requires; only the
@@ -103,6 +125,13 @@ public enum CanonicalJSON {
             body = String(digits.prefix(1)) + (k > 1 ? "." + String(digits.dropFirst()) : "") + "e" + (e >= 0 ? "+" : "-") + String(Swift.abs(e))
         }
         return (negative ? "-" : "") + body
+    }
+
+    static func isShortCanonicalInteger(_ literal: String) -> Bool {
+        var utf8 = Substring(literal).utf8
+        if utf8.first == UInt8(ascii: "-") { utf8 = utf8.dropFirst() }
+        guard let first = utf8.first, first != UInt8(ascii: "0"), utf8.count <= 15 else { return false }
+        return utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// Splits Swift's shortest representation ("123.45", "1e-07", "1.5e+300") into significant

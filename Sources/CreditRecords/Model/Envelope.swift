@@ -51,16 +51,33 @@ public struct Envelope: Sendable, Equatable {
         self.clientSignature = clientSignature
     }
 
-    public var json: JSONValue {
+    public var json: JSONValue { .object(members(withBody: true)) }
+
+    /// The canonical bytes with the body's own canonical bytes given (`encodedBody` must be
+    /// `CanonicalJSON.encode(.object(body))`), so a writer that has them encodes the body once.
+    /// "body" sorts before every other member of an envelope, so it is the first member.
+    public func canonicalBytes(encodedBody: [UInt8]) throws -> [UInt8] {
+        let rest = try CanonicalJSON.encode(.object(members(withBody: false)))
+        var out = [UInt8]()
+        out.reserveCapacity(encodedBody.count + rest.count + 8)
+        out.append(contentsOf: #"{"body":"#.utf8)
+        out += encodedBody
+        out.append(UInt8(ascii: ","))
+        out += rest.dropFirst()  // its "{"; it always has members ("kind", "v", …)
+        return out
+    }
+
+    private func members(withBody: Bool) -> JSONObject {
         var submitter = JSONObject([("principal", .string(submittedBy.principal))])
         if let authority = submittedBy.authority { submitter["authority"] = .string(authority) }
-        var object = JSONObject([("v", .number(String(version))), ("kind", .string(kind.rawValue)), ("body", .object(body)),
-                                 ("submittedAt", .string(submittedAt)), ("submittedBy", .object(submitter))])
+        var object = JSONObject([("v", .number(String(version))), ("kind", .string(kind.rawValue))]
+                                + (withBody ? [("body", .object(body))] : [])
+                                + [("submittedAt", .string(submittedAt)), ("submittedBy", .object(submitter))])
         if let commitment { object["personal"] = .object(JSONObject([("commitment", .string(commitment))])) }
         if let signature = clientSignature {
             object["clientSignature"] = .object(JSONObject([("keyId", .string(signature.keyId)), ("sig", .string(signature.sig))]))
         }
-        return .object(object)
+        return object
     }
 
     /// The log entry.

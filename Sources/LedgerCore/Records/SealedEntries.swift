@@ -69,15 +69,27 @@ package struct SealedEntries: Sendable {
         var leaf = Envelope(kind: envelope.kind, body: view, submittedAt: envelope.submittedAt,
                             submittedBy: envelope.submittedBy, clientSignature: envelope.clientSignature)
         leaf.version = 2
-        guard view != envelope.body else { return Sealed(leaf: try leaf.canonicalBytes(), commitment: nil) }
+        // Each member of the body is encoded once and shared by the full body (committed to
+        // and kept in the vault) and the public view (the leaf), which keeps most members as
+        // they are: sealing is on every append's path.
+        var bodyMembers = [String: [UInt8]](minimumCapacity: envelope.body.count)
+        for key in envelope.body.keys { bodyMembers[key] = try CanonicalJSON.encode(envelope.body[key]!) }
+        var viewMembers = [String: [UInt8]](minimumCapacity: view.count)
+        for key in view.keys {
+            let value = view[key]!
+            viewMembers[key] = envelope.body[key] == value ? bodyMembers[key]! : try CanonicalJSON.encode(value)
+        }
+        let viewBytes = CanonicalJSON.object(encodedMembers: viewMembers)
+        guard view != envelope.body else { return Sealed(leaf: try leaf.canonicalBytes(encodedBody: viewBytes), commitment: nil) }
+        let bodyBytes = CanonicalJSON.object(encodedMembers: bodyMembers)
         let salt = SecureRandom.bytes(Self.saltSize)
-        let commitment = try Self.commitment(salt: salt, body: envelope.body)
+        let commitment = SHA256.hash(salt + bodyBytes)
         leaf.commitment = commitment.hex
-        let opened = try envelope.canonicalBytes()
+        let opened = try envelope.canonicalBytes(encodedBody: bodyBytes)
         let ownerPseudonym = vault.pseudonym(owner)
         let others = mentions.filter { $0 != owner }.map(vault.pseudonym)
         try vault.seal(salt + opened, commitment: commitment, owner: ownerPseudonym, mentions: others)
-        return Sealed(leaf: try leaf.canonicalBytes(), commitment: commitment)
+        return Sealed(leaf: try leaf.canonicalBytes(encodedBody: viewBytes), commitment: commitment)
     }
 }
 
