@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Durable appends over HTTP for two careledger binaries, alternately (A, B, A, B, …) on fresh
+# data directories, each under wrk (`tools/wrk/append.lua`, the ~1 KiB penalty of
+# tools/bench-http.sh, 64 connections): rate, p50/p99 and server CPU per append. For a
+# before/after of one change on a machine whose rounds vary (BENCHMARKS.md says which).
+# Usage: tools/bench-appends-ab.sh BINARY_A BINARY_B [rounds=3] [seconds=10]
+#   e.g. git worktree add /tmp/before 3fc0c1d && (cd /tmp/before && swift build -c release --product careledger)
+#        tools/bench-appends-ab.sh /tmp/before/.build/release/careledger .build/release/careledger
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 2 ] || { sed -n 2,9p "$0"; exit 2; }
+a=$1; b=$2; rounds=${3:-3}; seconds=${4:-10}
+port=18090
+work=$(mktemp -d /tmp/careledger-appends-ab.XXXX); chmod 700 "$work"
+trap 'rm -rf "$work"' EXIT
+python3 - "$work/body.json" <<'PY'
+import json, sys
+doc = json.load(open("schemas/examples/valid/penalty-organization.json"))
+body = doc["body"]
+body["decisionNo"] = "瓯卫罚〔2026〕bench-@N@号"
+body["facts"] = "经查，当事人监控录像保存不足90日，部分区域无监控覆盖，晨午检记录缺失。" * 6
+body["authority"] = {"name": "温州市瓯海区卫生健康局", "uscc": "113303040025997855", "region": "330304"}
+body["dataSource"] = {"name": "温州市瓯海区卫生健康局", "uscc": "113303040025997855"}
+open(sys.argv[1], "w").write(json.dumps(doc, ensure_ascii=False))
+PY
+echo "## tools/bench-appends-ab.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds rounds of ${seconds}s; A=$a B=$b"
+for round in $(seq "$rounds"); do
+  for side in A B; do
+    cli=$a; [ $side = B ] && cli=$b
+    rm -rf "$work/data"
+    # Binaries from before the rate options existed run without them (their limits were higher).
+    rates=""; if "$cli" serve --help 2>&1 | grep principal-rate >/dev/null; then rates="--principal-rate 1000000 --address-rate 1000000"; fi
+    "$cli" serve --data "$work/data" --listen 127.0.0.1:$port --log-level warning $rates > "$work/serve.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 200); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.05; done
+    token=$(curl -sf -X POST http://127.0.0.1:$port/v1/principals -H "Authorization: Bearer $(cat "$work/data/admin.token")" \
+      -H 'Content-Type: application/json' \
+      -d '{"id":"insp-bench","role":"inspector","authority":{"name":"温州市瓯海区卫生健康局","uscc":"113303040025997855","region":"330304"}}' |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    ticks_before=$(awk '{print $14 + $15}' /proc/$pid/stat)
+    CARELEDGER_TOKEN=$token CARELEDGER_BODY=$work/body.json \
+      wrk -t2 -c64 -d${seconds}s --latency -s tools/wrk/append.lua http://127.0.0.1:$port > "$work/wrk.out"
+    ticks_after=$(awk '{print $14 + $15}' /proc/$pid/stat)
+    answered=$(awk '/requests in/{print $1}' "$work/wrk.out")
+    grep -q "Non-2xx" "$work/wrk.out" && { echo "round $round $side: refused answers"; grep "Non-2xx" "$work/wrk.out"; }
+    echo "round $round $side: $(awk '/Requests\/sec/{print $2}' "$work/wrk.out") appends/s, p50 $(awk '$1=="50%"{print $2}' "$work/wrk.out"), p99 $(awk '$1=="99%"{print $2}' "$work/wrk.out"), server CPU $(( (ticks_after - ticks_before) * 10000 / answered )) µs per append (load before $load)"
+    kill -TERM $pid; wait $pid || true
+  done
+done
