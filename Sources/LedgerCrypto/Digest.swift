@@ -60,6 +60,9 @@ public struct Digest32: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+    /// The first 8 bytes as an integer: a table index for digests no caller can choose (a
+    /// salted commitment), where SipHash over all 32 bytes buys nothing.
+    @inlinable public var leadingWord: UInt64 { w0 }
     public var base64: String { withUnsafeBytes { Base64.encode($0) } }
     public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }

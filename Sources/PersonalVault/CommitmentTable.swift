@@ -11,7 +11,7 @@ struct CommitmentTable {
     /// The record filed under `commitment`, looked up in `records`.
     func find(_ commitment: Digest32, in records: [FileVault.Record]) -> Int32? {
         let mask = slots.count - 1
-        var i = commitment.hashValue & mask
+        var i = commitment.slotHash & mask
         while true {
             let slot = slots[i]
             if slot < 0 { return nil }
@@ -26,10 +26,10 @@ struct CommitmentTable {
         // At most half full, so probes stay short.
         if (count + 1) * 2 > slots.count {
             var grown = [Int32](repeating: -1, count: slots.count * 2)
-            for slot in slots where slot >= 0 { Self.place(slot, hash: records[Int(slot)].commitment.hashValue, into: &grown) }
+            for slot in slots where slot >= 0 { Self.place(slot, hash: records[Int(slot)].commitment.slotHash, into: &grown) }
             slots = grown
         }
-        Self.place(index, hash: records[Int(index)].commitment.hashValue, into: &slots)
+        Self.place(index, hash: records[Int(index)].commitment.slotHash, into: &slots)
         count += 1
     }
 
@@ -51,4 +51,10 @@ extension FileVault.State {
         recordTable.insert(index, in: records)
         return index
     }
+}
+
+extension Digest32 {
+    /// Where a commitment starts probing: its leading bits. Commitments are SHA-256 over a
+    /// random salt the service draws, so no client can aim them at one slot.
+    fileprivate var slotHash: Int { Int(truncatingIfNeeded: leadingWord) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCrypto
 import Testing
 @testable import CreditRecords
 
@@ -159,5 +160,31 @@ import Testing
         for cut in 0..<document.count {
             #expect(throws: JSONParser.Error.self) { try JSONParser.parse(Array(document[0..<cut])) }
         }
+    }
+}
+
+@Suite struct SealedEnvelopeTests {
+    static func envelope(version: Int, commitment: String?) throws -> [UInt8] {
+        guard case .object(let body) = try JSONParser.parse(#"{"decisionNo":"瓯卫罚〔2026〕1号","personal":"x"}"#) else { return [] }
+        var envelope = Envelope(kind: .penalty, body: body, submittedAt: "2026-12-06T00:00:00Z",
+                                submittedBy: Submitter(principal: "insp-1", authority: "113303040025997855"), clientSignature: nil)
+        envelope.version = version
+        envelope.commitment = commitment
+        return try envelope.canonicalBytes()
+    }
+
+    /// The commitment a sealed leaf names is read back exactly; a v1 entry, a sealed one with
+    /// nothing personal, and one whose hex is damaged name none.
+    @Test func theCommitmentIsReadFromTheLeafBytes() throws {
+        let digest = SHA256.hash(Array("careledger".utf8))
+        #expect(SealedEnvelope.commitment(of: try Self.envelope(version: 2, commitment: digest.hex)) == digest)
+        #expect(SealedEnvelope.commitment(of: try Self.envelope(version: 1, commitment: nil)) == nil)
+        #expect(SealedEnvelope.commitment(of: try Self.envelope(version: 2, commitment: nil)) == nil)
+        var damaged = try Self.envelope(version: 2, commitment: digest.hex)
+        let hex = Array(digest.hex.utf8)
+        let at = try #require((0...(damaged.count - hex.count)).first { Array(damaged[$0..<($0 + hex.count)]) == hex })
+        damaged[at + 10] = UInt8(ascii: "g")
+        #expect(SealedEnvelope.commitment(of: damaged) == nil)
+        #expect(SealedEnvelope.commitment(of: Array(#","v":2}"#.utf8)) == nil)
     }
 }

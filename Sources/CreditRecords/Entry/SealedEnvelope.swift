@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import LedgerCrypto
 
 /// The sealed entry's commitment, read from its bytes (docs/log-format.md "Sealed entries"),
@@ -12,18 +15,43 @@ public enum SealedEnvelope {
     /// The commitment a sealed (v2) entry names; nil for a v1 entry or a sealed entry with
     /// nothing personal.
     public static func commitment(of entry: [UInt8]) -> Digest32? {
-        let m = marker
-        guard entry.count > m.count + 66 + tail.count, entry.suffix(tail.count).elementsEqual(tail) else { return nil }
-        // The envelope's member follows the body (members are sorted): search from the end.
-        var i = entry.count - tail.count - 66 - m.count
-        while i >= 0 {
-            if entry[i] == m[0], entry[i..<(i + m.count)].elementsEqual(m) {
-                let start = i + m.count
-                guard entry[start + 64] == UInt8(ascii: "\""), entry[start + 65] == UInt8(ascii: "}") else { return nil }
-                return Digest32(hex: String(decoding: entry[start..<(start + 64)], as: UTF8.self))
+        // On every read of every record (the export asks twice a record): a byte scan over
+        // the buffer, and the hex decoded in place, instead of slices and a String.
+        entry.withUnsafeBufferPointer { bytes -> Digest32? in
+            marker.withUnsafeBufferPointer { m -> Digest32? in
+                let t = tail.count
+                guard bytes.count > m.count + 66 + t, memcmp(bytes.baseAddress! + bytes.count - t, tail, t) == 0 else { return nil }
+                // The envelope's member follows the body (members are sorted): search from the end.
+                var i = bytes.count - t - 66 - m.count
+                while i >= 0 {
+                    if bytes[i] == m[0], memcmp(bytes.baseAddress! + i, m.baseAddress!, m.count) == 0 {
+                        let start = i + m.count
+                        guard bytes[start + 64] == UInt8(ascii: "\""), bytes[start + 65] == UInt8(ascii: "}") else { return nil }
+                        return decodeHexDigest(UnsafeBufferPointer(rebasing: bytes[start..<(start + 64)]))
+                    }
+                    i -= 1
+                }
+                return nil
             }
-            i -= 1
         }
-        return nil
+    }
+
+    /// 64 hex digits (either case, as `Hex.decode` takes them) as a digest; nil for any other byte.
+    static func decodeHexDigest(_ hex: UnsafeBufferPointer<UInt8>) -> Digest32? {
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c &- UInt8(ascii: "a") &+ 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c &- UInt8(ascii: "A") &+ 10
+            default: return nil
+            }
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out -> Digest32? in
+            for j in 0..<32 {
+                guard let high = nibble(hex[2 * j]), let low = nibble(hex[2 * j + 1]) else { return nil }
+                out[j] = high << 4 | low
+            }
+            return Digest32(loadingFrom: UnsafeRawPointer(out.baseAddress!))
+        }
     }
 }
