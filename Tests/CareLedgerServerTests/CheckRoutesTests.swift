@@ -72,8 +72,13 @@ import TransparencyLog
             #expect(entry["institution"] == .string(Fixtures.xiaoxingxing.uscc))
             #expect(entry["purpose"] == "hiring" && entry["consentRef"] == "consent-2026-001" && entry["status"] == "clear")
             #expect(entry["v"] == 1 && entry["at"]?.stringValue?.hasSuffix("Z") == true)
-            let subject = AccessLedger.subject(secret: test.server.ledger.secret, idType: .residentId, idNumber: "330302199003150044")
+            let subject = test.server.ledger.accessSubject(idType: .residentId, idNumber: "330302199003150044")
             #expect(entry["subject"] == .string(subject))
+            // The vault's index key names the person, not the server secret kept in the data
+            // directory beside the log (with it, a guessed ID number could be tested offline).
+            let pseudonym = test.server.ledger.vault.pseudonym(.person(idType: "resident_id", idNumber: "330302199003150044"))
+            #expect(subject == "\(pseudonym.keyID):\(pseudonym.digest.base64)")
+            #expect(subject != AccessLedger.subject(secret: test.server.ledger.secret, idType: .residentId, idNumber: "330302199003150044"))
             #expect(Set(entry.keys) == ["v", "checkId", "principal", "institution", "subject", "purpose", "consentRef", "status", "at"])
 
             // An inspector's entry names no institution.
@@ -219,7 +224,7 @@ import TransparencyLog
             let entries = try Self.accessEntries(test)
             #expect(entries.count == 3)
             #expect(entries.last?["status"] == "refused_quota")
-            #expect(entries.last?["subject"] == .string(AccessLedger.subject(secret: test.server.ledger.secret, idType: .residentId, idNumber: "330302199003150044")))
+            #expect(entries.last?["subject"] == .string(test.server.ledger.accessSubject(idType: .residentId, idNumber: "330302199003150044")))
             // Another principal has its own quota.
             #expect(try await client.send(.post, "/v1/checks", token: roles[.inspector], json: Fixtures.check(purpose: "inspection")).status == .ok)
             return roles
@@ -302,6 +307,31 @@ import TransparencyLog
         for line in test.capture.all {
             for id in Fixtures.idNumbers { #expect(!line.contains(id), "a log line carries an ID number") }
         }
+        try await test.close()
+    }
+
+    /// Entries written before the access log took the vault's index key (keyed with the server
+    /// secret) stay in the audit answer beside the new ones, and the access log holds no
+    /// server-secret hash of a person checked since.
+    @Test func checksRecordedUnderTheOldSubjectHashAreStillFound() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let admin = test.adminToken
+        let legacy = AccessLedger.subject(secret: test.server.ledger.secret, idType: .residentId, idNumber: "330381199211083443")
+        try await test.server.access.record(AccessEntry(checkId: AccessLedger.newCheckId(), principal: "inst-old", institution: Fixtures.xiaoxingxing.uscc,
+                                                        subject: legacy, purpose: "hiring", consentRef: "consent-2025-9", status: "clear",
+                                                        at: "2026-01-05T08:00:00Z"))
+        try await test.test { client in
+            let roles = try await client.makeRoles(admin: admin)
+            #expect(try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check()).status == .ok)
+            let response = try await client.send(.post, "/v1/audit/checks", token: roles[.auditor],
+                                                 json: ["idType": "resident_id", "idNumber": "330381199211083443", "purpose": "audit"])
+            let checks = try #require(try response.json()["checks"]?.arrayValue?.compactMap(\.objectValue))
+            #expect(checks.map { $0["principal"] } == ["inst-old", "inst-xiaoxingxing"])
+        }
+        let log = test.server.access.log
+        let bytes = try (0..<log.size).flatMap { try log.entry(at: $0) }
+        #expect(String(decoding: bytes, as: UTF8.self).components(separatedBy: legacy).count == 2, "only the old entry carries the old hash")
         try await test.close()
     }
 

@@ -84,7 +84,7 @@ import TransparencyLog
                 #expect(try response.json()["subject"]?.objectValue?["idNumber"] == "110105********002X")
             }
             // Both checks are logged under the normalised number's subject.
-            let subject = AccessLedger.subject(secret: test.server.ledger.secret, idType: .residentId, idNumber: Self.stored)
+            let subject = test.server.ledger.accessSubject(idType: .residentId, idNumber: Self.stored)
             let log = test.server.access.log
             let subjects = try (0..<log.size).map { try JSONParser.parse(log.entry(at: $0)).objectValue!["subject"] }
             #expect(subjects.suffix(2) == [.string(subject), .string(subject)])

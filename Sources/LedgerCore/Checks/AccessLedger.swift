@@ -73,14 +73,16 @@ package struct AccessEntry: Sendable, Equatable {
     }
 }
 
-/// The first 16 bytes of a subject's HMAC: the audit table's key (128 bits: no two people
+/// The first 16 bytes of a subject's keyed hash: the audit table's key (128 bits: no two people
 /// share one in practice, and a string per subject would cost more than the rest of the ledger).
 package struct SubjectDigest: Hashable {
     package var hi: UInt64
     package var lo: UInt64
 
+    /// `<index key id>:<base64>` (Checks/AccessSubjects.swift) or, written before it, bare base64.
     package init?(base64 subject: some StringProtocol) {
-        guard let bytes = Base64.decode(subject), bytes.count == 32 else { return nil }
+        let digest = subject.lastIndex(of: ":").map { subject[subject.index(after: $0)...] } ?? subject[...]
+        guard let bytes = Base64.decode(digest), bytes.count == 32 else { return nil }
         (hi, lo) = bytes.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
     }
 }
@@ -176,8 +178,9 @@ package final class AccessLedger: Sendable {
         max(1, (cstDay(epochSeconds) + 1) * 86400 - 8 * 3600 - epochSeconds)
     }
 
-    /// The keyed hash of a person that the access log holds instead of the ID number:
-    /// base64 HMAC-SHA256(secret, idType ‖ 0x00 ‖ normalised idNumber).
+    /// The keyed hash the access log held for a person before it took the vault's index key
+    /// (Checks/AccessSubjects.swift): base64 HMAC-SHA256(server secret, idType ‖ 0x00 ‖
+    /// normalised idNumber). Still looked up, so those entries stay in the audit answers.
     package static func subject(secret: [UInt8], idType: IdType, idNumber: String) -> String {
         HMACSHA256.authenticationCode(for: Array(idType.rawValue.utf8) + [0] + Array(idNumber.utf8), key: secret).base64
     }
@@ -234,19 +237,23 @@ package final class AccessLedger: Sendable {
         return receipt
     }
 
-    /// Every committed check of a subject, oldest first.
-    package func checks(subject: String) throws -> [AccessEntry] {
-        guard let key = SubjectDigest(base64: subject) else { return [] }
+    /// Every committed check of a subject known by any of `subjects` (its keyed hashes under
+    /// each key it was ever recorded with), oldest first.
+    package func checks(subjects: [String]) throws -> [AccessEntry] {
+        let keys = subjects.compactMap { SubjectDigest(base64: $0) }
         let seqs = state.withLock { state in
-            var out = [UInt64]()
-            var i = state.heads[key] ?? -1
-            while i >= 0 {
-                out.append(state.links[Int(i)].seq)
-                i = state.links[Int(i)].previous
+            var out = Set<UInt64>()
+            for key in keys {
+                var i = state.heads[key] ?? -1
+                while i >= 0 {
+                    out.insert(state.links[Int(i)].seq)
+                    i = state.links[Int(i)].previous
+                }
             }
             return out
         }.sorted()
-        return try seqs.compactMap { AccessEntry.decode(try log.entry(at: $0)) }.filter { $0.subject == subject }
+        let wanted = Set(subjects)
+        return try seqs.compactMap { AccessEntry.decode(try log.entry(at: $0)) }.filter { wanted.contains($0.subject) }
     }
 
     /// An institution's checks (by its USCC, across its principals), newest first: up to

@@ -41,7 +41,7 @@ extension Ledger {
         let now = Timestamp.epochSeconds()
         var entry = AccessEntry(checkId: AccessLedger.newCheckId(), principal: principal.id,
                                 institution: principal.role == .institution ? principal.institution?.uscc : nil,
-                                subject: AccessLedger.subject(secret: secret, idType: input.idType, idNumber: input.idNumber),
+                                subject: accessSubject(idType: input.idType, idNumber: input.idNumber),
                                 purpose: input.purpose.rawValue, consentRef: input.consentRef, status: AccessStatus.refusedQuota.rawValue,
                                 at: Timestamp.format(epochSeconds: now))
         let quotaKey = AccessLedger.quotaKey(principal: principal.id, institution: entry.institution)
@@ -214,10 +214,9 @@ extension Ledger {
     /// `{checks: [{checkId, principal, institution, purpose, consentRef, status, at}]}`, oldest first.
     /// Unrecorded: the route goes through the recorded one (Reads/ReadAudit.swift).
     package func checksOnRecord(idType: IdType, idNumber: String) throws(Refusal) -> JSONValue {
-        let subject = AccessLedger.subject(secret: secret, idType: idType, idNumber: idNumber)
         let checks: [AccessEntry]
         do {
-            checks = try access.checks(subject: subject)
+            checks = try access.checks(subjects: accessSubjects(idType: idType, idNumber: idNumber))
         } catch {
             throw logUnavailable(error)
         }

@@ -10,7 +10,7 @@ extension Ledger {
     public func checksOnRecord(idType: IdType, idNumber: String, principal: Principal, reason: ReadReason,
                                logger: Logger) async throws -> JSONValue {
         try reason.authorize(principal)
-        let subject = AccessLedger.subject(secret: secret, idType: idType, idNumber: idNumber)
+        let subject = accessSubject(idType: idType, idNumber: idNumber)
         let now = Timestamp.epochSeconds()
         try await takeReadQuota(1, kind: .auditChecks, principal: principal, reason: reason, seqs: [], now: now, logger: logger)
         let answer: JSONValue

@@ -55,10 +55,10 @@ extension Ledger {
     /// Every check made on the person, oldest first: who (an institution by its filed name, an
     /// inspector by its authority), when, why and with what answer. Never the principal's id.
     public func subjectChecks(_ who: SubjectIdentity) throws(Refusal) -> [SubjectCheck] {
-        let subject = AccessLedger.subject(secret: secret, idType: who.idType, idNumber: who.idNumber)
+        let subjects = accessSubjects(idType: who.idType, idNumber: who.idNumber)
         do {
             try catchUpIndex()
-            return try access.checks(subject: subject).map { entry in
+            return try access.checks(subjects: subjects).map { entry in
                 SubjectCheck(at: entry.at, checkedBy: try checkerName(entry), role: entry.institution != nil ? .institution : (principals.principal(id: entry.principal)?.role ?? .admin),
                              purpose: entry.purpose, status: entry.status)
             }
