@@ -121,7 +121,7 @@ import Testing
             let check = try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check(Fixtures.wangLi)).json()
             #expect(check["status"] == "barred")
             let after = try #require(try await client.send(.get, "/v1/tasks", token: roles[.inspector]).json()["tasks"]?.arrayValue?.compactMap(\.objectValue))
-            #expect(after[0]["state"] == "managers_named" && after[0]["overdue"] == .bool(false))
+            #expect(after[0]["state"] == "managers_named" && after[0]["overdue"] == .bool(false) && after[0]["pendingManagers"] == .array([]))
             #expect(after[0]["managers"]?.arrayValue?.compactMap(\.integerValue) == [managerSeq])
             #expect(after[1]["state"] == "open")
         }
@@ -148,16 +148,28 @@ extension ResponsibleManagerRoutesTests {
 
             let named = try await client.send(.post, "/v1/tasks/\(trigger)/managers", token: roles[.inspector], json: Self.signedNaming(7, trigger: trigger))
             let manager = try #require(try named.json()["seq"]?.integerValue)
+            // The naming is a lifetime ban: pending until a second inspector confirms it, and
+            // no longer overdue meanwhile.
+            let pending = try #require(try tasks(on: "2026-09-20").first)
+            #expect(pending["state"] == "awaiting_confirmation" && pending["overdue"] == .bool(false))
+            #expect(pending["managers"] == .array([]) && pending["pendingManagers"]?.arrayValue?.compactMap(\.integerValue) == [manager])
+            try await client.confirm(manager, roles: roles)
             #expect(try tasks(on: "2026-09-20").first?["state"] == "managers_named")
-            #expect(try await client.send(.post, "/v1/records", token: roles[.inspector],
-                                          json: TestKeys.sign(Self.with(Fixtures.revocation(target: UInt64(manager), 8), ["decidedAt": "2026-09-15"]))).status == .created)
+            #expect(try tasks(on: "2026-09-20").first?["managers"]?.arrayValue?.compactMap(\.integerValue) == [manager])
+
+            // Revoking the manager ban (a lifetime ban) takes effect at its confirmation too.
+            let unnaming = try await client.send(.post, "/v1/records", token: roles[.inspector],
+                                                 json: TestKeys.sign(Self.with(Fixtures.revocation(target: UInt64(manager), 8), ["decidedAt": "2026-09-15"])))
+            #expect(unnaming.status == .created)
+            #expect(try tasks(on: "2026-09-20").first?["state"] == "managers_named", "a pending revocation withdraws nothing yet")
+            try await client.confirm(try #require(try unnaming.json()["seq"]?.integerValue), roles: roles)
             #expect(try tasks(on: "2026-09-20").first?["state"] == "open", "a revoked manager ban no longer answers the task")
             let revocation = try await client.send(.post, "/v1/records", token: roles[.inspector],
                                                    json: TestKeys.sign(Fixtures.revocation(target: UInt64(trigger), 9)))
             #expect(revocation.status == .created)
-            #expect(try tasks(on: "2026-09-20").isEmpty, "a revoked trigger's task is withdrawn")
-            // The trigger is a lifetime ban: its revocation takes effect once a second inspector confirms it.
+            #expect(try tasks(on: "2026-09-20").count == 1, "the trigger is a lifetime ban: its revocation waits for a second inspector")
             try await client.confirm(try #require(try revocation.json()["seq"]?.integerValue), roles: roles)
+            #expect(try tasks(on: "2026-09-20").isEmpty, "a revoked trigger's task is withdrawn")
             // managerOf must name an unrevoked penalty or ban.
             let stale = try await client.send(.post, "/v1/records", token: roles[.inspector],
                                               json: Self.with(Fixtures.ban(10), ["role": "responsible_manager", "managerOf": .number(String(trigger))]))

@@ -24,31 +24,59 @@ package final class ManagerTaskIndex: Sendable {
     struct State: Sendable {
         var size: UInt64 = 0
         var triggers: [Trigger] = []
-        /// Manager ban seq → the trigger seq it names.
+        /// Manager ban seq → the trigger seq it names (bans in force).
         var managers: [UInt64: UInt64] = [:]
         var revoked: Set<UInt64> = []
+        /// Lifetime bans seen: a revocation of one by an inspector waits for its confirmation.
+        var lifetimeBans: Set<UInt64> = []
+        /// Records under the two-person rule (docs/records.md "Bans need two people"), by seq,
+        /// and what they do once a `ban_confirmation` names them: until then a named manager is
+        /// pending and a revocation withdraws nothing, as the index and the export decide.
+        var awaiting: [UInt64: Deferred] = [:]
+
+        enum Deferred: Sendable {
+            case manager(of: UInt64)
+            case revocation(of: UInt64)
+        }
 
         mutating func apply(seq: UInt64, entry: [UInt8]) {
             size = seq + 1
-            // Only penalties naming abuse, bans and revocations matter; a canonical entry has
-            // its top-level "kind" unescaped, and a string inside the body cannot hold `"kind":"`.
+            // Only penalties naming abuse, bans, revocations and confirmations matter; a
+            // canonical entry has its top-level "kind" unescaped, and a string inside the body
+            // cannot hold `"kind":"`.
             let isPenalty = contains(entry, #""kind":"penalty""#) && contains(entry, #""offenceCategory":"abuse""#)
             let isBan = contains(entry, #""kind":"ban""#), isRevocation = contains(entry, #""kind":"revocation""#)
-            guard isPenalty || isBan || isRevocation, let envelope = try? Envelope.decode(entry) else { return }
+            let isConfirmation = contains(entry, #""kind":"ban_confirmation""#)
+            guard isPenalty || isBan || isRevocation || isConfirmation, let envelope = try? Envelope.decode(entry) else { return }
             let body = envelope.body
             func text(_ key: String) -> String? { body[key]?.stringValue }
+            let target = body["target"]?.integerValue.flatMap { UInt64(exactly: $0) }
+            let underRule = BanConfirmationRule.applies(submittedAt: envelope.submittedAt, inspector: envelope.submittedBy.authority != nil)
             switch envelope.kind {
             case .revocation:
-                if let target = body["target"]?.integerValue.flatMap({ UInt64(exactly: $0) }), target < seq { revoked.insert(target) }
+                guard let target, target < seq else { return }
+                if underRule && lifetimeBans.contains(target) { awaiting[seq] = .revocation(of: target) } else { revoked.insert(target) }
+            case .banConfirmation:
+                switch target.flatMap({ awaiting.removeValue(forKey: $0) }) {
+                case .manager(let of): managers[target!] = of
+                case .revocation(let of): revoked.insert(of)
+                case nil: break
+                }
             case .penalty:
                 guard text("offenceCategory") == OffenceCategory.abuse.rawValue, let party = body["party"]?.objectValue,
                       party["category"]?.stringValue != PartyCategory.person.rawValue,
                       let uscc = party["uscc"]?.stringValue, !USCC.isPlaceholder(uscc.uppercased()) else { return }
                 add(seq: seq, kind: .penalty, institution: JSONObject([("name", party["name"] ?? .null), ("uscc", .string(uscc))]), body: body)
             case .ban:
+                let lifetime = envelope.isLifetimeBan
+                if lifetime { lifetimeBans.insert(seq) }
                 if text("role") == BanRole.responsibleManager.rawValue {
-                    if let of = body["managerOf"]?.integerValue.flatMap({ UInt64(exactly: $0) }) { managers[seq] = of }
+                    if let of = body["managerOf"]?.integerValue.flatMap({ UInt64(exactly: $0) }) {
+                        if underRule && lifetime { awaiting[seq] = .manager(of: of) } else { managers[seq] = of }
+                    }
                 } else if text("reason") == BanReason.childAbuse.rawValue, let institution = body["institution"]?.objectValue {
+                    // The task opens with the finding, confirmed or not: naming managers is the
+                    // authority's follow-up either way.
                     add(seq: seq, kind: .ban, institution: JSONObject([("name", institution["name"] ?? .null), ("uscc", institution["uscc"] ?? .null)]), body: body)
                 }
             default:
@@ -95,7 +123,11 @@ package final class ManagerTaskIndex: Sendable {
         state.withLock { state in
             state.triggers.filter { !state.revoked.contains($0.seq) && (authority == nil || $0.authority["uscc"]?.stringValue == authority) }.map { t in
                 let named = state.managers.filter { !state.revoked.contains($0.key) && $0.value == t.seq }.keys.sorted()
-                return Task(trigger: t, managers: named)
+                let pending = state.awaiting.compactMap { seq, deferred -> UInt64? in
+                    if case .manager(let of) = deferred, of == t.seq, !state.revoked.contains(seq) { return seq }
+                    return nil
+                }.sorted()
+                return Task(trigger: t, managers: named, pendingManagers: pending)
             }
         }
     }
@@ -104,7 +136,10 @@ package final class ManagerTaskIndex: Sendable {
 
     struct Task: Sendable {
         var trigger: Trigger
+        /// Manager bans in force naming the task.
         var managers: [UInt64]
+        /// Manager bans naming it that wait for a second inspector's confirmation.
+        var pendingManagers: [UInt64]
     }
 }
 

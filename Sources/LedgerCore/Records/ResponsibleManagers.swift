@@ -42,15 +42,18 @@ extension Ledger {
         }
         let tasks = managerTaskIndex.tasks(authority: authority).map { task -> JSONValue in
             let t = task.trigger
-            let open = task.managers.isEmpty
+            // Named once a manager ban is in force; a naming that waits for its confirmation
+            // is not yet one (docs/records.md "Bans need two people"), but is no longer late.
+            let state = !task.managers.isEmpty ? "managers_named" : task.pendingManagers.isEmpty ? "open" : "awaiting_confirmation"
             return .object(JSONObject([
                 ("seq", .uint(t.seq)), ("kind", .string(t.kind.rawValue)),
                 ("institution", .object(t.institution)),
                 ("authority", .object(JSONObject([("name", t.authority["name"] ?? .null), ("uscc", t.authority["uscc"] ?? .null)]))),
                 ("openedAt", .string(t.decidedAt.description)),
-                ("state", .string(open ? "open" : "managers_named")),
-                ("overdue", .bool(open && daysBetween(t.decidedAt, today) > Self.managerTaskDays)),
+                ("state", .string(state)),
+                ("overdue", .bool(state == "open" && daysBetween(t.decidedAt, today) > Self.managerTaskDays)),
                 ("managers", .array(task.managers.map { .uint($0) })),
+                ("pendingManagers", .array(task.pendingManagers.map { .uint($0) })),
             ]))
         }
         return .object(JSONObject([("tasks", .array(tasks))]))
