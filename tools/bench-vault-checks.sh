@@ -19,6 +19,7 @@ echo "## tools/bench-vault-checks.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds
 for round in $(seq "$rounds"); do
   for kind in plain sealed; do
     rm -rf "$work/data"; cp -a "$bench/$kind" "$work/data"; cp "$bench/careledger-vault.key" "$work/"
+    sync  # the copy's writeback would otherwise compete with the access log's fsyncs (more for the larger sealed copy)
     "$cli" serve --data "$work/data" --listen 127.0.0.1:$port --log-level warning --check-quota 1000000000 \
       --principal-rate 1000000 --address-rate 1000000 > "$work/serve.log" 2>&1 &
     pid=$!
