@@ -355,6 +355,9 @@ def check_ban_confirmation(run, base, binary, demo, ban):
         sections = driver.find_elements(By.ID, f"pending-{seq}")
         run.check(len(sections) == 1, "the pending ban is not listed for the second inspector")
         run.check(ban["person"]["idNumber"] not in driver.page_source, "the confirmation page shows an ID number")
+        # The document to sign is one long JSON line: it wraps instead of widening the page.
+        run.check(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"),
+                  "the confirmation page scrolls sideways")
         run.shot("confirmations")
         confirm = os.path.join(work, "confirm.json")
         with open(confirm, "w") as f:

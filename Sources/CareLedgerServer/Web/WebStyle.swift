@@ -39,6 +39,7 @@ enum WebStyle {
     table.list th, table.list td { border-bottom: 1px solid var(--line); padding: .45rem .4rem; text-align: left; vertical-align: top; }
     table.list th { background: #eef2f6; }
     .code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; letter-spacing: .02em; word-break: break-all; }
+    pre.code { white-space: pre-wrap; margin: 0 0 .8rem; }
     dl.facts { display: grid; grid-template-columns: 8rem 1fr; gap: .3rem .8rem; }
     dl.facts dt { color: var(--muted); }
     dl.facts dd { margin: 0; }
