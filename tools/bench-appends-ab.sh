@@ -13,16 +13,7 @@ a=$1; b=$2; rounds=${3:-3}; seconds=${4:-10}
 port=18090
 work=$(mktemp -d /tmp/careledger-appends-ab.XXXX); chmod 700 "$work"
 trap 'rm -rf "$work"' EXIT
-python3 - "$work/body.json" <<'PY'
-import json, sys
-doc = json.load(open("schemas/examples/valid/penalty-organization.json"))
-body = doc["body"]
-body["decisionNo"] = "瓯卫罚〔2026〕bench-@N@号"
-body["facts"] = "经查，当事人监控录像保存不足90日，部分区域无监控覆盖，晨午检记录缺失。" * 6
-body["authority"] = {"name": "温州市瓯海区卫生健康局", "uscc": "113303040025997855", "region": "330304"}
-body["dataSource"] = {"name": "温州市瓯海区卫生健康局", "uscc": "113303040025997855"}
-open(sys.argv[1], "w").write(json.dumps(doc, ensure_ascii=False))
-PY
+python3 tools/wrk/append-body.py "$work/body.json" >/dev/null
 echo "## tools/bench-appends-ab.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds rounds of ${seconds}s; A=$a B=$b"
 for round in $(seq "$rounds"); do
   for side in A B; do

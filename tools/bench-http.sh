@@ -23,18 +23,7 @@ authority='{"name":"温州市瓯海区卫生健康局","uscc":"11330304002599785
 token=$(curl -sf -X POST http://127.0.0.1:$port/v1/principals -H "Authorization: Bearer $admin" \
   -H 'Content-Type: application/json' -d "{\"id\":\"insp-bench\",\"role\":\"inspector\",\"authority\":$authority}" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-python3 - "$work/body.json" <<'PY'
-import json, sys
-doc = json.load(open("schemas/examples/valid/penalty-organization.json"))
-body = doc["body"]
-body["decisionNo"] = "瓯卫罚〔2026〕bench-@N@号"
-body["facts"] = "经查，当事人监控录像保存不足90日，部分区域无监控覆盖，晨午检记录缺失。" * 6
-body["authority"] = {"name": "温州市瓯海区卫生健康局", "uscc": "113303040025997855", "region": "330304"}
-body["dataSource"] = {"name": "温州市瓯海区卫生健康局", "uscc": "113303040025997855"}
-text = json.dumps(doc, ensure_ascii=False)
-open(sys.argv[1], "w").write(text)
-print("record size: %d bytes" % len(text.encode()))
-PY
+python3 tools/wrk/append-body.py "$work/body.json"
 echo "## CareLedger: POST /v1/records, 64 connections, ${seconds}s"
 CARELEDGER_TOKEN=$token CARELEDGER_BODY=$work/body.json wrk -t2 -c64 -d${seconds}s --latency -s tools/wrk/append.lua http://127.0.0.1:$port | tee "$work/wrk.out"
 kill -TERM $server; wait $server || true
