@@ -52,6 +52,15 @@ import Testing
             #expect(me.text.contains(Fixtures.xiaoxingxing.name) && me.text.contains("招聘录用前查询"), "who checked, why")
             #expect(!me.text.contains("11010519491231002X"), "the page shows the number masked")
             #expect(me.text.contains("110105********002X"))
+            // The person's own read is recorded like any other: one subject_access entry naming
+            // the records shown and the person's access-log pseudonym, never the number.
+            let log = test.server.access.log
+            let reads = try (0..<log.size).compactMap { ReadEntry.decode(try log.entry(at: $0)) }.filter { $0.kind == .subjectAccess }
+            #expect(reads.count == 1)
+            #expect(reads.first?.principal == ReadEntry.dataSubject && reads.first?.purpose == "data_subject_access")
+            #expect(reads.first?.seqs == [UInt64(seq)])
+            #expect(reads.first?.subject == test.server.ledger.accessSubject(idType: .residentId, idNumber: "11010519491231002X"))
+            #expect(!String(decoding: try log.entry(at: log.size - 1), as: UTF8.self).contains("11010519491231002X"))
             // A principal's session cookie is not a subject's, and the reverse.
             let asPrincipal = try await W.get(client, "/hr/check", cookie: session)
             #expect(asPrincipal.status == .seeOther)

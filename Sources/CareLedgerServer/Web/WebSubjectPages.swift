@@ -28,7 +28,7 @@ extension LedgerServer {
             guard let found = self.subjectSession(web.request) else {
                 return self.codePage(problem: nil, caller: web.caller, status: .ok)
             }
-            return try self.mePage(found.session, sessionID: found.id, form: nil, errors: [:], formProblem: nil, caller: web.caller, status: .ok)
+            return try await self.mePage(found.session, sessionID: found.id, form: nil, errors: [:], formProblem: nil, caller: web.caller, status: .ok)
         }
         page(router, .post, "/me") { web in
             let form = web.form(CodeForm.self)
@@ -71,7 +71,7 @@ extension LedgerServer {
                     guard let field = item.pointer.map({ String($0.dropFirst()) }), ["seq", "text", "contact"].contains(field) else { continue }
                     errors[field] = errors[field] ?? WebLabels.problemCode[item.code] ?? item.message
                 }
-                return try self.mePage(session, sessionID: id, form: form, errors: errors,
+                return try await self.mePage(session, sessionID: id, form: form, errors: errors,
                                        formProblem: errors.isEmpty ? "异议未提交，请稍后重试。" : nil, caller: web.caller, status: Problem(refusal).status)
             }
         }
@@ -101,11 +101,9 @@ extension LedgerServer {
     }
 
     func mePage(_ session: SubjectSessions.Session, sessionID: String, form: ObjectionForm?, errors: [String: String], formProblem: String?,
-                caller: WebCaller?, status: HTTPResponse.Status) throws -> Response {
+                caller: WebCaller?, status: HTTPResponse.Status) async throws -> Response {
         let who = session.owner
-        let records = try ledger.subjectRecords(who)
-        let checks = try ledger.subjectChecks(who)
-        let objections = try ledger.objections(of: who)
+        let (records, checks, objections) = try await ledger.subjectPage(who, logger: ledger.logger)
         let selected = form?.seq.flatMap { UInt64($0) }
         var context: [String: Any] = [
             "csrf": session.csrf, "treeSize": log.latestCheckpoint.checkpoint.size,

@@ -5,13 +5,29 @@ import LedgerCrypto
 /// checks' entries in the same log: RFC 8785 JSON
 /// `{at, caseRef?, crossAuthority?, kind, principal, purpose, readId, reader?, seqs, status,
 /// subject?, v: 1}`. `kind` says what was read: `read` (records, by seq), `audit_checks`
-/// (who checked a subject, by its keyed hash) or `audit_reads` (what a principal read). Never
-/// a name or an ID number; `caseRef` is a reference code.
+/// (who checked a subject, by its keyed hash), `audit_reads` (what a principal read) or
+/// `subject_access` (the person checked reading their own page). Never a name or an ID
+/// number; `caseRef` is a reference code.
 package struct ReadEntry: Sendable, Equatable {
     package enum Kind: String, Sendable {
         case read
         case auditChecks = "audit_checks"
         case auditReads = "audit_reads"
+        /// The person checked opened their own page at /me (PIPL art. 45: access).
+        case subjectAccess = "subject_access"
+    }
+
+    /// The `principal` of a `subject_access` entry: no principal read, the person did. No
+    /// principal id can be it (ids match `^[a-z0-9][a-z0-9._-]{0,63}$`).
+    package static let dataSubject = "(data subject)"
+
+    /// The person checked reading their own records (`seqs`, opened) and who checked them,
+    /// named only by their access-log subject (Checks/AccessSubjects.swift).
+    package static func subjectAccess(subject: String, seqs: [UInt64], at: String) -> ReadEntry {
+        var entry = ReadEntry(kind: .subjectAccess, principal: dataSubject, reason: ReadReason(purpose: .audit), seqs: seqs,
+                              subject: subject, at: at)
+        entry.purpose = "data_subject_access"
+        return entry
     }
 
     package enum Status: String, Sendable {

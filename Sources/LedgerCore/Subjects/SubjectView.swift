@@ -1,5 +1,6 @@
 import BackgroundIndex
 import CreditRecords
+import Logging
 
 /// What the person checked sees of themselves at /me (PIPL art. 45: access and copy): every
 /// record naming them, opened as the records API opens it (they are the data subject), and
@@ -27,6 +28,21 @@ extension Ledger {
         public let role: Role
         public let purpose: String
         public let status: String
+    }
+
+    /// What /me shows the person: their records (opened), the checks made on them and their
+    /// objections, recorded first in the access log as their own read (`subject_access`, the
+    /// records' seqs and their access subject): every read of personal data leaves an entry,
+    /// the data subject's too. If the entry cannot be written, nothing is shown.
+    public func subjectPage(_ who: SubjectIdentity, logger: Logger) async throws -> (records: [SubjectRecord], checks: [SubjectCheck], objections: [Objection]) {
+        let records = try subjectRecords(who)
+        let checks = try subjectChecks(who)
+        let objections = try self.objections(of: who)
+        let now = Timestamp.epochSeconds()
+        try await recordRead(.subjectAccess(subject: accessSubject(idType: who.idType, idNumber: who.idNumber), seqs: records.map(\.seq),
+                                            at: Timestamp.format(epochSeconds: now)),
+                             count: 0, now: now, logger: logger)
+        return (records, checks, objections)
     }
 
     /// Every record naming the person as its subject, oldest first, as of the latest checkpoint.
