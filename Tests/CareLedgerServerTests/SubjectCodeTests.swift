@@ -24,6 +24,16 @@ import Testing
         return code
     }
 
+    /// What the person's pages are tried on: a filing, a personal penalty against 张三 (its seq
+    /// answered) and an institution's check on 张三.
+    static func recordZhangSan(_ client: any TestClientProtocol, admin: String, roles: RoleTokens) async throws -> Int64 {
+        #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.filing(1)).status == .created)
+        let penalty = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.personalPenalty(1))
+        let seq = try #require(try penalty.json()["seq"]?.integerValue)
+        #expect(try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check(Fixtures.zhangSan)).status == .ok)
+        return seq
+    }
+
     @Test func anInspectorIssuesACodeThatOpensThePersonOnly() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }
@@ -134,12 +144,9 @@ import Testing
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.filing(1)).status == .created)
-            let penalty = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.personalPenalty(1))
-            let seq = try #require(try penalty.json()["seq"]?.integerValue)
+            let seq = try await Self.recordZhangSan(client, admin: admin, roles: roles)
             // Someone else's record is not theirs.
             #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.personalPenalty(2, person: Fixtures.wangLi)).status == .created)
-            #expect(try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check(Fixtures.zhangSan)).status == .ok)
             let who = SubjectIdentity(idType: .residentId, idNumber: "11010519491231002X")
             let records = try test.server.ledger.subjectRecords(who)
             #expect(records.map(\.seq) == [UInt64(seq)])

@@ -25,10 +25,7 @@ import Testing
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.filing(1)).status == .created)
-            let penalty = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.personalPenalty(1))
-            let seq = try #require(try penalty.json()["seq"]?.integerValue)
-            #expect(try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check(Fixtures.zhangSan)).status == .ok)
+            let seq = try await SubjectCodeTests.recordZhangSan(client, admin: admin, roles: roles)
             let code = try await SubjectCodeTests.issue(client, token: roles[.inspector])
 
             // Without the form's cookie (another site's form) nothing is tried.

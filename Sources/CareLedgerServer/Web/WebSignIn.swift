@@ -65,15 +65,14 @@ extension LedgerServer {
         return response
     }
 
-    /// HttpOnly and SameSite=Strict always; Secure when the service itself speaks TLS (behind
-    /// a TLS proxy the operator sets `--secure-cookies`, docs/web.md).
-    func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
-        Cookie(name: WebPage.sessionCookie, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies,
-               httpOnly: true, sameSite: .strict)
+    /// Every cookie the pages set: HttpOnly and SameSite=Strict always; Secure when the
+    /// service itself speaks TLS (behind a TLS proxy the operator sets `--secure-cookies`,
+    /// docs/web.md); limited to `path`.
+    func strictCookie(_ name: String, _ value: String, maxAge: Int, path: String) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: path, secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
     }
 
-    func signInFormCookie(_ value: String, maxAge: Int) -> Cookie {
-        Cookie(name: WebPage.signInCookie, value: value, maxAge: maxAge, path: "/signin", secure: configuration.secureCookies,
-               httpOnly: true, sameSite: .strict)
-    }
+    func sessionCookie(_ value: String, maxAge: Int) -> Cookie { strictCookie(WebPage.sessionCookie, value, maxAge: maxAge, path: "/") }
+
+    func signInFormCookie(_ value: String, maxAge: Int) -> Cookie { strictCookie(WebPage.signInCookie, value, maxAge: maxAge, path: "/signin") }
 }

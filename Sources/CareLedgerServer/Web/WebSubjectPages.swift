@@ -175,14 +175,8 @@ extension LedgerServer {
         return row
     }
 
-    /// HttpOnly, SameSite=Strict, only for /me, Secure as the principals' session cookie is.
-    func subjectCookie(_ value: String, maxAge: Int) -> Cookie {
-        Cookie(name: Self.subjectCookie, value: value, maxAge: maxAge, path: "/me", secure: configuration.secureCookies,
-               httpOnly: true, sameSite: .strict)
-    }
+    /// Only for /me, otherwise as the principals' cookies (`strictCookie`).
+    func subjectCookie(_ value: String, maxAge: Int) -> Cookie { strictCookie(Self.subjectCookie, value, maxAge: maxAge, path: "/me") }
 
-    func subjectFormCookie(_ value: String, maxAge: Int) -> Cookie {
-        Cookie(name: Self.subjectFormCookie, value: value, maxAge: maxAge, path: "/me", secure: configuration.secureCookies,
-               httpOnly: true, sameSite: .strict)
-    }
+    func subjectFormCookie(_ value: String, maxAge: Int) -> Cookie { strictCookie(Self.subjectFormCookie, value, maxAge: maxAge, path: "/me") }
 }
