@@ -44,6 +44,7 @@ public struct Exporter: Sendable {
         /// entries") after the entry was proved against the checkpoint and before it is
         /// mapped, so the mapper sees the names the national format needs. nil: entries are
         /// mapped as stored; a sealed one whose personal part is not opened is rejected `erased`.
+        /// Called for every entry: one without a commitment must come back as it is.
         public var open: (@Sendable ([UInt8]) throws -> [UInt8])?
 
         public init(source: ExportSource, verifier: NoteVerifier, signingKey: Ed25519PrivateKey, spool: String,

@@ -75,12 +75,20 @@ package struct SealedEntries: Sendable {
         var bodyMembers = [String: [UInt8]](minimumCapacity: envelope.body.count)
         for key in envelope.body.keys { bodyMembers[key] = try CanonicalJSON.encode(envelope.body[key]!) }
         var viewMembers = [String: [UInt8]](minimumCapacity: view.count)
+        // The view keeps a subset of the body's members; it is the whole body when it kept
+        // every member unchanged (so nothing needs the vault).
+        var unchanged = view.count == envelope.body.count
         for key in view.keys {
             let value = view[key]!
-            viewMembers[key] = envelope.body[key] == value ? bodyMembers[key]! : try CanonicalJSON.encode(value)
+            if envelope.body[key] == value {
+                viewMembers[key] = bodyMembers[key]!
+            } else {
+                viewMembers[key] = try CanonicalJSON.encode(value)
+                unchanged = false
+            }
         }
         let viewBytes = CanonicalJSON.object(encodedMembers: viewMembers)
-        guard view != envelope.body else { return Sealed(leaf: try leaf.canonicalBytes(encodedBody: viewBytes), commitment: nil) }
+        guard !unchanged else { return Sealed(leaf: try leaf.canonicalBytes(encodedBody: viewBytes), commitment: nil) }
         let bodyBytes = CanonicalJSON.object(encodedMembers: bodyMembers)
         let salt = SecureRandom.bytes(Self.saltSize)
         let commitment = SHA256.hash(salt + bodyBytes)
