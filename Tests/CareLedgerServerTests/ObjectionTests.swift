@@ -19,9 +19,7 @@ import Testing
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            let market = try await client.createPrincipal(admin: admin, [
-                "id": "insp-market-01", "role": "inspector", "authority": Fixtures.authority(Fixtures.ouhaiMarket),
-            ])
+            let market = try await client.createMarketInspector(admin: admin)
             let penalty = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.personalPenalty(1))
             let seq = try #require(try penalty.json()["seq"]?.integerValue.flatMap { UInt64(exactly: $0) })
             let other = try await client.send(.post, "/v1/records", token: admin, json: Fixtures.personalPenalty(2, person: Fixtures.wangLi))

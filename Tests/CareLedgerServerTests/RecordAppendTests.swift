@@ -139,9 +139,7 @@ import TransparencyLog
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            let market = try await client.createPrincipal(admin: admin, [
-                "id": "insp-market-01", "role": "inspector", "authority": Fixtures.authority(Fixtures.ouhaiMarket),
-            ])
+            let market = try await client.createMarketInspector(admin: admin)
             // A penalty in another authority's name.
             let foreign = try await client.send(.post, "/v1/records", token: roles[.inspector],
                                                 json: Fixtures.penalty(40, authority: Fixtures.ouhaiMarket))

@@ -84,8 +84,7 @@ import Testing
             #expect(!listed.text.contains("林晓燕") && !listed.text.contains("330381199211083443"), "no personal data")
 
             // Another authority's inspector sees none of them, and cannot name on them.
-            let market = try await client.createPrincipal(admin: admin, ["id": "insp-market-01", "role": "inspector",
-                                                                         "authority": Fixtures.authority(Fixtures.ouhaiMarket)])
+            let market = try await client.createMarketInspector(admin: admin)
             #expect(try await client.send(.get, "/v1/tasks", token: market).json()["tasks"] == .array([]))
             #expect(try await client.send(.post, "/v1/tasks/\(trigger)/managers", token: market, json: Self.naming(1)).status == .notFound)
 

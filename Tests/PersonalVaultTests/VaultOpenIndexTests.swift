@@ -28,14 +28,19 @@ import Testing
         try PosixIO().replaceFile(path, with: bytes)
     }
 
-    @Test func anIndexedOpenFindsTheIndexedRecordsAndTheTail() throws {
+    /// A vault directory holding `indexed` records under an open index, then `tail` records
+    /// sealed after it; closed again.
+    static func indexedVault(_ indexed: Range<Int>, tail: Range<Int> = 0..<0) throws -> (dir: TemporaryDirectory, keys: VaultKeys) {
         let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
-        do {
-            let vault = try FileVault.open(directory: dir.path, keys: keys)
-            try Self.seal(vault, 0..<200)
-            try vault.writeOpenIndex()
-            try Self.seal(vault, 200..<260)
-        }
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        try seal(vault, indexed)
+        try vault.writeOpenIndex()
+        try seal(vault, tail)
+        return (dir, keys)
+    }
+
+    @Test func anIndexedOpenFindsTheIndexedRecordsAndTheTail() throws {
+        let (dir, keys) = try Self.indexedVault(0..<200, tail: 200..<260)
         #expect(FileManager.default.fileExists(atPath: dir.path + "/index"))
         let indexed = try FileVault.open(directory: dir.path, keys: keys)
         for n in 0..<260 { #expect(try indexed.open(F.commitment("r\(n)")) == F.plaintext("r\(n)"), "record \(n)") }
@@ -49,12 +54,7 @@ import Testing
     }
 
     @Test func theIndexIsReadNotTheFramesItCovers() throws {
-        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
-        do {
-            let vault = try FileVault.open(directory: dir.path, keys: keys)
-            try Self.seal(vault, 0..<20)
-            try vault.writeOpenIndex()
-        }
+        let (dir, keys) = try Self.indexedVault(0..<20)
         // Damage the first record's tag: a scan reports it at open, the index cannot.
         let sealed = dir.path + "/sealed"
         let bytes = try #require(try DurableFile.read(sealed))
@@ -70,12 +70,7 @@ import Testing
     }
 
     @Test func anErasureRemovesTheIndexBeforeZeroing() throws {
-        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
-        do {
-            let vault = try FileVault.open(directory: dir.path, keys: keys)
-            try Self.seal(vault, 0..<30)
-            try vault.writeOpenIndex()
-        }
+        let (dir, keys) = try Self.indexedVault(0..<30)
         do {
             let vault = try FileVault.open(directory: dir.path, keys: keys)
             try vault.eraseRecord(F.commitment("r3"))
@@ -91,12 +86,7 @@ import Testing
     }
 
     @Test func aDamagedOrStaleIndexIsIgnored() throws {
-        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
-        do {
-            let vault = try FileVault.open(directory: dir.path, keys: keys)
-            try Self.seal(vault, 0..<40)
-            try vault.writeOpenIndex()
-        }
+        let (dir, keys) = try Self.indexedVault(0..<40)
         let index = dir.path + "/index"
         let good = try #require(try DurableFile.read(index))
         // A flipped bit anywhere: the index's own CRC fails.

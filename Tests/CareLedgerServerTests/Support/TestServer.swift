@@ -126,6 +126,12 @@ extension TestClientProtocol {
     }
 
     /// Creates a principal through the API and returns its token.
+    /// An inspector of another authority (瓯海区市场监督管理局), for the tests of what an
+    /// inspector may do for its own authority only.
+    func createMarketInspector(admin: String) async throws -> String {
+        try await createPrincipal(admin: admin, ["id": "insp-market-01", "role": "inspector", "authority": Fixtures.authority(Fixtures.ouhaiMarket)])
+    }
+
     func createPrincipal(admin: String, _ spec: JSONValue) async throws -> String {
         let response = try await send(.post, "/v1/principals", token: admin, json: spec)
         guard response.status == .created, let token = try response.json()["token"]?.stringValue else {
