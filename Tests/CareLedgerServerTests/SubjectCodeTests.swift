@@ -76,10 +76,14 @@ import Testing
         let (usedUp, fresh) = try await test.test { client -> (String, String) in
             let roles = try await client.makeRoles(admin: admin)
             let ledger = test.server.ledger
-            let now = Timestamp.epochSeconds()
+            // The code's clock starts somewhere between these two readings (a loaded CI once
+            // took over a second to issue it): past the later one's lifetime it has expired,
+            // before the earlier one's it has not.
+            let before = Timestamp.epochSeconds()
             let expiring = try await Self.issue(client, token: roles[.inspector])
-            #expect(try ledger.redeemSubjectCode(expiring, now: now + SubjectCode.lifetimeSeconds + 1) == nil)
-            #expect(try ledger.redeemSubjectCode(expiring, now: now + SubjectCode.lifetimeSeconds - 60) != nil)
+            let after = Timestamp.epochSeconds()
+            #expect(try ledger.redeemSubjectCode(expiring, now: after + SubjectCode.lifetimeSeconds + 1) == nil)
+            #expect(try ledger.redeemSubjectCode(expiring, now: before + SubjectCode.lifetimeSeconds - 60) != nil)
             let code = try await Self.issue(client, token: roles[.inspector])
             for _ in 0..<SubjectCode.maxSessions { #expect(try ledger.redeemSubjectCode(code) != nil) }
             #expect(try ledger.redeemSubjectCode(code) == nil, "a used-up code opens nothing")
