@@ -51,6 +51,8 @@ let package = Package(
         // The one durable-write path (StorageIO, PosixIO, atomic replace) under every store,
         // so fault injection reaches them all (docs/architecture.md, "Durable writes").
         .target(name: "DurableStorage"),
+        // Where plain HTTP may go (loopback only), asked by the server and the clients alike.
+        .target(name: "TransportPolicy"),
         // Domain-agnostic append-only log: storage, Merkle tree, proofs, checkpoints, tiles.
         .target(name: "TransparencyLog", dependencies: ["DurableStorage", "LedgerCrypto", "CCRC32C"]),
         // The record model: kinds, identifiers, validation, canonical (RFC 8785) JSON.
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "CreditExport",
             dependencies: [
-                "CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage", "CXlsxWriter",
+                "CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage", "CXlsxWriter", "TransportPolicy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
@@ -87,6 +89,7 @@ let package = Package(
             name: "CareLedgerServer",
             dependencies: [
                 "LedgerCore", "TransparencyLog", "LedgerCrypto", "CreditRecords", "BackgroundIndex", "DurableStorage", "PersonalVault",
+                "TransportPolicy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

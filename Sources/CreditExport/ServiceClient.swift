@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOSSL
 import Synchronization
+import TransportPolicy
 
 /// The clients' transport to a CareLedger service (`check --server`, `export --server`):
 /// HTTPS, or plain HTTP to this machine only, since a bearer token and ID numbers travel in
@@ -17,26 +18,11 @@ public struct ServiceClient: Sendable {
               scheme == "https" || scheme == "http" else {
             return "\(option) must be an https:// URL, e.g. https://ledger.example.org (http:// only to 127.0.0.1, ::1 or localhost)"
         }
-        if scheme == "http" && !isLoopback(host: host) {
+        if scheme == "http" && !Loopback.isLoopback(host: host) {
             return "\(option): refusing plain http:// to a host other than 127.0.0.1, ::1 or localhost, which would send the " +
                 "bearer token and ID numbers in clear; use https:// (with --ca-file for a private CA)"
         }
         return nil
-    }
-
-    /// 127.0.0.0/8, ::1 and `localhost`, as `Transport.isLoopback` in CareLedgerServer decides
-    /// for `serve --listen` (this module does not link the server). Names are not resolved.
-    public static func isLoopback(host: String) -> Bool {
-        var host = host.lowercased()
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host == "localhost" || host == "localhost." { return true }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, host, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
-        }
-        return false
     }
 
     /// One HTTP client per trust setting for the life of the process (a command-line run),

@@ -1,31 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import NIOSSL
-
-/// Where plain HTTP is allowed (docs/http.md, "Transport"): bearer tokens, ID numbers and
-/// check answers cross the connection, so off the machine it must be TLS.
-public enum Transport {
-    /// 127.0.0.0/8, ::1 and `localhost`. Another name is not resolved: it counts as remote.
-    /// (CreditExport's `ServiceClient` applies the same rule to the clients' URLs.)
-    public static func isLoopback(host: String) -> Bool {
-        var host = host.lowercased()
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host == "localhost" || host == "localhost." { return true }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, host, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
-        }
-        return false
-    }
-}
+import TransportPolicy
 
 /// `LedgerServer.run` on a configuration `transportRefusal()` refuses.
 public struct TransportRefused: Error, CustomStringConvertible {
@@ -43,7 +20,7 @@ extension ServerConfiguration {
         case (_?, _?): return nil
         default: return "--tls-cert and --tls-key go together"
         }
-        if Transport.isLoopback(host: host) || insecurePlaintext { return nil }
+        if Loopback.isLoopback(host: host) || insecurePlaintext { return nil }
         return """
             refusing to serve plain HTTP on \(host), which is not a loopback address: bearer tokens and ID numbers \
             would cross the network in clear. Give --tls-cert and --tls-key, or listen on 127.0.0.1 behind a \
