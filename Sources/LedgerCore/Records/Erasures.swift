@@ -1,7 +1,4 @@
 import BackgroundIndex
-#if canImport(Glibc)
-import Glibc
-#endif
 import CreditRecords
 import LedgerCrypto
 import Logging
@@ -67,7 +64,7 @@ extension Ledger {
 
     /// What to destroy, after every rule has passed.
     func plan(_ request: ErasureRequest) throws -> ErasurePlan {
-        let scan = try scanForErasure()
+        let scan = try scanForErasure(findingSealed: request.subject != nil)
         let today = LocalDate.today()
         var plan = ErasurePlan()
         var pending: [(UInt64, Envelope)] = []
@@ -157,17 +154,20 @@ extension Ledger {
 
     /// One pass over the log: the commitments, the data-error revocations and the erasures
     /// (all public, so the sealed leaves suffice).
-    func scanForErasure() throws -> ErasureScan {
-        try Self.scanForErasure(log)
+    func scanForErasure(findingSealed: Bool) throws -> ErasureScan {
+        try Self.scanForErasure(log, findingSealed: findingSealed)
     }
 
-    static func scanForErasure(_ log: TransparencyLog) throws -> ErasureScan {
+    /// One pass over the log for its erasure records and data-error revocations, and, when
+    /// `findingSealed` (a subject erasure maps the person's commitments back to seqs), every
+    /// sealed entry's commitment. It runs at every start, so an entry is decoded only when
+    /// its kind, read from the bytes, is one of the two.
+    static func scanForErasure(_ log: TransparencyLog, findingSealed: Bool) throws -> ErasureScan {
         var scan = ErasureScan()
         try log.forEachEntry { seq, entry in
-            if let commitment = SealedEntries.commitment(of: entry) { scan.sealed.append((seq, commitment)) }
-            let revocation = contains(entry, #""kind":"revocation""#) && contains(entry, #""reason":"data_error""#)
-            let erasure = contains(entry, #""kind":"erasure""#)
-            guard revocation || erasure, let envelope = try? Envelope.decode(entry) else { return }
+            if findingSealed, let commitment = SealedEntries.commitment(of: entry) { scan.sealed.append((seq, commitment)) }
+            guard let kind = envelopeKind(entry), kind == .revocation || kind == .erasure,
+                  let envelope = try? Envelope.decode(entry) else { return }
             if envelope.kind == .revocation, envelope.body["reason"]?.stringValue == RevocationReason.dataError.rawValue,
                let target = envelope.body["target"]?.integerValue.flatMap({ UInt64(exactly: $0) }) {
                 scan.dataErrors.insert(target)
@@ -178,18 +178,27 @@ extension Ledger {
         return scan
     }
 
-    static func contains(_ entry: [UInt8], _ needle: String) -> Bool {
-        let n = Array(needle.utf8)
-        guard entry.count >= n.count else { return false }
-        return entry.withUnsafeBufferPointer { e in
-            n.withUnsafeBufferPointer { m in
-                var i = 0
-                while i <= e.count - m.count {
-                    if e[i] == m[0], memcmp(e.baseAddress! + i, m.baseAddress!, m.count) == 0 { return true }
-                    i += 1
+    /// The kind an entry's bytes name, without decoding it. An envelope is canonical JSON
+    /// (sorted keys), so every member after `body` is the envelope's own (`kind`, `personal`,
+    /// `submittedAt`, `submittedBy`, `v`), and a `"kind":"` inside a string is escaped: the
+    /// last `"kind":"` is the envelope's kind, a few hundred bytes from the end. Searching
+    /// backwards reads those bytes, not the body. Nil when there is none; the caller decodes
+    /// a hit before acting on it.
+    static func envelopeKind(_ entry: [UInt8]) -> RecordKind? {
+        let key: StaticString = #""kind":""#
+        return entry.withUnsafeBufferPointer { e -> RecordKind? in
+            let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+            var i = e.count - k.count
+            while i >= 0 {
+                if e[i] == k[0], e[i + 1] == k[1], (2..<k.count).allSatisfy({ e[i + $0] == k[$0] }) {
+                    let start = i + k.count
+                    var end = start
+                    while end < e.count, e[end] != k[0] { end += 1 }
+                    return RecordKind(rawValue: String(decoding: UnsafeBufferPointer(rebasing: e[start..<end]), as: UTF8.self))
                 }
-                return false
+                i -= 1
             }
+            return nil
         }
     }
 
@@ -197,7 +206,7 @@ extension Ledger {
     /// restored from a backup older than the erasure) are destroyed again. A subject erasure
     /// also destroys the key of the one person all its records name. Answers how many.
     static func reapplyErasures(log: TransparencyLog, sealed: SealedEntries) throws -> Int {
-        let scan = try scanForErasure(log)
+        let scan = try scanForErasure(log, findingSealed: false)
         var count = 0
         for (_, erasure) in scan.erasures {
             let seqs = erasure.body["seqs"]?.arrayValue?.compactMap { $0.integerValue.flatMap { UInt64(exactly: $0) } } ?? []
