@@ -114,7 +114,7 @@ let package = Package(
         ),
         // Child process for the crash tests and the load generator for BENCHMARKS.md.
         .executableTarget(name: "log-torture", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/log-torture"),
-        .executableTarget(name: "log-bench", dependencies: ["TransparencyLog", "LedgerCrypto"], path: "tools/log-bench"),
+        .executableTarget(name: "log-bench", dependencies: ["TransparencyLog", "LedgerCrypto", "LedgerTestSupport"], path: "tools/log-bench"),
         .executableTarget(name: "load-records", dependencies: ["LedgerCore", "CreditRecords", "TransparencyLog", "PersonalVault"], path: "tools/load-records"),
         // BackgroundIndex figures: rebuild rate, snapshot + tail start-up, lookups, memory per record.
         .executableTarget(name: "index-bench", dependencies: ["BackgroundIndex", "CreditRecords", "LedgerCrypto"], path: "tools/index-bench"),

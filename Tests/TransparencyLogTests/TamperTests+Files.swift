@@ -84,15 +84,3 @@ extension TamperTests {
         for i in 0..<4 { bytes[frame.start + 2 + i] = UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * i)) }
     }
 }
-
-/// PosixIO without fsync.
-struct NoSyncIO: StorageIO {
-    let base = PosixIO()
-    func open(_ path: String, flags: Int32, mode: mode_t) throws -> Int32 { try base.open(path, flags: flags, mode: mode) }
-    func pwrite(_ fd: Int32, _ data: UnsafeRawBufferPointer, offset: Int64) throws -> Int { try base.pwrite(fd, data, offset: offset) }
-    func fdatasync(_ fd: Int32) throws {}
-    func ftruncate(_ fd: Int32, length: Int64) throws { try base.ftruncate(fd, length: length) }
-    func rename(_ from: String, _ to: String) throws { try base.rename(from, to) }
-    func fsyncDirectory(_ path: String) throws {}
-    func close(_ fd: Int32) { base.close(fd) }
-}

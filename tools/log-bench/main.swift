@@ -2,6 +2,7 @@
 // build. See tools/bench-log.sh for the full run and BENCHMARKS.md for results.
 import Foundation
 import LedgerCrypto
+import LedgerTestSupport
 import TransparencyLog
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
@@ -189,16 +190,6 @@ func loadForever() async throws {
 /// (user + sys, getrusage) per operation: on a shared machine it moves far less than wall
 /// time, and alternating runs of two builds compare the code, not the disk.
 func benchCPU() async throws {
-    struct NoSyncIO: StorageIO {
-        let base = PosixIO()
-        func open(_ path: String, flags: Int32, mode: mode_t) throws -> Int32 { try base.open(path, flags: flags, mode: mode) }
-        func pwrite(_ fd: Int32, _ data: UnsafeRawBufferPointer, offset: Int64) throws -> Int { try base.pwrite(fd, data, offset: offset) }
-        func fdatasync(_ fd: Int32) throws {}
-        func ftruncate(_ fd: Int32, length: Int64) throws { try base.ftruncate(fd, length: length) }
-        func rename(_ from: String, _ to: String) throws { try base.rename(from, to) }
-        func fsyncDirectory(_ path: String) throws {}
-        func close(_ fd: Int32) { base.close(fd) }
-    }
     func cpu() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
