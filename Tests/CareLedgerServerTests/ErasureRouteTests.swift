@@ -148,19 +148,6 @@ import PersonalVault
         #expect(Self.traces(test, answers: answers).isEmpty, "\(Self.traces(test, answers: answers))")
     }
 
-    /// The start-up scan reads an entry's kind from its last `"kind":"` (Ledger.envelopeKind):
-    /// a kind named inside the body, before it or escaped in text, must not be taken for it.
-    @Test func theScanReadsTheEnvelopesKindNotTheBodys() {
-        func kind(_ text: String) -> RecordKind? { Ledger.envelopeKind(Array(text.utf8)) }
-        #expect(kind(#"{"body":{"kind":"erasure","note":"a \"kind\":\"erasure\" b"},"kind":"revocation","personal":{"commitment":"00"},"submittedAt":"2026-01-01T00:00:00Z","v":2}"#) == .revocation)
-        #expect(kind(#"{"body":{"kind":"erasure"},"kind":"ban","v":2}"#) == .ban)
-        #expect(kind(#"{"body":{"note":"\"kind\":\"erasure\""},"kind":"erasure","v":2}"#) == .erasure)
-        #expect(kind(#"{"body":{},"kind":"no_such_kind","v":2}"#) == nil)
-        #expect(kind(#"{"body":{},"v":2}"#) == nil)
-        #expect(kind(#""kind":""#) == nil)
-        #expect(kind("") == nil)
-    }
-
     @Test func aPersonWithABanInForceIsNotErased() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }

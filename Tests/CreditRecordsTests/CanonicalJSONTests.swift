@@ -187,4 +187,19 @@ import Testing
         #expect(SealedEnvelope.commitment(of: damaged) == nil)
         #expect(SealedEnvelope.commitment(of: Array(#","v":2}"#.utf8)) == nil)
     }
+
+    /// The start-up scan reads an entry's kind from its last `"kind":"` (EnvelopeBytes.kind):
+    /// a kind named inside the body, before it or escaped in text, must not be taken for it.
+    @Test func theKindIsTheEnvelopesNotTheBodys() throws {
+        func kind(_ text: String) -> RecordKind? { EnvelopeBytes.kind(of: Array(text.utf8)) }
+        #expect(EnvelopeBytes.kind(of: try Self.envelope(version: 2, commitment: SHA256.hash([1]).hex)) == .penalty)
+        #expect(EnvelopeBytes.kind(of: try Self.envelope(version: 1, commitment: nil)) == .penalty)
+        #expect(kind(#"{"body":{"kind":"erasure","note":"a \"kind\":\"erasure\" b"},"kind":"revocation","personal":{"commitment":"00"},"submittedAt":"2026-01-01T00:00:00Z","v":2}"#) == .revocation)
+        #expect(kind(#"{"body":{"kind":"erasure"},"kind":"ban","v":2}"#) == .ban)
+        #expect(kind(#"{"body":{"note":"\"kind\":\"erasure\""},"kind":"erasure","v":2}"#) == .erasure)
+        #expect(kind(#"{"body":{},"kind":"no_such_kind","v":2}"#) == nil)
+        #expect(kind(#"{"body":{},"v":2}"#) == nil)
+        #expect(kind(#""kind":""#) == nil)
+        #expect(kind("") == nil)
+    }
 }

@@ -22,16 +22,10 @@ public enum SealedEnvelope {
                 let t = tail.count
                 guard bytes.count > m.count + 66 + t, memcmp(bytes.baseAddress! + bytes.count - t, tail, t) == 0 else { return nil }
                 // The envelope's member follows the body (members are sorted): search from the end.
-                var i = bytes.count - t - 66 - m.count
-                while i >= 0 {
-                    if bytes[i] == m[0], memcmp(bytes.baseAddress! + i, m.baseAddress!, m.count) == 0 {
-                        let start = i + m.count
-                        guard bytes[start + 64] == UInt8(ascii: "\""), bytes[start + 65] == UInt8(ascii: "}") else { return nil }
-                        return decodeHexDigest(UnsafeBufferPointer(rebasing: bytes[start..<(start + 64)]))
-                    }
-                    i -= 1
-                }
-                return nil
+                guard let at = EnvelopeBytes.lastIndex(of: m, in: bytes, from: bytes.count - t - 66 - m.count) else { return nil }
+                let start = at + m.count
+                guard bytes[start + 64] == UInt8(ascii: "\""), bytes[start + 65] == UInt8(ascii: "}") else { return nil }
+                return decodeHexDigest(UnsafeBufferPointer(rebasing: bytes[start..<(start + 64)]))
             }
         }
     }

@@ -166,7 +166,7 @@ extension Ledger {
         var scan = ErasureScan()
         try log.forEachEntry { seq, entry in
             if findingSealed, let commitment = SealedEntries.commitment(of: entry) { scan.sealed.append((seq, commitment)) }
-            guard let kind = envelopeKind(entry), kind == .revocation || kind == .erasure,
+            guard let kind = EnvelopeBytes.kind(of: entry), kind == .revocation || kind == .erasure,
                   let envelope = try? Envelope.decode(entry) else { return }
             if envelope.kind == .revocation, envelope.body["reason"]?.stringValue == RevocationReason.dataError.rawValue,
                let target = envelope.body["target"]?.integerValue.flatMap({ UInt64(exactly: $0) }) {
@@ -176,30 +176,6 @@ extension Ledger {
             }
         }
         return scan
-    }
-
-    /// The kind an entry's bytes name, without decoding it. An envelope is canonical JSON
-    /// (sorted keys), so every member after `body` is the envelope's own (`kind`, `personal`,
-    /// `submittedAt`, `submittedBy`, `v`), and a `"kind":"` inside a string is escaped: the
-    /// last `"kind":"` is the envelope's kind, a few hundred bytes from the end. Searching
-    /// backwards reads those bytes, not the body. Nil when there is none; the caller decodes
-    /// a hit before acting on it.
-    static func envelopeKind(_ entry: [UInt8]) -> RecordKind? {
-        let key: StaticString = #""kind":""#
-        return entry.withUnsafeBufferPointer { e -> RecordKind? in
-            let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
-            var i = e.count - k.count
-            while i >= 0 {
-                if e[i] == k[0], e[i + 1] == k[1], (2..<k.count).allSatisfy({ e[i + $0] == k[$0] }) {
-                    let start = i + k.count
-                    var end = start
-                    while end < e.count, e[end] != k[0] { end += 1 }
-                    return RecordKind(rawValue: String(decoding: UnsafeBufferPointer(rebasing: e[start..<end]), as: UTF8.self))
-                }
-                i -= 1
-            }
-            return nil
-        }
     }
 
     /// At open: every erasure record's records that the vault can still open (a vault
