@@ -265,6 +265,7 @@ import Testing
         "createCheck": Sample(uri: "/v1/checks", body: Fixtures.check()),
         "listChecksOfPerson": Sample(uri: "/v1/audit/checks", body: ["idType": "resident_id", "idNumber": "330381199211083443", "purpose": "audit"]),
         "listReadsOfPrincipal": Sample(uri: "/v1/audit/reads?principal=auditor-1&purpose=audit", bad: "/v1/audit/reads?principal=auditor-1"),
+        "listSubjectReads": Sample(uri: "/v1/audit/subject-reads?purpose=audit", bad: "/v1/audit/subject-reads?purpose=audit&limit=0"),
         "listInstitutions": Sample(uri: "/v1/institutions?region=330300&limit=5", bad: "/v1/institutions?status=open"),
         "getInstitutionDisclosure": Sample(uri: "/v1/institutions/\(Fixtures.xiaoxingxing.uscc)", bad: "/v1/institutions/91330304MA2J7K8L11"),
         "getAccessLogCheckpoint": Sample(uri: "/access-log/checkpoint"),

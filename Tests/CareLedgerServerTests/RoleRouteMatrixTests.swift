@@ -95,6 +95,7 @@ import Testing
             ("/v1/audit/checks", ["idType": "resident_id", "idNumber": "330381199211083443", "purpose": "audit"])
         },
         Route(method: .get, template: "/v1/audit/reads", success: .ok) { _ in ("/v1/audit/reads?principal=insp-ouhai-01&purpose=audit", nil) },
+        Route(method: .get, template: "/v1/audit/subject-reads", success: .ok) { _ in ("/v1/audit/subject-reads?purpose=audit", nil) },
         Route(method: .get, template: "/v1/institutions/{uscc}", success: .ok) { _ in ("/v1/institutions/\(Fixtures.xiaoxingxing.uscc)", nil) },
         Route(method: .get, template: "/v1/tasks", success: .ok) { _ in ("/v1/tasks", nil) },
         // The task seq 1 opened (a child-abuse ban naming the institution, appended below).

@@ -58,6 +58,22 @@ import Testing
             #expect(reads.first?.seqs == [UInt64(seq)])
             #expect(reads.first?.subject == test.server.ledger.accessSubject(idType: .residentId, idNumber: "11010519491231002X"))
             #expect(!String(decoding: try log.entry(at: log.size - 1), as: UTF8.self).contains("11010519491231002X"))
+            // An auditor lists it, for a purpose, and that listing is itself recorded; other
+            // roles may not, and a listing without a purpose is refused naming it.
+            let listed = try await client.send(.get, "/v1/audit/subject-reads?purpose=audit", token: roles[.auditor])
+            #expect(listed.status == .ok && listed.headers[.cacheControl] == "no-store", "\(listed.summary)")
+            let rows = try #require(try listed.json()["reads"]?.arrayValue)
+            #expect(rows.count == 1)
+            let row = try #require(rows.first?.objectValue)
+            #expect(row["kind"] == "subject_access" && row["principal"] == .string(ReadEntry.dataSubject))
+            #expect(row["seqs"] == .array([.uint(UInt64(seq))]))
+            #expect(!listed.text.contains("11010519491231002X"))
+            let auditReads = try (0..<log.size).compactMap { ReadEntry.decode(try log.entry(at: $0)) }.filter { $0.kind == .auditReads }
+            #expect(auditReads.last?.reader == ReadEntry.dataSubject && auditReads.last?.principal == "auditor-1")
+            let noPurpose = try await client.send(.get, "/v1/audit/subject-reads", token: roles[.auditor])
+            let noPurposePointers = try noPurpose.problemPointers()
+            #expect(noPurpose.status == .badRequest && noPurposePointers.contains("purpose"), "\(noPurpose.summary)")
+            #expect(try await client.send(.get, "/v1/audit/subject-reads?purpose=audit", token: roles[.institution]).status == .forbidden)
             // A principal's session cookie is not a subject's, and the reverse.
             let asPrincipal = try await W.get(client, "/hr/check", cookie: session)
             #expect(asPrincipal.status == .seeOther)

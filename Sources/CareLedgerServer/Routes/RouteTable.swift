@@ -44,6 +44,8 @@ extension LedgerServer {
         RouteRule(method: .post, template: "/v1/audit/checks", part: nil, access: .roles([.auditor, .admin])),
         // What a principal read (recorded reads, issue 17 part 1); itself a recorded read.
         RouteRule(method: .get, template: "/v1/audit/reads", part: nil, access: .roles([.auditor, .admin])),
+        // What people read of their own records at /me (subject_access entries).
+        RouteRule(method: .get, template: "/v1/audit/subject-reads", part: nil, access: .roles([.auditor, .admin])),
         RouteRule(method: .get, template: "/v1/institutions/{uscc}", part: nil, access: .publicRoute),
         // Responsible-manager tasks: an inspector sees and works its own authority's.
         RouteRule(method: .get, template: "/v1/tasks", part: nil, access: .roles([.inspector, .admin])),

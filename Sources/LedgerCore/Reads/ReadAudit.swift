@@ -53,4 +53,11 @@ extension Ledger {
         let next: JSONValue = seqs.count > limit ? .uint(seqs[limit - 1]) : .null
         return .object(JSONObject([("reads", .array(reads)), ("next", next)]))
     }
+
+    /// `readsOnRecord` for the people who opened their own records at /me: their
+    /// `subject_access` entries, which name no principal (`ReadEntry.dataSubject`).
+    public func subjectReadsOnRecord(before: UInt64?, limit: Int, principal: Principal, reason: ReadReason,
+                                     logger: Logger) async throws -> JSONValue {
+        try await readsOnRecord(reader: ReadEntry.dataSubject, before: before, limit: limit, principal: principal, reason: reason, logger: logger)
+    }
 }
