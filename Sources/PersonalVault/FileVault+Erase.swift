@@ -10,7 +10,7 @@ extension FileVault {
     /// record it owns or is mentioned in, then fsyncs both files before answering.
     public func eraseSubject(_ subject: Pseudonym) throws -> [Digest32] {
         guard subject.keyID.utf8.count <= 255 else { throw VaultError.io("an index key id longer than 255 bytes") }
-        return try state.withLock { s throws(VaultError) in
+        return try indexLock.withLock { _ throws(VaultError) in try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
             try dropOpenIndex(&s)
             let i = Int(s.subject(subject))
@@ -43,13 +43,13 @@ extension FileVault {
             s.subjects[i].key = .destroyed
             for r in zeroed { s.records[Int(r)].state = .erased }
             return gone.sorted { $0.hex < $1.hex }
-        }
+        } }
     }
 
     /// Zeroes the record's ciphertext in place and fsyncs before answering. A commitment the
     /// vault never sealed is left alone.
     public func eraseRecord(_ commitment: Digest32) throws {
-        try state.withLock { s throws(VaultError) in
+        try indexLock.withLock { _ throws(VaultError) in try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
             guard let r = s.record(for: commitment), s.records[Int(r)].state != .erased else { return }
             try dropOpenIndex(&s)
@@ -59,7 +59,7 @@ extension FileVault {
             }
             try syncNow(&s)
             s.records[Int(r)].state = .erased
-        }
+        } }
     }
 
     private func zero(_ fd: Int32, at offset: Int64, count: Int) throws {
@@ -86,5 +86,7 @@ extension FileVault {
         }
         s.keysSynced = s.keysWritten
         s.sealedSynced = s.sealedWritten
+        s.syncedRecords = s.records.count
+        s.syncedSealedEnd = s.sealedEnd
     }
 }

@@ -161,6 +161,9 @@ extension FileVault {
         })
         if Int(s.sealedEnd) < sealedSize { try cutTail(sealedFD, at: s.sealedEnd, path: sealedPath, io: io) }
         s.salt = salt
+        // What is in the files now is what the next open would find.
+        s.syncedRecords = s.records.count
+        s.syncedSealedEnd = s.sealedEnd
         let recovery = VaultRecovery(
             cutBytes: keysSize - Int(s.keysEnd) + sealedSize - Int(s.sealedEnd),
             damagedRecords: s.records.count { $0.state == .damaged },

@@ -25,6 +25,9 @@ public final class FileVault: PersonalVault {
     /// Serialises fdatasync calls, so a `sync()` never returns while another caller's sync
     /// of the same writes is still in flight.
     let syncLock = Mutex<Void>(())
+    /// Held while the open index is encoded and replaced, and by erasures, so an index
+    /// encoded before an erasure can never be written after it (FileVault+Index.swift).
+    let indexLock = Mutex<Void>(())
 
     enum KeyState {
         /// Only mentioned so far: a key is made when it first owns a record.
@@ -75,6 +78,12 @@ public final class FileVault: PersonalVault {
         var salt: [UInt8] = []
         /// An open index is on disk: an erasure removes it first (FileVault+Index.swift).
         var indexOnDisk = false
+        /// How many records (a prefix of `records`) the open index on disk covers; 0: none.
+        var indexCoveredRecords = 0
+        /// The prefix of `records`, and the end of `sealed`, that the last sync made durable:
+        /// all an index written while the service runs may cover.
+        var syncedRecords = 0
+        var syncedSealedEnd: Int64 = 0
 
         mutating func subject(_ p: Pseudonym) -> Int32 {
             if let i = subjectIndex[p] { return i }
@@ -218,9 +227,10 @@ public final class FileVault: PersonalVault {
 
     public func sync() throws {
         try syncLock.withLock { _ throws(VaultError) in
-            let (keysTarget, sealedTarget, keysDirty, sealedDirty) = try state.withLock { s throws(VaultError) in
+            let (keysTarget, sealedTarget, keysDirty, sealedDirty, records, sealedEnd) = try state.withLock { s throws(VaultError) in
                 if let failure = s.failure { throw .io(failure) }
-                return (s.keysWritten, s.sealedWritten, s.keysWritten > s.keysSynced, s.sealedWritten > s.sealedSynced)
+                return (s.keysWritten, s.sealedWritten, s.keysWritten > s.keysSynced, s.sealedWritten > s.sealedSynced,
+                        s.records.count, s.sealedEnd)
             }
             // Keys first: a synced record whose data key was lost would be unreadable.
             do {
@@ -235,6 +245,8 @@ public final class FileVault: PersonalVault {
             state.withLock { s in
                 s.keysSynced = max(s.keysSynced, keysTarget)
                 s.sealedSynced = max(s.sealedSynced, sealedTarget)
+                s.syncedRecords = max(s.syncedRecords, records)
+                s.syncedSealedEnd = max(s.syncedSealedEnd, sealedEnd)
             }
         }
     }

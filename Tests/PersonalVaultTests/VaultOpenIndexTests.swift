@@ -102,4 +102,63 @@ import Testing
         #expect(vault.recovery.damagedRecords == 1)
         for n in 0..<39 { #expect(try vault.open(F.commitment("r\(n)")) == F.plaintext("r\(n)")) }
     }
+
+    /// Seals without syncing: frames written, not yet durable.
+    static func sealUnsynced(_ vault: FileVault, _ range: Range<Int>) throws {
+        for n in range {
+            try vault.seal(F.plaintext("r\(n)"), commitment: F.commitment("r\(n)"), owner: vault.pseudonym(subject(n % 7)), mentions: [])
+        }
+    }
+
+    static func covered(_ vault: FileVault) -> Int { vault.state.withReadLock { $0.indexCoveredRecords } }
+
+    /// While the service runs the index is refreshed once a tenth of the vault (and at least
+    /// `minimumTail`) is newer than it, covering only what a sync made durable; a reopen
+    /// without a close (a crash) reads it and scans the rest.
+    @Test func aRunningVaultRefreshesItsIndexAndAReopenAfterACrashReadsIt() throws {
+        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        try Self.seal(vault, 0..<40)
+        try vault.refreshOpenIndexIfDue(minimumTail: 50)
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/index"), "40 records: under the minimum tail")
+        try Self.seal(vault, 40..<100)
+        try Self.sealUnsynced(vault, 100..<120)
+        try vault.refreshOpenIndexIfDue(minimumTail: 50)
+        #expect(Self.covered(vault) == 100, "the 20 unsynced records are not covered")
+        try vault.refreshOpenIndexIfDue(minimumTail: 50)
+        #expect(Self.covered(vault) == 100)
+        try vault.sync()
+        try Self.seal(vault, 120..<130)
+        try vault.refreshOpenIndexIfDue(minimumTail: 50)
+        #expect(Self.covered(vault) == 100, "30 newer records: under the minimum tail, not rewritten")
+
+        // Damage record 0's tag: only a scan of the frames the index covers would see it.
+        let bytes = try #require(try DurableFile.read(dir.path + "/sealed"))
+        let length = bytes.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: VaultFormat.sealedHeaderSize + 4, as: UInt32.self))) }
+        try Self.flip(dir.path + "/sealed", at: VaultFormat.sealedHeaderSize + length - 1)
+        let reopened = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(reopened.recovery.damagedRecords == 0, "the index was read")
+        #expect(Self.covered(reopened) == 100)
+        for n in 1..<130 { #expect(try reopened.open(F.commitment("r\(n)")) == F.plaintext("r\(n)"), "record \(n)") }
+        let full = (0..<7).map { reopened.commitments(of: reopened.pseudonym(Self.subject($0))).count }
+        #expect(full.reduce(0, +) == 130 + 110, "owners of all 130, and the mentions of the 110 sealed with one")
+    }
+
+    /// An index refreshed after an erasure holds it, and no index encoded before an erasure
+    /// is written after it.
+    @Test func aRefreshAfterAnErasureKeepsItErased() throws {
+        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        try Self.seal(vault, 0..<30)
+        try vault.refreshOpenIndexIfDue(minimumTail: 1)
+        #expect(Self.covered(vault) == 30)
+        try vault.eraseRecord(F.commitment("r4"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/index") && Self.covered(vault) == 0)
+        try vault.refreshOpenIndexIfDue(minimumTail: 1)
+        #expect(Self.covered(vault) == 30)
+        let reopened = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(Self.covered(reopened) == 30)
+        #expect(try reopened.open(F.commitment("r4")) == nil)
+        #expect(try reopened.open(F.commitment("r5")) == F.plaintext("r5"))
+    }
 }

@@ -163,6 +163,7 @@ package final class IndexFeeder: Sendable {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             snapshots.async {
                 self.writeSnapshot()
+                self.refreshVaultOpenIndex()
                 done.resume()
             }
         }
@@ -175,6 +176,16 @@ package final class IndexFeeder: Sendable {
             return true
         }
         if needed { writeSnapshot() }
+    }
+
+    /// On the snapshot queue, after a periodic snapshot: the vault's open index, when enough
+    /// was sealed since it (`FileVault.refreshOpenIndexIfDue`), so a start after a crash does
+    /// not scan the whole vault. (At a clean close `Ledger.close` writes it in full.)
+    private func refreshVaultOpenIndex() {
+        guard let vault = sealed.vault as? FileVault else { return }
+        do { try vault.refreshOpenIndexIfDue() } catch {
+            logger.warning("could not write the vault's open index; a start after a crash scans the vault", metadata: ["error": "\(error)"])
+        }
     }
 
     /// On the snapshot queue. The index copies its state under its own lock (copy-on-write),
