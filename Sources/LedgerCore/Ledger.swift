@@ -143,7 +143,8 @@ public final class Ledger: Sendable {
                 logger.notice("erasures re-applied to a vault restored from before them", metadata: ["records": "\(reapplied)"])
             }
             let subjects = try SubjectStores(data: data)
-            let feeder = try openIndex(log: log, vault: vault, path: data.indexSnapshot, interval: configuration.indexSnapshotInterval, logger: logger)
+            let feeder = try openIndex(log: log, vault: vault, path: data.indexSnapshot, interval: configuration.indexSnapshotInterval,
+                                       vaultIndexMinimumTail: configuration.vaultIndexMinimumTail, logger: logger)
             let ledger = Ledger(configuration: configuration, data: data, log: log, principals: principals, report: report,
                                 metrics: metrics, indexFeeder: feeder, access: access, principalLog: principalRecord, witness: witness, idempotency: idempotency,
                                 secret: secret, sealed: sealed, subjects: subjects, logger: logger)
@@ -160,7 +161,8 @@ public final class Ledger: Sendable {
 
     /// The snapshot and the tail after it, or (when the snapshot is missing, corrupt, stale or
     /// from another log) the whole log; a fresh snapshot is written when that replay was long.
-    static func openIndex(log: TransparencyLog, vault: any PersonalVault, path: String, interval: UInt64, logger: Logger) throws -> IndexFeeder {
+    static func openIndex(log: TransparencyLog, vault: any PersonalVault, path: String, interval: UInt64, vaultIndexMinimumTail: Int = 65_536,
+                          logger: Logger) throws -> IndexFeeder {
         let started = ContinuousClock.now
         let loaded = try IndexSnapshots.load(log: log, path: path, vault: vault)
         if let problem = loaded.problem {
@@ -170,7 +172,7 @@ public final class Ledger: Sendable {
         }
         let feeder = IndexFeeder(index: loaded.index, log: log, sealed: SealedEntries(vault: vault), applied: loaded.size,
                                  snapshotAt: loaded.problem == nil ? loaded.size - loaded.replayed : 0,
-                                 snapshotPath: path, snapshotInterval: interval, logger: logger)
+                                 snapshotPath: path, snapshotInterval: interval, vaultIndexMinimumTail: vaultIndexMinimumTail, logger: logger)
         if loaded.problem != nil || loaded.replayed >= interval { feeder.snapshotSoon() }
         logger.info("background index ready", metadata: ["treeSize": "\(loaded.size)", "elapsed": "\(ContinuousClock.now - started)"])
         return feeder

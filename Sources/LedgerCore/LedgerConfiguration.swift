@@ -24,6 +24,10 @@ public struct LedgerConfiguration: Sendable {
     /// The background index is snapshotted after this many appended entries (and on a clean
     /// shutdown), so a restart replays at most this much of the log's tail.
     public var indexSnapshotInterval: UInt64 = 4096
+    /// The file vault's open index is rewritten while the service runs once this many durable
+    /// records, or a tenth of the vault if more, are newer than it (docs/log-format.md
+    /// "Vault files"): a start after a crash scans at most about that many.
+    public var vaultIndexMinimumTail = 65_536
     /// How long an Idempotency-Key is remembered: at least 24 hours (docs/http.md).
     public var idempotencyRetentionSeconds: Int64 = 24 * 3600
     /// Also bar by 学前教育法 art. 44's wider list (性骚扰、吸毒、赌博), for checks made for

@@ -42,6 +42,9 @@ extension FileVault {
         }
     }
 
+    /// How many records the open index on disk covers (0: none).
+    package var openIndexCoveredRecords: Int { state.withReadLock { $0.indexCoveredRecords } }
+
     /// Writes the open index again when the durable records it does not cover are at least
     /// a tenth of the vault and at least `minimumTail`: a start after a crash then scans at
     /// most about that tail. Amortised, each record is re-written about ten times over the

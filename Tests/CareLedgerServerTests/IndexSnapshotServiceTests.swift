@@ -1,6 +1,7 @@
 import BackgroundIndex
 import CreditRecords
 import Foundation
+import PersonalVault
 import ServiceLifecycle
 import Testing
 @testable import LedgerCore
@@ -36,6 +37,38 @@ import Testing
         try await ledger.close()
         // The final snapshot, written at close, covers every entry.
         #expect(Self.snapshotSize(ledger) == ledger.log.size)
+    }
+
+    /// The same service keeps the file vault's open index fresh while it runs, so a start
+    /// after a crash (no close) reads it instead of scanning the whole vault.
+    @Test(.timeLimit(.minutes(10))) func theServiceRefreshesTheVaultsOpenIndexWhileRunning() async throws {
+        let directory = NSTemporaryDirectory() + "careledger-vault-index-service-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keys = VaultKeys.generate()
+        var configuration = LedgerConfiguration()
+        configuration.dataDirectory = directory
+        configuration.indexSnapshotInterval = 4
+        configuration.vaultIndexMinimumTail = 4
+        configuration.openVault = { try FileVault.open(directory: $0 + "/vault", keys: keys) }
+        let ledger = try await Ledger.open(configuration: configuration)
+        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
+        let vault = try #require(ledger.vault as? FileVault)
+        let group = ServiceGroup(services: [IndexSnapshotService(ledger: ledger)], logger: ledger.logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var n = 0
+            try await Self.waitFor {
+                n += 1
+                _ = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.personalPenalty(8000 + n)), principal: admin, logger: ledger.logger)
+                return vault.openIndexCoveredRecords >= 4
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        // Written by the service, not by a close: this ledger is never closed (a crash).
+        #expect(FileManager.default.fileExists(atPath: directory + "/vault/index"))
+        let reopened = try FileVault.open(directory: directory + "/vault", keys: keys)
+        #expect(reopened.openIndexCoveredRecords >= 4)
     }
 
     /// The size the snapshot on disk covers, if it loads against this log (people keyed by

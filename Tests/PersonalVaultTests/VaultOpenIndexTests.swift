@@ -110,7 +110,7 @@ import Testing
         }
     }
 
-    static func covered(_ vault: FileVault) -> Int { vault.state.withReadLock { $0.indexCoveredRecords } }
+    static func covered(_ vault: FileVault) -> Int { vault.openIndexCoveredRecords }
 
     /// While the service runs the index is refreshed once a tenth of the vault (and at least
     /// `minimumTail`) is newer than it, covering only what a sync made durable; a reopen

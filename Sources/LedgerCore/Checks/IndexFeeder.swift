@@ -95,6 +95,9 @@ package final class IndexFeeder: Sendable {
     /// (so the tail a restart replays stays short and snapshots stay rare), and on a clean
     /// shutdown.
     package let snapshotInterval: UInt64
+    /// The vault's open index is refreshed after a periodic snapshot once this many durable
+    /// records (or a tenth of the vault, if more) are newer than it.
+    package let vaultIndexMinimumTail: Int
 
     private struct State {
         /// Entries applied (counted here rather than read from the index, so a lagging or
@@ -113,8 +116,9 @@ package final class IndexFeeder: Sendable {
     private let requested: AsyncStream<Void>.Continuation
 
     package init(index: BackgroundIndex, log: TransparencyLog, sealed: SealedEntries, applied: UInt64, snapshotAt: UInt64, snapshotPath: String,
-         snapshotInterval: UInt64, logger: Logger) {
+         snapshotInterval: UInt64, vaultIndexMinimumTail: Int = 65_536, logger: Logger) {
         self.index = index
+        self.vaultIndexMinimumTail = vaultIndexMinimumTail
         self.log = log
         self.sealed = sealed
         self.snapshotPath = snapshotPath
@@ -183,7 +187,7 @@ package final class IndexFeeder: Sendable {
     /// not scan the whole vault. (At a clean close `Ledger.close` writes it in full.)
     private func refreshVaultOpenIndex() {
         guard let vault = sealed.vault as? FileVault else { return }
-        do { try vault.refreshOpenIndexIfDue() } catch {
+        do { try vault.refreshOpenIndexIfDue(minimumTail: vaultIndexMinimumTail) } catch {
             logger.warning("could not write the vault's open index; a start after a crash scans the vault", metadata: ["error": "\(error)"])
         }
     }
