@@ -69,6 +69,7 @@ SERVICE_ONLY_RULES = {
     "getRecord": "purpose is required unless view=public; a purpose the role may not claim",
     "listRecords": "purpose is required unless view=public; a purpose the role may not claim",
     "listReadsOfPrincipal": "caseRef is required with purpose case_review or objection; a purpose the role may not claim",
+    "listSubjectReads": "caseRef is required with purpose case_review or objection; a purpose the role may not claim",
 }
 
 
