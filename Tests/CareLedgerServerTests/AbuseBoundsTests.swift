@@ -42,6 +42,7 @@ import Testing
     }
 
     @Test func theQuotaBelongsToTheInstitutionAcrossItsPrincipals() async throws {
+        try await QuotaDay.awayFromMidnight()
         let test = try await TestServer.start(configure: { $0.checkQuota = 2 })
         defer { test.remove() }
         let admin = test.adminToken

@@ -42,6 +42,7 @@ import Testing
     }
 
     @Test func whoCheckedWhomAndTheQuotaSurviveARestart() async throws {
+        try await QuotaDay.awayFromMidnight()
         let test = try await TestServer.start()
         defer { test.remove() }
         let admin = test.adminToken

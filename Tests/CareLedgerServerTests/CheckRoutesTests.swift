@@ -207,6 +207,7 @@ import TransparencyLog
     // MARK: quota
 
     @Test func theDailyQuotaRefusesWithRetryAfterAndLogsTheAttempt() async throws {
+        try await QuotaDay.awayFromMidnight()
         let test = try await TestServer.start(configure: { $0.checkQuota = 2 })
         defer { test.remove() }
         let admin = test.adminToken

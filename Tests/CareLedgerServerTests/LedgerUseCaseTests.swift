@@ -49,6 +49,7 @@ import Testing
     }
 
     @Test func aCheckOverTheQuotaIsRefusedWithRetryAfterAndRecorded() async throws {
+        try await QuotaDay.awayFromMidnight()
         let (ledger, directory) = try await Self.open(quota: 1)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))

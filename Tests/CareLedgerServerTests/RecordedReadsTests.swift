@@ -135,6 +135,7 @@ import Testing
     }
 
     @Test func theReadQuotaIsAnsweredFromMemoryAndItsRefusalRecordedOnceADay() async throws {
+        try await QuotaDay.awayFromMidnight()
         let test = try await TestServer.start(configure: { $0.readQuota = 2; $0.bulkReadQuota = 100 })
         defer { test.remove() }
         let admin = test.adminToken
