@@ -161,7 +161,7 @@ public final class Ledger: Sendable {
 
     /// The snapshot and the tail after it, or (when the snapshot is missing, corrupt, stale or
     /// from another log) the whole log; a fresh snapshot is written when that replay was long.
-    static func openIndex(log: TransparencyLog, vault: any PersonalVault, path: String, interval: UInt64, vaultIndexMinimumTail: Int = 65_536,
+    static func openIndex(log: TransparencyLog, vault: any PersonalVault, path: String, interval: UInt64, vaultIndexMinimumTail: Int,
                           logger: Logger) throws -> IndexFeeder {
         let started = ContinuousClock.now
         let loaded = try IndexSnapshots.load(log: log, path: path, vault: vault)

@@ -50,7 +50,7 @@ extension FileVault {
     /// most about that tail. Amortised, each record is re-written about ten times over the
     /// vault's life. Blocking I/O: call it off the request path (the index snapshot queue).
     /// While it encodes, seals wait (100 ms or so at a million records).
-    package func refreshOpenIndexIfDue(minimumTail: Int = 65_536) throws {
+    package func refreshOpenIndexIfDue(minimumTail: Int) throws {
         let due = state.withReadLock { s in
             s.failure == nil && s.syncedRecords - s.indexCoveredRecords >= max(minimumTail, s.syncedRecords / 10)
         }

@@ -116,7 +116,7 @@ package final class IndexFeeder: Sendable {
     private let requested: AsyncStream<Void>.Continuation
 
     package init(index: BackgroundIndex, log: TransparencyLog, sealed: SealedEntries, applied: UInt64, snapshotAt: UInt64, snapshotPath: String,
-         snapshotInterval: UInt64, vaultIndexMinimumTail: Int = 65_536, logger: Logger) {
+         snapshotInterval: UInt64, vaultIndexMinimumTail: Int, logger: Logger) {
         self.index = index
         self.vaultIndexMinimumTail = vaultIndexMinimumTail
         self.log = log
