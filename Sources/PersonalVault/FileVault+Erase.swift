@@ -31,7 +31,7 @@ extension FileVault {
             }
             var gone: [Digest32] = []
             var zeroed: [Int32] = []
-            for r in s.subjects[i].records where s.records[Int(r)].state != .erased {
+            for r in s.records(of: Int32(i)) where s.records[Int(r)].state != .erased {
                 let record = s.records[Int(r)]
                 do { try zero(sealedFD, at: record.nonceOffset + Int64(AESGCM.nonceByteCount + 4), count: Int(record.sealedLength)) } catch {
                     throw .io("erasing a record in \(sealedPath): \(error)")

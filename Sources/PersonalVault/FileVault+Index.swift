@@ -91,9 +91,9 @@ extension FileVault {
         w.u32(tail)
         w.u32(UInt32(s.subjects.count))
         w.u32(UInt32(count))
-        for subject in s.subjects {
-            w.bytes(subject.encoded)
-            let covered = subject.records.filter { Int($0) < count }
+        for (i, subject) in s.subjects.enumerated() {
+            VaultFormat.encode(subject.pseudonym, into: &w)
+            let covered = s.records(of: Int32(i)).filter { Int($0) < count }
             w.u32(UInt32(covered.count))
             for r in covered { w.u32(UInt32(r)) }
         }
@@ -121,34 +121,43 @@ extension FileVault {
                   let end = r.u64(), let tail = r.u32(), let subjectCount = r.u32(), let recordCount = r.u32(),
                   end >= UInt64(VaultFormat.sealedHeaderSize), end <= UInt64(sealedSize),
                   (try? tailCheck(fd: sealedFD, end: Int64(end), path: sealedPath)) == tail else { return nil }
-            // Parsed whole before anything is applied: a bad index leaves `s` as the keys scan left it.
-            var subjects: [(Pseudonym, [Int32])] = []
-            subjects.reserveCapacity(Int(subjectCount))
+            // Parsed whole before anything is applied: a bad index leaves `s` as the keys scan
+            // left it. The lists go into flat arrays, not an array per subject.
+            var pseudonyms: [Pseudonym] = []
+            pseudonyms.reserveCapacity(Int(subjectCount))
+            var listEnds: [Int] = []
+            listEnds.reserveCapacity(Int(subjectCount))
+            var listed: [Int32] = []
             for _ in 0..<subjectCount {
                 guard let p = r.pseudonym(), let n = r.u32(), Int(n) <= Int(recordCount) else { return nil }
-                var list = [Int32]()
-                list.reserveCapacity(Int(n))
                 for _ in 0..<n {
                     guard let i = r.u32(), i < recordCount else { return nil }
-                    list.append(Int32(i))
+                    listed.append(Int32(i))
                 }
-                subjects.append((p, list))
+                pseudonyms.append(p)
+                listEnds.append(listed.count)
             }
-            var records: [(Digest32, Int64, UInt32, UInt32, RecordState)] = []
-            records.reserveCapacity(Int(recordCount))
+            let recordsStart = r.at
             for _ in 0..<recordCount {
-                guard let c = r.digest(), let at = r.u64(), let length = r.u32(), let owner = r.u32(), owner < subjectCount,
+                guard r.digest() != nil, let at = r.u64(), r.u32() != nil, let owner = r.u32(), owner < subjectCount,
                       let code = r.u8(), code <= 2, at < end else { return nil }
-                records.append((c, Int64(at), length, owner, code == 0 ? .live : code == 1 ? .erased : .damaged))
             }
             guard r.at == body.count else { return nil }
-            let mapped = subjects.map { s.subject($0.0) }
-            for (c, at, length, owner, state) in records {
-                _ = s.add(Record(commitment: c, nonceOffset: at, sealedLength: length, owner: mapped[Int(owner)], state: state))
+            s.reserve(records: Int(recordCount), subjects: max(s.subjects.count, Int(subjectCount)))
+            let mapped = pseudonyms.map { s.subject($0) }
+            r.at = recordsStart
+            for _ in 0..<recordCount {
+                let c = r.digest()!, at = r.u64()!, length = r.u32()!, owner = r.u32()!, code = r.u8()!
+                _ = s.add(Record(commitment: c, nonceOffset: Int64(at), sealedLength: length, owner: mapped[Int(owner)],
+                                 state: code == 0 ? .live : code == 1 ? .erased : .damaged))
             }
-            for (i, subject) in subjects.enumerated() { s.subjects[Int(mapped[i])].records += subject.1 }
+            s.links.reserveCapacity(listed.count)
+            var j = 0
+            for i in 0..<listEnds.count {
+                while j < listEnds[i] { s.link(listed[j], to: mapped[i]); j += 1 }
+            }
             s.indexOnDisk = true
-            s.indexCoveredRecords = records.count
+            s.indexCoveredRecords = Int(recordCount)
             return Int(end)
         }
     }

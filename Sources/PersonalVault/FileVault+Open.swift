@@ -113,7 +113,8 @@ extension FileVault {
                 case .intact:
                     let nonce = Array(file[(frame.offset + frame.meta.nonceOffset)..<(frame.offset + frame.secretStart)])
                     let wrapped = Array(file[(frame.offset + frame.secretStart)..<(frame.offset + frame.length)])
-                    if let key = try? AESGCM.open(wrapped, key: wrapKey, nonce: nonce, aad: s.subjects[i].encoded) {
+                    if let opened = try? AESGCM.open(wrapped, key: wrapKey, nonce: nonce, aad: s.subjects[i].encoded),
+                       let key = DataKey(opened) {
                         s.subjects[i].key = .live(key)
                     } else {
                         s.subjects[i].key = .damaged
@@ -156,7 +157,7 @@ extension FileVault {
                     let i = s.subject(mention)
                     if !linked.contains(i) { linked.append(i) }
                 }
-                for i in linked { s.subjects[Int(i)].records.append(index) }
+                for i in linked { s.link(index, to: i) }
             }
         })
         if Int(s.sealedEnd) < sealedSize { try cutTail(sealedFD, at: s.sealedEnd, path: sealedPath, io: io) }

@@ -77,11 +77,11 @@ extension FileVault {
                 case .live(let key):
                     let nonce = AESGCM.randomNonce()
                     let wrapped: [UInt8]
-                    do { wrapped = try AESGCM.seal(key, key: newWrap, nonce: nonce, aad: subject.encoded) } catch {
+                    do { wrapped = try AESGCM.seal(key.bytes, key: newWrap, nonce: nonce, aad: subject.encoded) } catch {
                         throw .io("re-wrapping a data key: \(error)")
                     }
                     out += VaultFormat.frame(magic: VaultFormat.keyFrameMagic, meta: subject.encoded + nonce, secret: wrapped)
-                    live[subject.pseudonym] = key
+                    live[subject.pseudonym] = key.bytes
                 case .destroyed:
                     // A tombstone, as an erasure of a subject without a key writes it.
                     out += VaultFormat.frame(magic: VaultFormat.keyFrameMagic,

@@ -32,7 +32,7 @@ public final class FileVault: PersonalVault {
     enum KeyState {
         /// Only mentioned so far: a key is made when it first owns a record.
         case none
-        case live([UInt8])
+        case live(DataKey)
         /// Erased: never recreated.
         case destroyed
         case damaged
@@ -40,14 +40,28 @@ public final class FileVault: PersonalVault {
 
     enum RecordState { case live, erased, damaged }
 
+    /// One per pseudonym, with nothing on the heap: a million records name about 300,000
+    /// people, and per-subject arrays (its encoding, its key, its record list) cost more than
+    /// the records themselves (BENCHMARKS.md, issue 4's memory per record).
     struct Subject {
         let pseudonym: Pseudonym
-        /// The pseudonym's encoding, the tail of the associated data of its records.
-        let encoded: [UInt8]
-        var key: KeyState
+        var key: KeyState = .none
         /// Of the wrapped key in `keys`, for erasure (nil until a key frame exists).
-        var keySecretOffset: Int64?
-        var records: [Int32]
+        var keySecretOffset: Int64? = nil
+        /// The subject's records, a list threaded through `State.links` (-1: none).
+        var firstLink: Int32 = -1
+        var lastLink: Int32 = -1
+
+        init(pseudonym: Pseudonym) { self.pseudonym = pseudonym }
+
+        /// The pseudonym's encoding, the tail of the associated data of its records.
+        var encoded: [UInt8] { VaultFormat.encoded(pseudonym) }
+    }
+
+    /// A record in a subject's list.
+    struct Link {
+        let record: Int32
+        var next: Int32
     }
 
     struct Record {
@@ -61,9 +75,10 @@ public final class FileVault: PersonalVault {
 
     struct State {
         var subjects: [Subject] = []
-        var subjectIndex: [Pseudonym: Int32] = [:]
+        var subjectTable = SlotTable()
+        var links: [Link] = []
         var records: [Record] = []
-        var recordTable = CommitmentTable()
+        var recordTable = SlotTable()
         var keysEnd: Int64 = 0
         var sealedEnd: Int64 = 0
         /// Write and sync generations per file: `sync()` fsyncs only a file written since.
@@ -84,14 +99,6 @@ public final class FileVault: PersonalVault {
         /// all an index written while the service runs may cover.
         var syncedRecords = 0
         var syncedSealedEnd: Int64 = 0
-
-        mutating func subject(_ p: Pseudonym) -> Int32 {
-            if let i = subjectIndex[p] { return i }
-            let i = Int32(subjects.count)
-            subjects.append(Subject(pseudonym: p, encoded: VaultFormat.encoded(p), key: .none, keySecretOffset: nil, records: []))
-            subjectIndex[p] = i
-            return i
-        }
     }
 
     /// What opening found and repaired, for the service to report at start.
@@ -132,8 +139,8 @@ public final class FileVault: PersonalVault {
                 let all = keys.pseudonyms(subject)
                 // The pseudonym with a key frame (live or destroyed) first, then one the vault
                 // has seen mentioned, else the current key's.
-                return all.first { s.subjectIndex[$0].map { s.subjects[Int($0)].keySecretOffset != nil } ?? false }
-                    ?? all.first { s.subjectIndex[$0] != nil } ?? all[0]
+                return all.first { s.subjectNumber($0).map { s.subjects[Int($0)].keySecretOffset != nil } ?? false }
+                    ?? all.first { s.subjectNumber($0) != nil } ?? all[0]
             }
         }
         try seal(plaintext, commitment: commitment, owner: known[0], mentions: Array(known.dropFirst()))
@@ -162,20 +169,21 @@ public final class FileVault: PersonalVault {
             for i in [ownerIndex] + mentionIndexes {
                 if case .destroyed = s.subjects[Int(i)].key { return }
             }
-            let dataKey: [UInt8]
+            let dataKey: DataKey
+            let ownerEncoded = s.subjects[Int(ownerIndex)].encoded
             switch s.subjects[Int(ownerIndex)].key {
             case .live(let key): dataKey = key
             case .destroyed: return
             case .damaged:
                 throw .corrupt("\(keysPath): the data key of the record's owner is damaged; restore the vault directory from a backup")
             case .none:
-                dataKey = SecureRandom.bytes(AESGCM.keyByteCount)
+                dataKey = DataKey.random()
                 let nonce = AESGCM.randomNonce()
                 let wrapped: [UInt8]
-                do { wrapped = try AESGCM.seal(dataKey, key: wrapKey, nonce: nonce, aad: s.subjects[Int(ownerIndex)].encoded) } catch {
+                do { wrapped = try AESGCM.seal(dataKey.bytes, key: wrapKey, nonce: nonce, aad: ownerEncoded) } catch {
                     throw .io("wrapping a data key: \(error)")
                 }
-                let frame = VaultFormat.frame(magic: VaultFormat.keyFrameMagic, meta: s.subjects[Int(ownerIndex)].encoded + nonce, secret: wrapped)
+                let frame = VaultFormat.frame(magic: VaultFormat.keyFrameMagic, meta: ownerEncoded + nonce, secret: wrapped)
                 let at = s.keysEnd
                 try append(frame, fd: keysFD, path: keysPath, at: at, state: &s)
                 s.keysEnd += Int64(frame.count)
@@ -185,13 +193,13 @@ public final class FileVault: PersonalVault {
             }
             var meta = ByteWriter()
             meta.digest(commitment)
-            meta.bytes(s.subjects[Int(ownerIndex)].encoded)
+            meta.bytes(ownerEncoded)
             meta.u16(UInt16(mentionIndexes.count))
-            for i in mentionIndexes { meta.bytes(s.subjects[Int(i)].encoded) }
+            for i in mentionIndexes { VaultFormat.encode(s.subjects[Int(i)].pseudonym, into: &meta) }
             let nonceAt = meta.out.count
             let nonce = AESGCM.randomNonce()
             let sealed: [UInt8]
-            do { sealed = try AESGCM.seal(plaintext, key: dataKey, nonce: nonce, aad: commitment.bytes + s.subjects[Int(ownerIndex)].encoded) } catch {
+            do { sealed = try AESGCM.seal(plaintext, key: dataKey.bytes, nonce: nonce, aad: commitment.bytes + ownerEncoded) } catch {
                 throw .io("sealing a record: \(error)")
             }
             meta.bytes(nonce)
@@ -209,7 +217,7 @@ public final class FileVault: PersonalVault {
                 s.records[Int(index)] = record
             } else {
                 index = s.add(record)
-                for i in [ownerIndex] + mentionIndexes { s.subjects[Int(i)].records.append(index) }
+                for i in [ownerIndex] + mentionIndexes { s.link(index, to: i) }
             }
         }
     }
@@ -252,7 +260,7 @@ public final class FileVault: PersonalVault {
     }
 
     public func open(_ commitment: Digest32) throws -> [UInt8]? {
-        let found = try state.withReadLock { s throws(VaultError) -> (offset: Int64, length: Int, key: [UInt8], owner: [UInt8])? in
+        let found = try state.withReadLock { s throws(VaultError) -> (offset: Int64, length: Int, key: DataKey, owner: Pseudonym)? in
             guard let index = s.record(for: commitment) else { return nil }
             let record = s.records[Int(index)]
             switch record.state {
@@ -262,7 +270,7 @@ public final class FileVault: PersonalVault {
             }
             let owner = s.subjects[Int(record.owner)]
             switch owner.key {
-            case .live(let key): return (record.nonceOffset, Int(record.sealedLength), key, owner.encoded)
+            case .live(let key): return (record.nonceOffset, Int(record.sealedLength), key, owner.pseudonym)
             case .destroyed: return nil
             case .damaged, .none: throw .corrupt("\(keysPath): the data key of record \(commitment.hex) is damaged or missing")
             }
@@ -289,9 +297,9 @@ public final class FileVault: PersonalVault {
             let sealed = UnsafeRawBufferPointer(rebasing: b[(AESGCM.nonceByteCount + 4)...])
             // The associated data (commitment || owner pseudonym) on the stack: export opens
             // hundreds of thousands of records a second.
-            return withUnsafeTemporaryAllocation(byteCount: 32 + found.owner.count, alignment: 8) { aad in
+            return withUnsafeTemporaryAllocation(byteCount: 32 + VaultFormat.encodedSize(found.owner), alignment: 8) { aad in
                 commitment.store(to: aad.baseAddress!)
-                found.owner.withUnsafeBytes { (aad.baseAddress! + 32).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                VaultFormat.encode(found.owner, to: aad.baseAddress! + 32)
                 return found.key.withUnsafeBytes { key in
                     try? AESGCM.open(sealed, key: key, nonce: nonce, aad: UnsafeRawBufferPointer(aad))
                 }
@@ -309,9 +317,9 @@ public final class FileVault: PersonalVault {
 
     public func commitments(of subject: Pseudonym) -> [Digest32] {
         state.withReadLock { s in
-            guard let i = s.subjectIndex[subject] else { return [] }
+            guard let i = s.subjectNumber(subject) else { return [] }
             if case .destroyed = s.subjects[Int(i)].key { return [] }
-            return s.subjects[Int(i)].records.compactMap { r in
+            return s.records(of: i).compactMap { r in
                 let record = s.records[Int(r)]
                 guard record.state == .live else { return nil }
                 if case .destroyed = s.subjects[Int(record.owner)].key { return nil }
@@ -348,8 +356,8 @@ extension FileVault {
     /// has none or it was destroyed.
     package func liveDataKey(of subject: Pseudonym) -> [UInt8]? {
         state.withLock { s in
-            guard let i = s.subjectIndex[subject], case .live(let key) = s.subjects[Int(i)].key else { return nil }
-            return key
+            guard let i = s.subjectNumber(subject), case .live(let key) = s.subjects[Int(i)].key else { return nil }
+            return key.bytes
         }
     }
 }

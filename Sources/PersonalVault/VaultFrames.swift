@@ -49,6 +49,19 @@ enum VaultFormat {
         w.u8(UInt8(id.count)); w.bytes(id); w.digest(p.digest)
     }
 
+    static func encodedSize(_ p: Pseudonym) -> Int { 1 + p.keyID.utf8.count + Digest32.byteCount }
+
+    /// The same bytes written to `pointer` (`encodedSize(p)` of room): `open` builds its
+    /// associated data on the stack.
+    static func encode(_ p: Pseudonym, to pointer: UnsafeMutableRawPointer) {
+        var id = p.keyID
+        id.withUTF8 { utf8 in
+            pointer.storeBytes(of: UInt8(utf8.count), as: UInt8.self)
+            if utf8.count > 0 { (pointer + 1).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count) }
+            p.digest.store(to: pointer + 1 + utf8.count)
+        }
+    }
+
     static func encoded(_ p: Pseudonym) -> [UInt8] {
         var w = ByteWriter()
         encode(p, into: &w)
