@@ -152,6 +152,17 @@ public final class BackgroundIndex: Sendable {
     /// Entries applied so far (the tree size the index reflects).
     public var size: UInt64 { state.withLock { $0.size } }
 
+    /// The seqs of the applied records of `kind`, in order, from the one byte a seq the
+    /// index keeps: a start finds the log's erasures here instead of reading every entry.
+    public func seqs(of kind: RecordKind) -> [UInt64] {
+        let code = KindCode.code(kind)
+        return state.withLock { state in
+            var out: [UInt64] = []
+            for (seq, info) in state.info.enumerated() where info & 0x0F == code { out.append(UInt64(seq)) }
+            return out
+        }
+    }
+
     /// Applies the entry at `seq`; entries must come in seq order, each exactly once (a seq
     /// already applied is ignored; a gap is a programming error and traps, because an index
     /// that skipped an entry could answer `clear` for a barred person).

@@ -137,13 +137,18 @@ public final class Ledger: Sendable {
                 logger.warning("access log entries that are not check records were skipped", metadata: ["count": "\(accessSkipped)"])
             }
             let sealed = SealedEntries(vault: vault)
-            // Erasures first: a vault restored from before one must not feed the index.
-            let reapplied = try reapplyErasures(log: log, sealed: sealed)
+            let indexStarted = ContinuousClock.now
+            let snapshot = IndexSnapshots.loadSnapshot(log: log, path: data.indexSnapshot, vault: vault)
+            // Erasures before the index's tail is replayed: a vault restored from before one
+            // must not feed the index. The snapshot's prefix names its erasures; only the
+            // tail is read for more.
+            let reapplied = try reapplyErasures(log: log, sealed: sealed, indexed: snapshot.index)
             if reapplied > 0 {
                 logger.notice("erasures re-applied to a vault restored from before them", metadata: ["records": "\(reapplied)"])
             }
             let subjects = try SubjectStores(data: data)
-            let feeder = try openIndex(log: log, vault: vault, path: data.indexSnapshot, interval: configuration.indexSnapshotInterval,
+            let feeder = try openIndex(snapshot, started: indexStarted, log: log, vault: vault, path: data.indexSnapshot,
+                                       interval: configuration.indexSnapshotInterval,
                                        vaultIndexMinimumTail: configuration.vaultIndexMinimumTail, logger: logger)
             let ledger = Ledger(configuration: configuration, data: data, log: log, principals: principals, report: report,
                                 metrics: metrics, indexFeeder: feeder, access: access, principalLog: principalRecord, witness: witness, idempotency: idempotency,
@@ -161,10 +166,9 @@ public final class Ledger: Sendable {
 
     /// The snapshot and the tail after it, or (when the snapshot is missing, corrupt, stale or
     /// from another log) the whole log; a fresh snapshot is written when that replay was long.
-    static func openIndex(log: TransparencyLog, vault: any PersonalVault, path: String, interval: UInt64, vaultIndexMinimumTail: Int,
-                          logger: Logger) throws -> IndexFeeder {
-        let started = ContinuousClock.now
-        let loaded = try IndexSnapshots.load(log: log, path: path, vault: vault)
+    static func openIndex(_ snapshot: IndexSnapshots.Snapshot, started: ContinuousClock.Instant, log: TransparencyLog, vault: any PersonalVault,
+                          path: String, interval: UInt64, vaultIndexMinimumTail: Int, logger: Logger) throws -> IndexFeeder {
+        let loaded = try snapshot.replayingTail(log: log, vault: vault)
         if let problem = loaded.problem {
             logger.notice("background index rebuilt from the log", metadata: ["reason": "\(problem)", "entries": "\(loaded.replayed)"])
         } else {

@@ -45,13 +45,28 @@ public enum IndexSnapshots {
     /// The snapshot at `path` if it names a prefix of this log, else a fresh index; then the
     /// log's tail (or all of it) replayed in seq order.
     public static func load(log: TransparencyLog, path: String, vault: any PersonalVault) throws -> Loaded {
+        try loadSnapshot(log: log, path: path, vault: vault).replayingTail(log: log, vault: vault)
+    }
+
+    /// A snapshot read but not yet caught up with the log: what it covers is known (its
+    /// erasures, say) before the tail is read through the vault.
+    public struct Snapshot: Sendable {
+        public let index: BackgroundIndex
+        public let problem: String?
+
+        /// The log's tail (or all of it) replayed in seq order.
+        public func replayingTail(log: TransparencyLog, vault: any PersonalVault) throws -> Loaded {
+            let from = index.size, to = log.size
+            try replay(log, into: index, sealed: SealedEntries(vault: vault), from: from, to: to)
+            return Loaded(index: index, problem: problem, replayed: to - from, size: to)
+        }
+    }
+
+    /// The snapshot at `path` if it names a prefix of this log, else a fresh index.
+    public static func loadSnapshot(log: TransparencyLog, path: String, vault: any PersonalVault) -> Snapshot {
         let keying = keying(vault)
         let (loaded, problem) = BackgroundIndex.loadSnapshot(from: path, keying: keying, rootAt: rootAt(log))
-        let index = loaded ?? BackgroundIndex(keying: keying)
-        let from = loaded?.size ?? 0
-        let to = log.size
-        try replay(log, into: index, sealed: SealedEntries(vault: vault), from: from, to: to)
-        return Loaded(index: index, problem: loaded == nil ? (problem ?? "no usable snapshot") : nil, replayed: to - from, size: to)
+        return Snapshot(index: loaded ?? BackgroundIndex(keying: keying), problem: loaded == nil ? (problem ?? "no usable snapshot") : nil)
     }
 
     /// A new index built from every entry of the log.
