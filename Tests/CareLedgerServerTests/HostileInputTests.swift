@@ -1,6 +1,7 @@
 import CreditRecords
 import Hummingbird
 import HummingbirdTesting
+import PersonalVault
 import Testing
 @testable import CareLedgerServer
 @testable import LedgerCore
@@ -63,6 +64,37 @@ import Testing
             #expect(huge.status.code == 400)
         }
         #expect(test.server.log.size == 0)
+        try await test.close()
+    }
+
+    /// The entry limit holds for the record as submitted, not only for its leaf: findings are
+    /// restricted, so a record of 1,000 of them has a small public view but a full envelope
+    /// over 65,535 bytes, which must not reach the vault either.
+    @Test func aRecordOverTheEntryLimitIsRefusedEvenWhenItsLeafWouldFit() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let admin = test.adminToken
+        @Sendable func inspection(findings: Int) -> JSONValue {
+            var document = Fixtures.inspection(findings).objectValue!
+            var body = document["body"]!.objectValue!
+            body["findings"] = .array((0..<findings).map { i in
+                ["code": "video_retention", "description": .string("监控录像保存不足90日（第\(i)处）"), "severity": "major"]
+            })
+            document["body"] = .object(body)
+            return .object(document)
+        }
+        let institution = SubjectIdentifier.organization(uscc: Fixtures.xiaoxingxing.uscc)
+        try await test.test { client in
+            let large = try await client.send(.post, "/v1/records", token: admin, json: inspection(findings: 1_000))
+            #expect(large.status == .contentTooLarge, "\(large.summary)")
+            #expect(large.isProblem)
+            #expect(test.vault.commitments(of: institution).isEmpty)
+            // The same record with ten findings is taken: the refusal was the size.
+            let small = try await client.send(.post, "/v1/records", token: admin, json: inspection(findings: 10))
+            #expect(small.status == .created, "\(small.summary)")
+        }
+        #expect(test.server.log.size == 1)
+        #expect(test.vault.commitments(of: institution).count == 1)
         try await test.close()
     }
 

@@ -169,6 +169,9 @@ extension Ledger {
         do {
             sealedEntry = try sealed.seal(envelope, owner: owner ?? .organization(uscc: RecordSubjects.normalised(authority)),
                                           mentions: RecordSubjects.people(in: body))
+        } catch let tooLarge as SealedEntries.TooLarge {
+            throw Refusal(.tooLarge, slug: "too-large", title: "Record too large",
+                          detail: "The record would be \(tooLarge.size) bytes; a record holds at most \(TransparencyLog.maxEntrySize).")
         } catch is CanonicalJSON.Error {
             // Not the error's text: it quotes the number, a value from the client's body.
             throw Refusal.invalidInput([Refusal.Item(pointer: "", code: "number", message: "a number is not a finite IEEE 754 double")],

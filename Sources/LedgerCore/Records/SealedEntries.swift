@@ -1,6 +1,7 @@
 import CreditRecords
 import LedgerCrypto
 import PersonalVault
+import TransparencyLog
 
 /// The one opening layer between the log and every reader of records (docs/log-format.md
 /// "Sealed entries"). A sealed entry (v2) holds the kind's public view of the body and a
@@ -53,6 +54,11 @@ package struct SealedEntries: Sendable {
         SHA256.hash(salt + (try CanonicalJSON.encode(.object(body))))
     }
 
+    /// A record whose full envelope is over the log's entry limit (nothing was sealed).
+    package struct TooLarge: Error {
+        package let size: Int
+    }
+
     /// A record ready to append: the leaf (sealed v2 bytes) and what the vault must keep.
     package struct Sealed: Sendable {
         package let leaf: [UInt8]
@@ -94,6 +100,10 @@ package struct SealedEntries: Sendable {
         let commitment = SHA256.hash(salt + bodyBytes)
         leaf.commitment = commitment.hex
         let opened = try envelope.canonicalBytes(encodedBody: bodyBytes)
+        // The record as submitted keeps the log's entry limit (docs/records.md): without this,
+        // sealing would let a body of any size the request allows into the vault whenever its
+        // public view is small.
+        guard opened.count <= TransparencyLog.maxEntrySize else { throw TooLarge(size: opened.count) }
         let ownerPseudonym = vault.pseudonym(owner)
         let others = mentions.filter { $0 != owner }.map(vault.pseudonym)
         try vault.seal(salt + opened, commitment: commitment, owner: ownerPseudonym, mentions: others)
