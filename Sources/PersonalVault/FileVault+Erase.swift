@@ -10,6 +10,7 @@ extension FileVault {
     /// record it owns or is mentioned in, then fsyncs both files before answering.
     public func eraseSubject(_ subject: Pseudonym) throws -> [Digest32] {
         guard subject.keyID.utf8.count <= 255 else { throw VaultError.io("an index key id longer than 255 bytes") }
+        try recoverInPlace()
         return try indexLock.withLock { _ throws(VaultError) in try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
             try dropOpenIndex(&s)
@@ -49,6 +50,7 @@ extension FileVault {
     /// Zeroes the record's ciphertext in place and fsyncs before answering. A commitment the
     /// vault never sealed is left alone.
     public func eraseRecord(_ commitment: Digest32) throws {
+        try recoverInPlace()
         try indexLock.withLock { _ throws(VaultError) in try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
             guard let r = s.record(for: commitment), s.records[Int(r)].state != .erased else { return }
@@ -81,12 +83,13 @@ extension FileVault {
             try io.fdatasync(keysFD)
             try io.fdatasync(sealedFD)
         } catch {
-            s.failure = "fsync of the vault failed (\(error)); restart the service"
+            s.failure = "fsync of the vault failed (\(error))"
             throw .io("syncing the vault after an erasure: \(error)")
         }
         s.keysSynced = s.keysWritten
         s.sealedSynced = s.sealedWritten
         s.syncedRecords = s.records.count
         s.syncedSealedEnd = s.sealedEnd
+        s.syncedKeysEnd = s.keysEnd
     }
 }

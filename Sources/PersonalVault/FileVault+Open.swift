@@ -79,7 +79,7 @@ extension FileVault {
         try HKDFSHA256.derive(key: kek, salt: salt, info: VaultFormat.checkInfo, length: 32)
     }
 
-    private static func load(keys: VaultKeys, io: any StorageIO, keysFD: Int32, keysPath: String,
+    static func load(keys: VaultKeys, io: any StorageIO, keysFD: Int32, keysPath: String,
                              sealedFD: Int32, sealedPath: String) throws -> ([UInt8], State, VaultRecovery) {
         var s = State()
         var salt: [UInt8] = []
@@ -165,6 +165,7 @@ extension FileVault {
         // What is in the files now is what the next open would find.
         s.syncedRecords = s.records.count
         s.syncedSealedEnd = s.sealedEnd
+        s.syncedKeysEnd = s.keysEnd
         let recovery = VaultRecovery(
             cutBytes: keysSize - Int(s.keysEnd) + sealedSize - Int(s.sealedEnd),
             damagedRecords: s.records.count { $0.state == .damaged },

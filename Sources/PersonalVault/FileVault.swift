@@ -99,6 +99,11 @@ public final class FileVault: PersonalVault {
         /// all an index written while the service runs may cover.
         var syncedRecords = 0
         var syncedSealedEnd: Int64 = 0
+        var syncedKeysEnd: Int64 = 0
+        /// When `recoverIfFailed` last tried (it tries at most once a second).
+        var lastRecoveryAttempt: ContinuousClock.Instant?
+        /// How many times `recoverIfFailed` put the vault back (`PersonalVault.recoveries`).
+        var recoveries: UInt64 = 0
     }
 
     /// What opening found and repaired, for the service to report at start.
@@ -227,7 +232,7 @@ public final class FileVault: PersonalVault {
     func append(_ frame: [UInt8], fd: Int32, path: String, at end: Int64, state s: inout State) throws(VaultError) {
         do { try frame.withUnsafeBytes { try io.writeAll(fd, $0, offset: end) } } catch {
             do { try io.ftruncate(fd, length: end) } catch {
-                s.failure = "the vault could not undo a failed write to \(path) (\(error)); restart the service"
+                s.failure = "the vault could not undo a failed write to \(path) (\(error))"
             }
             throw .io("writing \(path): \(error)")
         }
@@ -235,10 +240,10 @@ public final class FileVault: PersonalVault {
 
     public func sync() throws {
         try syncLock.withLock { _ throws(VaultError) in
-            let (keysTarget, sealedTarget, keysDirty, sealedDirty, records, sealedEnd) = try state.withLock { s throws(VaultError) in
+            let (keysTarget, sealedTarget, keysDirty, sealedDirty, records, sealedEnd, keysEnd) = try state.withLock { s throws(VaultError) in
                 if let failure = s.failure { throw .io(failure) }
                 return (s.keysWritten, s.sealedWritten, s.keysWritten > s.keysSynced, s.sealedWritten > s.sealedSynced,
-                        s.records.count, s.sealedEnd)
+                        s.records.count, s.sealedEnd, s.keysEnd)
             }
             // Keys first: a synced record whose data key was lost would be unreadable.
             do {
@@ -247,7 +252,7 @@ public final class FileVault: PersonalVault {
             } catch {
                 // After a failed fsync the kernel may have dropped the dirty pages: what was
                 // written since the last sync may be gone, so no later write is trusted.
-                state.withLock { $0.failure = "fsync of the vault failed (\(error)); restart the service" }
+                state.withLock { $0.failure = "fsync of the vault failed (\(error))" }
                 throw .io("syncing the vault: \(error)")
             }
             state.withLock { s in
@@ -255,6 +260,7 @@ public final class FileVault: PersonalVault {
                 s.sealedSynced = max(s.sealedSynced, sealedTarget)
                 s.syncedRecords = max(s.syncedRecords, records)
                 s.syncedSealedEnd = max(s.syncedSealedEnd, sealedEnd)
+                s.syncedKeysEnd = max(s.syncedKeysEnd, keysEnd)
             }
         }
     }

@@ -77,4 +77,13 @@ public protocol PersonalVault: AnyObject, Sendable {
     /// `seal` by identifier: the vault files it under the pseudonym it already knows the
     /// subject by, under whichever index key, so a rotation makes no second data key.
     func seal(_ plaintext: [UInt8], commitment: Digest32, owner: SubjectIdentifier, mentions: [SubjectIdentifier]) throws
+
+    // Added for recovery from a failed sync (defaults in VaultSubjects.swift).
+
+    /// After a failed `sync` a vault refuses writes; this puts it back in place once the disk
+    /// works again, dropping every seal no successful sync covered. Throws while it cannot.
+    func recoverIfFailed() throws
+    /// How many times the vault recovered. A writer reads it before sealing and again after
+    /// the `sync` it waited for: if it changed, the seal may be gone and must not be relied on.
+    var recoveries: UInt64 { get }
 }

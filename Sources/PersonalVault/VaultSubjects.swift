@@ -1,7 +1,8 @@
 import LedgerCrypto
 
-/// Defaults for the requirements added for index-key rotation, and the by-identifier forms
-/// erasure and lookups use so pseudonyms made before a rotation are found too.
+/// Defaults for the requirements added for index-key rotation and for recovery, and the
+/// by-identifier forms erasure and lookups use so pseudonyms made before a rotation are found
+/// too.
 extension PersonalVault {
     /// A vault with a single index key knows one pseudonym per subject.
     public func pseudonyms(_ subject: SubjectIdentifier) -> [Pseudonym] { [pseudonym(subject)] }
@@ -16,6 +17,10 @@ extension PersonalVault {
         for p in pseudonyms(subject) { gone.formUnion(try eraseSubject(p)) }
         return gone.sorted { $0.hex < $1.hex }
     }
+
+    /// A vault without in-place recovery (in memory) never needs one.
+    public func recoverIfFailed() throws {}
+    public var recoveries: UInt64 { 0 }
 
     /// The subject's openable commitments under every pseudonym.
     public func commitments(of subject: SubjectIdentifier) -> [Digest32] {

@@ -98,4 +98,28 @@ import Testing
         #expect(ledger.log.size == size)
         try await ledger.close()
     }
+
+    /// The disk works again: the next append puts the vault back in place (no restart) and is
+    /// taken; the record whose sync failed is not in the vault, the ones before and after are.
+    @Test func afterAFailedVaultSyncTheNextAppendRecoversTheVaultWithoutARestart() async throws {
+        let directory = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let io = FaultInjectingIO()
+        let ledger = try await Self.open(directory, io: io)
+        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
+        let first = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.ban(1)), principal: admin, logger: ledger.logger)
+        io.inject(.fsyncFails(persisted: false), at: FaultInjectingIO.Trigger(operation: .fdatasync, pathContaining: "/vault/sealed"))
+        await #expect(throws: Refusal.self) {
+            _ = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.ban(2)), principal: admin, logger: ledger.logger)
+        }
+        io.clearFaults()
+        let third = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.ban(3)), principal: admin, logger: ledger.logger)
+        #expect(ledger.vault.recoveries == 1)
+        #expect(ledger.log.size == 2)
+        for receipt in [first, third] {
+            let opened = try ledger.sealed.opened(try ledger.log.entry(at: receipt.seq))
+            #expect(opened != nil, "seq \(receipt.seq) lost its personal part")
+        }
+        try await ledger.close()
+    }
 }

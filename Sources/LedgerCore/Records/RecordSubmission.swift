@@ -104,13 +104,26 @@ extension Ledger {
     func appendPrepared(_ envelope: Envelope, kind: RecordKind, principal: Principal, logger: Logger) async throws -> Receipt {
         // A frozen log (a fork) takes nothing, not even a personal part into the vault.
         if witness?.isFrozen == true { throw Self.frozen }
+        // A vault refusing writes since a failed sync is put back first, once the disk works.
+        do { try vault.recoverIfFailed() } catch {
+            logger.error("the vault is still failing", metadata: ["error": "\(error)"])
+            throw Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
+        }
+        let recoveries = vault.recoveries
         let sealedEntry = try seal(envelope, logger: logger)
         let entry = sealedEntry.leaf
         // The personal part durable before the leaf is even queued: the log may then commit
         // and acknowledge it at any time (issue 15; VaultSyncQueue).
-        if sealedEntry.commitment != nil {
+        if let commitment = sealedEntry.commitment {
             do { try await vaultSync.durable() } catch {
                 logger.error("the vault could not make a sealed record durable", metadata: ["error": "\(error)"])
+                throw Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
+            }
+            // A recovery since the seal may have cut it, and the sync that answered may have
+            // come after that recovery: the record is not taken.
+            guard vault.recoveries == recoveries else {
+                try? vault.eraseRecord(commitment)
+                logger.error("the vault recovered from a failed sync while a record was being sealed; it was not recorded")
                 throw Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
             }
         }
