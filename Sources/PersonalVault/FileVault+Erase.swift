@@ -7,7 +7,10 @@ import Glibc
 extension FileVault {
     /// Zeroes the subject's wrapped data key in place (or, for a subject without one, writes
     /// a zeroed key frame, so no key is ever made for it later) and the ciphertext of every
-    /// record it owns or is mentioned in, then fsyncs both files before answering.
+    /// record it owns or is mentioned in, then fsyncs both files before answering. What was
+    /// erased before is zeroed again: after an erasure whose fsync failed, the page cache may
+    /// show zeros the disk never got (the recovered state then reads them as erased), and
+    /// the retry is what makes them durable.
     public func eraseSubject(_ subject: Pseudonym) throws -> [Digest32] {
         guard subject.keyID.utf8.count <= 255 else { throw VaultError.io("an index key id longer than 255 bytes") }
         try recoverInPlace()
@@ -18,7 +21,7 @@ extension FileVault {
             do {
                 switch s.subjects[i].key {
                 case .destroyed:
-                    break
+                    if let at = s.subjects[i].keySecretOffset { try zero(keysFD, at: at, count: VaultFormat.wrappedKeySize) }
                 case .live, .damaged:
                     try zero(keysFD, at: s.subjects[i].keySecretOffset!, count: VaultFormat.wrappedKeySize)
                 case .none:
@@ -32,7 +35,7 @@ extension FileVault {
             }
             var gone: [Digest32] = []
             var zeroed: [Int32] = []
-            for r in s.records(of: Int32(i)) where s.records[Int(r)].state != .erased {
+            for r in s.records(of: Int32(i)) {
                 let record = s.records[Int(r)]
                 do { try zero(sealedFD, at: record.nonceOffset + Int64(AESGCM.nonceByteCount + 4), count: Int(record.sealedLength)) } catch {
                     throw .io("erasing a record in \(sealedPath): \(error)")
@@ -48,13 +51,14 @@ extension FileVault {
     }
 
     /// Zeroes the record's ciphertext in place and fsyncs before answering. A commitment the
-    /// vault never sealed is left alone.
+    /// vault never sealed is left alone; an erased one is zeroed again (see `eraseSubject`).
     public func eraseRecord(_ commitment: Digest32) throws {
         try recoverInPlace()
         try indexLock.withLock { _ throws(VaultError) in try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
-            guard let r = s.record(for: commitment), s.records[Int(r)].state != .erased else { return }
-            try dropOpenIndex(&s)
+            guard let r = s.record(for: commitment) else { return }
+            // An erased record's state does not change: the open index stays valid.
+            if s.records[Int(r)].state != .erased { try dropOpenIndex(&s) }
             let record = s.records[Int(r)]
             do { try zero(sealedFD, at: record.nonceOffset + Int64(AESGCM.nonceByteCount + 4), count: Int(record.sealedLength)) } catch {
                 throw .io("erasing a record in \(sealedPath): \(error)")

@@ -63,9 +63,12 @@ public protocol PersonalVault: AnyObject, Sendable {
     /// The plaintext filed under `commitment`; nil when it was erased or never sealed.
     func open(_ commitment: Digest32) throws -> [UInt8]?
     /// Destroys the subject's data key and every plaintext it owns or is mentioned in,
-    /// durably, and answers the commitments whose plaintext is gone. Erasing twice is a no-op.
+    /// durably, and answers the commitments whose plaintext is gone. Erasing twice destroys
+    /// nothing new (a file vault writes its zeros again, so a retry after a failed sync
+    /// makes them durable).
     func eraseSubject(_ subject: Pseudonym) throws -> [Digest32]
-    /// Destroys the plaintext filed under `commitment`, durably. Erasing twice is a no-op.
+    /// Destroys the plaintext filed under `commitment`, durably. Erasing twice destroys
+    /// nothing new.
     func eraseRecord(_ commitment: Digest32) throws
     /// The commitments a subject owns or is mentioned in and that can still be opened.
     func commitments(of subject: Pseudonym) -> [Digest32]

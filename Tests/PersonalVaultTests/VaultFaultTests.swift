@@ -72,4 +72,30 @@ import Testing
         #expect(try reopened.open(F.commitment("c")) == F.plaintext("c"))
         #expect(try reopened.open(F.commitment("m")) == F.plaintext("m"))
     }
+
+    /// An erasure whose fsync failed may leave zeros in the page cache the disk never got; the
+    /// recovered vault reads them as erased. Its retry must write and sync them again rather
+    /// than find "nothing to erase".
+    @Test func aRetriedErasureWritesItsZerosAgainAfterAFailedSync() throws {
+        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
+        let io = FaultInjectingIO(recording: true)
+        let vault = try FileVault.open(directory: dir.path, keys: keys, io: io)
+        let person = vault.pseudonym(F.person)
+        try vault.seal(F.plaintext("a"), commitment: F.commitment("a"), owner: person, mentions: [])
+        try vault.seal(F.plaintext("b"), commitment: F.commitment("b"), owner: person, mentions: [])
+        try vault.sync()
+        for erase in [{ try vault.eraseRecord(F.commitment("a")) }, { _ = try vault.eraseSubject(person) }] {
+            io.inject(.fsyncFails(persisted: false), at: FaultInjectingIO.Trigger(operation: .fdatasync, pathContaining: "/sealed"))
+            #expect(throws: VaultError.self) { try erase() }
+            io.clearFaults()
+            let before = io.history.count
+            try erase()
+            let retry = io.history[before...]
+            #expect(retry.contains { $0.operation == .pwrite && $0.path.hasSuffix("/sealed") }, "the retry wrote no zeros")
+            #expect(retry.contains { $0.operation == .fdatasync && $0.path.hasSuffix("/sealed") }, "the retry synced nothing")
+        }
+        #expect(try vault.open(F.commitment("a")) == nil)
+        #expect(try vault.open(F.commitment("b")) == nil)
+        #expect(vault.recoveries == 2)
+    }
 }
