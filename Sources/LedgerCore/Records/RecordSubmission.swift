@@ -107,7 +107,7 @@ extension Ledger {
         // A vault refusing writes since a failed sync is put back first, once the disk works.
         do { try vault.recoverIfFailed() } catch {
             logger.error("the vault is still failing", metadata: ["error": "\(error)"])
-            throw Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
+            throw Self.vaultUnavailable
         }
         let recoveries = vault.recoveries
         let sealedEntry = try seal(envelope, logger: logger)
@@ -117,14 +117,14 @@ extension Ledger {
         if let commitment = sealedEntry.commitment {
             do { try await vaultSync.durable() } catch {
                 logger.error("the vault could not make a sealed record durable", metadata: ["error": "\(error)"])
-                throw Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
+                throw Self.vaultUnavailable
             }
             // A recovery since the seal may have cut it, and the sync that answered may have
             // come after that recovery: the record is not taken.
             guard vault.recoveries == recoveries else {
                 try? vault.eraseRecord(commitment)
                 logger.error("the vault recovered from a failed sync while a record was being sealed; it was not recorded")
-                throw Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
+                throw Self.vaultUnavailable
             }
         }
 
@@ -191,7 +191,7 @@ extension Ledger {
                                        detail: "The record holds a number that has no canonical JSON form.")
         } catch {
             logger.error("the vault could not seal a record", metadata: ["error": "\(error)"])
-            throw Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
+            throw Self.vaultUnavailable
         }
         guard sealedEntry.leaf.count <= TransparencyLog.maxEntrySize else {
             if let commitment = sealedEntry.commitment { try? vault.eraseRecord(commitment) }
@@ -200,6 +200,9 @@ extension Ledger {
         }
         return sealedEntry
     }
+
+    /// Any failure of the vault on an append: the client learns only that nothing was recorded.
+    static let vaultUnavailable = Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
 
     static let frozen = Refusal.unavailable(
         "The records log is frozen: its checkpoint witness holds a checkpoint this service did not write (a fork). The operator must start a new origin.",
