@@ -109,6 +109,8 @@ extension EnvelopeSource {
 ///   counts them through max(that, validUntil).
 public final class BackgroundIndex: Sendable {
     let state: Mutex<IndexState>
+    /// The public lists, worked out once per size and day (PublicListTables.swift).
+    let publicLists = PublicListTables()
     /// How people are keyed: by a keyed hash (sealed entries, the service) or, nil, by number.
     public let keying: PersonKeying?
 

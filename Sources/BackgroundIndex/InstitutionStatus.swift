@@ -158,28 +158,21 @@ extension BackgroundIndex {
     /// (any when nil), at most `limit`; `next` is the last code returned when more may follow.
     public func institutions(status: InstitutionStatus?, region: RegionFilter?, after: String?, limit: Int,
                              today: LocalDate) -> (items: [InstitutionListing], next: String?) {
-        let day = DayNumber.from(today)
-        // Codes and chain heads under the lock; statuses outside it, from memory only.
-        let heads: [(code: String, head: Int32)] = state.withLock { s in
-            var out: [(String, Int32)] = []
-            out.reserveCapacity(s.institutions.count + s.otherInstitutions.count)
-            for (key, head) in s.institutions { if let code = SubjectRef.packed(key).institutionCode { out.append((code, head)) } }
-            for (key, head) in s.otherInstitutions { if let code = SubjectRef.other(key).institutionCode { out.append((code, head)) } }
-            return out
+        let table = institutionTable(day: DayNumber.from(today))
+        // The table is in USCC order: a page starts by binary search after `after`.
+        var low = 0, high = table.count
+        if let after {
+            while low < high {
+                let mid = (low + high) / 2
+                if table[mid].listing.uscc <= after { low = mid + 1 } else { high = mid }
+            }
         }
-        let sorted = heads.filter { after == nil || $0.code > after! }.sorted { $0.code < $1.code }
         var items: [InstitutionListing] = []
-        for (code, head) in sorted {
-            let chain = state.withLock { $0.chain(from: head) }
-            let live = chain.filter { $0.info & KindCode.revoked == 0 }
-            let answer = Rules.institutionStatus(live, today: day)
-            if let status, answer.status != status { continue }
-            let filing = live.last { $0.entry.recordKind == .institutionFiling }?.entry
-            let regionCode = filing?.a ?? 0
-            if let region, !region.matches(regionCode) { continue }
+        for row in table[low...] {
+            if let status, row.listing.status != status { continue }
+            if let region, !region.matches(row.region) { continue }
             if items.count == limit { return (items, items.last?.uscc) }
-            items.append(InstitutionListing(uscc: code, status: answer.status, statusRecords: answer.records, filingSeq: filing?.seq,
-                                            region: regionCode > 0 ? String(regionCode) : nil))
+            items.append(row.listing)
         }
         return (items, nil)
     }

@@ -68,34 +68,9 @@ extension BackgroundIndex {
     /// an institution page shows: not revoked, not ended by a credit repair), of institutions
     /// whose current filing is in `region` (any when nil), newest decision first.
     public func publishedPenalties(region: RegionFilter?, today: LocalDate) -> [PublishedPenalty] {
-        let day = DayNumber.from(today)
-        let heads: [(code: String, head: Int32)] = state.withLock { s in
-            var out: [(String, Int32)] = []
-            for (key, head) in s.institutions { if let code = SubjectRef.packed(key).institutionCode { out.append((code, head)) } }
-            for (key, head) in s.otherInstitutions { if let code = SubjectRef.other(key).institutionCode { out.append((code, head)) } }
-            return out
+        publishedPenaltyTable(day: DayNumber.from(today)).compactMap { row in
+            if let region, !region.matches(row.region) { return nil }
+            return row.penalty
         }
-        var found: [(penalty: PublishedPenalty, day: Int32)] = []
-        for (code, head) in heads {
-            let (live, days): ([(entry: Entry, info: UInt8)], [UInt64: Int32]) = state.withLock { s in
-                let live = s.chain(from: head).filter { $0.info & KindCode.revoked == 0 }
-                var days: [UInt64: Int32] = [:]
-                for e in live where e.entry.recordKind == .penalty {
-                    let i = Int(e.entry.seq)
-                    days[e.entry.seq] = i < s.columns.decided.count ? s.columns.decided[i] : DayNumber.none
-                }
-                return (live, days)
-            }
-            // The same test as the disclosure's (Rules.institution): `b` is the publication end.
-            let penalties = live.filter { $0.entry.recordKind == .penalty && $0.info & KindCode.repaired == 0 && $0.entry.b >= day }
-            guard !penalties.isEmpty else { continue }
-            let filing = live.last { $0.entry.recordKind == .institutionFiling }?.entry
-            if let region, !region.matches(filing?.a ?? 0) { continue }
-            for p in penalties {
-                let d = days[p.entry.seq] ?? DayNumber.none
-                found.append((PublishedPenalty(seq: p.entry.seq, uscc: code, decidedAt: DayNumber.date(d), filingSeq: filing?.seq), d))
-            }
-        }
-        return found.sorted { $0.day != $1.day ? $0.day > $1.day : $0.penalty.seq > $1.penalty.seq }.map(\.penalty)
     }
 }

@@ -180,6 +180,27 @@ let statusCases: [StatusCase] = [
         #expect(page.items.map(\.uscc) == [b] && page.items.first?.statusRecords == [2, 3])
     }
 
+    /// The lists are worked out once per size and day (PublicListTables): the same index
+    /// asked again after a new day or a new record must answer from the new state, never
+    /// from the table it made before.
+    @Test func listsFollowEveryNewRecordAndEveryNewDay() throws {
+        let idx = try index()
+        func closed() -> [String] { idx.institutions(status: .closed, region: nil, after: nil, limit: 10, today: today).items.map(\.uscc) }
+        func sealed(_ on: LocalDate) -> [String] { idx.institutions(status: .sealed, region: nil, after: nil, limit: 10, today: on).items.map(\.uscc) }
+        func published(_ on: LocalDate = today) -> [UInt64] { idx.publishedPenalties(region: nil, today: on).map(\.seq) }
+        #expect(closed() == [c, a] && sealed(today) == [b] && published() == [5, 4])
+        #expect(sealed(day("2026-12-21")).isEmpty)
+        #expect(sealed(today) == [b])  // back to the earlier day: made again, not the later day's table
+        // Far past every publication period (three years from 2026-05-20 at most, no class).
+        #expect(published(day("2030-01-01")).isEmpty && published() == [5, 4])
+        idx.apply(seq: 7, entry: try R.revocation(4).envelope.canonicalBytes())  // a's closure, withdrawn
+        #expect(closed() == [c] && published() == [5])
+        idx.apply(seq: 8, entry: try statusPenalty(["closure"], uscc: d, number: "d").envelope.canonicalBytes())
+        #expect(closed() == [d, c] && published() == [8, 5])  // USCC order: 9111… before 9133…
+        #expect(idx.institutions(status: .closed, region: RegionFilter("110000")!, after: nil, limit: 10, today: today).items.map(\.uscc) == [d])
+        #expect(idx.publishedPenalties(region: RegionFilter("330100")!, today: today).map(\.seq) == [5])
+    }
+
     @Test func pages() throws {
         let idx = try index()
         let first = idx.institutions(status: nil, region: nil, after: nil, limit: 2, today: today)
