@@ -290,18 +290,19 @@ struct FastRecordMapper {
         // The categories as a set of bits, and their Chinese names joined in stored order.
         var categories: UInt32 = 0
         for item in s.elements(list) {
-            guard let category = enumValue(item, PenaltyCategory.self) else { return false }
-            let bit = Self.penaltyBits[category]!
+            guard item.type == .string, let n = PenaltyCategory.byteTable.ordinal(s.text(item)) else { return false }
+            let bit = UInt32(1) << UInt32(n)
             guard categories & bit == 0 else { return false }
             categories |= bit
         }
         guard categories != 0 else { return false }
-        let has = { (c: PenaltyCategory) in categories & Self.penaltyBits[c]! != 0 }
+        let has = { (bit: UInt32) in categories & bit != 0 }
         // offenceCategory has no national column, but the full decoder refuses an unknown one.
         if let v = get(f, "offenceCategory"), enumValue(v, OffenceCategory.self) == nil { return false }
         let fine = get(f, "fineAmount"), confiscated = get(f, "confiscatedAmount")
-        guard amountOK(fine, required: has(.fine), positive: has(.fine)), amountOK(confiscated, required: has(.confiscation), positive: false),
-              !(has(.licenseSuspension) || has(.licenseRevocation)) || get(f, "license") != nil else { return false }
+        guard amountOK(fine, required: has(Self.fineBit), positive: has(Self.fineBit)),
+              amountOK(confiscated, required: has(Self.confiscationBit), positive: false),
+              !has(Self.licenseBits) || get(f, "license") != nil else { return false }
         // Publication dates (checkPublication): decidedAt ≤ validUntil; publicUntil within the
         // bounds of the publication rule (decidedAt … decidedAt + 3 years without a class).
         var validUntil: LocalDate?, publicUntil: LocalDate?
@@ -311,7 +312,7 @@ struct FastRecordMapper {
         if let v = get(f, "class") { guard let c = enumValue(v, PenaltyClass.self) else { return false }; penaltyClass = c }
         if let v = get(f, "procedure") { guard let p = enumValue(v, PenaltyProcedure.self) else { return false }; procedure = p }
         let publication = PublicationRules.penalty(decidedAt: decidedAt, penaltyClass: penaltyClass, procedure: procedure,
-                                                   categories: PenaltyCategory.allCases.filter(has), publicUntil: publicUntil,
+                                                   categories: Self.categories(categories), publicUntil: publicUntil,
                                                    marketRegulator: PublicationRules.isMarketRegulator(name: s.text(authority.name)))
         if let publicUntil {
             let earliest = penaltyClass == nil ? decidedAt : publication.earliestEnd
@@ -328,7 +329,7 @@ struct FastRecordMapper {
             return true
         }
         guard put(&row, get(f, "content")), putOptional(&row, fine) else { return false }
-        if confiscated != nil { guard put(&row, confiscated) else { return false } } else { row.append(has(.confiscation) ? "0" : "") }
+        if confiscated != nil { guard put(&row, confiscated) else { return false } } else { row.append(has(Self.confiscationBit) ? "0" : "") }
         guard putOptional(&row, get(f, "license")) else { return false }
         row.append(date: decidedAt)
         if let validUntil { row.append(date: validUntil) } else { row.appendEmpty() }
@@ -342,9 +343,9 @@ struct FastRecordMapper {
 
         var required = party.category == .person ? [Self.xzcfPersonType, Self.xzcfPersonNumber] : [Self.xzcfUSCC, Self.xzcfRepresentative]
         if party.category == .individualBusiness && party.hasPlaceholderUSCC { required.append(Self.xzcfRegistration) }
-        if has(.fine) { required.append(Self.xzcfFine) }
-        if has(.confiscation) { required.append(Self.xzcfConfiscated) }
-        if has(.licenseSuspension) || has(.licenseRevocation) { required.append(Self.xzcfLicense) }
+        if has(Self.fineBit) { required.append(Self.xzcfFine) }
+        if has(Self.confiscationBit) { required.append(Self.xzcfConfiscated) }
+        if has(Self.licenseBits) { required.append(Self.xzcfLicense) }
         return row.satisfiesNationalRules(extraRequired: required)
     }
 
@@ -404,8 +405,8 @@ struct FastRecordMapper {
               let inspectors = get(f, "inspectors"), inspectors.type == .array, inspectors.next > inspectors.index + 1 else { return false }
         var areas: UInt32 = 0
         for item in s.elements(areaList) {
-            guard let area = enumValue(item, InspectionArea.self) else { return false }
-            let bit = Self.areaBits[area]!
+            guard item.type == .string, let n = InspectionArea.byteTable.ordinal(s.text(item)) else { return false }
+            let bit = UInt32(1) << UInt32(n)
             guard areas & bit == 0 else { return false }
             areas |= bit
         }
@@ -527,9 +528,16 @@ struct FastRecordMapper {
 
     // MARK: pieces
 
-    /// A bit per case, so a list's duplicates are found without an array.
-    static let penaltyBits = Dictionary(uniqueKeysWithValues: PenaltyCategory.allCases.enumerated().map { ($1, UInt32(1) << UInt32($0)) })
-    static let areaBits = Dictionary(uniqueKeysWithValues: InspectionArea.allCases.enumerated().map { ($1, UInt32(1) << UInt32($0)) })
+    /// A bit per case (its ordinal), so a list's duplicates are found without an array and
+    /// nothing is hashed per record.
+    static let fineBit = PenaltyCategory.byteTable.bit(.fine)
+    static let confiscationBit = PenaltyCategory.byteTable.bit(.confiscation)
+    static let licenseBits = PenaltyCategory.byteTable.bit(.licenseSuspension) | PenaltyCategory.byteTable.bit(.licenseRevocation)
+
+    /// The cases of a bit set, in declaration order.
+    static func categories(_ bits: UInt32) -> [PenaltyCategory] {
+        PenaltyCategory.allCases.enumerated().compactMap { bits & (UInt32(1) << UInt32($0.offset)) != 0 ? $0.element : nil }
+    }
 
     /// Amount text `^(0|[1-9][0-9]{0,11})(\.[0-9]{1,6})?$` (CreditRecords.Amount).
     func amountOK(_ value: Value?, required: Bool, positive: Bool) -> Bool {

@@ -17,6 +17,21 @@ public struct EnumTable<E: RawRepresentable & CaseIterable & Sendable>: Sendable
         }
         return nil
     }
+
+    /// The position in declaration order of the case whose byte form is `text`: a set of
+    /// cases as bits without a `Set` or `Dictionary`, which would hash each case's String
+    /// (a raw-value enumeration hashes its raw value; the export read one per record).
+    @inlinable public func ordinal(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+        for (i, entry) in entries.enumerated() where entry.bytes.count == text.count {
+            if entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }) { return i }
+        }
+        return nil
+    }
+
+    /// The bit `1 << ordinal` of `value`, for sets made with `ordinal(_:)`.
+    public func bit(_ value: E) -> UInt32 {
+        UInt32(1) << UInt32(entries.firstIndex { $0.value.rawValue == value.rawValue }!)
+    }
 }
 
 /// The enumerations of the entry format, each with its table of byte forms.
