@@ -8,7 +8,10 @@ extension FileVault {
     /// Opens (creating on first use) the vault at `directory`, mode 0700 with files 0600.
     /// Refuses a KEK that is not this vault's, and a file damaged anywhere but its tail; a
     /// torn tail (frames written but not synced before a crash) is cut.
-    public static func open(directory: String, keys: VaultKeys, io: any StorageIO = PosixIO()) throws -> FileVault {
+    /// `mapForReading`: for a process that opens every record once (the export), reads
+    /// records through a read-only mapping of `sealed` instead of a `pread` each
+    /// (SealedFileMapping.swift).
+    public static func open(directory: String, keys: VaultKeys, io: any StorageIO = PosixIO(), mapForReading: Bool = false) throws -> FileVault {
         do { try PrivateDirectory.create(directory) } catch { throw VaultError.io("creating the vault directory: \(error)") }
         if let exposure = PrivateDirectory.exposure(of: directory, what: "vault directory") { throw VaultError.io(exposure) }
         let keysPath = directory + "/keys", sealedPath = directory + "/sealed"
@@ -59,8 +62,9 @@ extension FileVault {
         }
         do {
             let (wrapKey, state, recovery) = try load(keys: keys, io: io, keysFD: keysFD, keysPath: keysPath, sealedFD: sealedFD, sealedPath: sealedPath)
+            let mapping = mapForReading ? SealedFileMapping(fd: sealedFD, length: Int(state.sealedEnd)) : nil
             return FileVault(directory: directory, keys: keys, io: io, keysFD: keysFD, sealedFD: sealedFD, wrapKey: wrapKey,
-                             state: state, recovery: recovery)
+                             state: state, recovery: recovery, sealedMapping: mapping)
         } catch {
             io.close(keysFD)
             io.close(sealedFD)

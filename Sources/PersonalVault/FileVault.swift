@@ -108,10 +108,13 @@ public final class FileVault: PersonalVault {
 
     /// What opening found and repaired, for the service to report at start.
     public let recovery: VaultRecovery
+    /// Set for a reader of every record (`open(…, mapForReading: true)`); nil: `pread`.
+    let sealedMapping: SealedFileMapping?
 
     init(directory: String, keys: VaultKeys, io: any StorageIO, keysFD: Int32, sealedFD: Int32, wrapKey: [UInt8], state: State,
-         recovery: VaultRecovery) {
+         recovery: VaultRecovery, sealedMapping: SealedFileMapping? = nil) {
         self.recovery = recovery
+        self.sealedMapping = sealedMapping
         self.directory = directory
         self.keys = keys
         self.io = io
@@ -283,6 +286,10 @@ public final class FileVault: PersonalVault {
         }
         guard let found else { return nil }
         let total = AESGCM.nonceByteCount + 4 + found.length
+        if let mapped = sealedMapping?.bytes(at: found.offset, count: total) {
+            if let plaintext = Self.decrypt(mapped, commitment: commitment, found: found) { return plaintext }
+            return try erasedOrDamaged(commitment)
+        }
         var readFailure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
             var done = 0
@@ -296,24 +303,31 @@ public final class FileVault: PersonalVault {
             count = total
         }
         if readFailure != 0 { throw VaultError.io("reading \(sealedPath): \(String(cString: strerror(readFailure)))") }
-        let plaintext: [UInt8]? = bytes.withUnsafeBytes { b in
-            let nonce = UnsafeRawBufferPointer(rebasing: b[0..<AESGCM.nonceByteCount])
-            let length = b.loadUnaligned(fromByteOffset: AESGCM.nonceByteCount, as: UInt32.self)
-            guard Int(UInt32(littleEndian: length)) == found.length else { return nil }
-            let sealed = UnsafeRawBufferPointer(rebasing: b[(AESGCM.nonceByteCount + 4)...])
-            // The associated data (commitment || owner pseudonym) on the stack: export opens
-            // hundreds of thousands of records a second.
-            return withUnsafeTemporaryAllocation(byteCount: 32 + VaultFormat.encodedSize(found.owner), alignment: 8) { aad in
-                commitment.store(to: aad.baseAddress!)
-                VaultFormat.encode(found.owner, to: aad.baseAddress! + 32)
-                return found.key.withUnsafeBytes { key in
-                    try? AESGCM.open(sealed, key: key, nonce: nonce, aad: UnsafeRawBufferPointer(aad))
-                }
+        if let plaintext = bytes.withUnsafeBytes({ Self.decrypt($0, commitment: commitment, found: found) }) { return plaintext }
+        return try erasedOrDamaged(commitment)
+    }
+
+    /// A frame's nonce, length and sealed bytes, decrypted; nil when they do not verify.
+    private static func decrypt(_ b: UnsafeRawBufferPointer, commitment: Digest32,
+                                found: (offset: Int64, length: Int, key: DataKey, owner: Pseudonym)) -> [UInt8]? {
+        let nonce = UnsafeRawBufferPointer(rebasing: b[0..<AESGCM.nonceByteCount])
+        let length = b.loadUnaligned(fromByteOffset: AESGCM.nonceByteCount, as: UInt32.self)
+        guard Int(UInt32(littleEndian: length)) == found.length else { return nil }
+        let sealed = UnsafeRawBufferPointer(rebasing: b[(AESGCM.nonceByteCount + 4)...])
+        // The associated data (commitment || owner pseudonym) on the stack: export opens
+        // hundreds of thousands of records a second.
+        return withUnsafeTemporaryAllocation(byteCount: 32 + VaultFormat.encodedSize(found.owner), alignment: 8) { aad in
+            commitment.store(to: aad.baseAddress!)
+            VaultFormat.encode(found.owner, to: aad.baseAddress! + 32)
+            return found.key.withUnsafeBytes { key in
+                try? AESGCM.open(sealed, key: key, nonce: nonce, aad: UnsafeRawBufferPointer(aad))
             }
         }
-        if let plaintext { return plaintext }
-        // An erasure between the lookup and the read zeroes the bytes: that is "erased",
-        // not damage.
+    }
+
+    /// A record that did not decrypt: erased meanwhile (an erasure between the lookup and
+    /// the read zeroes the bytes, which is "erased", not damage), else damaged.
+    private func erasedOrDamaged(_ commitment: Digest32) throws -> [UInt8]? {
         let erasedMeanwhile = state.withReadLock { s in
             s.record(for: commitment).map { s.records[Int($0)].state == .erased } ?? true
         }

@@ -129,7 +129,7 @@ struct ExportRun: AsyncParsableCommand {
             logDirectory = dir
             source = try LogDirectorySource(logDirectory: dir)
             let directory = data ?? "./careledger-data"
-            open = vaultKeys.hasVault(dataDirectory: directory) ? Self.vaultOpener(try vaultKeys.openExistingVault(dataDirectory: directory))
+            open = vaultKeys.hasVault(dataDirectory: directory) ? Self.vaultOpener(try vaultKeys.openExistingVault(dataDirectory: directory, mapForReading: true))
                                                                 : Self.withoutVault
         }
         let verifier: NoteVerifier

@@ -44,7 +44,8 @@ extension VaultKeyOptions {
     /// `export --data`): the key file must exist (a new one could not open the vault anyway).
     /// The vault takes a per-process lock, so these run while the service is stopped; beside a
     /// running service, export with `--server` or the service's schedule.
-    func openExistingVault(dataDirectory data: String) throws -> any PersonalVault {
+    /// `mapForReading`: the caller opens every record once (the export; FileVault.open).
+    func openExistingVault(dataDirectory data: String, mapForReading: Bool = false) throws -> any PersonalVault {
         let trimmed = data.hasSuffix("/") ? String(data.dropLast()) : data
         let source = VaultKeySource.resolve(flag: vaultKeyFile, environment: ProcessInfo.processInfo.environment,
                                             defaultPath: VaultKeySource.defaultPath(besideDataDirectory: data))
@@ -56,7 +57,7 @@ extension VaultKeyOptions {
                 try VaultKeyFile.refuseInside(path, dataDirectory: data)
                 keys = try VaultKeyFile.read(path)
             }
-            return try FileVault.open(directory: trimmed + "/vault", keys: keys)
+            return try FileVault.open(directory: trimmed + "/vault", keys: keys, mapForReading: mapForReading)
         } catch {
             printError("careledger: the personal-data vault of \(data) cannot be opened: \(error)")
             throw ExitCode(2)

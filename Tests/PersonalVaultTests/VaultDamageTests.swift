@@ -38,6 +38,34 @@ import Testing
         #expect(try FileVault.open(directory: dir.path, keys: keys).open(F.commitment("b")) == F.plaintext("b"))
     }
 
+    /// The export's reads (`mapForReading`, SealedFileMapping.swift) answer what `pread` does:
+    /// records from before the open through the mapping, a later one past its end, an
+    /// erasure's zeros as erased, and bytes damaged while the vault is open as damage, never
+    /// as another plaintext or as an erasure.
+    @Test func readsThroughTheMappingAnswerAsPreadDoes() throws {
+        let dir = TemporaryDirectory("vault")
+        let (keys, offsets) = try threeRecords(dir.path)
+        let vault = try FileVault.open(directory: dir.path, keys: keys, mapForReading: true)
+        let mapping = try #require(vault.sealedMapping)
+        #expect(mapping.length == (try DurableFile.read(dir.path + "/sealed"))!.count)
+        #expect(mapping.bytes(at: Int64(offsets[2]), count: 100) != nil && mapping.bytes(at: Int64(mapping.length - 10), count: 11) == nil)
+        for name in ["a", "b", "c"] { #expect(try vault.open(F.commitment(name)) == F.plaintext(name)) }
+        try vault.seal(F.plaintext("d"), commitment: F.commitment("d"), owner: vault.pseudonym(F.person), mentions: [])
+        try vault.sync()
+        #expect(try vault.open(F.commitment("d")) == F.plaintext("d"))  // past the mapping: pread
+        try vault.eraseRecord(F.commitment("b"))
+        #expect(try vault.open(F.commitment("b")) == nil)
+        // One ciphertext byte of c changed in place (the same inode the mapping shows).
+        let fd = open(dir.path + "/sealed", O_RDWR)
+        defer { close(fd) }
+        var byte: UInt8 = 0
+        #expect(pread(fd, &byte, 1, off_t(offsets[2] + 400)) == 1)
+        byte ^= 0x10
+        #expect(pwrite(fd, &byte, 1, off_t(offsets[2] + 400)) == 1)
+        #expect(throws: VaultError.self) { try vault.open(F.commitment("c")) }
+        #expect(try vault.open(F.commitment("a")) == F.plaintext("a"))
+    }
+
     @Test func aFlippedBitInTheMiddleFramesMetadataRefusesOpen() throws {
         let dir = TemporaryDirectory("vault")
         let (keys, offsets) = try threeRecords(dir.path)
