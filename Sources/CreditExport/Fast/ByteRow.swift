@@ -96,13 +96,17 @@ struct ByteRow {
     }
 
     func appendJSONLine(to out: inout [UInt8]) {
-        let keys = Self.layouts[family.ordinal].jsonKeys
+        let layout = Self.layouts[family.ordinal]
         out.append(UInt8(ascii: "{"))
-        storage.withUnsafeBufferPointer { buffer in
-            for i in 0..<ends.count {
-                out.append(contentsOf: keys[i])
-                JSONLinesEncoding.appendString(bytes: UnsafeBufferPointer(rebasing: buffer[range(i)]), to: &out)
-                out.append(UInt8(ascii: ","))
+        // The keys from one flat buffer: an array per key cost a retain and a release per
+        // column, which perf put at ~5 % of the export's CPU.
+        layout.jsonKeyBytes.withUnsafeBufferPointer { keys in
+            storage.withUnsafeBufferPointer { buffer in
+                for i in 0..<ends.count {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[(i == 0 ? 0 : layout.jsonKeyEnds[i - 1])..<layout.jsonKeyEnds[i]]))
+                    JSONLinesEncoding.appendString(bytes: UnsafeBufferPointer(rebasing: buffer[range(i)]), to: &out)
+                    out.append(UInt8(ascii: ","))
+                }
             }
         }
         out.append(contentsOf: Self.operationKey)
@@ -153,16 +157,22 @@ struct ByteRow {
     /// What a row needs of its family's columns, by `ExportFamily.ordinal`, so a row reads
     /// plain arrays instead of copying each `Column` (and retaining its strings).
     private struct Layout {
-        /// `"CODE":` per column.
-        let jsonKeys: [[UInt8]]
+        /// `"CODE":` of every column, one after the other; column i's ends at `jsonKeyEnds[i]`.
+        let jsonKeyBytes: [UInt8]
+        let jsonKeyEnds: [Int]
         let required: [Bool]
         /// In Unicode scalars; Int.max where there is no limit.
         let maxLength: [Int]
     }
 
     private static let layouts: [Layout] = ExportFamily.allCases.map { family in
-        Layout(jsonKeys: family.columns.map { Array("\"\($0.code)\":".utf8) }, required: family.columns.map(\.required),
-               maxLength: family.columns.map { $0.maxLength ?? Int.max })
+        var keys: [UInt8] = [], ends: [Int] = []
+        for column in family.columns {
+            keys += Array("\"\(column.code)\":".utf8)
+            ends.append(keys.count)
+        }
+        return Layout(jsonKeyBytes: keys, jsonKeyEnds: ends, required: family.columns.map(\.required),
+                      maxLength: family.columns.map { $0.maxLength ?? Int.max })
     }
 
     // MARK: national rules
