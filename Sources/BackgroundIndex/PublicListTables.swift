@@ -47,20 +47,24 @@ final class PublicListTables: Sendable {
 }
 
 extension BackgroundIndex {
+    /// Every institution's code and chain head, taken under the lock; the chains are then
+    /// walked one lock at a time, from memory only.
+    private func institutionHeads() -> [(code: String, head: Int32)] {
+        state.withLock { s in
+            var out: [(String, Int32)] = []
+            out.reserveCapacity(s.institutions.count + s.otherInstitutions.count)
+            for (key, head) in s.institutions { if let code = SubjectRef.packed(key).institutionCode { out.append((code, head)) } }
+            for (key, head) in s.otherInstitutions { if let code = SubjectRef.other(key).institutionCode { out.append((code, head)) } }
+            return out
+        }
+    }
+
     /// Every institution the index knows, in USCC order, with its status on `day`, its
     /// current filing and that filing's region.
     func institutionTable(day: Int32) -> [PublicListTables.InstitutionRow] {
         let size = self.size
         return PublicListTables.rows(publicLists.institutions, size: size, day: day) {
-            // Codes and chain heads under the lock; statuses outside it, from memory only.
-            let heads: [(code: String, head: Int32)] = state.withLock { s in
-                var out: [(String, Int32)] = []
-                out.reserveCapacity(s.institutions.count + s.otherInstitutions.count)
-                for (key, head) in s.institutions { if let code = SubjectRef.packed(key).institutionCode { out.append((code, head)) } }
-                for (key, head) in s.otherInstitutions { if let code = SubjectRef.other(key).institutionCode { out.append((code, head)) } }
-                return out
-            }
-            return heads.sorted { $0.code < $1.code }.map { code, head in
+            institutionHeads().sorted { $0.code < $1.code }.map { code, head in
                 let live = state.withLock { $0.chain(from: head) }.filter { $0.info & KindCode.revoked == 0 }
                 let answer = Rules.institutionStatus(live, today: day)
                 let filing = live.last { $0.entry.recordKind == .institutionFiling }?.entry
@@ -78,14 +82,8 @@ extension BackgroundIndex {
     func publishedPenaltyTable(day: Int32) -> [PublicListTables.PenaltyRow] {
         let size = self.size
         return PublicListTables.rows(publicLists.penalties, size: size, day: day) {
-            let heads: [(code: String, head: Int32)] = state.withLock { s in
-                var out: [(String, Int32)] = []
-                for (key, head) in s.institutions { if let code = SubjectRef.packed(key).institutionCode { out.append((code, head)) } }
-                for (key, head) in s.otherInstitutions { if let code = SubjectRef.other(key).institutionCode { out.append((code, head)) } }
-                return out
-            }
             var found: [(row: PublicListTables.PenaltyRow, day: Int32)] = []
-            for (code, head) in heads {
+            for (code, head) in institutionHeads() {
                 let (live, days): ([(entry: Entry, info: UInt8)], [UInt64: Int32]) = state.withLock { s in
                     let live = s.chain(from: head).filter { $0.info & KindCode.revoked == 0 }
                     var days: [UInt64: Int32] = [:]

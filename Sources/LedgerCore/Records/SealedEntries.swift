@@ -33,18 +33,22 @@ package struct SealedEntries: Sendable {
     /// The opened entry and its salt, or nil when there is nothing to open (v1, nothing
     /// personal) or the vault no longer has it (erased).
     package func opened(_ entry: [UInt8]) throws -> Opened? {
-        guard let commitment = Self.commitment(of: entry), let plaintext = try vault.open(commitment),
-              plaintext.count > Self.saltSize else { return nil }
+        guard let plaintext = try plaintext(of: entry) else { return nil }
         return Opened(entry: Array(plaintext[Self.saltSize...]), salt: Array(plaintext[..<Self.saltSize]))
     }
 
     /// The bytes readers read: opened when the vault has them, else the entry as stored.
+    /// The export calls this for every record, so the salt is not copied out as well.
     package func open(_ entry: [UInt8]) throws -> [UInt8] {
-        // Not through `opened`: the export calls this for every record, and the salt's own
-        // copy would be one more allocation each.
-        guard let commitment = Self.commitment(of: entry), let plaintext = try vault.open(commitment),
-              plaintext.count > Self.saltSize else { return entry }
+        guard let plaintext = try plaintext(of: entry) else { return entry }
         return Array(plaintext[Self.saltSize...])
+    }
+
+    /// `salt ‖ opened` from the vault, nil when there is nothing to open.
+    private func plaintext(of entry: [UInt8]) throws -> [UInt8]? {
+        guard let commitment = Self.commitment(of: entry), let plaintext = try vault.open(commitment),
+              plaintext.count > Self.saltSize else { return nil }
+        return plaintext
     }
 
     /// True when the entry committed to a personal part the vault no longer holds.
