@@ -13,7 +13,7 @@ extension FileVault {
     /// the retry is what makes them durable.
     public func eraseSubject(_ subject: Pseudonym) throws -> [Digest32] {
         guard subject.keyID.utf8.count <= 255 else { throw VaultError.io("an index key id longer than 255 bytes") }
-        try recoverInPlace()
+        try recoverIfFailed()
         return try indexLock.withLock { _ throws(VaultError) in try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
             try dropOpenIndex(&s)
@@ -53,7 +53,7 @@ extension FileVault {
     /// Zeroes the record's ciphertext in place and fsyncs before answering. A commitment the
     /// vault never sealed is left alone; an erased one is zeroed again (see `eraseSubject`).
     public func eraseRecord(_ commitment: Digest32) throws {
-        try recoverInPlace()
+        try recoverIfFailed()
         try indexLock.withLock { _ throws(VaultError) in try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
             guard let r = s.record(for: commitment) else { return }

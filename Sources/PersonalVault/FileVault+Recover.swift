@@ -9,13 +9,7 @@ extension FileVault {
     /// covering its seal succeeded, and the writer checks `recoveries` did not change between
     /// its seal and that sync. Appends and erasures call it first; it tries at most once a
     /// second, so a disk that is still failing costs little.
-    public func recoverIfFailed() throws {
-        try recoverInPlace()
-    }
-
-    public var recoveries: UInt64 { state.withReadLock { $0.recoveries } }
-
-    func recoverInPlace() throws(VaultError) {
+    public func recoverIfFailed() throws(VaultError) {
         guard state.withReadLock({ $0.failure != nil }) else { return }
         // The order every writer takes these locks in: no sync, index write or erasure runs
         // while the files are cut and re-read.
@@ -50,4 +44,6 @@ extension FileVault {
             }
         }
     }
+
+    public var recoveries: UInt64 { state.withReadLock { $0.recoveries } }
 }

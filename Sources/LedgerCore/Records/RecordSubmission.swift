@@ -183,8 +183,7 @@ extension Ledger {
             sealedEntry = try sealed.seal(envelope, owner: owner ?? .organization(uscc: RecordSubjects.normalised(authority)),
                                           mentions: RecordSubjects.people(in: body))
         } catch let tooLarge as SealedEntries.TooLarge {
-            throw Refusal(.tooLarge, slug: "too-large", title: "Record too large",
-                          detail: "The record would be \(tooLarge.size) bytes; a record holds at most \(TransparencyLog.maxEntrySize).")
+            throw Self.tooLarge("The record would be \(tooLarge.size) bytes; a record holds at most \(TransparencyLog.maxEntrySize).")
         } catch is CanonicalJSON.Error {
             // Not the error's text: it quotes the number, a value from the client's body.
             throw Refusal.invalidInput([Refusal.Item(pointer: "", code: "number", message: "a number is not a finite IEEE 754 double")],
@@ -195,10 +194,14 @@ extension Ledger {
         }
         guard sealedEntry.leaf.count <= TransparencyLog.maxEntrySize else {
             if let commitment = sealedEntry.commitment { try? vault.eraseRecord(commitment) }
-            throw Refusal(.tooLarge, slug: "too-large", title: "Record too large",
-                          detail: "The stored record would be \(sealedEntry.leaf.count) bytes; a log entry holds at most \(TransparencyLog.maxEntrySize).")
+            throw Self.tooLarge("The stored record would be \(sealedEntry.leaf.count) bytes; a log entry holds at most \(TransparencyLog.maxEntrySize).")
         }
         return sealedEntry
+    }
+
+    /// The full envelope (kept in the vault) or the leaf over the log's entry limit: a 413.
+    static func tooLarge(_ detail: String) -> Refusal {
+        Refusal(.tooLarge, slug: "too-large", title: "Record too large", detail: detail)
     }
 
     /// Any failure of the vault on an append: the client learns only that nothing was recorded.
