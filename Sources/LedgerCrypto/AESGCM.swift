@@ -44,20 +44,20 @@ public enum AESGCM {
                             aad: UnsafeRawBufferPointer) throws(AEADError) -> [UInt8] {
         guard key.count == keyByteCount else { throw .invalidKey }
         guard nonce.count == nonceByteCount else { throw .invalidNonce }
-        let ctx = threadContext()
+        let ctx = ThreadCipher.current()
         var out = [UInt8](repeating: 0, count: plaintext.count + tagByteCount)
         let ok: Bool = out.withUnsafeMutableBytes { o in
             let dst = o.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            guard EVP_EncryptInit_ex2(ctx, cipher, bytes(key), bytes(nonce), nil) == 1 else { return false }
+            guard ctx.begin(encrypting: true, key: bytes(key), nonce: bytes(nonce)) else { return false }
             var n: Int32 = 0
-            if aad.count > 0 { guard EVP_EncryptUpdate(ctx, nil, &n, bytes(aad), Int32(aad.count)) == 1 else { return false } }
+            if aad.count > 0 { guard EVP_EncryptUpdate(ctx.ctx, nil, &n, bytes(aad), Int32(aad.count)) == 1 else { return false } }
             var written = 0
             if plaintext.count > 0 {
-                guard EVP_EncryptUpdate(ctx, dst, &n, bytes(plaintext), Int32(plaintext.count)) == 1 else { return false }
+                guard EVP_EncryptUpdate(ctx.ctx, dst, &n, bytes(plaintext), Int32(plaintext.count)) == 1 else { return false }
                 written = Int(n)
             }
-            guard EVP_EncryptFinal_ex(ctx, dst + written, &n) == 1 else { return false }
-            return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, Int32(tagByteCount), dst + plaintext.count) == 1
+            guard EVP_EncryptFinal_ex(ctx.ctx, dst + written, &n) == 1 else { return false }
+            return EVP_CIPHER_CTX_ctrl(ctx.ctx, EVP_CTRL_GCM_GET_TAG, Int32(tagByteCount), dst + plaintext.count) == 1
         }
         guard ok else { throw .failed("EVP_Encrypt (AES-256-GCM)") }
         return out
@@ -68,37 +68,53 @@ public enum AESGCM {
     /// unverified plaintext is returned.
     public static func open(_ sealed: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
                             aad: UnsafeRawBufferPointer) throws(AEADError) -> [UInt8] {
+        try open(sealed, key: key, nonce: nonce, aad: aad, droppingFirst: 0)
+    }
+
+    /// `open`, answering the plaintext without its first `prefix` bytes (the tag still covers
+    /// them): the vault's records start with a salt no export reader wants, and this saves
+    /// copying every opened record a second time to drop it.
+    public static func open(_ sealed: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
+                            aad: UnsafeRawBufferPointer, droppingFirst prefix: Int) throws(AEADError) -> [UInt8] {
         guard key.count == keyByteCount else { throw .invalidKey }
         guard nonce.count == nonceByteCount else { throw .invalidNonce }
-        guard sealed.count >= tagByteCount else { throw .authenticationFailed }
+        guard sealed.count >= tagByteCount + prefix, prefix >= 0, prefix <= 64 else { throw .authenticationFailed }
         let length = sealed.count - tagByteCount
-        let ctx = threadContext()
+        let ctx = ThreadCipher.current()
         var failure: AEADError?
-        let out = [UInt8](unsafeUninitializedCapacity: length) { o, count in
-            count = length
+        let out = [UInt8](unsafeUninitializedCapacity: length - prefix) { o, count in
+            count = length - prefix
             let dst = o.baseAddress
-            guard EVP_DecryptInit_ex2(ctx, cipher, bytes(key), bytes(nonce), nil) == 1 else { failure = .failed("EVP_DecryptInit_ex2"); return }
+            guard ctx.begin(encrypting: false, key: bytes(key), nonce: bytes(nonce)) else { failure = .failed("EVP_DecryptInit_ex2"); return }
             var n: Int32 = 0
             if aad.count > 0 {
-                guard EVP_DecryptUpdate(ctx, nil, &n, bytes(aad), Int32(aad.count)) == 1 else { failure = .failed("EVP_DecryptUpdate"); return }
+                guard EVP_DecryptUpdate(ctx.ctx, nil, &n, bytes(aad), Int32(aad.count)) == 1 else { failure = .failed("EVP_DecryptUpdate"); return }
             }
+            // GCM is a stream mode: Update writes as many bytes as it reads, so the prefix
+            // goes to a scratch buffer on the stack and the rest straight to `out`.
             var written = 0
-            if length > 0 {
-                guard EVP_DecryptUpdate(ctx, dst, &n, bytes(sealed), Int32(length)) == 1 else { failure = .failed("EVP_DecryptUpdate"); return }
+            let prefixOK = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { scratch in
+                prefix == 0 || EVP_DecryptUpdate(ctx.ctx, scratch.baseAddress, &n, bytes(sealed), Int32(prefix)) == 1
+            }
+            guard prefixOK else { failure = .failed("EVP_DecryptUpdate"); return }
+            if length > prefix {
+                guard EVP_DecryptUpdate(ctx.ctx, dst, &n, bytes(sealed).map { $0 + prefix }, Int32(length - prefix)) == 1 else {
+                    failure = .failed("EVP_DecryptUpdate"); return
+                }
                 written = Int(n)
             }
             // The tag is set before Final, which compares it in constant time.
             // SET_TAG only reads the tag (the pointer is not const in the C API).
             let tag = UnsafeMutableRawPointer(mutating: sealed.baseAddress! + length)
-            guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, Int32(tagByteCount), tag) == 1 else { failure = .failed("EVP_CTRL_GCM_SET_TAG"); return }
+            guard EVP_CIPHER_CTX_ctrl(ctx.ctx, EVP_CTRL_GCM_SET_TAG, Int32(tagByteCount), tag) == 1 else { failure = .failed("EVP_CTRL_GCM_SET_TAG"); return }
             // GCM's Final writes nothing; it still wants a valid pointer.
             var scratch: UInt8 = 0
             let finalOK = withUnsafeMutablePointer(to: &scratch) { s in
-                EVP_DecryptFinal_ex(ctx, written < length ? dst.map { $0 + written } : s, &n) == 1
+                EVP_DecryptFinal_ex(ctx.ctx, written < length - prefix ? dst.map { $0 + written } : s, &n) == 1
             }
             guard finalOK else {
                 // Wipe what was decrypted before the tag failed: it must not be reused.
-                if length > 0, let dst { memset(dst, 0, length) }
+                if length > prefix, let dst { memset(dst, 0, length - prefix) }
                 failure = .authenticationFailed
                 return
             }
@@ -133,18 +149,44 @@ public enum AESGCM {
         buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
     }
 
-    /// The calling thread's cipher context, made on first use and freed with the thread:
-    /// a context per call would cost as much as the decryption of a small record.
-    private static func threadContext() -> OpaquePointer {
-        if let ctx = pthread_getspecific(contextKey) { return OpaquePointer(ctx) }
+}
+
+/// The calling thread's cipher context, made on first use and freed with the thread: a
+/// context per call would cost as much as the decryption of a small record. It stays bound
+/// to AES-256-GCM: an init that names the cipher again makes OpenSSL 3 reset the context
+/// (free and re-make the provider's state) on every call, so after the first one only the
+/// key, nonce and direction are given.
+final class ThreadCipher {
+    let ctx: OpaquePointer
+    private var bound = false
+
+    private init() {
         guard let ctx = EVP_CIPHER_CTX_new() else { fatalError("EVP_CIPHER_CTX_new failed") }
-        pthread_setspecific(contextKey, UnsafeRawPointer(ctx))
-        return ctx
+        self.ctx = ctx
     }
 
-    private static let contextKey: pthread_key_t = {
+    deinit { EVP_CIPHER_CTX_free(ctx) }
+
+    /// Starts one message: key and nonce set, direction chosen, the previous message's state
+    /// (a tag, a partial block) gone, as EVP_CipherInit_ex2 with a key always leaves it.
+    @inline(__always)
+    func begin(encrypting: Bool, key: UnsafePointer<UInt8>?, nonce: UnsafePointer<UInt8>?) -> Bool {
+        let ok = EVP_CipherInit_ex2(ctx, bound ? nil : AESGCM.cipher, key, nonce, encrypting ? 1 : 0, nil) == 1
+        bound = ok
+        return ok
+    }
+
+    static func current() -> ThreadCipher {
+        let key = slot
+        if let raw = pthread_getspecific(key) { return Unmanaged<ThreadCipher>.fromOpaque(raw).takeUnretainedValue() }
+        let made = ThreadCipher()
+        pthread_setspecific(key, Unmanaged.passRetained(made).toOpaque())
+        return made
+    }
+
+    private static let slot: pthread_key_t = {
         var key = pthread_key_t()
-        precondition(pthread_key_create(&key) { ctx in EVP_CIPHER_CTX_free(OpaquePointer(ctx)) } == 0, "pthread_key_create failed")
+        precondition(pthread_key_create(&key) { raw in raw.map { Unmanaged<ThreadCipher>.fromOpaque($0).release() } } == 0, "pthread_key_create failed")
         return key
     }()
 }

@@ -56,6 +56,50 @@ import Testing
         #expect(throws: AEADError.authenticationFailed) { try AESGCM.open(Array(sealed.prefix(10)), key: key, nonce: nonce, aad: aad) }
     }
 
+    /// One thread's context serves every call and keeps its cipher between them: what one
+    /// message leaves behind (its direction, a failed tag, a half-done update) must not leak
+    /// into the next, in any order.
+    @Test func oneThreadsCallsInAnyOrderAnswerAsFreshOnes() throws {
+        let v3 = Self.vectors[3], v2 = Self.vectors[2]
+        let sealed3 = Self.hex(v3.ciphertext + v3.tag), sealed2 = Self.hex(v2.ciphertext + v2.tag)
+        var flipped = sealed3
+        flipped[5] ^= 0x80
+        for _ in 0..<3 {
+            #expect(throws: AEADError.authenticationFailed) {
+                try AESGCM.open(flipped, key: Self.hex(v3.key), nonce: Self.hex(v3.iv), aad: Self.hex(v3.aad))
+            }
+            #expect(Hex.encode(try AESGCM.seal(Self.hex(v2.plaintext), key: Self.hex(v2.key), nonce: Self.hex(v2.iv), aad: [])) == v2.ciphertext + v2.tag)
+            #expect(Hex.encode(try AESGCM.open(sealed3, key: Self.hex(v3.key), nonce: Self.hex(v3.iv), aad: Self.hex(v3.aad))) == v3.plaintext)
+            #expect(throws: AEADError.invalidNonce) { try AESGCM.open(sealed2, key: Self.hex(v2.key), nonce: [1], aad: []) }
+            #expect(Hex.encode(try AESGCM.open(sealed2, key: Self.hex(v2.key), nonce: Self.hex(v2.iv), aad: [])) == v2.plaintext)
+            #expect(Hex.encode(try AESGCM.seal([], key: Self.hex(Self.vectors[0].key), nonce: Self.hex(Self.vectors[0].iv), aad: [])) == Self.vectors[0].tag)
+        }
+    }
+
+    /// `droppingFirst` answers the plaintext without its prefix, and still refuses when any
+    /// byte, the prefix's included, was changed.
+    @Test func openDroppingAPrefixAnswersTheRestAndStillChecksThePrefix() throws {
+        let v = Self.vectors[2]
+        let sealed = Self.hex(v.ciphertext + v.tag), key = Self.hex(v.key), nonce = Self.hex(v.iv), plain = Self.hex(v.plaintext)
+        for prefix in [0, 1, 16, 32, 33, 64] {
+            let rest = try sealed.withUnsafeBytes { s in
+                try key.withUnsafeBytes { k in
+                    try nonce.withUnsafeBytes { n in try AESGCM.open(s, key: k, nonce: n, aad: UnsafeRawBufferPointer(start: nil, count: 0), droppingFirst: prefix) }
+                }
+            }
+            #expect(rest == Array(plain[prefix...]), "prefix \(prefix)")
+            var flipped = sealed
+            flipped[max(0, prefix - 1)] ^= 1
+            #expect(throws: AEADError.authenticationFailed, "prefix \(prefix)") {
+                try flipped.withUnsafeBytes { s in
+                    try key.withUnsafeBytes { k in
+                        try nonce.withUnsafeBytes { n in try AESGCM.open(s, key: k, nonce: n, aad: UnsafeRawBufferPointer(start: nil, count: 0), droppingFirst: prefix) }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func wrongSizesAreRefused() {
         #expect(throws: AEADError.invalidKey) { try AESGCM.seal([1], key: [UInt8](repeating: 0, count: 16), nonce: AESGCM.randomNonce(), aad: []) }
         #expect(throws: AEADError.invalidNonce) { try AESGCM.seal([1], key: [UInt8](repeating: 0, count: 32), nonce: [0, 0], aad: []) }
