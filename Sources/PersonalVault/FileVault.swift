@@ -268,9 +268,13 @@ public final class FileVault: PersonalVault {
         }
     }
 
-    public func open(_ commitment: Digest32) throws -> [UInt8]? {
+    public func open(_ commitment: Digest32) throws -> [UInt8]? { try open(commitment, droppingFirst: 0) }
+
+    public func open(_ commitment: Digest32, droppingFirst prefix: Int) throws -> [UInt8]? {
+        let hint = OpenHint.current()
         let found = try state.withReadLock { s throws(VaultError) -> (offset: Int64, length: Int, key: DataKey, owner: Pseudonym)? in
-            guard let index = s.record(for: commitment) else { return nil }
+            guard let index = s.record(for: commitment, probingFirst: hint.next) else { return nil }
+            hint.next = Int(index) + 1
             let record = s.records[Int(index)]
             switch record.state {
             case .erased: return nil
@@ -287,7 +291,7 @@ public final class FileVault: PersonalVault {
         guard let found else { return nil }
         let total = AESGCM.nonceByteCount + 4 + found.length
         if let mapped = sealedMapping?.bytes(at: found.offset, count: total) {
-            if let plaintext = Self.decrypt(mapped, commitment: commitment, found: found) { return plaintext }
+            if let plaintext = Self.decrypt(mapped, commitment: commitment, found: found, droppingFirst: prefix) { return plaintext }
             return try erasedOrDamaged(commitment)
         }
         var readFailure: Int32 = 0
@@ -303,13 +307,15 @@ public final class FileVault: PersonalVault {
             count = total
         }
         if readFailure != 0 { throw VaultError.io("reading \(sealedPath): \(String(cString: strerror(readFailure)))") }
-        if let plaintext = bytes.withUnsafeBytes({ Self.decrypt($0, commitment: commitment, found: found) }) { return plaintext }
+        if let plaintext = bytes.withUnsafeBytes({ Self.decrypt($0, commitment: commitment, found: found, droppingFirst: prefix) }) {
+            return plaintext
+        }
         return try erasedOrDamaged(commitment)
     }
 
     /// A frame's nonce, length and sealed bytes, decrypted; nil when they do not verify.
     private static func decrypt(_ b: UnsafeRawBufferPointer, commitment: Digest32,
-                                found: (offset: Int64, length: Int, key: DataKey, owner: Pseudonym)) -> [UInt8]? {
+                                found: (offset: Int64, length: Int, key: DataKey, owner: Pseudonym), droppingFirst prefix: Int) -> [UInt8]? {
         let nonce = UnsafeRawBufferPointer(rebasing: b[0..<AESGCM.nonceByteCount])
         let length = b.loadUnaligned(fromByteOffset: AESGCM.nonceByteCount, as: UInt32.self)
         guard Int(UInt32(littleEndian: length)) == found.length else { return nil }
@@ -320,7 +326,8 @@ public final class FileVault: PersonalVault {
             commitment.store(to: aad.baseAddress!)
             VaultFormat.encode(found.owner, to: aad.baseAddress! + 32)
             return found.key.withUnsafeBytes { key in
-                try? AESGCM.open(sealed, key: key, nonce: nonce, aad: UnsafeRawBufferPointer(aad))
+                try? AESGCM.open(sealed, key: key, nonce: nonce, aad: UnsafeRawBufferPointer(aad),
+                                 droppingFirst: min(prefix, max(0, found.length - AESGCM.tagByteCount)))
             }
         }
     }

@@ -89,4 +89,10 @@ public protocol PersonalVault: AnyObject, Sendable {
     /// How many times the vault recovered. A writer reads it before sealing and again after
     /// the `sync` it waited for: if it changed, the seal may be gone and must not be relied on.
     var recoveries: UInt64 { get }
+
+    // Added for the export's reads (default in VaultSubjects.swift).
+
+    /// `open` without the plaintext's first `prefix` bytes (all of it when it is shorter):
+    /// the export drops every record's salt, and a vault that decrypts can skip it for free.
+    func open(_ commitment: Digest32, droppingFirst prefix: Int) throws -> [UInt8]?
 }

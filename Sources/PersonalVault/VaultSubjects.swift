@@ -22,6 +22,10 @@ extension PersonalVault {
     public func recoverIfFailed() throws {}
     public var recoveries: UInt64 { 0 }
 
+    public func open(_ commitment: Digest32, droppingFirst prefix: Int) throws -> [UInt8]? {
+        try open(commitment).map { Array($0.dropFirst(prefix)) }
+    }
+
     /// The subject's openable commitments under every pseudonym.
     public func commitments(of subject: SubjectIdentifier) -> [Digest32] {
         Set(pseudonyms(subject).flatMap { commitments(of: $0) }).sorted { $0.hex < $1.hex }

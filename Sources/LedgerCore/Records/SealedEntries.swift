@@ -40,8 +40,9 @@ package struct SealedEntries: Sendable {
     /// The bytes readers read: opened when the vault has them, else the entry as stored.
     /// The export calls this for every record, so the salt is not copied out as well.
     package func open(_ entry: [UInt8]) throws -> [UInt8] {
-        guard let plaintext = try plaintext(of: entry) else { return entry }
-        return Array(plaintext[Self.saltSize...])
+        guard let commitment = Self.commitment(of: entry), let opened = try vault.open(commitment, droppingFirst: Self.saltSize),
+              !opened.isEmpty else { return entry }
+        return opened
     }
 
     /// `salt ‖ opened` from the vault, nil when there is nothing to open.
