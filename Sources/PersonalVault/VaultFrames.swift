@@ -22,6 +22,8 @@ enum VaultFormat {
     static let frameHeaderSize = 16
     /// The wrapped data key: 32 bytes of ciphertext and the 16-byte tag.
     static let wrappedKeySize = 48
+    /// A key frame with an empty key id: header | pseudonym (1 + 32) | nonce | wrapped key.
+    static let minimumKeyFrameSize = frameHeaderSize + 1 + Digest32.byteCount + AESGCM.nonceByteCount + wrappedKeySize
     /// Frames larger than this are damaged lengths, not records (the core seals ≤ a few KB).
     static let maxFrame = 16 << 20
 

@@ -53,6 +53,45 @@ import Testing
         #expect(bySubject.allSatisfy { $0.count >= 74 })
     }
 
+    /// Enough subjects that the keys are unwrapped on every core (KeyUnwrap), and mention-only
+    /// subjects between them in the index's order: the open answers as one by one would, for
+    /// live, erased and damaged keys, through the index and through a full scan alike.
+    @Test func manySubjectsOpenAsOneByOne() throws {
+        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
+        let count = 5000
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        for n in 0..<count {
+            // Every tenth record mentions someone who owns nothing (a subject with no key).
+            let mentions = n % 10 == 0 ? [vault.pseudonym(Self.subject(count + n))] : []
+            try vault.seal(F.plaintext("m\(n)"), commitment: F.commitment("m\(n)"), owner: vault.pseudonym(Self.subject(n)), mentions: mentions)
+        }
+        try vault.sync()
+        let erased = [7, 1230, 4999]
+        for n in erased { _ = try vault.eraseSubject(vault.pseudonym(Self.subject(n))) }
+        try vault.writeOpenIndex()
+        let damaged = 2500
+        let keyOffset = try #require(vault.state.withReadLock { s in s.subjectNumber(vault.pseudonym(Self.subject(damaged))).flatMap { s.subjects[Int($0)].keySecretOffset } })
+        try Self.flip(dir.path + "/keys", at: Int(keyOffset) + 5)
+        for withIndex in [true, false] {
+            if !withIndex { try FileManager.default.removeItem(atPath: dir.path + "/index") }
+            let reopened = try FileVault.open(directory: dir.path, keys: keys)
+            #expect(reopened.recovery.damagedKeys == 1, "index \(withIndex)")
+            #expect(reopened.openIndexCoveredRecords == (withIndex ? count : 0))
+            for n in 0..<count {
+                let c = F.commitment("m\(n)")
+                if n == damaged {
+                    #expect(throws: VaultError.self) { try reopened.open(c) }
+                } else if erased.contains(n) {
+                    #expect(try reopened.open(c) == nil, "record \(n)")
+                } else {
+                    #expect(try reopened.open(c) == F.plaintext("m\(n)"), "record \(n)")
+                }
+            }
+            #expect(reopened.commitments(of: reopened.pseudonym(Self.subject(count + 30))) == [F.commitment("m30")])
+            #expect(reopened.commitments(of: reopened.pseudonym(Self.subject(count + 1230))).isEmpty)
+        }
+    }
+
     @Test func theIndexIsReadNotTheFramesItCovers() throws {
         let (dir, keys) = try Self.indexedVault(0..<20)
         // Damage the first record's tag: a scan reports it at open, the index cannot.
