@@ -188,6 +188,24 @@ import Testing
         #expect(SealedEnvelope.commitment(of: Array(#","v":2}"#.utf8)) == nil)
     }
 
+    /// The commitment's hex decoder answers as `Hex.decode` does for every byte at every
+    /// position: each of the 256 byte values put in each of the 64 places of a digest's hex.
+    @Test func theHexDecoderTakesExactlyTheHexDigits() throws {
+        let digest = SHA256.hash(Array("every byte".utf8))
+        for upper in [false, true] {
+            let hex = Array((upper ? digest.hex.uppercased() : digest.hex).utf8)
+            #expect(hex.withUnsafeBufferPointer(SealedEnvelope.decodeHexDigest) == digest)
+            for place in 0..<64 {
+                for byte in 0...255 {
+                    var changed = hex
+                    changed[place] = UInt8(byte)
+                    let expected = Hex.decode(String(decoding: changed, as: UTF8.self)).flatMap { $0.count == 32 ? Digest32(bytes: $0) : nil }
+                    #expect(changed.withUnsafeBufferPointer(SealedEnvelope.decodeHexDigest) == expected, "byte \(byte) at \(place)")
+                }
+            }
+        }
+    }
+
     /// The start-up scan reads an entry's kind from its last `"kind":"` (EnvelopeBytes.kind):
     /// a kind named inside the body, before it or escaped in text, must not be taken for it.
     @Test func theKindIsTheEnvelopesNotTheBodys() throws {

@@ -201,7 +201,11 @@ public struct EntryScanner {
     @inlinable public func equals(_ value: Value, _ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
         guard value.type == .string, value.length == n else { return false }
-        return memcmp(bytes.baseAddress! + Int(value.start), literal.utf8Start, n) == 0
+        // The first byte before a call to memcmp: `get` tries every key of an object, most
+        // of them the same length as some other, and a key differs in its first byte often.
+        guard n > 0 else { return true }
+        let start = bytes.baseAddress! + Int(value.start)
+        return start.pointee == literal.utf8Start.pointee && memcmp(start, literal.utf8Start, n) == 0
     }
 
     /// A plain string equal to `literal` (an enumeration's raw value).

@@ -31,21 +31,31 @@ public enum SealedEnvelope {
     }
 
     /// 64 hex digits (either case, as `Hex.decode` takes them) as a digest; nil for any other byte.
+    /// A table and one check at the end, not a branch per digit: digits and letters come in
+    /// random order in a hash, so the branches mispredicted about half the time.
     static func decodeHexDigest(_ hex: UnsafeBufferPointer<UInt8>) -> Digest32? {
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c &- UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c &- UInt8(ascii: "a") &+ 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c &- UInt8(ascii: "A") &+ 10
-            default: return nil
+        let table = nibbles
+        return table.withUnsafeBufferPointer { t in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out -> Digest32? in
+                var bad: UInt8 = 0
+                for j in 0..<32 {
+                    let high = t[Int(hex[2 * j])], low = t[Int(hex[2 * j + 1])]
+                    bad |= high | low
+                    out[j] = high << 4 | (low & 0x0F)
+                }
+                guard bad & 0x80 == 0 else { return nil }
+                return Digest32(loadingFrom: UnsafeRawPointer(out.baseAddress!))
             }
         }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out -> Digest32? in
-            for j in 0..<32 {
-                guard let high = nibble(hex[2 * j]), let low = nibble(hex[2 * j + 1]) else { return nil }
-                out[j] = high << 4 | low
-            }
-            return Digest32(loadingFrom: UnsafeRawPointer(out.baseAddress!))
+    }
+
+    /// Each byte's hex value, 0x80 for a byte that is not a hex digit.
+    private static let nibbles: [UInt8] = (0...255).map { (c: Int) -> UInt8 in
+        switch UInt8(c) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt8(c) &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt8(c) &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt8(c) &- UInt8(ascii: "A") &+ 10
+        default: return 0x80
         }
     }
 }

@@ -56,6 +56,9 @@ public enum USCC {
     }
 
     private static func checkByte(_ b: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        // Tables read into locals once: each use of a static is a lazy-global check, and the
+        // export validates several codes per record.
+        let values = Self.values, weights = Self.weights
         var sum = 0
         for i in 0..<17 {
             let v = values[Int(b[i])]
@@ -71,6 +74,7 @@ public enum USCC {
     }
 
     public static func validate(utf8 b: UnsafeBufferPointer<UInt8>) -> IdentifierProblem? {
+        let values = Self.values
         guard b.count == 18, b.allSatisfy({ values[Int($0)] >= 0 }) else {
             return IdentifierProblem(code: "uscc_format", message: "a unified social credit code is 18 characters from 0-9 and upper-case A-Y without I, O, Z, S, V (GB 32100)")
         }
