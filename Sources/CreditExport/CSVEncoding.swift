@@ -21,13 +21,13 @@ public enum CSVEncoding {
     }
 
     /// The same for a field already held as UTF-8 bytes (the export's fast path).
-    static func appendField(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        guard SWAR.containsCSVSpecial(bytes) else { out.append(contentsOf: bytes); return }
-        out.append(UInt8(ascii: "\""))
+    static func appendField<Sink: ByteSink>(bytes: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
+        guard SWAR.containsCSVSpecial(bytes) else { out.put(bytes); return }
+        out.put(UInt8(ascii: "\""))
         for b in bytes {
-            if b == UInt8(ascii: "\"") { out.append(b) }
-            out.append(b)
+            if b == UInt8(ascii: "\"") { out.put(b) }
+            out.put(b)
         }
-        out.append(UInt8(ascii: "\""))
+        out.put(UInt8(ascii: "\""))
     }
 }

@@ -111,9 +111,7 @@ struct ChunkReader: Sendable {
             switch fast {
             case .added(var row):
                 let start = bytes.count
-                row.appendCSV(to: &bytes)
-                let middle = bytes.count
-                row.appendJSONLine(to: &bytes)
+                let middle = start + row.appendEncodings(to: &bytes, room: &scratch.encoded)
                 scratch.recycle(&row)
                 return .added(row.family, csv: start..<middle, jsonl: middle..<bytes.count)
             case .withdrawal(let target, let withdrawal, let kind): return .mapped(.withdrawal(target: target, withdrawal), kind)

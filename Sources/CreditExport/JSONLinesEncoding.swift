@@ -38,26 +38,29 @@ public enum JSONLinesEncoding {
     }
 
     /// The same for text already held as UTF-8 bytes (the export's fast path).
-    static func appendString(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
+    static func appendString<Sink: ByteSink>(bytes: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
+        out.put(UInt8(ascii: "\""))
         // Runs of bytes that need no escape are copied at once.
         var run = 0
-        guard bytes.baseAddress != nil else { out.append(UInt8(ascii: "\"")); return }
+        guard bytes.baseAddress != nil else { out.put(UInt8(ascii: "\"")); return }
         var i = SWAR.firstJSONSpecial(bytes, from: 0)
         while i < bytes.count {
             let b = bytes[i]
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+            out.put(UnsafeBufferPointer(rebasing: bytes[run..<i]))
             run = i + 1
+            out.put(0x5C)
             switch b {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, b])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            default: out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.put(b)
+            case 0x0A: out.put(UInt8(ascii: "n"))
+            case 0x0D: out.put(UInt8(ascii: "r"))
+            case 0x09: out.put(UInt8(ascii: "t"))
+            default:
+                out.put(UInt8(ascii: "u")); out.put(0x30); out.put(0x30)
+                out.put(hex[Int(b >> 4)]); out.put(hex[Int(b & 15)])
             }
             i = SWAR.firstJSONSpecial(bytes, from: i + 1)
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
-        out.append(UInt8(ascii: "\""))
+        out.put(UnsafeBufferPointer(rebasing: bytes[run...]))
+        out.put(UInt8(ascii: "\""))
     }
 }

@@ -24,12 +24,14 @@ import Testing
         switch (reference, fast) {
         case (.row(let row), .added(let byteRow)?):
             #expect(byteRow.exportRow == row, "\(label)")
-            var csv = [UInt8](), jsonl = [UInt8](), fastCSV = [UInt8](), fastJSONL = [UInt8]()
+            var csv = [UInt8](), jsonl = [UInt8]()
             BatchBuilder.encode(row, csv: &csv, jsonl: &jsonl)
-            byteRow.appendCSV(to: &fastCSV)
-            byteRow.appendJSONLine(to: &fastJSONL)
-            #expect(fastCSV == csv, "\(label)")
-            #expect(fastJSONL == jsonl, "\(label)")
+            // As ChunkReader encodes: both lines in one piece, after what a chunk holds already,
+            // in room that starts too small.
+            var chunk: [UInt8] = [1, 2, 3], room = [UInt8](repeating: 0, count: 8)
+            let csvLength = byteRow.appendEncodings(to: &chunk, room: &room)
+            #expect(Array(chunk[3..<(3 + csvLength)]) == csv, "\(label)")
+            #expect(Array(chunk[(3 + csvLength)...]) == jsonl, "\(label)")
             // Its 撤回 row (the 失信名单 removal columns, "quoted, text" included) alike too.
             let withdrawal = Withdrawal(decisionNo: "撤字〔2026〕1号", decidedAt: LocalDate(iso: "2026-11-02")!,
                                         authority: Authority(name: "某区卫生健康委", uscc: "", region: "110105"), reason: "复核,\"撤销\"")
@@ -49,6 +51,32 @@ import Testing
             break  // the full path words the reason
         default:
             Issue.record("\(label): reference \(reference), fast \(String(describing: fast))")
+        }
+    }
+
+    /// The row that needs the most room: every byte escaped in JSON (a control character)
+    /// or doubled in CSV (a quote), the longest seqs. The encodings in room made by the bound
+    /// equal those appended to plain arrays, and `put(decimal:)` spells as `String` does.
+    @Test func theWorstCaseRowFitsItsRoomAndEncodesAsIntoArrays() throws {
+        var row = ByteRow(family: .xzcf, sourceSeq: UInt64.max)
+        for i in 0..<ExportFamily.xzcf.columns.count {
+            let value: [UInt8] = i % 2 == 0 ? [UInt8](repeating: 0x01, count: 300) : [UInt8](repeating: UInt8(ascii: "\""), count: 300)
+            value.withUnsafeBufferPointer { row.append(bytes: $0) }
+        }
+        let withdrawal = Withdrawal(decisionNo: "撤字〔2026〕1号", decidedAt: LocalDate(iso: "2026-11-02")!,
+                                    authority: Authority(name: "某区卫生健康委", uscc: "", region: "110105"), reason: "复核")
+        for candidate in [row, row.withdrawn(by: withdrawal, seq: UInt64.max)] {
+            var csv = [UInt8](), jsonl = [UInt8](), chunk = [UInt8](), room = [UInt8]()
+            candidate.appendCSV(to: &csv)
+            candidate.appendJSONLine(to: &jsonl)
+            let csvLength = candidate.appendEncodings(to: &chunk, room: &room)
+            #expect(csvLength == csv.count && chunk == csv + jsonl)
+            #expect(String(decoding: jsonl, as: UTF8.self).contains("\\u0001"))
+        }
+        for value: UInt64 in [0, 7, 10, 99, 1_000_000, UInt64.max] {
+            var out = [UInt8]()
+            out.put(decimal: value)
+            #expect(String(decoding: out, as: UTF8.self) == String(value))
         }
     }
 

@@ -78,49 +78,71 @@ struct ByteRow {
 
     // MARK: encoding
 
-    func appendCSV(to out: inout [UInt8]) {
+    /// The CSV line and then the JSON line appended to `out` in one piece, encoded in `room`
+    /// (the caller's, grown when a row needs more); answers the CSV line's length.
+    func appendEncodings(to out: inout [UInt8], room: inout [UInt8]) -> Int {
+        let layout = Self.layouts[family.ordinal]
+        // At most: a byte doubled in CSV and six bytes in JSON (\u00XX), per value its quotes
+        // and separators, every JSON key, and the bookkeeping columns with two 20-digit seqs.
+        let bound = 8 * storage.count + 8 * ends.count + layout.jsonKeyBytes.count + 256
+        if room.count < bound { room = [UInt8](repeating: 0, count: max(bound, 2 * room.count)) }
+        let (csv, total) = room.withUnsafeMutableBufferPointer { r -> (Int, Int) in
+            var sink = PointerSink(UnsafeMutableBufferPointer(rebasing: r[..<bound]))
+            appendCSV(to: &sink)
+            let csv = sink.written
+            appendJSONLine(to: &sink)
+            return (csv, sink.written)
+        }
+        room.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<total])) }
+        return csv
+    }
+
+    func appendCSV<Sink: ByteSink>(to out: inout Sink) {
         storage.withUnsafeBufferPointer { buffer in
             for i in 0..<ends.count {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if i > 0 { out.put(UInt8(ascii: ",")) }
                 CSVEncoding.appendField(bytes: UnsafeBufferPointer(rebasing: buffer[range(i)]), to: &out)
             }
         }
         // OPERATION, SOURCE_SEQ, WITHDRAWN_BY (empty on a 新增 row).
-        out.append(UInt8(ascii: ","))
-        out.append(contentsOf: withdrawnBy == nil ? Self.added : Self.withdrawn)
-        out.append(UInt8(ascii: ","))
-        out.append(contentsOf: String(sourceSeq).utf8)
-        out.append(UInt8(ascii: ","))
-        if let withdrawnBy { out.append(contentsOf: String(withdrawnBy).utf8) }
-        out.append(contentsOf: [0x0D, 0x0A])
+        out.put(UInt8(ascii: ","))
+        out.put(withdrawnBy == nil ? Self.added : Self.withdrawn)
+        out.put(UInt8(ascii: ","))
+        out.put(decimal: sourceSeq)
+        out.put(UInt8(ascii: ","))
+        if let withdrawnBy { out.put(decimal: withdrawnBy) }
+        out.put(0x0D)
+        out.put(0x0A)
     }
 
-    func appendJSONLine(to out: inout [UInt8]) {
+    func appendJSONLine<Sink: ByteSink>(to out: inout Sink) {
         let layout = Self.layouts[family.ordinal]
-        out.append(UInt8(ascii: "{"))
+        out.put(UInt8(ascii: "{"))
         // The keys from one flat buffer: an array per key cost a retain and a release per
         // column, which perf put at ~5 % of the export's CPU.
         layout.jsonKeyBytes.withUnsafeBufferPointer { keys in
             storage.withUnsafeBufferPointer { buffer in
                 for i in 0..<ends.count {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[(i == 0 ? 0 : layout.jsonKeyEnds[i - 1])..<layout.jsonKeyEnds[i]]))
+                    out.put(UnsafeBufferPointer(rebasing: keys[(i == 0 ? 0 : layout.jsonKeyEnds[i - 1])..<layout.jsonKeyEnds[i]]))
                     JSONLinesEncoding.appendString(bytes: UnsafeBufferPointer(rebasing: buffer[range(i)]), to: &out)
-                    out.append(UInt8(ascii: ","))
+                    out.put(UInt8(ascii: ","))
                 }
             }
         }
-        out.append(contentsOf: Self.operationKey)
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: withdrawnBy == nil ? Self.added : Self.withdrawn)
-        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ",")])
-        out.append(contentsOf: Self.sourceSeqKey)
-        out.append(contentsOf: String(sourceSeq).utf8)
+        out.put(Self.operationKey)
+        out.put(UInt8(ascii: "\""))
+        out.put(withdrawnBy == nil ? Self.added : Self.withdrawn)
+        out.put(UInt8(ascii: "\""))
+        out.put(UInt8(ascii: ","))
+        out.put(Self.sourceSeqKey)
+        out.put(decimal: sourceSeq)
         if let withdrawnBy {
-            out.append(UInt8(ascii: ","))
-            out.append(contentsOf: Self.withdrawnByKey)
-            out.append(contentsOf: String(withdrawnBy).utf8)
+            out.put(UInt8(ascii: ","))
+            out.put(Self.withdrawnByKey)
+            out.put(decimal: withdrawnBy)
         }
-        out.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
+        out.put(UInt8(ascii: "}"))
+        out.put(0x0A)
     }
 
     /// This row's 撤回 (RecordMapper.withdrawRow, on bytes): the same values, and for a

@@ -31,6 +31,8 @@ struct FastRecordMapper {
         var tape: [Value] = []
         var storage: [UInt8] = []
         var ends: [Int] = []
+        /// Where a row's CSV and JSON lines are encoded (`ByteRow.appendEncodings`).
+        var encoded: [UInt8] = []
 
         init() {
             tape.reserveCapacity(256)
