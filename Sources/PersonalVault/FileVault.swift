@@ -272,16 +272,16 @@ public final class FileVault: PersonalVault {
 
     public func open(_ commitment: Digest32, droppingFirst prefix: Int) throws -> [UInt8]? {
         let hint = OpenHint.current()
-        let found = try state.withReadLock { s throws(VaultError) -> (offset: Int64, length: Int, key: DataKey, owner: Pseudonym)? in
-            guard let index = s.record(for: commitment, probingFirst: hint.next) else { return nil }
+        let found = try state.withReadAccess { s throws(VaultError) -> (offset: Int64, length: Int, key: DataKey, owner: Pseudonym)? in
+            guard let index = State.record(in: s, for: commitment, probingFirst: hint.next) else { return nil }
             hint.next = Int(index) + 1
-            let record = s.records[Int(index)]
+            let record = s.pointee.records[Int(index)]
             switch record.state {
             case .erased: return nil
             case .damaged: throw .corrupt("\(sealedPath): the record \(commitment.hex) is damaged")
             case .live: break
             }
-            let owner = s.subjects[Int(record.owner)]
+            let owner = s.pointee.subjects[Int(record.owner)]
             switch owner.key {
             case .live(let key): return (record.nonceOffset, Int(record.sealedLength), key, owner.pseudonym)
             case .destroyed: return nil

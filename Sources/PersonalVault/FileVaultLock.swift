@@ -41,6 +41,15 @@ final class VaultStateLock<Value>: @unchecked Sendable {
         return try body(&value.pointee)
     }
 
+    /// Shared access through the state's address, for `open`'s per-record lookup: perf still
+    /// showed `withReadLock`'s borrow compiled as a copy of the whole state there (a retain and
+    /// a release of each of its arrays, contended between the export's threads).
+    func withReadAccess<R, E: Error>(_ body: (UnsafePointer<Value>) throws(E) -> R) throws(E) -> R {
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body(UnsafePointer(value))
+    }
+
     /// Shared access: any number of readers at once.
     func withReadLock<R, E: Error>(_ body: (borrowing Value) throws(E) -> R) throws(E) -> R {
         pthread_rwlock_rdlock(lock)

@@ -70,6 +70,14 @@ extension FileVault.State {
         return record(for: commitment)
     }
 
+    /// The same through the state's address (`VaultStateLock.withReadAccess`): a method call
+    /// on the whole state copies it, a stored property read through the pointer does not.
+    @inline(__always)
+    static func record(in s: UnsafePointer<Self>, for commitment: Digest32, probingFirst next: Int) -> Int32? {
+        if next >= 0, next < s.pointee.records.count, s.pointee.records[next].commitment == commitment { return Int32(next) }
+        return s.pointee.recordTable.find(hash: commitment.slotHash) { s.pointee.records[Int($0)].commitment == commitment }
+    }
+
     /// Appends a record not filed yet and answers its number.
     mutating func add(_ record: FileVault.Record) -> Int32 {
         let index = Int32(records.count)
