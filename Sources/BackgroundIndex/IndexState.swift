@@ -101,6 +101,10 @@ struct IndexState {
     var columns = RecordColumns()
     /// Revocations of lifetime bans awaiting confirmation: revocation seq → the ban it withdraws.
     var pendingRevocations: [UInt64: UInt64] = [:]
+    /// The institutions whose rows in each public list may have changed since that table last
+    /// caught up (PublicListTables.swift); nil: any row may have, so the table is made again.
+    var institutionListChanges: Set<SubjectRef>?
+    var penaltyListChanges: Set<SubjectRef>?
 
     func head(person ref: SubjectRef) -> Int32 {
         switch ref {
@@ -142,6 +146,7 @@ struct IndexState {
     }
 
     private mutating func link(institution ref: SubjectRef, _ make: (Int32) -> Entry) {
+        noteListChange(ref)
         let index = Int32(entries.count)
         switch ref {
         case .packed(let key):
@@ -198,6 +203,7 @@ struct IndexState {
                   code != KindCode.code(.banConfirmation) else { return }
             // A lifetime ban stays in force until its revocation is confirmed.
             if info[Int(t)] & KindCode.lifetimeBan != 0, f.needsConfirmation {
+                invalidateLists()
                 info[Int(seq)] |= KindCode.pending
                 pendingRevocations[seq] = t
                 return
@@ -207,6 +213,7 @@ struct IndexState {
             // Puts a pending lifetime ban, or a pending revocation of one, in force; anything
             // else (the service refuses it) is ignored.
             guard let t = f.target, t < seq, info[Int(t)] & KindCode.pending != 0 else { return }
+            invalidateLists()
             info[Int(t)] &= ~KindCode.pending
             if let banSeq = pendingRevocations.removeValue(forKey: t) { revoke(banSeq) }
         case .creditRepair:
@@ -214,6 +221,7 @@ struct IndexState {
             guard let t = f.target, t < seq else { return }
             let code = info[Int(t)] & 0x0F
             guard code == KindCode.code(.penalty) || code == KindCode.code(.enforcement) || code == KindCode.code(.judgment) else { return }
+            invalidateLists()
             info[Int(t)] |= KindCode.repaired
         case .erasure:
             // Names no one; the people it erased are forgotten by the erasure use case.
@@ -226,7 +234,28 @@ struct IndexState {
 
     /// Takes `target` out of force (once).
     private mutating func revoke(_ target: UInt64) {
+        invalidateLists()
         if info[Int(target)] & KindCode.revoked == 0 { columns.revoke(Int(target)) }
         info[Int(target)] |= KindCode.revoked
+    }
+
+    /// An institution's chain grew: its rows in the public lists are worked out again. Past
+    /// `PublicListTables.trackedChanges` institutions a table is made again whole instead.
+    private mutating func noteListChange(_ ref: SubjectRef) {
+        if institutionListChanges != nil {
+            institutionListChanges!.insert(ref)
+            if institutionListChanges!.count > PublicListTables.trackedChanges { institutionListChanges = nil }
+        }
+        if penaltyListChanges != nil {
+            penaltyListChanges!.insert(ref)
+            if penaltyListChanges!.count > PublicListTables.trackedChanges { penaltyListChanges = nil }
+        }
+    }
+
+    /// A change not tied to one institution's chain (a revocation, a confirmation, a credit
+    /// repair flips a flag on some earlier record): both tables are made again whole.
+    private mutating func invalidateLists() {
+        institutionListChanges = nil
+        penaltyListChanges = nil
     }
 }

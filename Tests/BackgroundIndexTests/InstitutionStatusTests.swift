@@ -201,6 +201,59 @@ let statusCases: [StatusCase] = [
         #expect(idx.publishedPenalties(region: RegionFilter("330100")!, today: today).map(\.seq) == [5])
     }
 
+    /// The tables kept up to date per changed institution (PublicListTables) answer what
+    /// tables made whole answer, after every one of 400 random records: filings moving
+    /// regions, closures, seals and their lifts, inspections, revocations, credit repairs,
+    /// asked on the day and on other days in between. Two indexes are fed the same entries;
+    /// the second's tables are thrown away before every question, so it always makes them whole.
+    @Test func tablesKeptUpToDateAnswerAsTablesMadeWhole() throws {
+        var rng = SplitMix(seed: 20261206)
+        let codes = (0..<40).map { i in "9133\(["03", "01", "11"][i % 3])04MA2H\(String(format: "%04d", i))BX" }
+        let regions = ["330304", "330305", "330106", "110105"]
+        let kept = BackgroundIndex(), whole = BackgroundIndex()
+        var penalties: [UInt64] = [], seals: [UInt64] = []
+        func ask(_ idx: BackgroundIndex, _ on: LocalDate) -> [String] {
+            var out: [String] = []
+            for status in [nil, InstitutionStatus.closed, .sealed, .active, .unfiled] {
+                out += idx.institutions(status: status, region: nil, after: nil, limit: 1000, today: on).items.map {
+                    "\($0.uscc) \($0.status) \($0.statusRecords) \($0.region ?? "-") \($0.filingSeq.map(String.init) ?? "-")"
+                }
+            }
+            out += idx.institutions(status: nil, region: RegionFilter("330000")!, after: codes[7], limit: 5, today: on).items.map(\.uscc)
+            out += idx.publishedPenalties(region: nil, today: on).map { "\($0.seq) \($0.uscc) \(String(describing: $0.decidedAt)) \($0.filingSeq ?? 0)" }
+            out += idx.publishedPenalties(region: RegionFilter("330300")!, today: on).map { "\($0.seq)" }
+            return out
+        }
+        for seq in UInt64(0)..<400 {
+            let code = codes[Int(rng.next() % UInt64(codes.count))]
+            let decided = "202\(4 + rng.next() % 3)-0\(1 + rng.next() % 9)-1\(rng.next() % 9)"
+            let rec: Rec
+            switch rng.next() % 10 {
+            case 0, 1: rec = filing(code, region: regions[Int(rng.next() % 4)])
+            case 2: rec = statusPenalty(["closure"], uscc: code, decided: decided, number: "c\(seq)"); penalties.append(seq)
+            case 3, 4: rec = statusPenalty(["warning"], uscc: code, decided: decided, number: "w\(seq)"); penalties.append(seq)
+            case 5: rec = seal(code, decided: "2026-11-\(10 + rng.next() % 12)"); seals.append(seq)
+            case 6: rec = seals.isEmpty ? R.inspection(code) : lift(seals[Int(rng.next() % UInt64(seals.count))], decided: "2026-11-21", uscc: code)
+            case 7: rec = penalties.isEmpty ? R.inspection(code) : R.revocation(penalties[Int(rng.next() % UInt64(penalties.count))])
+            case 8: rec = penalties.isEmpty ? R.inspection(code) : R.repair(penalties[Int(rng.next() % UInt64(penalties.count))])
+            default: rec = R.inspection(code)
+            }
+            let entry = try rec.envelope.canonicalBytes()
+            kept.apply(seq: seq, entry: entry)
+            whole.apply(seq: seq, entry: entry)
+            let on = seq % 37 == 0 ? day("2027-0\(1 + seq % 9)-01") : today
+            whole.publicLists.institutions.withLock { $0 = nil }
+            whole.publicLists.penalties.withLock { $0 = nil }
+            let expected = ask(whole, on)
+            let answered = ask(kept, on)
+            #expect(answered == expected, "after seq \(seq) on \(on)")
+            if answered != expected { return }
+        }
+        // The run did exercise both lists.
+        #expect(!kept.publishedPenalties(region: nil, today: today).isEmpty)
+        #expect(!kept.institutions(status: .closed, region: nil, after: nil, limit: 10, today: today).items.isEmpty)
+    }
+
     @Test func pages() throws {
         let idx = try index()
         let first = idx.institutions(status: nil, region: nil, after: nil, limit: 2, today: today)
@@ -208,5 +261,18 @@ let statusCases: [StatusCase] = [
         let second = idx.institutions(status: nil, region: nil, after: first.next, limit: 2, today: today)
         #expect(second.items.count == 2 && second.next == nil)
         #expect((first.items + second.items).map(\.uscc) == [a, b, c, d].sorted())
+    }
+}
+
+/// A small deterministic generator for the random-record tests.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
