@@ -1,5 +1,6 @@
 import CreditRecords
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 @testable import BackgroundIndex
 
@@ -207,7 +208,7 @@ let statusCases: [StatusCase] = [
     /// asked on the day and on other days in between. Two indexes are fed the same entries;
     /// the second's tables are thrown away before every question, so it always makes them whole.
     @Test func tablesKeptUpToDateAnswerAsTablesMadeWhole() throws {
-        var rng = SplitMix(seed: 20261206)
+        var rng = SplitMix64(state: 20261206)
         let codes = (0..<40).map { i in "9133\(["03", "01", "11"][i % 3])04MA2H\(String(format: "%04d", i))BX" }
         let regions = ["330304", "330305", "330106", "110105"]
         let kept = BackgroundIndex(), whole = BackgroundIndex()
@@ -264,15 +265,3 @@ let statusCases: [StatusCase] = [
     }
 }
 
-/// A small deterministic generator for the random-record tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
