@@ -78,7 +78,8 @@ public enum AESGCM {
                             aad: UnsafeRawBufferPointer, droppingFirst prefix: Int) throws(AEADError) -> [UInt8] {
         guard key.count == keyByteCount else { throw .invalidKey }
         guard nonce.count == nonceByteCount else { throw .invalidNonce }
-        guard sealed.count >= tagByteCount + prefix, prefix >= 0, prefix <= 64 else { throw .authenticationFailed }
+        precondition((0...64).contains(prefix), "AESGCM.open drops at most 64 bytes (its scratch buffer)")
+        guard sealed.count >= tagByteCount + prefix else { throw .authenticationFailed }
         let length = sealed.count - tagByteCount
         let ctx = ThreadCipher.current()
         var failure: AEADError?
