@@ -81,6 +81,17 @@ extension BackgroundIndex {
         }
     }
 
+    /// The size and, unless it is still `unchangedSince`, the changes a table has not seen
+    /// (taken: noting starts afresh), read together under the index's lock.
+    private func takeListChanges(_ changes: WritableKeyPath<IndexState, Set<SubjectRef>?>,
+                                 unchangedSince: UInt64?) -> (size: UInt64, changes: Set<SubjectRef>?) {
+        state.withLock { s in
+            if let unchangedSince, unchangedSince == s.size { return (s.size, []) }
+            defer { s[keyPath: changes] = [] }
+            return (s.size, s[keyPath: changes])
+        }
+    }
+
     /// The changed institutions' codes and heads.
     private func heads(of changes: Set<SubjectRef>) -> [(code: String, head: Int32)] {
         state.withLock { s in changes.compactMap { ref in ref.institutionCode.map { ($0, s.head(institution: ref)) } } }
@@ -89,13 +100,7 @@ extension BackgroundIndex {
     /// Every institution the index knows, in USCC order, with its status on `day`, its
     /// current filing and that filing's region.
     func institutionTable(day: Int32) -> [PublicListTables.InstitutionRow] {
-        PublicListTables.current(publicLists.institutions, update: publicLists.institutionUpdate, day: day, take: { unchangedSince in
-            state.withLock { s in
-                if let unchangedSince, unchangedSince == s.size { return (s.size, []) }
-                defer { s.institutionListChanges = [] }
-                return (s.size, s.institutionListChanges)
-            }
-        }, make: {
+        PublicListTables.current(publicLists.institutions, update: publicLists.institutionUpdate, day: day, take: { takeListChanges(\.institutionListChanges, unchangedSince: $0) }, make: {
             institutionHeads().sorted { $0.code < $1.code }.map { institutionRow(code: $0.code, head: $0.head, day: day) }
         }, merge: { rows, changes in
             var rows = rows
@@ -124,13 +129,7 @@ extension BackgroundIndex {
     /// Every penalty against an institution within its publication period on `day`, newest
     /// decision first, with the region of the institution's current filing.
     func publishedPenaltyTable(day: Int32) -> [PublicListTables.PenaltyRow] {
-        PublicListTables.current(publicLists.penalties, update: publicLists.penaltyUpdate, day: day, take: { unchangedSince in
-            state.withLock { s in
-                if let unchangedSince, unchangedSince == s.size { return (s.size, []) }
-                defer { s.penaltyListChanges = [] }
-                return (s.size, s.penaltyListChanges)
-            }
-        }, make: {
+        PublicListTables.current(publicLists.penalties, update: publicLists.penaltyUpdate, day: day, take: { takeListChanges(\.penaltyListChanges, unchangedSince: $0) }, make: {
             institutionHeads().flatMap { penaltyRows(code: $0.code, head: $0.head, day: day) }.sorted { $0.isBefore($1) }
         }, merge: { rows, changes in
             let changed = heads(of: changes)
