@@ -33,7 +33,8 @@ package struct SealedEntries: Sendable {
     /// The opened entry and its salt, or nil when there is nothing to open (v1, nothing
     /// personal) or the vault no longer has it (erased).
     package func opened(_ entry: [UInt8]) throws -> Opened? {
-        guard let plaintext = try plaintext(of: entry) else { return nil }
+        guard let commitment = Self.commitment(of: entry), let plaintext = try vault.open(commitment),
+              plaintext.count > Self.saltSize else { return nil }
         return Opened(entry: Array(plaintext[Self.saltSize...]), salt: Array(plaintext[..<Self.saltSize]))
     }
 
@@ -43,13 +44,6 @@ package struct SealedEntries: Sendable {
         guard let commitment = Self.commitment(of: entry), let opened = try vault.open(commitment, droppingFirst: Self.saltSize),
               !opened.isEmpty else { return entry }
         return opened
-    }
-
-    /// `salt ‖ opened` from the vault, nil when there is nothing to open.
-    private func plaintext(of entry: [UInt8]) throws -> [UInt8]? {
-        guard let commitment = Self.commitment(of: entry), let plaintext = try vault.open(commitment),
-              plaintext.count > Self.saltSize else { return nil }
-        return plaintext
     }
 
     /// True when the entry committed to a personal part the vault no longer holds.
