@@ -177,19 +177,9 @@ final class ThreadCipher {
         return ok
     }
 
-    static func current() -> ThreadCipher {
-        let key = slot
-        if let raw = pthread_getspecific(key) { return Unmanaged<ThreadCipher>.fromOpaque(raw).takeUnretainedValue() }
-        let made = ThreadCipher()
-        pthread_setspecific(key, Unmanaged.passRetained(made).toOpaque())
-        return made
-    }
+    static func current() -> ThreadCipher { perThread.current }
 
-    private static let slot: pthread_key_t = {
-        var key = pthread_key_t()
-        precondition(pthread_key_create(&key) { raw in raw.map { Unmanaged<ThreadCipher>.fromOpaque($0).release() } } == 0, "pthread_key_create failed")
-        return key
-    }()
+    private static let perThread = PerThread { ThreadCipher() }
 }
 
 /// HKDF with SHA-256 (RFC 5869) through OpenSSL's EVP_KDF: extract then expand.
