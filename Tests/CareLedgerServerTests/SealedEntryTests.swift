@@ -103,6 +103,48 @@ import PersonalVault
         #expect(!test.capture.all.contains { line in needles.contains { line.contains($0) } })
     }
 
+    /// The seal writes a body and its leaf view in one pass; each is what encoding the body
+    /// and `leafView` alone give, and the view is left out exactly when it is the body: for
+    /// every kind, an organisation party cut down to what it already was (the view is then the
+    /// body), a public member that is cut to null, and member names and values that need escapes.
+    @Test func theBodyAndItsLeafViewWrittenInOnePassAreEachAlone() throws {
+        let organisationOnly: JSONValue = ["category": "organization", "name": .string(Fixtures.xiaoxingxing.name),
+                                           "uscc": .string(Fixtures.xiaoxingxing.uscc)]
+        var documents: [JSONValue] = [
+            Fixtures.filing(1), Fixtures.inspection(1), Fixtures.penalty(1), Fixtures.enforcement(1), Fixtures.judgment(1),
+            Fixtures.ban(1), Fixtures.annualReview(year: 2026), Fixtures.revocation(target: 0, 1), Fixtures.creditRepair(target: 0, 1),
+            Fixtures.personalPenalty(1),
+        ]
+        var bare = Fixtures.penalty(2).objectValue!
+        var body = bare["body"]!.objectValue!
+        body["party"] = organisationOnly
+        body["facts"] = nil
+        bare["body"] = .object(body)
+        documents.append(.object(bare))
+        body["authority"] = "not an object"
+        body["violation\"\u{1}"] = "a \"quoted\"\n value"
+        bare["body"] = .object(body)
+        documents.append(.object(bare))
+        var viewless = 0
+        for document in documents {
+            let kind = try #require(document.objectValue?["kind"]?.stringValue.flatMap(RecordKind.init(rawValue:)))
+            let body = try #require(document.objectValue?["body"]?.objectValue)
+            let envelope = Envelope(kind: kind, body: body, submittedAt: "2026-12-07T00:00:00Z",
+                                    submittedBy: Submitter(principal: "insp-1", authority: nil), clientSignature: nil)
+            let (bodyBytes, viewBytes) = try SealedEntries.bodyAndLeafView(envelope)
+            #expect(bodyBytes == (try CanonicalJSON.encode(.object(body))), "\(kind)")
+            let view = try CanonicalJSON.encode(.object(KindSpec.of(kind).leafView(of: body)))
+            if let viewBytes {
+                #expect(viewBytes == view && view != bodyBytes, "\(kind)")
+            } else {
+                #expect(view == bodyBytes, "\(kind)")
+                viewless += 1
+            }
+        }
+        // The cut-down organisation party is the only body with nothing beyond its view.
+        #expect(viewless == 1)
+    }
+
     @Test func aRecordIsReadWithItsOpenedBodyWhichMatchesTheLeafCommitment() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }

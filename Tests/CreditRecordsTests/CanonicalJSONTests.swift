@@ -88,37 +88,48 @@ import Testing
 
     /// Encoding members one by one and joining them gives the same bytes as encoding the
     /// object, in both sort orders (with and without a key beyond the BMP).
+    /// An object written member by member (`sortedNames`, `appendMember`), as the seal writes
+    /// a body, is the object's encoding, also with names beyond the BMP.
     @Test(arguments: [
         #"{"b":1,"a":{"y":[1,2,{"z":null}],"x":"文"},"c":"\u0000","aa":true}"#,
         #"{"\u20ac":"Euro","\r":"CR","\ufb33":"Dalet","1":"One","\ud83d\ude00":"Emoji","\u0080":"Control"}"#,
         #"{}"#,
     ])
-    func anObjectFromEncodedMembersIsTheObjectsEncoding(_ text: String) throws {
+    func anObjectWrittenMemberByMemberIsTheObjectsEncoding(_ text: String) throws {
         guard case .object(let object) = try JSONParser.parse(text) else { Issue.record("not an object"); return }
-        var members = [String: [UInt8]]()
-        for key in object.keys { members[key] = try CanonicalJSON.encode(object[key]!) }
-        #expect(CanonicalJSON.object(encodedMembers: members) == (try CanonicalJSON.encode(.object(object))))
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        for (i, name) in CanonicalJSON.sortedNames(of: object).enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            try CanonicalJSON.appendMember(name, object[name]!, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        #expect(out == (try CanonicalJSON.encode(.object(object))))
     }
 
-    /// The envelope spliced around a body's bytes is the envelope's own encoding, with every
-    /// optional member.
-    @Test func anEnvelopeAroundEncodedBodyBytesIsItsEncoding() throws {
+    /// The envelope written member by member (spliced around the body's bytes) is what the
+    /// generic encoder makes of the envelope's JSON, with and without every optional member
+    /// and with strings that need escapes: the hand-written member order is RFC 8785's.
+    @Test func membersAreInCanonicalOrder() throws {
         guard case .object(let body) = try JSONParser.parse(#"{"zeta":1,"alpha":"甲","nested":{"b":2,"a":1}}"#) else { return }
-        var envelopes = [
-            Envelope(kind: .penalty, body: body, submittedAt: "2026-12-06T00:00:00Z",
-                     submittedBy: Submitter(principal: "admin", authority: nil), clientSignature: nil),
-            Envelope(kind: .ban, body: body, submittedAt: "2026-12-06T00:00:00Z",
-                     submittedBy: Submitter(principal: "insp-1", authority: "113303040025997855"),
-                     clientSignature: ClientSignature(keyId: "k", sig: "c2ln")),
-            Envelope(kind: .ban, body: JSONObject(), submittedAt: "2026-12-06T00:00:00Z",
-                     submittedBy: Submitter(principal: "insp-1", authority: nil), clientSignature: nil),
-        ]
-        envelopes[1].version = 2
-        envelopes[1].commitment = String(repeating: "ab", count: 32)
-        for envelope in envelopes {
-            let encodedBody = try CanonicalJSON.encode(.object(envelope.body))
-            #expect(try envelope.canonicalBytes(encodedBody: encodedBody) == (try envelope.canonicalBytes()))
+        var checked = 0
+        for (bodyObject, kind) in [(body, RecordKind.penalty), (JSONObject(), .ban)] {
+            for authority in [nil, "113303040025997855", "a\"quoted\"\u{1}"] {
+                for signature in [nil, ClientSignature(keyId: "k", sig: "c2ln"), ClientSignature(keyId: "key\n\t", sig: "\\")] {
+                    for commitment in [nil, String(repeating: "ab", count: 32)] {
+                        var envelope = Envelope(kind: kind, body: bodyObject, submittedAt: "2026-12-06T00:00:00Z",
+                                                submittedBy: Submitter(principal: "insp-\"1\"", authority: authority), clientSignature: signature)
+                        envelope.version = commitment == nil ? 1 : 2
+                        envelope.commitment = commitment
+                        let generic = try CanonicalJSON.encode(envelope.json)
+                        let encodedBody = try CanonicalJSON.encode(.object(envelope.body))
+                        #expect(try envelope.canonicalBytes(encodedBody: encodedBody) == generic)
+                        #expect(try envelope.canonicalBytes() == generic)
+                        checked += 1
+                    }
+                }
+            }
         }
+        #expect(checked == 36)
     }
 
     @Test func chineseTextIsKeptAsUTF8() throws {

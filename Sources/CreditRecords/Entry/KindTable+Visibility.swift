@@ -49,16 +49,42 @@ extension KindSpec {
     /// name and code (an organisation is no natural person, and without them a record whose
     /// personal part was erased would no longer count for the institution). An individual
     /// business's code identifies the person who registered it: it stays out.
+    /// Members keep the body's order.
     public func leafView(of body: JSONObject) -> JSONObject {
-        var out = publicView(of: body)
-        for subject in subjects where subject.shape == .party {
-            guard let party = body[subject.key]?.objectValue,
-                  party["category"]?.stringValue == PartyCategory.organization.rawValue else { continue }
-            var kept = JSONObject()
-            for key in ["category", "name", "uscc"] { if let value = party[key] { kept[key] = value } }
-            out[subject.key] = .object(kept)
+        var out = JSONObject()
+        for (key, value) in body.members {
+            switch leafMember(key, value) {
+            case .dropped: continue
+            case .kept: out[key] = value
+            case .replaced(let replacement): out[key] = replacement
+            }
         }
         return out
+    }
+
+    /// What the leaf view does with one member of a body.
+    public enum LeafMember {
+        case dropped
+        case kept
+        /// Published cut down (an organisation's public members) or as null (an object with
+        /// no public projection); the replacement may still equal the member.
+        case replaced(JSONValue)
+    }
+
+    /// The leaf view of one member (`leafView` member by member): the seal writes a record's
+    /// body and its view in one pass over the members (issue 15).
+    public func leafMember(_ key: String, _ value: JSONValue) -> LeafMember {
+        if let party = value.objectValue, party["category"]?.stringValue == PartyCategory.organization.rawValue,
+           subjects.contains(where: { $0.shape == .party && $0.key == key }) {
+            var kept = JSONObject()
+            for member in ["category", "name", "uscc"] { if let v = party[member] { kept[member] = v } }
+            return .replaced(.object(kept))
+        }
+        guard let field = field(key), field.visibility == .public else { return .dropped }
+        switch (field.type, value) {
+        case (.object, _), (.objectList, _), (.organization, _), (.authority, _): return .replaced(Self.publicValue(value, type: field.type))
+        default: return .kept
+        }
     }
 }
 

@@ -48,21 +48,15 @@ public enum CanonicalJSON {
                       : keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
-    /// The RFC 8785 bytes of an object whose member values are already encoded: equal to
-    /// `encode(.object(…))` of those members. Lets a writer encode a member that two objects
-    /// share (a record's body and its public view) once.
-    public static func object(encodedMembers: [String: [UInt8]]) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(encodedMembers.values.reduce(2) { $0 + $1.count + 24 })
-        out.append(UInt8(ascii: "{"))
-        for (i, key) in sortedKeys(Array(encodedMembers.keys)).enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            writeString(key, to: &out)
-            out.append(UInt8(ascii: ":"))
-            out += encodedMembers[key]!
-        }
-        out.append(UInt8(ascii: "}"))
-        return out
+    /// An object's member names in RFC 8785 order.
+    public static func sortedNames(of object: JSONObject) -> [String] { sortedKeys(object.keys) }
+
+    /// Appends one member, `"name":value`, canonically encoded (for a writer that splices a
+    /// member into two objects: a record's body and its public view).
+    public static func appendMember(_ name: String, _ value: JSONValue, to out: inout [UInt8]) throws {
+        writeString(name, to: &out)
+        out.append(UInt8(ascii: ":"))
+        try write(value, to: &out)
     }
 
     /// Appends `s` as a JSON string with RFC 8785's minimal escapes (for writers that emit

@@ -55,16 +55,52 @@ public struct Envelope: Sendable, Equatable {
 
     /// The canonical bytes with the body's own canonical bytes given (`encodedBody` must be
     /// `CanonicalJSON.encode(.object(body))`), so a writer that has them encodes the body once.
-    /// "body" sorts before every other member of an envelope, so it is the first member.
+    ///
+    /// Written member by member in RFC 8785 order rather than through a `JSONObject`: the
+    /// envelope's shape is fixed, and every append writes it twice when it seals (the leaf
+    /// and the opened entry), which through the generic encoder cost as much as encoding the
+    /// body (issue 15). Its names are ASCII, so UTF-8 order is UTF-16 order: body <
+    /// clientSignature < kind < personal < submittedAt < submittedBy < v, and authority <
+    /// principal, keyId < sig. `membersAreInCanonicalOrder` in the tests checks this against
+    /// the generic encoder.
     public func canonicalBytes(encodedBody: [UInt8]) throws -> [UInt8] {
-        let rest = try CanonicalJSON.encode(.object(members(withBody: false)))
         var out = [UInt8]()
-        out.reserveCapacity(encodedBody.count + rest.count + 8)
+        out.reserveCapacity(encodedBody.count + 256)
+        try appendCanonicalBytes(encodedBody: encodedBody, to: &out)
+        return out
+    }
+
+    /// `canonicalBytes(encodedBody:)` appended to `out` (the vault's plaintext follows a salt).
+    public func appendCanonicalBytes(encodedBody: [UInt8], to out: inout [UInt8]) throws {
         out.append(contentsOf: #"{"body":"#.utf8)
         out += encodedBody
-        out.append(UInt8(ascii: ","))
-        out += rest.dropFirst()  // its "{"; it always has members ("kind", "v", …)
-        return out
+        if let signature = clientSignature {
+            out.append(contentsOf: #","clientSignature":{"keyId":"#.utf8)
+            CanonicalJSON.appendString(signature.keyId, to: &out)
+            out.append(contentsOf: #","sig":"#.utf8)
+            CanonicalJSON.appendString(signature.sig, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: #","kind":"#.utf8)
+        CanonicalJSON.appendString(kind.rawValue, to: &out)
+        if let commitment {
+            out.append(contentsOf: #","personal":{"commitment":"#.utf8)
+            CanonicalJSON.appendString(commitment, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: #","submittedAt":"#.utf8)
+        CanonicalJSON.appendString(submittedAt, to: &out)
+        out.append(contentsOf: #","submittedBy":{"#.utf8)
+        if let authority = submittedBy.authority {
+            out.append(contentsOf: #""authority":"#.utf8)
+            CanonicalJSON.appendString(authority, to: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        out.append(contentsOf: #""principal":"#.utf8)
+        CanonicalJSON.appendString(submittedBy.principal, to: &out)
+        out.append(contentsOf: #"},"v":"#.utf8)
+        out.append(contentsOf: String(version).utf8)
+        out.append(UInt8(ascii: "}"))
     }
 
     private func members(withBody: Bool) -> JSONObject {
@@ -81,7 +117,7 @@ public struct Envelope: Sendable, Equatable {
     }
 
     /// The log entry.
-    public func canonicalBytes() throws -> [UInt8] { try CanonicalJSON.encode(json) }
+    public func canonicalBytes() throws -> [UInt8] { try canonicalBytes(encodedBody: CanonicalJSON.encode(.object(body))) }
 
     /// The bytes a client signature covers: JCS of `{"kind","body"}`.
     public static func signedBytes(kind: RecordKind, body: JSONObject) throws -> [UInt8] {

@@ -73,44 +73,61 @@ package struct SealedEntries: Sendable {
     /// under the owner's key when the body has anything non-public, and answers the leaf.
     /// Durable only after `vault.sync()`.
     package func seal(_ envelope: Envelope, owner: SubjectIdentifier, mentions: [SubjectIdentifier]) throws -> Sealed {
-        let spec = KindSpec.of(envelope.kind)
-        let view = spec.leafView(of: envelope.body)
-        var leaf = Envelope(kind: envelope.kind, body: view, submittedAt: envelope.submittedAt,
+        let (bodyBytes, viewBytes) = try Self.bodyAndLeafView(envelope)
+        var leaf = Envelope(kind: envelope.kind, body: JSONObject(), submittedAt: envelope.submittedAt,
                             submittedBy: envelope.submittedBy, clientSignature: envelope.clientSignature)
         leaf.version = 2
-        // Each member of the body is encoded once and shared by the full body (committed to
-        // and kept in the vault) and the public view (the leaf), which keeps most members as
-        // they are: sealing is on every append's path.
-        var bodyMembers = [String: [UInt8]](minimumCapacity: envelope.body.count)
-        for key in envelope.body.keys { bodyMembers[key] = try CanonicalJSON.encode(envelope.body[key]!) }
-        var viewMembers = [String: [UInt8]](minimumCapacity: view.count)
-        // The view keeps a subset of the body's members; it is the whole body when it kept
-        // every member unchanged (so nothing needs the vault).
-        var unchanged = view.count == envelope.body.count
-        for key in view.keys {
-            let value = view[key]!
-            if envelope.body[key] == value {
-                viewMembers[key] = bodyMembers[key]!
-            } else {
-                viewMembers[key] = try CanonicalJSON.encode(value)
-                unchanged = false
-            }
-        }
-        let viewBytes = CanonicalJSON.object(encodedMembers: viewMembers)
-        guard !unchanged else { return Sealed(leaf: try leaf.canonicalBytes(encodedBody: viewBytes), commitment: nil) }
-        let bodyBytes = CanonicalJSON.object(encodedMembers: bodyMembers)
+        // The view kept every member unchanged: nothing needs the vault.
+        guard let viewBytes else { return Sealed(leaf: try leaf.canonicalBytes(encodedBody: bodyBytes), commitment: nil) }
         let salt = SecureRandom.bytes(Self.saltSize)
         let commitment = SHA256.hash(salt + bodyBytes)
         leaf.commitment = commitment.hex
-        let opened = try envelope.canonicalBytes(encodedBody: bodyBytes)
+        var plaintext = salt
+        try envelope.appendCanonicalBytes(encodedBody: bodyBytes, to: &plaintext)
         // The record as submitted keeps the log's entry limit (docs/records.md): without this,
         // sealing would let a body of any size the request allows into the vault whenever its
         // public view is small.
-        guard opened.count <= TransparencyLog.maxEntrySize else { throw TooLarge(size: opened.count) }
+        guard plaintext.count - Self.saltSize <= TransparencyLog.maxEntrySize else { throw TooLarge(size: plaintext.count - Self.saltSize) }
         let ownerPseudonym = vault.pseudonym(owner)
         let others = mentions.filter { $0 != owner }.map(vault.pseudonym)
-        try vault.seal(salt + opened, commitment: commitment, owner: ownerPseudonym, mentions: others)
+        try vault.seal(plaintext, commitment: commitment, owner: ownerPseudonym, mentions: others)
         return Sealed(leaf: try leaf.canonicalBytes(encodedBody: viewBytes), commitment: commitment)
+    }
+
+    /// The canonical bytes of the body and of its leaf view (`KindSpec.leafView`), or nil for
+    /// the view when it is the body. One pass over the members in canonical order: each is
+    /// encoded once, and copied into the view when the view keeps it (most members), which
+    /// is on every append's path (issue 15).
+    static func bodyAndLeafView(_ envelope: Envelope) throws -> (body: [UInt8], view: [UInt8]?) {
+        let spec = KindSpec.of(envelope.kind)
+        var body = [UInt8](), view = [UInt8]()
+        body.reserveCapacity(2048)
+        view.reserveCapacity(1024)
+        body.append(UInt8(ascii: "{"))
+        view.append(UInt8(ascii: "{"))
+        var same = true
+        for name in CanonicalJSON.sortedNames(of: envelope.body) {
+            let value = envelope.body[name]!
+            if body.count > 1 { body.append(UInt8(ascii: ",")) }
+            let start = body.count
+            try CanonicalJSON.appendMember(name, value, to: &body)
+            let member = body[start...]
+            switch spec.leafMember(name, value) {
+            case .dropped:
+                same = false
+            case .kept:
+                if view.count > 1 { view.append(UInt8(ascii: ",")) }
+                view += member
+            case .replaced(let replacement):
+                if view.count > 1 { view.append(UInt8(ascii: ",")) }
+                let at = view.count
+                try CanonicalJSON.appendMember(name, replacement, to: &view)
+                if same, !view[at...].elementsEqual(member) { same = false }
+            }
+        }
+        body.append(UInt8(ascii: "}"))
+        view.append(UInt8(ascii: "}"))
+        return (body, same ? nil : view)
     }
 }
 
