@@ -145,6 +145,17 @@ import PersonalVault
         #expect(viewless == 1)
     }
 
+    /// A subject's identifier is normalised alike whether it takes the ASCII shortcut or not:
+    /// upper case, without white space of any kind.
+    @Test func identifiersAreNormalisedAlikeWithAndWithoutTheShortcut() {
+        let cases = ["11010519491231002X", "11010519491231002x", " 110105 19491231002X\t", "１１０１０５１９４９１２３１００２ｘ",
+                     "E12345678", "e12345678", "91330304MA2J7K8L10", "AB\u{3000}C", "AB\u{85}C", "~!{}", "", "张三"]
+        for text in cases {
+            #expect(RecordSubjects.normalised(text) == String(text.uppercased().unicodeScalars.filter { !$0.properties.isWhitespace }), "\(text)")
+        }
+        #expect(RecordSubjects.normalised("11010519491231002x") == "11010519491231002X")
+    }
+
     @Test func aRecordIsReadWithItsOpenedBodyWhichMatchesTheLeafCommitment() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }

@@ -183,6 +183,11 @@ package enum RecordSubjects {
     }
 
     static func normalised(_ text: String) -> String {
-        String(text.uppercased().unicodeScalars.filter { !$0.properties.isWhitespace })
+        // Most ID numbers and codes are printable ASCII without lower case already: kept as
+        // they are, without the Unicode property lookups (every append names one or more).
+        if text.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 > 0x20 && $0 < 0x7F && !(0x61...0x7A).contains($0) } }) == true {
+            return text
+        }
+        return String(text.uppercased().unicodeScalars.filter { !$0.properties.isWhitespace })
     }
 }
