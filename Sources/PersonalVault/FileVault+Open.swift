@@ -141,6 +141,7 @@ extension FileVault {
         if Int(s.keysEnd) < keysSize { try cutTail(keysFD, at: s.keysEnd, path: keysPath, io: io) }
 
         let sealedSize = try VaultScan.size(of: sealedFD, path: sealedPath)
+        var torn = 0
         s.sealedEnd = Int64(try VaultScan.withMapping(sealedFD, size: sealedSize, path: sealedPath) { (file) throws(VaultError) -> Int in
             guard file.count >= VaultFormat.sealedHeaderSize, Array(file[0..<8]) == VaultFormat.sealedMagic,
                   CRC32C.checksum(UnsafeRawBufferPointer(rebasing: file[0..<28])) == UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 28, as: UInt32.self)) else {
@@ -151,8 +152,8 @@ extension FileVault {
             // after that are scanned (FileVault+Index.swift).
             let start = loadIndex(&s, path: StoragePath.directory(of: sealedPath) + "/index", salt: salt, sealedFD: sealedFD,
                                   sealedSize: sealedSize, sealedPath: sealedPath) ?? VaultFormat.sealedHeaderSize
-            return try VaultScan.frames(file, from: start, magic: VaultFormat.sealedFrameMagic,
-                                        path: sealedPath, releasingBehind: true, parse: VaultScan.sealedMeta) { frame in
+            let end = try VaultScan.frames(file, from: start, magic: VaultFormat.sealedFrameMagic,
+                                           path: sealedPath, releasingBehind: true, parse: VaultScan.sealedMeta) { frame in
                 let m = frame.meta
                 let state: RecordState = switch frame.secret {
                 case .intact: .live
@@ -175,15 +176,24 @@ extension FileVault {
                 }
                 for i in linked { s.link(index, to: i) }
             }
+            // After the frames: zeros written ahead as room (FileVault.growSealed), kept; or a
+            // torn frame, possibly with room after it, cut with everything after it.
+            torn = VaultScan.tornBytes(file, after: end)
+            return end
         })
-        if Int(s.sealedEnd) < sealedSize { try cutTail(sealedFD, at: s.sealedEnd, path: sealedPath, io: io) }
+        if torn > 0 {
+            try cutTail(sealedFD, at: s.sealedEnd, path: sealedPath, io: io)
+            s.sealedAllocated = s.sealedEnd
+        } else {
+            s.sealedAllocated = Int64(sealedSize)
+        }
         s.salt = salt
         // What is in the files now is what the next open would find.
         s.syncedRecords = s.records.count
         s.syncedSealedEnd = s.sealedEnd
         s.syncedKeysEnd = s.keysEnd
         let recovery = VaultRecovery(
-            cutBytes: keysSize - Int(s.keysEnd) + sealedSize - Int(s.sealedEnd),
+            cutBytes: keysSize - Int(s.keysEnd) + (torn > 0 ? sealedSize - Int(s.sealedEnd) : 0),
             damagedRecords: s.records.count { $0.state == .damaged },
             damagedKeys: s.subjects.count { if case .damaged = $0.key { true } else { false } })
         return (wrapKey, s, recovery)

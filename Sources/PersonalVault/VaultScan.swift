@@ -121,6 +121,14 @@ enum VaultScan {
         return ScannedFrame(offset: offset, length: length, secretStart: secretStart, meta: meta, secret: secret)
     }
 
+    /// How many bytes after `end` are not zero, counted up to the last of them: 0 when the
+    /// rest of the file is zeros (room written ahead of the frames), else the torn write to cut.
+    static func tornBytes(_ file: UnsafeRawBufferPointer, after end: Int) -> Int {
+        var last = file.count
+        while last > end, file[last - 1] == 0 { last -= 1 }
+        return last - end
+    }
+
     /// How much of a scanned mapping is dropped at a time.
     static let releaseStep = 16 << 20
 

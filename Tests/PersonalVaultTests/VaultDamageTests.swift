@@ -16,7 +16,7 @@ import Testing
         let vault = try FileVault.open(directory: dir, keys: keys)
         var offsets: [Int] = []
         for name in ["a", "b", "c"] {
-            offsets.append(Int(try DurableFile.read(dir + "/sealed")!.count))
+            offsets.append(Int(vault.sealedEnd))
             try vault.seal(F.plaintext(name), commitment: F.commitment(name), owner: vault.pseudonym(F.person), mentions: [])
             try vault.sync()
         }
@@ -47,7 +47,8 @@ import Testing
         let (keys, offsets) = try threeRecords(dir.path)
         let vault = try FileVault.open(directory: dir.path, keys: keys, mapForReading: true)
         let mapping = try #require(vault.sealedMapping)
-        #expect(mapping.length == (try DurableFile.read(dir.path + "/sealed"))!.count)
+        let fileSize = try #require(try DurableFile.read(dir.path + "/sealed")).count
+        #expect(mapping.length == Int(vault.sealedEnd) && mapping.length < fileSize)
         #expect(mapping.bytes(at: Int64(offsets[2]), count: 100) != nil && mapping.bytes(at: Int64(mapping.length - 10), count: 11) == nil)
         for name in ["a", "b", "c"] { #expect(try vault.open(F.commitment(name)) == F.plaintext(name)) }
         try vault.seal(F.plaintext("d"), commitment: F.commitment("d"), owner: vault.pseudonym(F.person), mentions: [])
@@ -112,14 +113,43 @@ import Testing
         #expect(try FileVault.open(directory: dir.path, keys: keys).open(F.commitment("c")) == F.plaintext("c"))
     }
 
-    @Test func zeroesAppendedByACrashAreCut() throws {
+    /// `sealed` grows in steps of zeros written ahead (FileVault.growSealed): they are room,
+    /// kept and not reported; the next frame goes where the last one ended.
+    @Test func zerosAheadOfTheFramesAreRoomNotATornTail() throws {
+        let dir = TemporaryDirectory("vault")
+        let (keys, offsets) = try threeRecords(dir.path)
+        let size = try #require(try DurableFile.read(dir.path + "/sealed")).count
+        #expect(size % VaultFormat.sealedGrowth == 0 && size > offsets[2])
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(vault.recovery == VaultRecovery(cutBytes: 0, damagedRecords: 0, damagedKeys: 0))
+        #expect(try DurableFile.read(dir.path + "/sealed")!.count == size)
+        let end = vault.sealedEnd
+        try vault.seal(F.plaintext("d"), commitment: F.commitment("d"), owner: vault.pseudonym(F.person), mentions: [])
+        try vault.sync()
+        #expect(try DurableFile.read(dir.path + "/sealed")!.count == size, "written into the room")
+        let reopened = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(reopened.sealedEnd > end && reopened.recovery.cutBytes == 0)
+        for name in ["a", "b", "c", "d"] { #expect(try reopened.open(F.commitment(name)) == F.plaintext(name)) }
+    }
+
+    /// A frame torn inside the room (a crash before its sync) is cut with the room after it;
+    /// bytes that are not zeros far into the room are cut too, never taken for room.
+    @Test(arguments: [1, 15, 600, 100_000]) func aTearInsideTheRoomIsCut(at distance: Int) throws {
         let dir = TemporaryDirectory("vault")
         let (keys, _) = try threeRecords(dir.path)
-        let sealed = try #require(try DurableFile.read(dir.path + "/sealed"))
-        try DurableFile.replace(dir.path + "/sealed", with: sealed + [UInt8](repeating: 0, count: 4096))
+        let end: Int
+        do { end = Int(try FileVault.open(directory: dir.path, keys: keys).sealedEnd) }
+        let size = try #require(try DurableFile.read(dir.path + "/sealed")).count
+        try F.flip(dir.path + "/sealed", at: end + distance - 1)
         let vault = try FileVault.open(directory: dir.path, keys: keys)
-        #expect(try DurableFile.read(dir.path + "/sealed")!.count == sealed.count)
-        #expect(try vault.open(F.commitment("c")) == F.plaintext("c"))
+        #expect(vault.recovery.cutBytes == size - end)
+        #expect(try DurableFile.read(dir.path + "/sealed")!.count == end)
+        for name in ["a", "b", "c"] { #expect(try vault.open(F.commitment(name)) == F.plaintext(name)) }
+        try vault.seal(F.plaintext("d"), commitment: F.commitment("d"), owner: vault.pseudonym(F.person), mentions: [])
+        try vault.sync()
+        let reopened = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(reopened.recovery.cutBytes == 0)
+        #expect(try reopened.open(F.commitment("d")) == F.plaintext("d"))
     }
 
     @Test func aMissingKeysFileBesideRecordsIsRefused() throws {
