@@ -236,8 +236,6 @@ public final class FileVault: PersonalVault {
         }
     }
 
-    /// Writes a whole frame at the file's end; on failure cuts what part of it was written,
-    /// so the next frame starts on a boundary (or marks the vault failed if it cannot).
     /// Writes zeros ahead of `sealed`'s end, a step of `VaultFormat.sealedGrowth` at a time,
     /// so that most seals write into blocks the file already has and leave its size alone:
     /// an fdatasync then has no inode to write, which on ext4 cost about 20 µs of CPU and
@@ -269,6 +267,8 @@ public final class FileVault: PersonalVault {
     /// which find frames by offset).
     var sealedEnd: Int64 { state.withReadLock { $0.sealedEnd } }
 
+    /// Writes a whole frame at the file's end; on failure cuts what part of it was written,
+    /// so the next frame starts on a boundary (or marks the vault failed if it cannot).
     func append(_ frame: [UInt8], fd: Int32, path: String, at end: Int64, state s: inout State) throws(VaultError) {
         do { try frame.withUnsafeBytes { try io.writeAll(fd, $0, offset: end) } } catch {
             do { try io.ftruncate(fd, length: end) } catch {

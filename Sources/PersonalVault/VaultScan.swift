@@ -61,9 +61,9 @@ enum VaultScan {
     }
 
     /// The frames of `file` from `start`. A frame that fails its metadata check ends the scan
-    /// when no valid frame follows it (a torn tail: answered as the valid end, which the
-    /// caller cuts); when a valid frame does follow, the file is damaged in the middle and
-    /// nothing is guessed.
+    /// when no valid frame follows it (answered as the valid end: what follows is room of
+    /// zeros, or a torn tail the caller cuts; see `tornBytes`); when a valid frame does
+    /// follow, the file is damaged in the middle and nothing is guessed.
     /// Frames are handed to `visit` one by one rather than collected: a million records'
     /// metadata would otherwise be held twice during the scan.
     /// `releasingBehind` (only for a file mapping from `withMapping`): the pages already
