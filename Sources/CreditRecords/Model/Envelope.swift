@@ -51,7 +51,7 @@ public struct Envelope: Sendable, Equatable {
         self.clientSignature = clientSignature
     }
 
-    public var json: JSONValue { .object(members(withBody: true)) }
+    public var json: JSONValue { .object(members) }
 
     /// The canonical bytes with the body's own canonical bytes given (`encodedBody` must be
     /// `CanonicalJSON.encode(.object(body))`), so a writer that has them encodes the body once.
@@ -103,12 +103,11 @@ public struct Envelope: Sendable, Equatable {
         out.append(UInt8(ascii: "}"))
     }
 
-    private func members(withBody: Bool) -> JSONObject {
+    private var members: JSONObject {
         var submitter = JSONObject([("principal", .string(submittedBy.principal))])
         if let authority = submittedBy.authority { submitter["authority"] = .string(authority) }
-        var object = JSONObject([("v", .number(String(version))), ("kind", .string(kind.rawValue))]
-                                + (withBody ? [("body", .object(body))] : [])
-                                + [("submittedAt", .string(submittedAt)), ("submittedBy", .object(submitter))])
+        var object = JSONObject([("v", .number(String(version))), ("kind", .string(kind.rawValue)), ("body", .object(body)),
+                                 ("submittedAt", .string(submittedAt)), ("submittedBy", .object(submitter))])
         if let commitment { object["personal"] = .object(JSONObject([("commitment", .string(commitment))])) }
         if let signature = clientSignature {
             object["clientSignature"] = .object(JSONObject([("keyId", .string(signature.keyId)), ("sig", .string(signature.sig))]))
