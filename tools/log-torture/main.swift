@@ -67,11 +67,14 @@ guard acks >= 0 else { fail("open \(acksPath): errno \(errno)") }
 
 // Seeds differ between runs (a fresh random base) and between appenders.
 let base = UInt64.random(in: 0...UInt64.max)
+let parent = getppid()
 await withTaskGroup(of: Void.self) { group in
     for appender in 0..<appenders {
         group.addTask {
             var counter: UInt64 = 0
-            while true {
+            // A test runner that crashes never kills its child: reparented, it stops instead
+            // of appending on.
+            while getppid() == parent {
                 let seed = base &+ (UInt64(appender) << 48) &+ counter
                 counter += 1
                 do {
