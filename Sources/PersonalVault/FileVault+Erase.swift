@@ -68,7 +68,7 @@ extension FileVault {
         } }
     }
 
-    private func zero(_ fd: Int32, at offset: Int64, count: Int) throws {
+    func zero(_ fd: Int32, at offset: Int64, count: Int) throws {
         let zeros = [UInt8](repeating: 0, count: count)
         try zeros.withUnsafeBytes { try io.writeAll(fd, $0, offset: offset) }
     }

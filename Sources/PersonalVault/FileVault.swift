@@ -245,14 +245,7 @@ public final class FileVault: PersonalVault {
     func growSealed(toHold end: Int64, state s: inout State) throws(VaultError) {
         let step = Int64(VaultFormat.sealedGrowth)
         let target = (end + step - 1) / step * step
-        var at = s.sealedAllocated
-        do {
-            while at < target {
-                let count = Int(min(Int64(Self.zeros.count), target - at))
-                try Self.zeros.withUnsafeBytes { try io.writeAll(sealedFD, UnsafeRawBufferPointer(rebasing: $0[..<count]), offset: at) }
-                at += Int64(count)
-            }
-        } catch {
+        do { try zero(sealedFD, at: s.sealedAllocated, count: Int(target - s.sealedAllocated)) } catch {
             do { try io.ftruncate(sealedFD, length: s.sealedAllocated) } catch {
                 s.failure = "the vault could not undo a failed write to \(sealedPath) (\(error))"
             }
@@ -260,8 +253,6 @@ public final class FileVault: PersonalVault {
         }
         s.sealedAllocated = target
     }
-
-    private static let zeros = [UInt8](repeating: 0, count: 64 << 10)
 
     /// Where the next frame of `sealed` goes: its end without the room ahead (for tests,
     /// which find frames by offset).
