@@ -137,8 +137,7 @@ import Testing
     @Test(arguments: [1, 15, 600, 100_000]) func aTearInsideTheRoomIsCut(at distance: Int) throws {
         let dir = TemporaryDirectory("vault")
         let (keys, _) = try threeRecords(dir.path)
-        let end: Int
-        do { end = Int(try FileVault.open(directory: dir.path, keys: keys).sealedEnd) }
+        let end = Int(try FileVault.open(directory: dir.path, keys: keys).sealedEnd)
         let size = try #require(try DurableFile.read(dir.path + "/sealed")).count
         try F.flip(dir.path + "/sealed", at: end + distance - 1)
         let vault = try FileVault.open(directory: dir.path, keys: keys)

@@ -63,15 +63,15 @@ public struct Envelope: Sendable, Equatable {
     /// clientSignature < kind < personal < submittedAt < submittedBy < v, and authority <
     /// principal, keyId < sig. `membersAreInCanonicalOrder` in the tests checks this against
     /// the generic encoder.
-    public func canonicalBytes(encodedBody: [UInt8]) throws -> [UInt8] {
+    public func canonicalBytes(encodedBody: [UInt8]) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(encodedBody.count + 256)
-        try appendCanonicalBytes(encodedBody: encodedBody, to: &out)
+        appendCanonicalBytes(encodedBody: encodedBody, to: &out)
         return out
     }
 
     /// `canonicalBytes(encodedBody:)` appended to `out` (the vault's plaintext follows a salt).
-    public func appendCanonicalBytes(encodedBody: [UInt8], to out: inout [UInt8]) throws {
+    public func appendCanonicalBytes(encodedBody: [UInt8], to out: inout [UInt8]) {
         out.append(contentsOf: #"{"body":"#.utf8)
         out += encodedBody
         if let signature = clientSignature {
@@ -116,7 +116,7 @@ public struct Envelope: Sendable, Equatable {
     }
 
     /// The log entry.
-    public func canonicalBytes() throws -> [UInt8] { try canonicalBytes(encodedBody: CanonicalJSON.encode(.object(body))) }
+    public func canonicalBytes() throws -> [UInt8] { canonicalBytes(encodedBody: try CanonicalJSON.encode(.object(body))) }
 
     /// The bytes a client signature covers: JCS of `{"kind","body"}`.
     public static func signedBytes(kind: RecordKind, body: JSONObject) throws -> [UInt8] {

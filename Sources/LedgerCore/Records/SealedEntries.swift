@@ -78,12 +78,12 @@ package struct SealedEntries: Sendable {
                             submittedBy: envelope.submittedBy, clientSignature: envelope.clientSignature)
         leaf.version = 2
         // The view kept every member unchanged: nothing needs the vault.
-        guard let viewBytes else { return Sealed(leaf: try leaf.canonicalBytes(encodedBody: bodyBytes), commitment: nil) }
+        guard let viewBytes else { return Sealed(leaf: leaf.canonicalBytes(encodedBody: bodyBytes), commitment: nil) }
         let salt = SecureRandom.bytes(Self.saltSize)
         let commitment = SHA256.hash(salt + bodyBytes)
         leaf.commitment = commitment.hex
         var plaintext = salt
-        try envelope.appendCanonicalBytes(encodedBody: bodyBytes, to: &plaintext)
+        envelope.appendCanonicalBytes(encodedBody: bodyBytes, to: &plaintext)
         // The record as submitted keeps the log's entry limit (docs/records.md): without this,
         // sealing would let a body of any size the request allows into the vault whenever its
         // public view is small.
@@ -91,7 +91,7 @@ package struct SealedEntries: Sendable {
         let ownerPseudonym = vault.pseudonym(owner)
         let others = mentions.filter { $0 != owner }.map(vault.pseudonym)
         try vault.seal(plaintext, commitment: commitment, owner: ownerPseudonym, mentions: others)
-        return Sealed(leaf: try leaf.canonicalBytes(encodedBody: viewBytes), commitment: commitment)
+        return Sealed(leaf: leaf.canonicalBytes(encodedBody: viewBytes), commitment: commitment)
     }
 
     /// The canonical bytes of the body and of its leaf view (`KindSpec.leafView`), or nil for
