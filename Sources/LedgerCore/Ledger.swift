@@ -24,8 +24,6 @@ public final class Ledger: Sendable {
     /// (docs/log-format.md "Sealed entries").
     package let sealed: SealedEntries
     package var vault: any PersonalVault { sealed.vault }
-    /// Makes seals durable before their leaves enter the log (Records/VaultSyncQueue.swift).
-    package let vaultSync: VaultSyncQueue
     /// The access log: every check, before its answer is sent.
     package let access: AccessLedger
     /// The records log's latest checkpoint kept outside the data directory, when configured.
@@ -56,8 +54,6 @@ public final class Ledger: Sendable {
         self.metrics = metrics
         self.indexFeeder = indexFeeder
         self.sealed = sealed
-        let vault = sealed.vault
-        self.vaultSync = VaultSyncQueue { try vault.sync() }
         self.envelopes = LogEnvelopeSource(log: log, sealed: sealed)
         self.access = access
         self.principalLog = principalLog
@@ -76,10 +72,13 @@ public final class Ledger: Sendable {
         let data = ServerDataDirectory(configuration.dataDirectory)
         let report = try data.bootstrap(origin: configuration.origin, tokenLifetimeSeconds: configuration.tokenLifetimeSeconds)
         let vault = try configuration.openVault(configuration.dataDirectory)
-        // No `beforeCommit` vault sync: an append waits for its seal to be durable before its
-        // leaf enters the log at all (`vaultSync`, group-committed), so no checkpoint covers a
-        // personal part a crash could lose, and the vault's fdatasync overlaps the log's.
         var options = TransparencyLog.Options()
+        // A batch's seals are made durable once, on the log's committer thread, before the
+        // batch is signed or written: no checkpoint covers a personal part a crash could lose.
+        // The fence is the vault's recoveries: a recovery cuts what was not synced, so an
+        // entry sealed before one is refused even when the batch's own sync succeeds.
+        options.beforeCommit = { try vault.sync() }
+        options.fence = { vault.recoveries }
         // The witness refuses before the log signs a checkpoint that would fork it (issue 17
         // part 7); it is attached once the open log has been checked against it.
         let gate = CheckpointGate()

@@ -48,7 +48,8 @@ public enum VaultError: Error, Sendable, Equatable {
 /// leaf holds only the public fields and the commitment the plaintext is filed under.
 ///
 /// Writers call `seal` for each record of a commit group and `sync` once before the log
-/// acknowledges any of them (group commit), so a vault write costs one fsync per group.
+/// writes any of them (the records log's `beforeCommit`), so a vault write costs one fsync
+/// per group.
 public protocol PersonalVault: AnyObject, Sendable {
     /// The id of the index key new pseudonyms are made with.
     var indexKeyID: String { get }
@@ -87,7 +88,8 @@ public protocol PersonalVault: AnyObject, Sendable {
     /// works again, dropping every seal no successful sync covered. Throws while it cannot.
     func recoverIfFailed() throws
     /// How many times the vault recovered. A writer reads it before sealing and again after
-    /// the `sync` it waited for: if it changed, the seal may be gone and must not be relied on.
+    /// the `sync` that covers the seal (the records log's fence): if it changed, the seal may
+    /// be gone and must not be relied on.
     var recoveries: UInt64 { get }
 
     // Added for the export's reads (default in VaultSubjects.swift).

@@ -23,6 +23,7 @@ final class CommitQueue: @unchecked Sendable {
     private struct Pending {
         let entries: [PreparedEntry]
         let bytes: Int
+        let fence: UInt64?
         let continuation: CheckedContinuation<[AppendReceipt], Error>
     }
 
@@ -46,7 +47,7 @@ final class CommitQueue: @unchecked Sendable {
         thread.start()
     }
 
-    func append(_ entries: [PreparedEntry]) async throws -> [AppendReceipt] {
+    func append(_ entries: [PreparedEntry], fence: UInt64? = nil) async throws -> [AppendReceipt] {
         guard !entries.isEmpty else { return [] }
         try await admit(entries.count)
         let bytes = entries.reduce(0) { $0 + $1.bytes.count }
@@ -58,7 +59,7 @@ final class CommitQueue: @unchecked Sendable {
                 continuation.resume(throwing: LogError.closed)
                 return
             }
-            pending.append(Pending(entries: entries, bytes: bytes, continuation: continuation))
+            pending.append(Pending(entries: entries, bytes: bytes, fence: fence, continuation: continuation))
             condition.signal()
         }
     }
@@ -149,8 +150,9 @@ final class CommitQueue: @unchecked Sendable {
 
     private func commit(_ batch: [Pending]) {
         let all = batch.count == 1 ? batch[0].entries : batch.flatMap(\.entries)
+        let oldestFence = batch.lazy.compactMap(\.fence).min()
         do {
-            let result = try core.commit(all)
+            let result = try core.commit(all, oldestFence: oldestFence)
             var seq = result.firstSeq
             var position = 0
             for item in batch {

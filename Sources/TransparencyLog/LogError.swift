@@ -10,6 +10,8 @@ public enum LogError: Error, CustomStringConvertible, Equatable {
     case closed
     case unavailable(String)
     case full
+    /// The batch held an entry appended under a fence older than the log's (`Options.fence`).
+    case fenced(entry: UInt64, current: UInt64)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum LogError: Error, CustomStringConvertible, Equatable {
         case .closed: return "log is closed"
         case .unavailable(let why): return "log is unavailable: \(why)"
         case .full: return "log is full"
+        case .fenced(let entry, let current): return "an entry was prepared under fence \(entry), and the fence is now \(current): its batch was not committed"
         }
     }
 }

@@ -20,11 +20,14 @@ final class LogWriterCore {
     private let storedLevels: UInt64
     private var head: LogHead
     private let beforeCommit: (@Sendable () throws -> Void)?
+    private let fence: (@Sendable () -> UInt64)?
     private let beforeSigning: (@Sendable (SignedCheckpoint) throws -> Void)?
 
     init(driver: any LogStorageDriver, signer: NoteSigner, head: LogHead, published: PublishedHead,
-         beforeCommit: (@Sendable () throws -> Void)? = nil, beforeSigning: (@Sendable (SignedCheckpoint) throws -> Void)? = nil) {
+         beforeCommit: (@Sendable () throws -> Void)? = nil, fence: (@Sendable () -> UInt64)? = nil,
+         beforeSigning: (@Sendable (SignedCheckpoint) throws -> Void)? = nil) {
         self.beforeCommit = beforeCommit
+        self.fence = fence
         self.beforeSigning = beforeSigning
         self.driver = driver
         self.signer = signer
@@ -40,8 +43,9 @@ final class LogWriterCore {
     var idleInterval: Duration { driver.idleInterval }
 
     /// Appends `entries` as one batch with one signature. Returns only once the batch and its
-    /// checkpoint are durable and published.
-    func commit(_ entries: [PreparedEntry]) throws -> Committed {
+    /// checkpoint are durable and published. `oldestFence`: the oldest fence an entry of the
+    /// batch was appended under (`TransparencyLog.Options.fence`), if any was.
+    func commit(_ entries: [PreparedEntry], oldestFence: UInt64? = nil) throws -> Committed {
         if let reloaded = try driver.reloadIfNeeded() {
             head = reloaded
             published.publish(reloaded)
@@ -51,6 +55,11 @@ final class LogWriterCore {
         // The gate first: a refused batch costs no vault sync, no hashing, no signature.
         try beforeSigning?(head.checkpoint)
         try beforeCommit?()
+        // After beforeCommit: a fence that moved before or during it means an entry's
+        // dependencies may be gone, though beforeCommit itself succeeded.
+        if let oldestFence, let current = fence?(), oldestFence < current {
+            throw LogError.fenced(entry: oldestFence, current: current)
+        }
 
         var frontier = head.frontier
         var chain = head.chain

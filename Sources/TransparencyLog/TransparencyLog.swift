@@ -28,6 +28,12 @@ public final class TransparencyLog: Sendable {
         /// batch fails and nothing of it is stored. For state the entries depend on that must
         /// be durable first (the core's vault: one sync per batch, not per entry).
         public var beforeCommit: (@Sendable () throws -> Void)?
+        /// Read on the committer thread after `beforeCommit`: a counter that only grows, and
+        /// grows when what `beforeCommit` made durable for earlier entries may have been lost
+        /// (the core's vault: its recoveries after a failed sync cut what was not synced). A
+        /// batch holding an entry appended under an older fence (`append(_:fence:)`) fails
+        /// whole, with `LogError.fenced`, and nothing of it is stored.
+        public var fence: (@Sendable () -> UInt64)?
         /// Called on the committer thread with the latest signed checkpoint before a batch's
         /// checkpoint is signed; if it throws, nothing is signed or stored and the batch fails.
         /// For a gate outside the log that must agree first (the core's checkpoint witness:
@@ -75,7 +81,7 @@ public final class TransparencyLog: Sendable {
         let head = PublishedHead()
         head.publish(recovered)
         let core = LogWriterCore(driver: driver, signer: signer, head: recovered, published: head, beforeCommit: options.beforeCommit,
-                                  beforeSigning: options.beforeSigning)
+                                  fence: options.fence, beforeSigning: options.beforeSigning)
         var limits = CommitQueue.Limits()
         limits.maxQueuedEntries = options.maxQueuedEntries
         limits.maxBatchEntries = options.maxBatchEntries
@@ -107,6 +113,15 @@ public final class TransparencyLog: Sendable {
     /// Appends one entry; returns once it is fsync'd and covered by a signed checkpoint.
     public func append(_ entry: [UInt8]) async throws -> AppendReceipt {
         try await append(contentsOf: [entry])[0]
+    }
+
+    /// Appends one entry whose dependencies were prepared when `Options.fence` read `fence`:
+    /// it is committed only if the fence has not moved by the time its batch is (after the
+    /// batch's `beforeCommit`); otherwise it throws `LogError.fenced` and nothing is stored.
+    public func append(_ entry: [UInt8], fence: UInt64) async throws -> AppendReceipt {
+        guard let queue else { throw LogError.invalidArgument("the log is open read-only") }
+        guard entry.count <= Self.maxEntrySize else { throw LogError.entryTooLarge(size: entry.count, limit: Self.maxEntrySize) }
+        return try await queue.append(PreparedEntry.prepare([entry]), fence: fence)[0]
     }
 
     /// Appends entries in order, in as few batches as the limits allow.

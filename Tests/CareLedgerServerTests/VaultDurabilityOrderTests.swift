@@ -5,6 +5,7 @@ import LedgerTestSupport
 import PersonalVault
 import Synchronization
 import Testing
+import TransparencyLog
 @testable import LedgerCore
 
 /// Issue 15's invariant for the vault's sync moving off the log's commit: a checkpoint that
@@ -120,6 +121,42 @@ import Testing
             let opened = try ledger.sealed.opened(try ledger.log.entry(at: receipt.seq))
             #expect(opened != nil, "seq \(receipt.seq) lost its personal part")
         }
+        try await ledger.close()
+    }
+}
+
+extension VaultDurabilityOrderTests {
+    /// The log's fence is the vault's recoveries: a leaf sealed before a recovery (which cut
+    /// every frame not yet synced, its own among them) is refused by the log even though the
+    /// vault's sync in the leaf's batch succeeds, and nothing reaches the log.
+    @Test func aLeafSealedBeforeAVaultRecoveryIsRefusedByTheLog() async throws {
+        let directory = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let io = FaultInjectingIO()
+        let ledger = try await Self.open(directory, io: io)
+        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
+        _ = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.ban(1)), principal: admin, logger: ledger.logger)
+        let size = ledger.log.size
+
+        let body = try #require(Fixtures.ban(2).objectValue?["body"]?.objectValue)
+        let envelope = Envelope(kind: .ban, body: body, submittedAt: "2026-12-07T00:00:00Z",
+                                submittedBy: Submitter(principal: admin.id, authority: nil), clientSignature: nil)
+        let fence = ledger.vault.recoveries
+        let sealed = try ledger.seal(envelope, logger: ledger.logger)
+        #expect(sealed.commitment != nil)
+        io.inject(.fsyncFails(persisted: false), at: FaultInjectingIO.Trigger(operation: .fdatasync, pathContaining: "/vault/sealed"))
+        #expect(throws: VaultError.self) { try ledger.vault.sync() }
+        io.clearFaults()
+        try ledger.vault.recoverIfFailed()
+        #expect(ledger.vault.recoveries == fence + 1)
+
+        await #expect(throws: LogError.fenced(entry: fence, current: fence + 1)) {
+            _ = try await ledger.log.append(sealed.leaf, fence: fence)
+        }
+        #expect(ledger.log.size == size)
+        // The vault works again, and appends go on.
+        _ = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.ban(3)), principal: admin, logger: ledger.logger)
+        #expect(ledger.log.size == size + 1)
         try await ledger.close()
     }
 }

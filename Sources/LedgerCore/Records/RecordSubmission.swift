@@ -109,32 +109,25 @@ extension Ledger {
             logger.error("the vault is still failing", metadata: ["error": "\(error)"])
             throw Self.vaultUnavailable
         }
+        // Read before the seal: the log refuses the leaf if the vault recovers (cutting what
+        // was not synced) before the leaf's batch is committed.
         let recoveries = vault.recoveries
         let sealedEntry = try seal(envelope, logger: logger)
         let entry = sealedEntry.leaf
-        // The personal part durable before the leaf is even queued: the log may then commit
-        // and acknowledge it at any time (issue 15; VaultSyncQueue).
-        if let commitment = sealedEntry.commitment {
-            do { try await vaultSync.durable() } catch {
-                logger.error("the vault could not make a sealed record durable", metadata: ["error": "\(error)"])
-                throw Self.vaultUnavailable
-            }
-            // A recovery since the seal may have cut it, and the sync that answered may have
-            // come after that recovery: the record is not taken.
-            guard vault.recoveries == recoveries else {
-                try? vault.eraseRecord(commitment)
-                logger.error("the vault recovered from a failed sync while a record was being sealed; it was not recorded")
-                throw Self.vaultUnavailable
-            }
-        }
 
         let appended: AppendReceipt
         let started = ContinuousClock.now
         do {
-            appended = try await log.append(entry)
+            // The log's beforeCommit makes the batch's seals durable before it signs or writes
+            // anything (Ledger.open): the leaf is acknowledged only with its personal part.
+            appended = try await log.append(entry, fence: recoveries)
         } catch {
             // Nothing was acknowledged: the personal part filed for it is not kept either.
             if let commitment = sealedEntry.commitment { try? vault.eraseRecord(commitment) }
+            if Self.refusedForTheVault(error) {
+                logger.error("the vault could not make the batch's sealed records durable", metadata: ["error": "\(error)"])
+                throw Self.vaultUnavailable
+            }
             if error is CheckpointWitness.Refused {
                 // Refused before anything was signed or written (the log's beforeSigning gate).
                 logger.critical("checkpoint witness holds a checkpoint this writer did not store: the records log is frozen (fork)")
@@ -197,6 +190,14 @@ extension Ledger {
             throw Self.tooLarge("The stored record would be \(sealedEntry.leaf.count) bytes; a log entry holds at most \(TransparencyLog.maxEntrySize).")
         }
         return sealedEntry
+    }
+
+    /// The log refused a batch for the vault's sake: its sync failed in the log's
+    /// beforeCommit, or it recovered (the fence moved) after the seal.
+    static func refusedForTheVault(_ error: any Error) -> Bool {
+        if error is VaultError { return true }
+        if let logError = error as? LogError, case .fenced = logError { return true }
+        return false
     }
 
     /// The full envelope (kept in the vault) or the leaf over the log's entry limit: a 413.
