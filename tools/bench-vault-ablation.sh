@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the personal-data vault costs an append, in one binary (BENCHMARKS.md "Issue 15, evening
 # of 2026-12-06"): this checkout's careledger against the same commit built with
-# tools/ablations/no-vault.patch (records stored unsealed, the vault's group sync skipped; for
+# tools/ablations/no-vault.patch (records stored unsealed, no vault sync in the log's beforeCommit; for
 # measurement only, never a product build), alternately under tools/bench-appends-ab.sh.
 # Usage: tools/bench-vault-ablation.sh [rounds=3] [seconds=10] [worktree=/tmp/careledger-no-vault]
 # The worktree's first release build takes ~7 minutes on 2 cores; later runs reuse it.
