@@ -37,7 +37,7 @@ extension FileVault {
             var zeroed: [Int32] = []
             for r in s.records(of: Int32(i)) {
                 let record = s.records[Int(r)]
-                do { try zero(sealedFD, at: record.nonceOffset + Int64(AESGCM.nonceByteCount + 4), count: Int(record.sealedLength)) } catch {
+                do { try zeroSealed(record, &s) } catch {
                     throw .io("erasing a record in \(sealedPath): \(error)")
                 }
                 zeroed.append(r)
@@ -60,12 +60,24 @@ extension FileVault {
             // An erased record's state does not change: the open index stays valid.
             if s.records[Int(r)].state != .erased { try dropOpenIndex(&s) }
             let record = s.records[Int(r)]
-            do { try zero(sealedFD, at: record.nonceOffset + Int64(AESGCM.nonceByteCount + 4), count: Int(record.sealedLength)) } catch {
+            do { try zeroSealed(record, &s) } catch {
                 throw .io("erasing a record in \(sealedPath): \(error)")
             }
             try syncNow(&s)
             s.records[Int(r)].state = .erased
         } }
+    }
+
+    /// Zeroes a record's ciphertext: in the file, or in memory while its frame waits for the
+    /// next sync to write it (`State.pendingSealed`), which then writes the zeros.
+    private func zeroSealed(_ record: Record, _ s: inout State) throws {
+        let offset = record.nonceOffset + Int64(AESGCM.nonceByteCount + 4), count = Int(record.sealedLength)
+        let pendingAt = s.pendingSealedAt
+        guard offset >= pendingAt else { return try zero(sealedFD, at: offset, count: count) }
+        let start = Int(offset - pendingAt)
+        s.pendingSealed.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.advanced(by: start).update(repeating: 0, count: count)
+        }
     }
 
     func zero(_ fd: Int32, at offset: Int64, count: Int) throws {
@@ -83,6 +95,7 @@ extension FileVault {
 
     /// Both files to disk now, under the state lock: an erasure is durable before it answers.
     private func syncNow(_ s: inout State) throws(VaultError) {
+        try writePendingSealed(&s)
         do {
             try io.fdatasync(keysFD)
             try io.fdatasync(sealedFD)

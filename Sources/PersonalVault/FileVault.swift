@@ -80,7 +80,14 @@ public final class FileVault: PersonalVault {
         var records: [Record] = []
         var recordTable = SlotTable()
         var keysEnd: Int64 = 0
+        /// Where the next frame of `sealed` goes: the frames written, then `pendingSealed`.
         var sealedEnd: Int64 = 0
+        /// Sealed frames not yet written, which end at `sealedEnd`: `sync` writes them in one
+        /// `pwrite` before its fdatasync, so a group of seals costs one write, not one each.
+        /// Nothing reads a record before the sync that makes it durable except through `open`
+        /// (which reads them here) and erasure (which zeroes them here).
+        var pendingSealed: [UInt8] = []
+        var pendingSealedAt: Int64 { sealedEnd - Int64(pendingSealed.count) }
         /// The size of `sealed`: its end and the zeros written ahead of it (`growSealed`).
         var sealedAllocated: Int64 = 0
         /// Write and sync generations per file: `sync()` fsyncs only a file written since.
@@ -216,11 +223,8 @@ public final class FileVault: PersonalVault {
             meta.u32(UInt32(sealed.count))
             let frame = VaultFormat.frame(magic: VaultFormat.sealedFrameMagic, meta: meta.out, secret: sealed)
             let at = s.sealedEnd
-            if at + Int64(frame.count) > s.sealedAllocated { try growSealed(toHold: at + Int64(frame.count), state: &s) }
-            do throws(VaultError) { try append(frame, fd: sealedFD, path: sealedPath, at: at, state: &s) } catch {
-                s.sealedAllocated = min(s.sealedAllocated, at)  // the failed write was cut back to `at`
-                throw error
-            }
+            if s.pendingSealed.isEmpty { s.pendingSealed.reserveCapacity(16 * 1024) }
+            s.pendingSealed += frame
             s.sealedEnd += Int64(frame.count)
             s.sealedWritten += 1
             let record = Record(commitment: commitment, nonceOffset: at + Int64(VaultFormat.frameHeaderSize + nonceAt),
@@ -234,6 +238,23 @@ public final class FileVault: PersonalVault {
                 for i in [ownerIndex] + mentionIndexes { s.link(index, to: i) }
             }
         }
+    }
+
+    /// Writes the sealed frames not yet written (`State.pendingSealed`) in one `pwrite`. A
+    /// failed write marks the vault failed: the records already indexed for those frames are
+    /// then dropped by the recovery, which cuts back to the last sync and reads the files again.
+    func writePendingSealed(_ s: inout State) throws(VaultError) {
+        guard !s.pendingSealed.isEmpty else { return }
+        let at = s.pendingSealedAt
+        do throws(VaultError) {
+            if s.sealedEnd > s.sealedAllocated { try growSealed(toHold: s.sealedEnd, state: &s) }
+            try append(s.pendingSealed, fd: sealedFD, path: sealedPath, at: at, state: &s)
+        } catch {
+            s.sealedAllocated = min(s.sealedAllocated, at)  // a failed write was cut back to `at`
+            s.failure = s.failure ?? "writing sealed records to \(sealedPath) failed (\(error))"
+            throw error
+        }
+        s.pendingSealed.removeAll(keepingCapacity: true)
     }
 
     /// Writes zeros ahead of `sealed`'s end, a step of `VaultFormat.sealedGrowth` at a time,
@@ -273,6 +294,7 @@ public final class FileVault: PersonalVault {
         try syncLock.withLock { _ throws(VaultError) in
             let (keysTarget, sealedTarget, keysDirty, sealedDirty, records, sealedEnd, keysEnd) = try state.withLock { s throws(VaultError) in
                 if let failure = s.failure { throw .io(failure) }
+                try writePendingSealed(&s)
                 return (s.keysWritten, s.sealedWritten, s.keysWritten > s.keysSynced, s.sealedWritten > s.sealedSynced,
                         s.records.count, s.sealedEnd, s.keysEnd)
             }
@@ -300,6 +322,7 @@ public final class FileVault: PersonalVault {
 
     public func open(_ commitment: Digest32, droppingFirst prefix: Int) throws -> [UInt8]? {
         let hint = OpenHint.current()
+        var pending: [UInt8]?
         let found = try state.withReadAccess { s throws(VaultError) -> (offset: Int64, length: Int, key: DataKey, owner: Pseudonym)? in
             guard let index = State.record(in: s, for: commitment, probingFirst: hint.next) else { return nil }
             hint.next = Int(index) + 1
@@ -311,13 +334,26 @@ public final class FileVault: PersonalVault {
             }
             let owner = s.pointee.subjects[Int(record.owner)]
             switch owner.key {
-            case .live(let key): return (record.nonceOffset, Int(record.sealedLength), key, owner.pseudonym)
+            case .live(let key):
+                let pendingAt = s.pointee.pendingSealedAt
+                if record.nonceOffset >= pendingAt {
+                    // Sealed, not yet written (its group's sync has not run): read from memory.
+                    let start = Int(record.nonceOffset - pendingAt)
+                    pending = Array(s.pointee.pendingSealed[start..<(start + AESGCM.nonceByteCount + 4 + Int(record.sealedLength))])
+                }
+                return (record.nonceOffset, Int(record.sealedLength), key, owner.pseudonym)
             case .destroyed: return nil
             case .damaged, .none: throw .corrupt("\(keysPath): the data key of record \(commitment.hex) is damaged or missing")
             }
         }
         guard let found else { return nil }
         let total = AESGCM.nonceByteCount + 4 + found.length
+        if let pending {
+            if let plaintext = pending.withUnsafeBytes({ Self.decrypt($0, commitment: commitment, found: found, droppingFirst: prefix) }) {
+                return plaintext
+            }
+            return try erasedOrDamaged(commitment)
+        }
         if let mapped = sealedMapping?.bytes(at: found.offset, count: total) {
             if let plaintext = Self.decrypt(mapped, commitment: commitment, found: found, droppingFirst: prefix) { return plaintext }
             return try erasedOrDamaged(commitment)

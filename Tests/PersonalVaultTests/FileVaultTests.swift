@@ -165,6 +165,39 @@ enum VaultFixture {
         #expect(try reopened.open(F.commitment("a")) == nil)
     }
 
+    /// A group's frames wait in memory for its sync: until then `open` reads them there, and
+    /// an erasure zeroes them there, so the frames the sync writes hold no erased ciphertext.
+    @Test func recordsNotYetWrittenOpenAndEraseBeforeTheirSync() throws {
+        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        let person = vault.pseudonym(F.person), other = vault.pseudonym(F.other), org = vault.pseudonym(F.institution)
+        try vault.seal(F.plaintext("a"), commitment: F.commitment("a"), owner: person, mentions: [])
+        try vault.sync()
+        for name in ["b", "c", "d"] {
+            try vault.seal(F.plaintext(name), commitment: F.commitment(name), owner: name == "d" ? other : org, mentions: name == "c" ? [other] : [])
+        }
+        #expect(try vault.open(F.commitment("b")) == F.plaintext("b"))
+        #expect(try vault.open(F.commitment("c")) == F.plaintext("c"))
+        let otherKey = try #require(vault.liveDataKey(of: other))
+        try vault.eraseRecord(F.commitment("b"))
+        #expect(try vault.eraseSubject(other) == [F.commitment("c"), F.commitment("d")].sorted { $0.hex < $1.hex })
+        try vault.seal(F.plaintext("e"), commitment: F.commitment("e"), owner: org, mentions: [])
+        #expect(try vault.open(F.commitment("b")) == nil)
+        #expect(try vault.open(F.commitment("e")) == F.plaintext("e"))
+        try vault.sync()
+
+        let sealed = try #require(try DurableFile.read(dir.path + "/sealed"))
+        let reopened = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(reopened.recovery.cutBytes == 0)
+        #expect(reopened.recovery.damagedRecords == 0)
+        #expect(try reopened.open(F.commitment("a")) == F.plaintext("a"))
+        for name in ["b", "c", "d"] { #expect(try reopened.open(F.commitment(name)) == nil, "\(name)") }
+        #expect(try reopened.open(F.commitment("e")) == F.plaintext("e"))
+        #expect(reopened.commitments(of: org) == [F.commitment("e")])
+        #expect(!F.contains(sealed, otherKey))
+        #expect(reopened.liveDataKey(of: other) == nil)
+    }
+
     @Test func aWrongKeyIsRefusedAtOpen() throws {
         let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
         let vault = try FileVault.open(directory: dir.path, keys: keys)
