@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# Durable appends over HTTP for two careledger binaries, alternately (A, B, A, B, …) on fresh
+# Durable appends over HTTP for two (or more) careledger binaries, alternately (A, B, A, B, …) on fresh
 # data directories, each under wrk (`tools/wrk/append.lua`, the ~1 KiB penalty of
 # tools/bench-http.sh, 64 connections): rate, p50/p99 and server CPU per append. For a
 # before/after of one change on a machine whose rounds vary (BENCHMARKS.md says which).
-# Usage: tools/bench-appends-ab.sh BINARY_A BINARY_B [rounds=3] [seconds=10]
+# Usage: tools/bench-appends-ab.sh BINARY_A BINARY_B [BINARY_C …] [rounds=3] [seconds=10]
 #   e.g. git worktree add /tmp/before 3fc0c1d && (cd /tmp/before && swift build -c release --product careledger)
 #        tools/bench-appends-ab.sh /tmp/before/.build/release/careledger .build/release/careledger
+#   Binaries are the arguments that are not plain numbers; each round runs them in order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 2 ] || { sed -n 2,9p "$0"; exit 2; }
-a=$1; b=$2; rounds=${3:-3}; seconds=${4:-10}
+bins=(); numbers=()
+for arg in "$@"; do
+  if [[ $arg =~ ^[0-9]+$ ]]; then numbers+=("$arg"); else bins+=("$arg"); fi
+done
+[ ${#bins[@]} -ge 2 ] || { sed -n 2,10p "$0"; exit 2; }
+rounds=${numbers[0]:-3}; seconds=${numbers[1]:-10}
+sides=(A B C D E F G H)
 port=18090
 work=$(mktemp -d /tmp/careledger-appends-ab.XXXX); chmod 700 "$work"
 trap 'rm -rf "$work"' EXIT
 python3 tools/wrk/append-body.py "$work/body.json" >/dev/null
-echo "## tools/bench-appends-ab.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds rounds of ${seconds}s; A=$a B=$b"
+echo "## tools/bench-appends-ab.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds rounds of ${seconds}s; $(for i in "${!bins[@]}"; do printf '%s=%s ' "${sides[$i]}" "${bins[$i]}"; done)"
 for round in $(seq "$rounds"); do
-  for side in A B; do
-    cli=$a; [ $side = B ] && cli=$b
+  for i in "${!bins[@]}"; do
+    side=${sides[$i]}; cli=${bins[$i]}
     rm -rf "$work/data"
     # Binaries from before the rate options existed run without them (their limits were higher).
     rates=""; if "$cli" serve --help 2>&1 | grep principal-rate >/dev/null; then rates="--principal-rate 1000000 --address-rate 1000000"; fi
