@@ -258,9 +258,9 @@ public final class FileVault: PersonalVault {
     }
 
     /// Writes zeros ahead of `sealed`'s end, a step of `VaultFormat.sealedGrowth` at a time,
-    /// so that most seals write into blocks the file already has and leave its size alone:
-    /// an fdatasync then has no inode to write, which on ext4 cost about 20 µs of CPU and
-    /// 50 µs of wall time per group sync (issue 15; BENCHMARKS.md). The zeros are room, not
+    /// so that most syncs write their frames into blocks the file already has and leave its
+    /// size alone: an fdatasync then has no inode to write, which on ext4 cost about 20 µs of
+    /// CPU and 50 µs of wall time per group sync (issue 15; BENCHMARKS.md). The zeros are room, not
     /// data: the open scan ends at the first frame boundary that holds no frame and keeps an
     /// all-zero rest (FileVault+Open.swift). Durable with the next sync, as the frames are.
     func growSealed(toHold end: Int64, state s: inout State) throws(VaultError) {
