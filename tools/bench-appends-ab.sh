@@ -7,6 +7,8 @@
 #   e.g. git worktree add /tmp/before 3fc0c1d && (cd /tmp/before && swift build -c release --product careledger)
 #        tools/bench-appends-ab.sh /tmp/before/.build/release/careledger .build/release/careledger
 #   Binaries are the arguments that are not plain numbers; each round runs them in order.
+#   CARELEDGER_BENCH_PEOPLE=1: penalties against a new person each (tools/wrk/append-body.py
+#   --people), so every append also makes the vault a data key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bins=(); numbers=()
@@ -19,7 +21,7 @@ sides=(A B C D E F G H)
 port=18090
 work=$(mktemp -d /tmp/careledger-appends-ab.XXXX); chmod 700 "$work"
 trap 'rm -rf "$work"' EXIT
-python3 tools/wrk/append-body.py "$work/body.json" >/dev/null
+python3 tools/wrk/append-body.py ${CARELEDGER_BENCH_PEOPLE:+--people} "$work/body.json" >/dev/null
 echo "## tools/bench-appends-ab.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds rounds of ${seconds}s; $(for i in "${!bins[@]}"; do printf '%s=%s ' "${sides[$i]}" "${bins[$i]}"; done)"
 for round in $(seq "$rounds"); do
   for i in "${!bins[@]}"; do

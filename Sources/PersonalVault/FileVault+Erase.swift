@@ -21,9 +21,9 @@ extension FileVault {
             do {
                 switch s.subjects[i].key {
                 case .destroyed:
-                    if let at = s.subjects[i].keySecretOffset { try zero(keysFD, at: at, count: VaultFormat.wrappedKeySize) }
+                    if let at = s.subjects[i].keySecretOffset { try zeroKey(at: at, &s) }
                 case .live, .damaged:
-                    try zero(keysFD, at: s.subjects[i].keySecretOffset!, count: VaultFormat.wrappedKeySize)
+                    try zeroKey(at: s.subjects[i].keySecretOffset!, &s)
                 case .none:
                     let tombstone = VaultFormat.frame(magic: VaultFormat.keyFrameMagic,
                                                       meta: s.subjects[i].encoded + [UInt8](repeating: 0, count: AESGCM.nonceByteCount),
@@ -85,17 +85,29 @@ extension FileVault {
         try zeros.withUnsafeBytes { try io.writeAll(fd, $0, offset: offset) }
     }
 
+    /// A tombstone key frame: kept with the frames the next sync writes, as seals' are.
     private func frameAppend(_ frame: [UInt8], subject i: Int, _ s: inout State) throws {
         let at = s.keysEnd
-        try append(frame, fd: keysFD, path: keysPath, at: at, state: &s)
+        s.pendingKeys += frame
         s.keysEnd += Int64(frame.count)
         s.keysWritten += 1
         s.subjects[i].keySecretOffset = at + Int64(frame.count - VaultFormat.wrappedKeySize)
     }
 
+    /// Zeroes a wrapped data key: in the file, or in memory while its frame waits for the
+    /// next sync (`State.pendingKeys`).
+    private func zeroKey(at offset: Int64, _ s: inout State) throws {
+        let pendingAt = s.pendingKeysAt
+        guard offset >= pendingAt else { return try zero(keysFD, at: offset, count: VaultFormat.wrappedKeySize) }
+        let start = Int(offset - pendingAt)
+        s.pendingKeys.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.advanced(by: start).update(repeating: 0, count: VaultFormat.wrappedKeySize)
+        }
+    }
+
     /// Both files to disk now, under the state lock: an erasure is durable before it answers.
     private func syncNow(_ s: inout State) throws(VaultError) {
-        try writePendingSealed(&s)
+        try writePending(&s)
         do {
             try io.fdatasync(keysFD)
             try io.fdatasync(sealedFD)

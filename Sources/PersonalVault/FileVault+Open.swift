@@ -90,6 +90,7 @@ extension FileVault {
         var salt: [UInt8] = []
         var wrapKey: [UInt8] = []
         let keysSize = try VaultScan.size(of: keysFD, path: keysPath)
+        var tornKeys = 0
         s.keysEnd = Int64(try VaultScan.withMapping(keysFD, size: keysSize, path: keysPath) { (file) throws(VaultError) -> Int in
             guard file.count >= VaultFormat.keysHeaderSize, Array(file[0..<8]) == VaultFormat.keysMagic,
                   CRC32C.checksum(UnsafeRawBufferPointer(rebasing: file[0..<60])) == UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 60, as: UInt32.self)) else {
@@ -136,9 +137,16 @@ extension FileVault {
             for (item, key) in zip(current, keys) {
                 s.subjects[Int(item.subject)].key = key.map { .live($0) } ?? .damaged
             }
+            // Room or a torn frame after the frames, as in `sealed` below.
+            tornKeys = VaultScan.tornBytes(file, after: end)
             return end
         })
-        if Int(s.keysEnd) < keysSize { try cutTail(keysFD, at: s.keysEnd, path: keysPath, io: io) }
+        if tornKeys > 0 {
+            try cutTail(keysFD, at: s.keysEnd, path: keysPath, io: io)
+            s.keysAllocated = s.keysEnd
+        } else {
+            s.keysAllocated = Int64(keysSize)
+        }
 
         let sealedSize = try VaultScan.size(of: sealedFD, path: sealedPath)
         var torn = 0
@@ -176,7 +184,7 @@ extension FileVault {
                 }
                 for i in linked { s.link(index, to: i) }
             }
-            // After the frames: zeros written ahead as room (FileVault.growSealed), kept; or a
+            // After the frames: zeros written ahead as room (FileVault.grow), kept; or a
             // torn frame, possibly with room after it, cut with everything after it.
             torn = VaultScan.tornBytes(file, after: end)
             return end
@@ -193,7 +201,7 @@ extension FileVault {
         s.syncedSealedEnd = s.sealedEnd
         s.syncedKeysEnd = s.keysEnd
         let recovery = VaultRecovery(
-            cutBytes: keysSize - Int(s.keysEnd) + (torn > 0 ? sealedSize - Int(s.sealedEnd) : 0),
+            cutBytes: (tornKeys > 0 ? keysSize - Int(s.keysEnd) : 0) + (torn > 0 ? sealedSize - Int(s.sealedEnd) : 0),
             damagedRecords: s.records.count { $0.state == .damaged },
             damagedKeys: s.subjects.count { if case .damaged = $0.key { true } else { false } })
         return (wrapKey, s, recovery)

@@ -79,7 +79,14 @@ public final class FileVault: PersonalVault {
         var links: [Link] = []
         var records: [Record] = []
         var recordTable = SlotTable()
+        /// Where the next frame of `keys` goes: the frames written, then `pendingKeys`.
         var keysEnd: Int64 = 0
+        /// Key frames not yet written, which end at `keysEnd`, written by `sync` as the sealed
+        /// frames are (`pendingSealed`).
+        var pendingKeys: [UInt8] = []
+        var pendingKeysAt: Int64 { keysEnd - Int64(pendingKeys.count) }
+        /// The size of `keys`: its end and the zeros written ahead of it (`grow`).
+        var keysAllocated: Int64 = 0
         /// Where the next frame of `sealed` goes: the frames written, then `pendingSealed`.
         var sealedEnd: Int64 = 0
         /// Sealed frames not yet written, which end at `sealedEnd`: `sync` writes them in one
@@ -88,7 +95,7 @@ public final class FileVault: PersonalVault {
         /// (which reads them here) and erasure (which zeroes them here).
         var pendingSealed: [UInt8] = []
         var pendingSealedAt: Int64 { sealedEnd - Int64(pendingSealed.count) }
-        /// The size of `sealed`: its end and the zeros written ahead of it (`growSealed`).
+        /// The size of `sealed`: its end and the zeros written ahead of it (`grow`).
         var sealedAllocated: Int64 = 0
         /// Write and sync generations per file: `sync()` fsyncs only a file written since.
         var keysWritten: UInt64 = 0
@@ -202,7 +209,7 @@ public final class FileVault: PersonalVault {
                 }
                 let frame = VaultFormat.frame(magic: VaultFormat.keyFrameMagic, meta: ownerEncoded + nonce, secret: wrapped)
                 let at = s.keysEnd
-                try append(frame, fd: keysFD, path: keysPath, at: at, state: &s)
+                s.pendingKeys += frame
                 s.keysEnd += Int64(frame.count)
                 s.keysWritten += 1
                 s.subjects[Int(ownerIndex)].key = .live(dataKey)
@@ -240,44 +247,62 @@ public final class FileVault: PersonalVault {
         }
     }
 
-    /// Writes the sealed frames not yet written (`State.pendingSealed`) in one `pwrite`. A
-    /// failed write marks the vault failed: the records already indexed for those frames are
-    /// then dropped by the recovery, which cuts back to the last sync and reads the files again.
-    func writePendingSealed(_ s: inout State) throws(VaultError) {
-        guard !s.pendingSealed.isEmpty else { return }
-        let at = s.pendingSealedAt
-        do throws(VaultError) {
-            if s.sealedEnd > s.sealedAllocated { try growSealed(toHold: s.sealedEnd, state: &s) }
-            try append(s.pendingSealed, fd: sealedFD, path: sealedPath, at: at, state: &s)
-        } catch {
-            s.sealedAllocated = min(s.sealedAllocated, at)  // a failed write was cut back to `at`
-            s.failure = s.failure ?? "writing sealed records to \(sealedPath) failed (\(error))"
-            throw error
+    /// Writes the frames not yet written (`State.pendingKeys`, then `State.pendingSealed`),
+    /// one `pwrite` per file. A failed write marks the vault failed: what was already indexed
+    /// for those frames is then dropped by the recovery, which cuts both files back to the
+    /// last sync and reads them again.
+    func writePending(_ s: inout State) throws(VaultError) {
+        if !s.pendingKeys.isEmpty {
+            var allocated = s.keysAllocated
+            defer { s.keysAllocated = allocated }
+            try write(s.pendingKeys, fd: keysFD, path: keysPath, at: s.pendingKeysAt, end: s.keysEnd, allocated: &allocated, &s)
+            s.pendingKeys.removeAll(keepingCapacity: true)
         }
-        s.pendingSealed.removeAll(keepingCapacity: true)
+        if !s.pendingSealed.isEmpty {
+            var allocated = s.sealedAllocated
+            defer { s.sealedAllocated = allocated }
+            try write(s.pendingSealed, fd: sealedFD, path: sealedPath, at: s.pendingSealedAt, end: s.sealedEnd, allocated: &allocated, &s)
+            // Not kept after a very large group (a bulk load): a megabyte at most between syncs.
+            if s.pendingSealed.capacity > 1 << 20 { s.pendingSealed = [] } else { s.pendingSealed.removeAll(keepingCapacity: true) }
+        }
     }
 
-    /// Writes zeros ahead of `sealed`'s end, a step of `VaultFormat.sealedGrowth` at a time,
-    /// so that most syncs write their frames into blocks the file already has and leave its
-    /// size alone: an fdatasync then has no inode to write, which on ext4 cost about 20 µs of
-    /// CPU and 50 µs of wall time per group sync (issue 15; BENCHMARKS.md). The zeros are room, not
-    /// data: the open scan ends at the first frame boundary that holds no frame and keeps an
-    /// all-zero rest (FileVault+Open.swift). Durable with the next sync, as the frames are.
-    func growSealed(toHold end: Int64, state s: inout State) throws(VaultError) {
-        let step = Int64(VaultFormat.sealedGrowth)
-        let target = (end + step - 1) / step * step
-        do { try zero(sealedFD, at: s.sealedAllocated, count: Int(target - s.sealedAllocated)) } catch {
-            do { try io.ftruncate(sealedFD, length: s.sealedAllocated) } catch {
-                s.failure = "the vault could not undo a failed write to \(sealedPath) (\(error))"
-            }
-            throw .io("writing \(sealedPath): \(error)")
+    private func write(_ frames: [UInt8], fd: Int32, path: String, at: Int64, end: Int64, allocated: inout Int64,
+                       _ s: inout State) throws(VaultError) {
+        do throws(VaultError) {
+            if end > allocated { try grow(fd, path: path, allocated: &allocated, toHold: end, &s) }
+            try append(frames, fd: fd, path: path, at: at, state: &s)
+        } catch {
+            allocated = min(allocated, at)  // a failed write was cut back to `at`
+            s.failure = s.failure ?? "writing to \(path) failed (\(error))"
+            throw error
         }
-        s.sealedAllocated = target
+    }
+
+    /// Writes zeros ahead of a file's end, a step of `VaultFormat.growthStep` at a time, so
+    /// that most syncs write their frames into blocks the file already has and leave its
+    /// size alone: an fdatasync then has no inode to write, which on ext4 cost about 20 µs of
+    /// CPU and 50 µs of wall time per group sync (issue 15; BENCHMARKS.md). The zeros are
+    /// room, not data: the open scan ends at the first frame boundary that holds no frame and
+    /// keeps an all-zero rest (FileVault+Open.swift). Durable with the next sync, as the
+    /// frames are.
+    func grow(_ fd: Int32, path: String, allocated: inout Int64, toHold end: Int64, _ s: inout State) throws(VaultError) {
+        let step = Int64(VaultFormat.growthStep)
+        let target = (end + step - 1) / step * step
+        do { try zero(fd, at: allocated, count: Int(target - allocated)) } catch {
+            do { try io.ftruncate(fd, length: allocated) } catch {
+                s.failure = "the vault could not undo a failed write to \(path) (\(error))"
+            }
+            throw .io("writing \(path): \(error)")
+        }
+        allocated = target
     }
 
     /// Where the next frame of `sealed` goes: its end without the room ahead (for tests,
     /// which find frames by offset).
     var sealedEnd: Int64 { state.withReadLock { $0.sealedEnd } }
+    /// The same for `keys`.
+    var keysEnd: Int64 { state.withReadLock { $0.keysEnd } }
 
     /// Writes a whole frame at the file's end; on failure cuts what part of it was written,
     /// so the next frame starts on a boundary (or marks the vault failed if it cannot).
@@ -294,7 +319,7 @@ public final class FileVault: PersonalVault {
         try syncLock.withLock { _ throws(VaultError) in
             let (keysTarget, sealedTarget, keysDirty, sealedDirty, records, sealedEnd, keysEnd) = try state.withLock { s throws(VaultError) in
                 if let failure = s.failure { throw .io(failure) }
-                try writePendingSealed(&s)
+                try writePending(&s)
                 return (s.keysWritten, s.sealedWritten, s.keysWritten > s.keysSynced, s.sealedWritten > s.sealedSynced,
                         s.records.count, s.sealedEnd, s.keysEnd)
             }

@@ -26,8 +26,9 @@ enum VaultFormat {
     static let minimumKeyFrameSize = frameHeaderSize + 1 + Digest32.byteCount + AESGCM.nonceByteCount + wrappedKeySize
     /// Frames larger than this are damaged lengths, not records (the core seals ≤ a few KB).
     static let maxFrame = 16 << 20
-    /// How much `sealed` grows at a time: zeros written ahead of its end (FileVault.growSealed).
-    static let sealedGrowth = 1 << 20
+    /// How much `keys` and `sealed` grow at a time: zeros written ahead of their ends
+    /// (FileVault.grow).
+    static let growthStep = 1 << 20
 
     static let wrapInfo = Array("careledger vault: wrap data keys v1".utf8)
     static let checkInfo = Array("careledger vault: KEK check v1".utf8)

@@ -79,8 +79,9 @@ import Testing
     @Test func aFlippedWrappedKeyMakesItsRecordsCorrupt() throws {
         let dir = TemporaryDirectory("vault")
         let (keys, _) = try threeRecords(dir.path)
-        let size = try #require(try DurableFile.read(dir.path + "/keys")).count
-        try F.flip(dir.path + "/keys", at: size - 20)
+        // The last wrapped key ends where the next frame would go (room follows it).
+        let end = Int(try FileVault.open(directory: dir.path, keys: keys).keysEnd)
+        try F.flip(dir.path + "/keys", at: end - 20)
         let vault = try FileVault.open(directory: dir.path, keys: keys)
         #expect(vault.recovery.damagedKeys == 1)
         #expect(throws: VaultError.self) { try vault.open(F.commitment("a")) }
@@ -113,13 +114,13 @@ import Testing
         #expect(try FileVault.open(directory: dir.path, keys: keys).open(F.commitment("c")) == F.plaintext("c"))
     }
 
-    /// `sealed` grows in steps of zeros written ahead (FileVault.growSealed): they are room,
+    /// `sealed` grows in steps of zeros written ahead (FileVault.grow): they are room,
     /// kept and not reported; the next frame goes where the last one ended.
     @Test func zerosAheadOfTheFramesAreRoomNotATornTail() throws {
         let dir = TemporaryDirectory("vault")
         let (keys, offsets) = try threeRecords(dir.path)
         let size = try #require(try DurableFile.read(dir.path + "/sealed")).count
-        #expect(size % VaultFormat.sealedGrowth == 0 && size > offsets[2])
+        #expect(size % VaultFormat.growthStep == 0 && size > offsets[2])
         let vault = try FileVault.open(directory: dir.path, keys: keys)
         #expect(vault.recovery == VaultRecovery(cutBytes: 0, damagedRecords: 0, damagedKeys: 0))
         #expect(try DurableFile.read(dir.path + "/sealed")!.count == size)
@@ -149,6 +150,29 @@ import Testing
         let reopened = try FileVault.open(directory: dir.path, keys: keys)
         #expect(reopened.recovery.cutBytes == 0)
         #expect(try reopened.open(F.commitment("d")) == F.plaintext("d"))
+    }
+
+    /// `keys` has room the same way: kept and not reported at open, written into by the
+    /// next new subject's key; a tear inside it is cut and reported, and no key is lost.
+    @Test func theKeysFileHasRoomAndATearInItIsCut() throws {
+        let dir = TemporaryDirectory("vault")
+        let (keys, _) = try threeRecords(dir.path)
+        let size = try #require(try DurableFile.read(dir.path + "/keys")).count
+        let end = Int(try FileVault.open(directory: dir.path, keys: keys).keysEnd)
+        #expect(size % VaultFormat.growthStep == 0 && size > end)
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(vault.recovery.cutBytes == 0)
+        try vault.seal(F.plaintext("d"), commitment: F.commitment("d"), owner: vault.pseudonym(F.other), mentions: [])
+        try vault.sync()
+        #expect(try DurableFile.read(dir.path + "/keys")!.count == size, "written into the room")
+        let newEnd = Int(vault.keysEnd)
+        #expect(newEnd > end)
+
+        try F.flip(dir.path + "/keys", at: newEnd + 300)
+        let torn = try FileVault.open(directory: dir.path, keys: keys)
+        #expect(torn.recovery.cutBytes == size - newEnd)
+        #expect(try DurableFile.read(dir.path + "/keys")!.count == newEnd)
+        for name in ["a", "b", "c", "d"] { #expect(try torn.open(F.commitment(name)) == F.plaintext(name)) }
     }
 
     @Test func aMissingKeysFileBesideRecordsIsRefused() throws {
