@@ -60,6 +60,15 @@ import TransparencyLog
 
     static func directory() -> String { NSTemporaryDirectory() + "careledger-vault-order-\(UUID().uuidString)" }
 
+    /// A ledger on a disk that can fail on demand, holding one ban appended by the admin.
+    static func openAfterOneBan(_ directory: String) async throws -> (Ledger, FaultInjectingIO, Principal) {
+        let io = FaultInjectingIO()
+        let ledger = try await open(directory, io: io)
+        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
+        _ = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.ban(1)), principal: admin, logger: ledger.logger)
+        return (ledger, io, admin)
+    }
+
     @Test func eachSealIsDurableBeforeTheLogWritesItsLeaf() async throws {
         let directory = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -83,10 +92,7 @@ import TransparencyLog
     @Test func aFailedVaultSyncRefusesTheAppendAndTheLogTakesNothing() async throws {
         let directory = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let io = FaultInjectingIO()
-        let ledger = try await Self.open(directory, io: io)
-        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
-        _ = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.ban(1)), principal: admin, logger: ledger.logger)
+        let (ledger, io, admin) = try await Self.openAfterOneBan(directory)
         let size = ledger.log.size
         io.inject(.fsyncFails(persisted: false), at: FaultInjectingIO.Trigger(operation: .fdatasync, pathContaining: "/vault/sealed"))
         do {
@@ -132,10 +138,7 @@ extension VaultDurabilityOrderTests {
     @Test func aLeafSealedBeforeAVaultRecoveryIsRefusedByTheLog() async throws {
         let directory = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let io = FaultInjectingIO()
-        let ledger = try await Self.open(directory, io: io)
-        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
-        _ = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.ban(1)), principal: admin, logger: ledger.logger)
+        let (ledger, io, admin) = try await Self.openAfterOneBan(directory)
         let size = ledger.log.size
 
         let body = try #require(Fixtures.ban(2).objectValue?["body"]?.objectValue)
