@@ -262,7 +262,7 @@ public final class FileVault: PersonalVault {
             var allocated = s.sealedAllocated
             defer { s.sealedAllocated = allocated }
             try write(s.pendingSealed, fd: sealedFD, path: sealedPath, at: s.pendingSealedAt, end: s.sealedEnd, allocated: &allocated, &s)
-            // Not kept after a very large group (a bulk load): a megabyte at most between syncs.
+            // A buffer a very large group (a bulk load) grew past 1 MiB is freed, not kept.
             if s.pendingSealed.capacity > 1 << 20 { s.pendingSealed = [] } else { s.pendingSealed.removeAll(keepingCapacity: true) }
         }
     }
