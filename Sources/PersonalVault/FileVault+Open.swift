@@ -12,7 +12,9 @@ extension FileVault {
     /// `mapForReading`: for a process that opens every record once (the export), reads
     /// records through a read-only mapping of `sealed` instead of a `pread` each
     /// (SealedFileMapping.swift).
-    public static func open(directory: String, keys: VaultKeys, io: any StorageIO = PosixIO(), mapForReading: Bool = false) throws -> FileVault {
+    /// `cutDamage`: for `careledger vault repair` only (`VaultDamageCut`).
+    public static func open(directory: String, keys: VaultKeys, io: any StorageIO = PosixIO(), mapForReading: Bool = false,
+                            cutDamage: VaultDamageCut? = nil) throws -> FileVault {
         do { try PrivateDirectory.create(directory) } catch { throw VaultError.io("creating the vault directory: \(error)") }
         if let exposure = PrivateDirectory.exposure(of: directory, what: "vault directory") { throw VaultError.io(exposure) }
         let keysPath = directory + "/keys", sealedPath = directory + "/sealed"
@@ -62,7 +64,8 @@ extension FileVault {
             throw error is VaultError ? error : VaultError.io("\(error)")
         }
         do {
-            let (wrapKey, state, recovery) = try load(keys: keys, io: io, keysFD: keysFD, keysPath: keysPath, sealedFD: sealedFD, sealedPath: sealedPath)
+            let (wrapKey, state, recovery) = try load(keys: keys, io: io, keysFD: keysFD, keysPath: keysPath, sealedFD: sealedFD, sealedPath: sealedPath,
+                                                      cutDamage: cutDamage)
             let mapping = mapForReading ? SealedFileMapping(fd: sealedFD, length: Int(state.sealedEnd)) : nil
             return FileVault(directory: directory, keys: keys, io: io, keysFD: keysFD, sealedFD: sealedFD, wrapKey: wrapKey,
                              state: state, recovery: recovery, sealedMapping: mapping)
@@ -85,7 +88,7 @@ extension FileVault {
     }
 
     static func load(keys: VaultKeys, io: any StorageIO, keysFD: Int32, keysPath: String,
-                             sealedFD: Int32, sealedPath: String) throws -> ([UInt8], State, VaultRecovery) {
+                             sealedFD: Int32, sealedPath: String, cutDamage: VaultDamageCut? = nil) throws -> ([UInt8], State, VaultRecovery) {
         var s = State()
         var salt: [UInt8] = []
         var wrapKey: [UInt8] = []
@@ -150,6 +153,7 @@ extension FileVault {
 
         let sealedSize = try VaultScan.size(of: sealedFD, path: sealedPath)
         var torn = 0
+        var cutAtDamage: (offset: Int, droppedRecords: Int)?
         s.sealedEnd = Int64(try VaultScan.withMapping(sealedFD, size: sealedSize, path: sealedPath) { (file) throws(VaultError) -> Int in
             guard file.count >= VaultFormat.sealedHeaderSize, Array(file[0..<8]) == VaultFormat.sealedMagic,
                   CRC32C.checksum(UnsafeRawBufferPointer(rebasing: file[0..<28])) == UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 28, as: UInt32.self)) else {
@@ -160,8 +164,19 @@ extension FileVault {
             // after that are scanned (FileVault+Index.swift).
             let start = loadIndex(&s, path: StoragePath.directory(of: sealedPath) + "/index", salt: salt, sealedFD: sealedFD,
                                   sealedSize: sealedSize, sealedPath: sealedPath) ?? VaultFormat.sealedHeaderSize
-            let end = try VaultScan.frames(file, from: start, magic: VaultFormat.sealedFrameMagic,
-                                           path: sealedPath, releasingBehind: true, parse: VaultScan.sealedMeta) { frame in
+            // Only with a cut allowed: what valid frames after a broken one would be dropped.
+            let acceptBreak: ((Int) -> Bool)? = cutDamage.map { cut in
+                { offset in
+                    let dropped = VaultScan.validFrames(file, from: offset + 1, magic: VaultFormat.sealedFrameMagic,
+                                                        parse: VaultScan.sealedMeta).map(\.commitment)
+                    guard cut.accept(dropped, { s.record(for: $0) != nil }) else { return false }
+                    cutAtDamage = (offset, dropped.count)
+                    return true
+                }
+            }
+            let end = try VaultScan.frames(file, from: start, magic: VaultFormat.sealedFrameMagic, path: sealedPath,
+                                           releasingBehind: true, parse: VaultScan.sealedMeta,
+                                           acceptBreak: acceptBreak) { frame in
                 let m = frame.meta
                 let state: RecordState = switch frame.secret {
                 case .intact: .live
@@ -203,7 +218,8 @@ extension FileVault {
         let recovery = VaultRecovery(
             cutBytes: (tornKeys > 0 ? keysSize - Int(s.keysEnd) : 0) + (torn > 0 ? sealedSize - Int(s.sealedEnd) : 0),
             damagedRecords: s.records.count { $0.state == .damaged },
-            damagedKeys: s.subjects.count { if case .damaged = $0.key { true } else { false } })
+            damagedKeys: s.subjects.count { if case .damaged = $0.key { true } else { false } },
+            cutAtDamage: cutAtDamage)
         return (wrapKey, s, recovery)
     }
 

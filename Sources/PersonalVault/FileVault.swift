@@ -188,16 +188,19 @@ public final class FileVault: PersonalVault {
                 let i = s.subject(m)
                 if !mentionIndexes.contains(i) { mentionIndexes.append(i) }
             }
-            // A destroyed key is never recreated, and a record naming an erased subject is
-            // not kept: either would make readable again what the erasure destroyed.
-            for i in [ownerIndex] + mentionIndexes {
-                if case .destroyed = s.subjects[Int(i)].key { return }
+            // A destroyed key is never recreated, and a record naming an erased subject keeps
+            // no plaintext: either would make readable again what the erasure destroyed. Its
+            // frame is filed all the same, born erased (a zero secret), so that every
+            // committed leaf's commitment is in the vault (`careledger vault repair`).
+            let bornErased = ([ownerIndex] + mentionIndexes).contains { i in
+                if case .destroyed = s.subjects[Int(i)].key { true } else { false }
             }
             let dataKey: DataKey
             let ownerEncoded = s.subjects[Int(ownerIndex)].encoded
             switch s.subjects[Int(ownerIndex)].key {
+            case _ where bornErased: dataKey = DataKey.random()  // never used, never stored
             case .live(let key): dataKey = key
-            case .destroyed: return
+            case .destroyed: return  // bornErased
             case .damaged:
                 throw .corrupt("\(keysPath): the data key of the record's owner is damaged; restore the vault directory from a backup")
             case .none:
@@ -221,10 +224,14 @@ public final class FileVault: PersonalVault {
             meta.u16(UInt16(mentionIndexes.count))
             for i in mentionIndexes { VaultFormat.encode(s.subjects[Int(i)].pseudonym, into: &meta) }
             let nonceAt = meta.out.count
-            let nonce = AESGCM.randomNonce()
+            let nonce = bornErased ? [UInt8](repeating: 0, count: AESGCM.nonceByteCount) : AESGCM.randomNonce()
             let sealed: [UInt8]
-            do { sealed = try AESGCM.seal(plaintext, key: dataKey.bytes, nonce: nonce, aad: commitment.bytes + ownerEncoded) } catch {
-                throw .io("sealing a record: \(error)")
+            if bornErased {
+                sealed = [UInt8](repeating: 0, count: AESGCM.tagByteCount)
+            } else {
+                do { sealed = try AESGCM.seal(plaintext, key: dataKey.bytes, nonce: nonce, aad: commitment.bytes + ownerEncoded) } catch {
+                    throw .io("sealing a record: \(error)")
+                }
             }
             meta.bytes(nonce)
             meta.u32(UInt32(sealed.count))
@@ -235,7 +242,7 @@ public final class FileVault: PersonalVault {
             s.sealedEnd += Int64(frame.count)
             s.sealedWritten += 1
             let record = Record(commitment: commitment, nonceOffset: at + Int64(VaultFormat.frameHeaderSize + nonceAt),
-                                sealedLength: UInt32(sealed.count), owner: ownerIndex, state: .live)
+                                sealedLength: UInt32(sealed.count), owner: ownerIndex, state: bornErased ? .erased : .live)
             let index: Int32
             if let damaged = s.record(for: commitment) {
                 index = damaged
@@ -456,18 +463,46 @@ public struct VaultRecovery: Sendable, Equatable {
     public let damagedRecords: Int
     /// Subjects whose wrapped data key is damaged (their records answer `corrupt`).
     public let damagedKeys: Int
+    /// Where `sealed` was cut at a broken frame that valid frames followed, and how many
+    /// records were dropped with them (only when opened with a `VaultDamageCut`).
+    public var cutAtDamage: (offset: Int, droppedRecords: Int)? = nil
+
+    public static func == (a: VaultRecovery, b: VaultRecovery) -> Bool {
+        (a.cutBytes, a.damagedRecords, a.damagedKeys) == (b.cutBytes, b.damagedRecords, b.damagedKeys)
+            && a.cutAtDamage?.offset == b.cutAtDamage?.offset && a.cutAtDamage?.droppedRecords == b.cutAtDamage?.droppedRecords
+    }
 
     /// One line per finding, for the start-up report; empty when there was nothing.
     public var messages: [String] {
         var out: [String] = []
-        if cutBytes > 0 { out.append("vault: cut a torn tail of \(cutBytes) bytes (frames written but not synced before a crash)") }
+        if let cut = cutAtDamage {
+            out.append("vault: cut \(cutBytes) bytes from a broken frame at byte \(cut.offset) of sealed, with \(cut.droppedRecords) valid "
+                + "record\(cut.droppedRecords == 1 ? "" : "s") after it that no committed record names (never acknowledged)")
+        } else if cutBytes > 0 {
+            out.append("vault: cut a torn tail of \(cutBytes) bytes (frames written but not synced before a crash)")
+        }
         if damagedRecords > 0 { out.append("vault: \(damagedRecords) damaged records (they answer as corrupt; restore the vault from a backup)") }
         if damagedKeys > 0 { out.append("vault: \(damagedKeys) damaged data keys (their records answer as corrupt; restore the vault from a backup)") }
         return out
     }
 }
 
+/// What an open may cut besides a torn tail (`careledger vault repair`): a broken frame in
+/// `sealed` that valid frames follow. A power loss can leave that: the pages of frames that
+/// were written but not yet synced reach the disk in any order. `accept` gets the
+/// commitments of the valid frames a cut would drop, and a test of whether the frames
+/// before the break hold a commitment; it answers whether to cut. Nil: such a file is
+/// refused as damaged.
+public struct VaultDamageCut: Sendable {
+    public let accept: @Sendable (_ dropped: [Digest32], _ keptHolds: (Digest32) -> Bool) -> Bool
+    public init(accept: @escaping @Sendable (_ dropped: [Digest32], _ keptHolds: (Digest32) -> Bool) -> Bool) { self.accept = accept }
+}
+
 extension FileVault {
+    /// Whether the vault files a record under `commitment`, in any state (live, erased or
+    /// damaged): every committed sealed leaf's commitment must be here (`vault repair`).
+    package func holds(_ commitment: Digest32) -> Bool { state.withReadLock { $0.record(for: commitment) != nil } }
+
     /// The subject's unwrapped data key, for tests that scan the files for it; nil when it
     /// has none or it was destroyed.
     package func liveDataKey(of subject: Pseudonym) -> [UInt8]? {

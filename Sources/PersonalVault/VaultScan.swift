@@ -66,12 +66,15 @@ enum VaultScan {
     /// follow, the file is damaged in the middle and nothing is guessed.
     /// Frames are handed to `visit` one by one rather than collected: a million records'
     /// metadata would otherwise be held twice during the scan.
+    /// `acceptBreak`: asked, when valid frames do follow a broken one, whether to end the
+    /// scan there all the same (`careledger vault repair`, after a power loss); nil refuses.
     /// `releasingBehind` (only for a file mapping from `withMapping`): the pages already
     /// scanned are dropped as the scan goes, so opening a 1 GB vault does not leave 1 GB
     /// resident until the scan ends (the export's peak RSS, issue 15).
     static func frames<Meta>(_ file: UnsafeRawBufferPointer, from start: Int, magic: [UInt8], path: String,
                              releasingBehind: Bool = false,
                              parse: (UnsafeRawBufferPointer) -> (Meta, Int)?,
+                             acceptBreak: ((_ offset: Int) -> Bool)? = nil,
                              visit: (ScannedFrame<Meta>) -> Void) throws(VaultError) -> Int {
         var offset = start
         var released = 0
@@ -86,8 +89,11 @@ enum VaultScan {
                 var probe = offset + 1
                 while probe + VaultFormat.frameHeaderSize <= file.count {
                     if file[probe] == magic[0], frame(file, at: probe, magic: magic, parse: parse) != nil {
-                        throw .corrupt("\(path): the frame at byte \(offset) is damaged and valid frames follow it; "
-                            + "restore the vault directory from a backup (docs/operations.md \"Vault keys\")")
+                        if acceptBreak?(offset) == true { return offset }
+                        throw .corrupt("\(path): the frame at byte \(offset) is damaged and valid frames follow it. After a power loss "
+                            + "this may be frames that were never synced: stop the service and run `careledger vault repair`, which "
+                            + "cuts them only if no committed record needs them; do not restore an older vault over it "
+                            + "(docs/operations.md \"Recovery after a crash\")")
                     }
                     probe += 1
                 }
@@ -119,6 +125,23 @@ enum VaultScan {
             secret = crcAll == storedAll ? .intact : .damaged
         }
         return ScannedFrame(offset: offset, length: length, secretStart: secretStart, meta: meta, secret: secret)
+    }
+
+    /// The metadata of every valid frame from `start` on, whatever lies between them: what a
+    /// cut at a broken frame would drop (`acceptBreak`).
+    static func validFrames<Meta>(_ file: UnsafeRawBufferPointer, from start: Int, magic: [UInt8],
+                                  parse: (UnsafeRawBufferPointer) -> (Meta, Int)?) -> [Meta] {
+        var found: [Meta] = []
+        var offset = start
+        while offset + VaultFormat.frameHeaderSize <= file.count {
+            if file[offset] == magic[0], let next = frame(file, at: offset, magic: magic, parse: parse) {
+                found.append(next.meta)
+                offset += next.length
+            } else {
+                offset += 1
+            }
+        }
+        return found
     }
 
     /// How many bytes after `end` are not zero, counted up to the last of them: 0 when the

@@ -47,20 +47,24 @@ extension VaultKeyOptions {
     /// `mapForReading`: the caller opens every record once (the export; FileVault.open).
     func openExistingVault(dataDirectory data: String, mapForReading: Bool = false) throws -> any PersonalVault {
         let trimmed = data.hasSuffix("/") ? String(data.dropLast()) : data
-        let source = VaultKeySource.resolve(flag: vaultKeyFile, environment: ProcessInfo.processInfo.environment,
-                                            defaultPath: VaultKeySource.defaultPath(besideDataDirectory: data))
         do {
-            let keys: VaultKeys
-            switch source {
-            case .content: keys = try VaultKeyFile.load(source, dataDirectory: data).keys
-            case .file(let path):
-                try VaultKeyFile.refuseInside(path, dataDirectory: data)
-                keys = try VaultKeyFile.read(path)
-            }
-            return try FileVault.open(directory: trimmed + "/vault", keys: keys, mapForReading: mapForReading)
+            return try FileVault.open(directory: trimmed + "/vault", keys: existingKeys(dataDirectory: data), mapForReading: mapForReading)
         } catch {
             printError("careledger: the personal-data vault of \(data) cannot be opened: \(error)")
             throw ExitCode(2)
+        }
+    }
+
+    /// The keys of an existing vault: from the key file named or found as `serve` would find
+    /// it, which must exist.
+    func existingKeys(dataDirectory data: String) throws -> VaultKeys {
+        let source = VaultKeySource.resolve(flag: vaultKeyFile, environment: ProcessInfo.processInfo.environment,
+                                            defaultPath: VaultKeySource.defaultPath(besideDataDirectory: data))
+        switch source {
+        case .content: return try VaultKeyFile.load(source, dataDirectory: data).keys
+        case .file(let path):
+            try VaultKeyFile.refuseInside(path, dataDirectory: data)
+            return try VaultKeyFile.read(path)
         }
     }
 }
@@ -69,7 +73,7 @@ struct VaultCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault",
         abstract: "Manage the personal-data vault's keys.",
-        subcommands: [RotateIndexKey.self, RotateKEK.self]
+        subcommands: [RotateIndexKey.self, RotateKEK.self, Repair.self]
     )
 
     struct RotateIndexKey: ParsableCommand {

@@ -142,6 +142,32 @@ enum VaultFixture {
         #expect(try reopened.open(F.commitment("mention")) == nil)
     }
 
+    /// A record naming an erased subject keeps no plaintext, but its commitment is filed (born
+    /// erased), so every committed leaf's commitment is in the vault (`careledger vault repair`).
+    @Test func aRecordNamingAnErasedSubjectIsFiledBornErased() throws {
+        let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
+        let vault = try FileVault.open(directory: dir.path, keys: keys)
+        let person = vault.pseudonym(F.person), org = vault.pseudonym(F.institution)
+        try vault.seal(F.plaintext("a"), commitment: F.commitment("a"), owner: person, mentions: [])
+        try vault.sync()
+        _ = try vault.eraseSubject(person)
+        try vault.seal(F.plaintext("late"), commitment: F.commitment("late"), owner: person, mentions: [])
+        try vault.seal(F.plaintext("mention"), commitment: F.commitment("mention"), owner: org, mentions: [person])
+        try vault.sync()
+        for vault in [vault, try FileVault.open(directory: dir.path, keys: keys)] {
+            for name in ["late", "mention"] {
+                #expect(vault.holds(F.commitment(name)), "\(name)")
+                #expect(try vault.open(F.commitment(name)) == nil, "\(name)")
+            }
+            #expect(vault.liveDataKey(of: person) == nil)
+            #expect(vault.liveDataKey(of: org) == nil, "no key was made for a record that keeps nothing")
+        }
+        let files = F.files(dir.path)
+        for (name, bytes) in files {
+            #expect(!F.contains(bytes, Array("张三-late".utf8)) && !F.contains(bytes, Array("张三-mention".utf8)), "\(name)")
+        }
+    }
+
     @Test func erasingARecordSurvivesReopen() throws {
         let dir = TemporaryDirectory("vault"), keys = VaultKeys.generate()
         let vault = try FileVault.open(directory: dir.path, keys: keys)

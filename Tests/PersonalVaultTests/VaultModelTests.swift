@@ -15,9 +15,11 @@ import Testing
 
         mutating func seal(_ plaintext: [UInt8], _ c: Digest32, owner: Pseudonym, mentions: [Pseudonym]) {
             let subjects = Set([owner] + mentions)
-            // Sealed before or erased: nothing; a destroyed subject: never readable again.
-            guard !known.contains(c), subjects.isDisjoint(with: destroyed) else { return }
+            // Sealed before or erased: nothing.
+            guard !known.contains(c) else { return }
             known.insert(c)
+            // Naming a destroyed subject: filed, born erased, never readable.
+            guard subjects.isDisjoint(with: destroyed) else { return }
             live[c] = (plaintext, subjects)
         }
 
