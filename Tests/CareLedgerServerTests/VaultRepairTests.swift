@@ -20,14 +20,18 @@ import Testing
         var sealedPath: String { data.root + "/vault/sealed" }
     }
 
-    static func setUp(_ directory: TemporaryDirectory) async throws -> Setup {
-        let keys = VaultKeys.generate()
+    /// The service's core on `directory` with a file vault under `keys`.
+    static func open(_ directory: TemporaryDirectory, keys: VaultKeys) async throws -> (Ledger, FileVault, Principal) {
         var configuration = LedgerConfiguration()
         configuration.dataDirectory = directory.path
         configuration.openVault = { data in try FileVault.open(directory: data + "/vault", keys: keys) }
         let ledger = try await Ledger.open(configuration: configuration)
-        let vault = try #require(ledger.vault as? FileVault)
-        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
+        return (ledger, try #require(ledger.vault as? FileVault), try #require(ledger.principals.principal(id: ServerDataDirectory.adminId)))
+    }
+
+    static func setUp(_ directory: TemporaryDirectory) async throws -> Setup {
+        let keys = VaultKeys.generate()
+        let (ledger, vault, admin) = try await Self.open(directory, keys: keys)
         var committed: [Int64] = [], uncommitted: [Int64] = []
         for n in 1...2 {
             committed.append(vault.sealedEnd)
@@ -65,11 +69,7 @@ import Testing
         #expect(repaired.missing.isEmpty)
 
         // The service starts again, and both bans still open with their personal parts.
-        var configuration = LedgerConfiguration()
-        configuration.dataDirectory = directory.path
-        let keys = setup.keys
-        configuration.openVault = { data in try FileVault.open(directory: data + "/vault", keys: keys) }
-        let ledger = try await Ledger.open(configuration: configuration)
+        let (ledger, _, _) = try await Self.open(directory, keys: setup.keys)
         for seq in UInt64(0)..<2 {
             let opened = try ledger.sealed.opened(try ledger.log.entry(at: seq))
             #expect(opened != nil, "seq \(seq) lost its personal part")
@@ -94,12 +94,7 @@ import Testing
     @Test func aBreakWithACommittedFrameAfterItIsLeftAsItIs() async throws {
         let directory = TemporaryDirectory("vault-repair")
         let keys = VaultKeys.generate()
-        var configuration = LedgerConfiguration()
-        configuration.dataDirectory = directory.path
-        configuration.openVault = { data in try FileVault.open(directory: data + "/vault", keys: keys) }
-        let ledger = try await Ledger.open(configuration: configuration)
-        let vault = try #require(ledger.vault as? FileVault)
-        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
+        let (ledger, vault, admin) = try await Self.open(directory, keys: keys)
         let uncommitted = vault.sealedEnd
         try vault.seal(Array("{\"unacknowledged\":1}".utf8), commitment: SHA256.hash("never committed"),
                        owner: vault.pseudonym(.person(idType: "resident_id", idNumber: "330302199001011231")), mentions: [])
