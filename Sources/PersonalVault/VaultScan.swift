@@ -90,10 +90,13 @@ enum VaultScan {
                 while probe + VaultFormat.frameHeaderSize <= file.count {
                     if file[probe] == magic[0], frame(file, at: probe, magic: magic, parse: parse) != nil {
                         if acceptBreak?(offset) == true { return offset }
-                        throw .corrupt("\(path): the frame at byte \(offset) is damaged and valid frames follow it. After a power loss "
-                            + "this may be frames that were never synced: stop the service and run `careledger vault repair`, which "
-                            + "cuts them only if no committed record needs them; do not restore an older vault over it "
-                            + "(docs/operations.md \"Recovery after a crash\")")
+                        // `vault repair` cuts only `sealed`: key frames are few, and a lost one loses records.
+                        let repair = magic == VaultFormat.sealedFrameMagic
+                            ? "After a power loss this may be frames that were never synced: stop the service and run `careledger "
+                                + "vault repair`, which cuts them only if no committed record needs them. "
+                            : ""
+                        throw .corrupt("\(path): the frame at byte \(offset) is damaged and valid frames follow it. \(repair)"
+                            + "Do not restore an older vault over a newer records log (docs/operations.md \"Recovery after a crash\")")
                     }
                     probe += 1
                 }
