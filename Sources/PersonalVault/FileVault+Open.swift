@@ -87,6 +87,15 @@ extension FileVault {
         try HKDFSHA256.derive(key: kek, salt: salt, info: VaultFormat.checkInfo, length: 32)
     }
 
+    /// After a file's frames: all zeros is room, kept (the file's size is what it holds);
+    /// anything else is a torn write, cut at the frames' end with the room after it.
+    private static func keepRoomOrCut(_ fd: Int32, end: Int64, size: Int, torn: Int, path: String,
+                                      io: any StorageIO) throws -> Int64 {
+        guard torn > 0 else { return Int64(size) }
+        try cutTail(fd, at: end, path: path, io: io)
+        return end
+    }
+
     static func load(keys: VaultKeys, io: any StorageIO, keysFD: Int32, keysPath: String,
                              sealedFD: Int32, sealedPath: String, cutDamage: VaultDamageCut? = nil) throws -> ([UInt8], State, VaultRecovery) {
         var s = State()
@@ -144,12 +153,7 @@ extension FileVault {
             tornKeys = VaultScan.tornBytes(file, after: end)
             return end
         })
-        if tornKeys > 0 {
-            try cutTail(keysFD, at: s.keysEnd, path: keysPath, io: io)
-            s.keysAllocated = s.keysEnd
-        } else {
-            s.keysAllocated = Int64(keysSize)
-        }
+        s.keysAllocated = try keepRoomOrCut(keysFD, end: s.keysEnd, size: keysSize, torn: tornKeys, path: keysPath, io: io)
 
         let sealedSize = try VaultScan.size(of: sealedFD, path: sealedPath)
         var torn = 0
@@ -204,12 +208,7 @@ extension FileVault {
             torn = VaultScan.tornBytes(file, after: end)
             return end
         })
-        if torn > 0 {
-            try cutTail(sealedFD, at: s.sealedEnd, path: sealedPath, io: io)
-            s.sealedAllocated = s.sealedEnd
-        } else {
-            s.sealedAllocated = Int64(sealedSize)
-        }
+        s.sealedAllocated = try keepRoomOrCut(sealedFD, end: s.sealedEnd, size: sealedSize, torn: torn, path: sealedPath, io: io)
         s.salt = salt
         // What is in the files now is what the next open would find.
         s.syncedRecords = s.records.count

@@ -195,19 +195,20 @@ public final class FileVault: PersonalVault {
             let bornErased = ([ownerIndex] + mentionIndexes).contains { i in
                 if case .destroyed = s.subjects[Int(i)].key { true } else { false }
             }
-            let dataKey: DataKey
+            // Nil: the record is born erased, and no key is used or made for it.
+            let dataKey: DataKey?
             let ownerEncoded = s.subjects[Int(ownerIndex)].encoded
             switch s.subjects[Int(ownerIndex)].key {
-            case _ where bornErased: dataKey = DataKey.random()  // never used, never stored
+            case _ where bornErased, .destroyed: dataKey = nil
             case .live(let key): dataKey = key
-            case .destroyed: return  // bornErased
             case .damaged:
                 throw .corrupt("\(keysPath): the data key of the record's owner is damaged; restore the vault directory from a backup")
             case .none:
-                dataKey = DataKey.random()
+                let newKey = DataKey.random()
+                dataKey = newKey
                 let nonce = AESGCM.randomNonce()
                 let wrapped: [UInt8]
-                do { wrapped = try AESGCM.seal(dataKey.bytes, key: wrapKey, nonce: nonce, aad: ownerEncoded) } catch {
+                do { wrapped = try AESGCM.seal(newKey.bytes, key: wrapKey, nonce: nonce, aad: ownerEncoded) } catch {
                     throw .io("wrapping a data key: \(error)")
                 }
                 let frame = VaultFormat.frame(magic: VaultFormat.keyFrameMagic, meta: ownerEncoded + nonce, secret: wrapped)
@@ -215,7 +216,7 @@ public final class FileVault: PersonalVault {
                 s.pendingKeys += frame
                 s.keysEnd += Int64(frame.count)
                 s.keysWritten += 1
-                s.subjects[Int(ownerIndex)].key = .live(dataKey)
+                s.subjects[Int(ownerIndex)].key = .live(newKey)
                 s.subjects[Int(ownerIndex)].keySecretOffset = at + Int64(frame.count - VaultFormat.wrappedKeySize)
             }
             var meta = ByteWriter()
@@ -224,14 +225,14 @@ public final class FileVault: PersonalVault {
             meta.u16(UInt16(mentionIndexes.count))
             for i in mentionIndexes { VaultFormat.encode(s.subjects[Int(i)].pseudonym, into: &meta) }
             let nonceAt = meta.out.count
-            let nonce = bornErased ? [UInt8](repeating: 0, count: AESGCM.nonceByteCount) : AESGCM.randomNonce()
+            let nonce = dataKey == nil ? [UInt8](repeating: 0, count: AESGCM.nonceByteCount) : AESGCM.randomNonce()
             let sealed: [UInt8]
-            if bornErased {
-                sealed = [UInt8](repeating: 0, count: AESGCM.tagByteCount)
-            } else {
+            if let dataKey {
                 do { sealed = try AESGCM.seal(plaintext, key: dataKey.bytes, nonce: nonce, aad: commitment.bytes + ownerEncoded) } catch {
                     throw .io("sealing a record: \(error)")
                 }
+            } else {
+                sealed = [UInt8](repeating: 0, count: AESGCM.tagByteCount)
             }
             meta.bytes(nonce)
             meta.u32(UInt32(sealed.count))
@@ -242,7 +243,7 @@ public final class FileVault: PersonalVault {
             s.sealedEnd += Int64(frame.count)
             s.sealedWritten += 1
             let record = Record(commitment: commitment, nonceOffset: at + Int64(VaultFormat.frameHeaderSize + nonceAt),
-                                sealedLength: UInt32(sealed.count), owner: ownerIndex, state: bornErased ? .erased : .live)
+                                sealedLength: UInt32(sealed.count), owner: ownerIndex, state: dataKey == nil ? .erased : .live)
             let index: Int32
             if let damaged = s.record(for: commitment) {
                 index = damaged
