@@ -44,7 +44,10 @@ package enum VaultRepair {
         let refusal = Why()
         let cut = VaultDamageCut { dropped, keptHolds in
             let needed = dropped.filter { committedSet.contains($0) }
-            let missing = committedSet.filter { !keptHolds($0) && !dropped.contains($0) }
+            // A set: a break early in a large vault drops many frames, and every committed
+            // commitment is looked up in it.
+            let droppedSet = Set(dropped)
+            let missing = committedSet.filter { !keptHolds($0) && !droppedSet.contains($0) }
             if needed.isEmpty && missing.isEmpty { return true }
             let seqs = (needed + missing).compactMap { seqOf[$0] }.sorted().prefix(10).map(String.init).joined(separator: ", ")
             refusal.text.withLock {
