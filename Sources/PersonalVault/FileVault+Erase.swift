@@ -6,7 +6,8 @@ import Glibc
 
 extension FileVault {
     /// Zeroes the subject's wrapped data key in place (or, for a subject without one, writes
-    /// a zeroed key frame, so no key is ever made for it later) and the ciphertext of every
+    /// a zeroed key frame, so no key is ever made under that name later: a record sealed
+    /// after the erasure goes to the subject's next generation) and the ciphertext of every
     /// record it owns or is mentioned in, then fsyncs both files before answering. What was
     /// erased before is zeroed again: after an erasure whose fsync failed, the page cache may
     /// show zeros the disk never got (the recovered state then reads them as erased), and
@@ -17,7 +18,8 @@ extension FileVault {
         return try indexLock.withLock { _ throws(VaultError) in try state.withLock { s throws(VaultError) in
             if let failure = s.failure { throw .io(failure) }
             try dropOpenIndex(&s)
-            let i = Int(s.subject(subject))
+            // The subject's newest generation: the older ones were destroyed before.
+            let i = Int(s.subject(Pseudonym.newestGeneration(of: subject) { s.destroyed($0) }.0))
             do {
                 switch s.subjects[i].key {
                 case .destroyed:

@@ -182,27 +182,23 @@ public final class FileVault: PersonalVault {
             if let existing = s.record(for: commitment), s.records[Int(existing)].state != .damaged {
                 return  // sealed before (a retried group) or erased: either way nothing to write
             }
-            let ownerIndex = s.subject(owner)
+            // A subject erased before is filed under its next generation, with a new key.
+            let ownerIndex = s.subject(Pseudonym.generationForSealing(of: owner) { s.destroyed($0) })
             var mentionIndexes: [Int32] = []
             for m in mentions where m != owner {
-                let i = s.subject(m)
+                let i = s.subject(Pseudonym.generationForSealing(of: m) { s.destroyed($0) })
                 if !mentionIndexes.contains(i) { mentionIndexes.append(i) }
             }
-            // A destroyed key is never recreated, and a record naming an erased subject keeps
-            // no plaintext: either would make readable again what the erasure destroyed. Its
-            // frame is filed all the same, born erased (a zero secret), so that every
-            // committed leaf's commitment is in the vault (`careledger vault repair`).
-            let bornErased = ([ownerIndex] + mentionIndexes).contains { i in
-                if case .destroyed = s.subjects[Int(i)].key { true } else { false }
-            }
-            // Nil: the record is born erased, and no key is used or made for it.
-            let dataKey: DataKey?
+            let dataKey: DataKey
             let ownerEncoded = s.subjects[Int(ownerIndex)].encoded
             switch s.subjects[Int(ownerIndex)].key {
-            case _ where bornErased, .destroyed: dataKey = nil
             case .live(let key): dataKey = key
             case .damaged:
                 throw .corrupt("\(keysPath): the data key of the record's owner is damaged; restore the vault directory from a backup")
+            case .destroyed:
+                // Not reached: a destroyed key is never recreated, its subject's next
+                // generation takes the record (above).
+                throw .io("sealing a record under a destroyed data key")
             case .none:
                 let newKey = DataKey.random()
                 dataKey = newKey
@@ -225,14 +221,10 @@ public final class FileVault: PersonalVault {
             meta.u16(UInt16(mentionIndexes.count))
             for i in mentionIndexes { VaultFormat.encode(s.subjects[Int(i)].pseudonym, into: &meta) }
             let nonceAt = meta.out.count
-            let nonce = dataKey == nil ? [UInt8](repeating: 0, count: AESGCM.nonceByteCount) : AESGCM.randomNonce()
+            let nonce = AESGCM.randomNonce()
             let sealed: [UInt8]
-            if let dataKey {
-                do { sealed = try AESGCM.seal(plaintext, key: dataKey.bytes, nonce: nonce, aad: commitment.bytes + ownerEncoded) } catch {
-                    throw .io("sealing a record: \(error)")
-                }
-            } else {
-                sealed = [UInt8](repeating: 0, count: AESGCM.tagByteCount)
+            do { sealed = try AESGCM.seal(plaintext, key: dataKey.bytes, nonce: nonce, aad: commitment.bytes + ownerEncoded) } catch {
+                throw .io("sealing a record: \(error)")
             }
             meta.bytes(nonce)
             meta.u32(UInt32(sealed.count))
@@ -243,7 +235,7 @@ public final class FileVault: PersonalVault {
             s.sealedEnd += Int64(frame.count)
             s.sealedWritten += 1
             let record = Record(commitment: commitment, nonceOffset: at + Int64(VaultFormat.frameHeaderSize + nonceAt),
-                                sealedLength: UInt32(sealed.count), owner: ownerIndex, state: dataKey == nil ? .erased : .live)
+                                sealedLength: UInt32(sealed.count), owner: ownerIndex, state: .live)
             let index: Int32
             if let damaged = s.record(for: commitment) {
                 index = damaged
@@ -441,7 +433,7 @@ public final class FileVault: PersonalVault {
 
     public func commitments(of subject: Pseudonym) -> [Digest32] {
         state.withReadLock { s in
-            guard let i = s.subjectNumber(subject) else { return [] }
+            guard let i = s.subjectNumber(Pseudonym.newestGeneration(of: subject) { s.destroyed($0) }.0) else { return [] }
             if case .destroyed = s.subjects[Int(i)].key { return [] }
             return s.records(of: i).compactMap { r in
                 let record = s.records[Int(r)]
@@ -504,11 +496,12 @@ extension FileVault {
     /// damaged): every committed sealed leaf's commitment must be here (`vault repair`).
     package func holds(_ commitment: Digest32) -> Bool { state.withReadLock { $0.record(for: commitment) != nil } }
 
-    /// The subject's unwrapped data key, for tests that scan the files for it; nil when it
-    /// has none or it was destroyed.
+    /// The unwrapped data key of the subject's newest generation, for tests that scan the
+    /// files for it; nil when it has none or it was destroyed.
     package func liveDataKey(of subject: Pseudonym) -> [UInt8]? {
         state.withLock { s in
-            guard let i = s.subjectNumber(subject), case .live(let key) = s.subjects[Int(i)].key else { return nil }
+            guard let i = s.subjectNumber(Pseudonym.newestGeneration(of: subject) { s.destroyed($0) }.0),
+                  case .live(let key) = s.subjects[Int(i)].key else { return nil }
             return key.bytes
         }
     }

@@ -9,6 +9,11 @@ public final class MemoryVault: PersonalVault {
         var owners: [Digest32: Pseudonym] = [:]
         var subjects: [Pseudonym: Set<Digest32>] = [:]
         var destroyedKeys: Set<Pseudonym> = []
+
+        /// nil: never filed; else whether its key was destroyed.
+        func destroyed(_ p: Pseudonym) -> Bool? {
+            destroyedKeys.contains(p) ? true : subjects[p] == nil ? nil : false
+        }
     }
     private let state: Mutex<State>
     private let indexKey: [UInt8]
@@ -37,12 +42,14 @@ public final class MemoryVault: PersonalVault {
 
     public func seal(_ plaintext: [UInt8], commitment: Digest32, owner: Pseudonym, mentions: [Pseudonym]) throws {
         state.withLock { s in
-            // A destroyed data key is never recreated: a record sealed for an erased subject
-            // after the erasure would otherwise be readable while its siblings are not.
-            guard !s.destroyedKeys.contains(owner) else { return }
+            // A destroyed data key is never recreated: a subject recorded again after its
+            // erasure is filed under its next generation (as the file vault does).
+            let owner = Pseudonym.generationForSealing(of: owner, destroyed: s.destroyed)
             s.plaintexts[commitment] = plaintext
             s.owners[commitment] = owner
-            for subject in [owner] + mentions { s.subjects[subject, default: []].insert(commitment) }
+            for subject in [owner] + mentions.map({ Pseudonym.generationForSealing(of: $0, destroyed: s.destroyed) }) {
+                s.subjects[subject, default: []].insert(commitment)
+            }
         }
     }
 
@@ -57,6 +64,7 @@ public final class MemoryVault: PersonalVault {
 
     public func eraseSubject(_ subject: Pseudonym) throws -> [Digest32] {
         state.withLock { s in
+            let subject = Pseudonym.newestGeneration(of: subject, destroyed: s.destroyed).0
             s.destroyedKeys.insert(subject)
             let gone = s.subjects.removeValue(forKey: subject) ?? []
             for commitment in gone {
@@ -76,7 +84,7 @@ public final class MemoryVault: PersonalVault {
 
     public func commitments(of subject: Pseudonym) -> [Digest32] {
         state.withLock { s in
-            (s.subjects[subject] ?? []).filter { s.plaintexts[$0] != nil }.sorted { $0.hex < $1.hex }
+            (s.subjects[Pseudonym.newestGeneration(of: subject, destroyed: s.destroyed).0] ?? []).filter { s.plaintexts[$0] != nil }.sorted { $0.hex < $1.hex }
         }
     }
 }

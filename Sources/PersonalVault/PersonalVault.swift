@@ -12,6 +12,36 @@ public struct Pseudonym: Hashable, Sendable {
         self.keyID = keyID
         self.digest = digest
     }
+
+    /// The vault's name for the subject's `n`th data key (n ≥ 2), after an erasure destroyed
+    /// the one before: `<index key id>+g<n>` over the same digest. Index key ids are `k1`,
+    /// `k2`, …, so no pseudonym made by an index key looks like one. Only the vault uses it:
+    /// the index, access entries and subject codes know a subject by its plain pseudonym.
+    public func generation(_ n: Int) -> Pseudonym {
+        Pseudonym(keyID: "\(keyID)+g\(n)", digest: digest)
+    }
+
+    /// A subject recorded again after its erasure gets a new data key under a new vault name,
+    /// so that its new records stay readable while the erased ones stay destroyed (a later
+    /// lifetime ban must reach every check). `destroyed` says what the vault knows of a name:
+    /// nil (never filed), else whether its key was destroyed. Answers the name to seal under:
+    /// the newest generation unless it was destroyed, else the one after it.
+    static func generationForSealing(of base: Pseudonym, destroyed: (Pseudonym) -> Bool?) -> Pseudonym {
+        let (newest, n) = newestGeneration(of: base, destroyed: destroyed)
+        return destroyed(newest) == true ? base.generation(n + 1) : newest
+    }
+
+    /// The newest generation the vault has filed of `base` (`base` itself, generation 1, when
+    /// there is no other) and its number: what an erasure destroys, and whose records a
+    /// subject's lookups answer (the older ones were all destroyed). A generation is made only
+    /// after the one before it was destroyed, so a subject never erased costs one lookup.
+    static func newestGeneration(of base: Pseudonym, destroyed: (Pseudonym) -> Bool?) -> (Pseudonym, Int) {
+        var newest = (base, 1)
+        while destroyed(newest.0) == true, destroyed(base.generation(newest.1 + 1)) != nil {
+            newest = (base.generation(newest.1 + 1), newest.1 + 1)
+        }
+        return newest
+    }
 }
 
 /// The canonical identifier a pseudonym is computed over: a person by ID type and
@@ -55,17 +85,17 @@ public protocol PersonalVault: AnyObject, Sendable {
     var indexKeyID: String { get }
     /// The subject's pseudonym under the current index key.
     func pseudonym(_ subject: SubjectIdentifier) -> Pseudonym
-    /// Encrypts `plaintext` under `owner`'s data key (created on first use) and files it
-    /// under `commitment`. `mentions` are further subjects whose erasure must also destroy
+    /// Encrypts `plaintext` under `owner`'s data key (created on first use, and anew for a
+    /// subject erased before: `Pseudonym.generation`) and files it under `commitment`. `mentions` are further subjects whose erasure must also destroy
     /// it (a filing's 负责人 beside the institution that owns it). Durable after `sync()`.
     func seal(_ plaintext: [UInt8], commitment: Digest32, owner: Pseudonym, mentions: [Pseudonym]) throws
     /// Makes every `seal` so far durable.
     func sync() throws
     /// The plaintext filed under `commitment`; nil when it was erased or never sealed.
     func open(_ commitment: Digest32) throws -> [UInt8]?
-    /// Destroys the subject's data key and every plaintext it owns or is mentioned in,
-    /// durably, and answers the commitments whose plaintext is gone. Erasing twice destroys
-    /// nothing new (a file vault writes its zeros again, so a retry after a failed sync
+    /// Destroys the subject's data key (its newest generation's) and every plaintext it owns
+    /// or is mentioned in, durably, and answers the commitments whose plaintext is gone.
+    /// Erasing twice destroys nothing new (a file vault writes its zeros again, so a retry after a failed sync
     /// makes them durable).
     func eraseSubject(_ subject: Pseudonym) throws -> [Digest32]
     /// Destroys the plaintext filed under `commitment`, durably. Erasing twice destroys

@@ -90,6 +90,12 @@ extension FileVault.State {
         subjectTable.find(hash: p.digest.slotHash) { subjects[Int($0)].pseudonym == p }
     }
 
+    /// What the vault knows of a subject name: nil (never filed), else whether its data key
+    /// was destroyed (`Pseudonym.generationForSealing`).
+    func destroyed(_ p: Pseudonym) -> Bool? {
+        subjectNumber(p).map { if case .destroyed = subjects[Int($0)].key { true } else { false } }
+    }
+
     /// The subject's number, filing it (with no key and no records) when it is new.
     mutating func subject(_ p: Pseudonym) -> Int32 {
         if let i = subjectNumber(p) { return i }

@@ -19,9 +19,15 @@ import Testing
         #expect(try vault.open(b) == nil)
         #expect(try vault.open(c) == Array("other".utf8))
         #expect(try backup.open(a) == Array("ban".utf8))
-        // A destroyed key is never recreated.
-        try vault.seal(Array("late".utf8), commitment: SHA256.hash(Array("d".utf8)), owner: person, mentions: [])
-        #expect(try vault.open(SHA256.hash(Array("d".utf8))) == nil)
+        // Recorded again later: readable under the subject's next generation, while what
+        // was erased stays erased; erasing again takes only the new record.
+        let d = SHA256.hash(Array("d".utf8))
+        try vault.seal(Array("late".utf8), commitment: d, owner: person, mentions: [])
+        #expect(try vault.open(d) == Array("late".utf8))
+        #expect(vault.commitments(of: person) == [d])
+        #expect(try vault.open(a) == nil)
+        #expect(try vault.eraseSubject(person) == [d])
+        #expect(try vault.open(d) == nil && vault.commitments(of: person).isEmpty)
     }
 
     @Test func pseudonymsDependOnTheKey() {

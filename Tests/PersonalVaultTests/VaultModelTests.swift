@@ -11,20 +11,17 @@ import Testing
     struct Model {
         var live: [Digest32: (plaintext: [UInt8], subjects: Set<Pseudonym>)] = [:]
         var known: Set<Digest32> = []
-        var destroyed: Set<Pseudonym> = []
 
         mutating func seal(_ plaintext: [UInt8], _ c: Digest32, owner: Pseudonym, mentions: [Pseudonym]) {
-            let subjects = Set([owner] + mentions)
             // Sealed before or erased: nothing.
             guard !known.contains(c) else { return }
             known.insert(c)
-            // Naming a destroyed subject: filed, born erased, never readable.
-            guard subjects.isDisjoint(with: destroyed) else { return }
-            live[c] = (plaintext, subjects)
+            // Naming a subject erased before is no different: the erasure took what was
+            // recorded until then, and a new record about them is readable (a new key).
+            live[c] = (plaintext, Set([owner] + mentions))
         }
 
         mutating func eraseSubject(_ p: Pseudonym) -> [Digest32] {
-            destroyed.insert(p)
             let gone = live.filter { $0.value.subjects.contains(p) }.map(\.key)
             for c in gone { live[c] = nil }
             return gone.sorted { $0.hex < $1.hex }

@@ -1,0 +1,58 @@
+import BackgroundIndex
+import Foundation
+import CreditRecords
+import LedgerCrypto
+import LedgerTestSupport
+import PersonalVault
+import Testing
+@testable import LedgerCore
+
+/// A person erased and later banned: the ban must reach every check, also after a restart
+/// that rebuilds the index from the log and the file vault. Until 7 December 2026 the vault
+/// kept no personal part for a subject erased before (their data key was gone for good), so
+/// after a restart a check on a banned person answered `clear`.
+@Suite(.serialized) struct RecordedAgainAfterErasureTests {
+    static let zhangKey = PersonKey(idType: .residentId, number: "11010519491231002X")
+
+    static func ban(_ n: Int) -> JSONValue {
+        var ban = Fixtures.ban(n).objectValue!
+        var body = ban["body"]!.objectValue!
+        body["person"] = Fixtures.zhangSan
+        ban["body"] = .object(body)
+        return .object(ban)
+    }
+
+    @Test func aBanAfterTheErasureOfThePersonReachesChecksAfterARestart() async throws {
+        let directory = TemporaryDirectory("recorded-again"), keys = VaultKeys.generate()
+        let today = LocalDate.today()
+        var (ledger, _, admin) = try await VaultRepairTests.open(directory, keys: keys)
+        func append(_ record: JSONValue) async throws -> UInt64 {
+            try await ledger.appendRecord(try CanonicalJSON.encode(record), principal: admin, logger: ledger.logger).seq
+        }
+        // 张三's penalty, revoked as a data error, then the person erased.
+        let penalty = try await append(Fixtures.personalPenalty(1))
+        _ = try await append(ErasureRouteTests.revocation(target: penalty, 2))
+        _ = try await ledger.erase(try CanonicalJSON.encode(ErasureRouteTests.erasure(subject: ErasureRouteTests.zhang, basis: "data_error")),
+                                   principal: admin, logger: ledger.logger)
+        #expect(!ledger.index.isBarredOrPending(Self.zhangKey, today: today))
+        // Then the same person abuses a child and is banned for life.
+        let ban = try await append(Self.ban(3))
+        #expect(ledger.index.isBarredOrPending(Self.zhangKey, today: today))
+        try await ledger.close()
+
+        // The index is rebuilt from the log (no snapshot) and read through the file vault.
+        try? FileManager.default.removeItem(atPath: ServerDataDirectory(directory.path).indexSnapshot)
+        (ledger, _, admin) = try await VaultRepairTests.open(directory, keys: keys)
+        #expect(ledger.index.isBarredOrPending(Self.zhangKey, today: today), "the ban was lost in the restart")
+        let opened = try Envelope.decode(ledger.sealed.open(ledger.log.entry(at: ban)))
+        #expect(opened.body["person"]?.objectValue?["idNumber"] == "11010519491231002X")
+        // What the erasure took stays erased.
+        #expect(try ledger.sealed.isErased(ledger.log.entry(at: penalty)))
+        // And the ban's legal basis now keeps the person's data.
+        await #expect(throws: Refusal.self) {
+            _ = try await ledger.erase(try CanonicalJSON.encode(ErasureRouteTests.erasure(subject: ErasureRouteTests.zhang, basis: "data_error")),
+                                       principal: admin, logger: ledger.logger)
+        }
+        try await ledger.close()
+    }
+}
