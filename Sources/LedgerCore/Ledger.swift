@@ -32,6 +32,8 @@ public final class Ledger: Sendable {
     package let principalLog: PrincipalLog
     package let idempotency: IdempotencyStore
     package let reservations = KeyReservations()
+    /// Keeps a person's erasure apart from appends naming them (ErasureGate.swift).
+    package let erasureGate = ErasureGate()
     /// The responsible-manager tasks, derived from the log (Records/ManagerTasks.swift).
     package let managerTaskIndex = ManagerTaskIndex()
     /// Filed institution names for the public search (Checks/InstitutionSearch.swift).

@@ -145,7 +145,7 @@ extension VaultDurabilityOrderTests {
         let envelope = Envelope(kind: .ban, body: body, submittedAt: "2026-12-07T00:00:00Z",
                                 submittedBy: Submitter(principal: admin.id, authority: nil), clientSignature: nil)
         let fence = ledger.vault.recoveries
-        let sealed = try ledger.seal(envelope, logger: ledger.logger)
+        let sealed = try ledger.seal(envelope, people: RecordSubjects.people(in: body), logger: ledger.logger)
         #expect(sealed.commitment != nil)
         io.inject(.fsyncFails(persisted: false), at: FaultInjectingIO.Trigger(operation: .fdatasync, pathContaining: "/vault/sealed"))
         #expect(throws: VaultError.self) { try ledger.vault.sync() }

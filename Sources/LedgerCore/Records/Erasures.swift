@@ -17,6 +17,14 @@ extension Ledger {
     /// `authority` (unless the principal has one with a region) and optional `publicSummary`.
     package func erase(_ bytes: [UInt8], principal: Principal, logger: Logger) async throws -> Receipt {
         let request = try ErasureRequest.parse(try Refusal.parseJSON(bytes), principal: principal)
+        // A subject erasure reads the rules only once no append naming the person is under
+        // way, and none starts until it is done (ErasureGate.swift): a ban sealed meanwhile
+        // would be destroyed with the rest.
+        let person = request.subject.map { RecordSubjects.person(idType: $0.0, number: $0.1) }
+        if let person {
+            guard await erasureGate.closeForErasure(of: person) else { throw Self.gateBusy }
+        }
+        defer { if let person { erasureGate.open(for: person) } }
         try catchUpIndex()
         let plan = try plan(request)
         // The record first: if the vault fails after it, the next start re-applies it.
@@ -42,9 +50,32 @@ extension Ledger {
             logger.error("the vault could not complete an erasure; the next start re-applies it", metadata: ["seq": "\(receipt.seq)"])
             throw Refusal.unavailable("The erasure is recorded but the vault could not complete it; it is re-applied at the next start.")
         }
-        for key in plan.forget { index.forget(key) }
+        if person != nil {
+            for key in plan.forget { index.forget(key) }
+        } else {
+            await forgetIfNothingIsLeft(plan)
+        }
         logger.info("personal data erased", metadata: ["seq": "\(receipt.seq)", "records": "\(plan.seqs.count)", "basis": "\(request.basis.rawValue)"])
         return receipt
+    }
+
+    static let gateBusy = Refusal.unavailable(
+        "Another erasure of this person, or records naming them, are being written. Nothing was erased; retry in a moment.", retryAfterSeconds: 1)
+
+    /// After a record erasure: each person all of whose personal parts went with it is
+    /// forgotten by the index, checked again with the gate closed for them, so that a record
+    /// naming them appended meanwhile keeps them in the index.
+    private func forgetIfNothingIsLeft(_ plan: ErasurePlan) async {
+        for key in plan.forget {
+            let person = RecordSubjects.person(idType: key.idType, number: key.number)
+            guard await erasureGate.closeForErasure(of: person) else {
+                // The person stays in the index until the next start rebuilds it.
+                logger.warning("an erased person is still in the index: records naming them were being written")
+                continue
+            }
+            defer { erasureGate.open(for: person) }
+            if vault.commitments(of: person).isEmpty { index.forget(key) }
+        }
     }
 
     /// The erasure record's field errors point into the request, not at a body the client

@@ -109,10 +109,15 @@ extension Ledger {
             logger.error("the vault is still failing", metadata: ["error": "\(error)"])
             throw Self.vaultUnavailable
         }
+        // Not while one of the people it names is being erased (ErasureGate.swift); the ticket
+        // is returned once the record is committed and in the index, or refused.
+        let people = RecordSubjects.people(in: envelope.body)
+        guard let ticket = erasureGate.enter(naming: people) else { throw Self.erasureUnderWay }
+        defer { erasureGate.leave(ticket) }
         // Read before the seal: the log refuses the leaf if the vault recovers (cutting what
         // was not synced) before the leaf's batch is committed.
         let recoveries = vault.recoveries
-        let sealedEntry = try seal(envelope, logger: logger)
+        let sealedEntry = try seal(envelope, people: people, logger: logger)
         let entry = sealedEntry.leaf
 
         let appended: AppendReceipt
@@ -162,7 +167,7 @@ extension Ledger {
     /// The sealed leaf of `envelope` (the full v1 envelope), its personal part filed in the
     /// vault under its owner: the person it is about, else the organisation; a revocation or
     /// repair under its target's owner, so erasing that subject takes the notes about them too.
-    package func seal(_ envelope: Envelope, logger: Logger) throws -> SealedEntries.Sealed {
+    package func seal(_ envelope: Envelope, people: [SubjectIdentifier], logger: Logger) throws -> SealedEntries.Sealed {
         let body = envelope.body
         var owner = RecordSubjects.owner(kind: envelope.kind, body: body)
         if owner == nil, let target = KindSpec.of(envelope.kind).target.flatMap({ body["\($0)"]?.integerValue }),
@@ -174,7 +179,7 @@ extension Ledger {
         let sealedEntry: SealedEntries.Sealed
         do {
             sealedEntry = try sealed.seal(envelope, owner: owner ?? .organization(uscc: RecordSubjects.normalised(authority)),
-                                          mentions: RecordSubjects.people(in: body))
+                                          mentions: people)
         } catch let tooLarge as SealedEntries.TooLarge {
             throw Self.tooLarge("The record would be \(tooLarge.size) bytes; a record holds at most \(TransparencyLog.maxEntrySize).")
         } catch is CanonicalJSON.Error {
@@ -207,6 +212,11 @@ extension Ledger {
 
     /// Any failure of the vault on an append: the client learns only that nothing was recorded.
     static let vaultUnavailable = Refusal.unavailable("The personal-data vault could not store the record, and nothing was recorded. Retry later.")
+
+    /// An append naming a person whose erasure is under way: a moment later it goes through
+    /// (and is kept under the person's next data key) or meets the erasure's rules.
+    static let erasureUnderWay = Refusal.unavailable(
+        "An erasure of a person this record names is under way, and nothing was recorded. Retry in a moment.", retryAfterSeconds: 1)
 
     static let frozen = Refusal.unavailable(
         "The records log is frozen: its checkpoint witness holds a checkpoint this service did not write (a fork). The operator must start a new origin.",
