@@ -122,11 +122,14 @@ extension Ledger {
 
         let appended: AppendReceipt
         let started = ContinuousClock.now
+        // Whoever catches the index up first applies it from here (IndexFeeder.underWay).
+        indexFeeder.expect(entry, envelope: envelope)
         do {
             // The log's beforeCommit makes the batch's seals durable before it signs or writes
             // anything (Ledger.open): the leaf is acknowledged only with its personal part.
             appended = try await log.append(entry, fence: recoveries)
         } catch {
+            indexFeeder.withdraw(entry)
             // Nothing was acknowledged: the personal part filed for it is not kept either.
             if let commitment = sealedEntry.commitment { try? vault.eraseRecord(commitment) }
             if Self.refusedForTheVault(error) {
