@@ -40,38 +40,24 @@ import Testing
 
     /// A memory vault whose next `sync` (the log's beforeCommit) waits to be released: a ban
     /// is then sealed but not yet committed, the moment an erasure must not slip into.
-    final class HeldSyncVault: PersonalVault, @unchecked Sendable {
-        let inner = MemoryVault()
+    final class HeldSyncVault: DelegatingVault, @unchecked Sendable {
         let holdNext = Atomic<Bool>(false)
         let held = Atomic<Bool>(false)
         let release = DispatchSemaphore(value: 0)
-        var indexKeyID: String { inner.indexKeyID }
-        func pseudonym(_ subject: SubjectIdentifier) -> Pseudonym { inner.pseudonym(subject) }
-        func seal(_ plaintext: [UInt8], commitment: Digest32, owner: Pseudonym, mentions: [Pseudonym]) throws {
-            try inner.seal(plaintext, commitment: commitment, owner: owner, mentions: mentions)
-        }
-        func sync() throws {
+        override func sync() throws {
             if holdNext.exchange(false, ordering: .sequentiallyConsistent) {
                 held.store(true, ordering: .sequentiallyConsistent)
                 release.wait()  // the log's committer thread, not the cooperative pool
             }
             try inner.sync()
         }
-        func open(_ commitment: Digest32) throws -> [UInt8]? { try inner.open(commitment) }
-        func eraseSubject(_ subject: Pseudonym) throws -> [Digest32] { try inner.eraseSubject(subject) }
-        func eraseRecord(_ commitment: Digest32) throws { try inner.eraseRecord(commitment) }
-        func commitments(of subject: Pseudonym) -> [Digest32] { inner.commitments(of: subject) }
     }
 
     /// Without the gate the erasure read the index before the ban was in it, and destroyed
     /// the key the ban had just been sealed under: the banned person then checked `clear`.
     @Test func aBanSealedWhileThePersonIsErasedIsNeitherErasedNorLost() async throws {
         let directory = TemporaryDirectory("erasure-gate"), vault = HeldSyncVault()
-        var configuration = LedgerConfiguration()
-        configuration.dataDirectory = directory.path
-        configuration.openVault = { _ in vault }
-        let ledger = try await Ledger.open(configuration: configuration)
-        let admin = try #require(ledger.principals.principal(id: ServerDataDirectory.adminId))
+        let (ledger, admin) = try await vault.openLedger(directory.path)
         func append(_ record: JSONValue) async throws -> UInt64 {
             try await ledger.appendRecord(try CanonicalJSON.encode(record), principal: admin, logger: ledger.logger).seq
         }
