@@ -84,7 +84,8 @@ public final class MemoryVault: PersonalVault {
 
     public func commitments(of subject: Pseudonym) -> [Digest32] {
         state.withLock { s in
-            (s.subjects[Pseudonym.newestGeneration(of: subject, destroyed: s.destroyed).0] ?? []).filter { s.plaintexts[$0] != nil }.sorted { $0.hex < $1.hex }
+            let newest = Pseudonym.newestGeneration(of: subject, destroyed: s.destroyed).0
+            return (s.subjects[newest] ?? []).filter { s.plaintexts[$0] != nil }.sorted { $0.hex < $1.hex }
         }
     }
 }

@@ -86,8 +86,9 @@ public protocol PersonalVault: AnyObject, Sendable {
     /// The subject's pseudonym under the current index key.
     func pseudonym(_ subject: SubjectIdentifier) -> Pseudonym
     /// Encrypts `plaintext` under `owner`'s data key (created on first use, and anew for a
-    /// subject erased before: `Pseudonym.generation`) and files it under `commitment`. `mentions` are further subjects whose erasure must also destroy
-    /// it (a filing's 负责人 beside the institution that owns it). Durable after `sync()`.
+    /// subject erased before: `Pseudonym.generation`) and files it under `commitment`.
+    /// `mentions` are further subjects whose erasure must also destroy it (a filing's 负责人
+    /// beside the institution that owns it). Durable after `sync()`.
     func seal(_ plaintext: [UInt8], commitment: Digest32, owner: Pseudonym, mentions: [Pseudonym]) throws
     /// Makes every `seal` so far durable.
     func sync() throws
