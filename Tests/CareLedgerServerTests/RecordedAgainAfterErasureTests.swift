@@ -1,5 +1,6 @@
 import BackgroundIndex
 import Foundation
+import Synchronization
 import CreditRecords
 import LedgerCrypto
 import LedgerTestSupport
@@ -53,6 +54,41 @@ import Testing
             _ = try await ledger.erase(try CanonicalJSON.encode(ErasureRouteTests.erasure(subject: ErasureRouteTests.zhang, basis: "data_error")),
                                        principal: admin, logger: ledger.logger)
         }
+        try await ledger.close()
+    }
+
+    /// A vault whose first subject erasure fails (a disk error): the erasure is recorded, and
+    /// the next start completes it.
+    final class FirstErasureFails: DelegatingVault, @unchecked Sendable {
+        let failed = Atomic<Bool>(false)
+        override func eraseSubject(_ subject: Pseudonym) throws -> [Digest32] {
+            if !failed.exchange(true, ordering: .sequentiallyConsistent) { throw VaultError.io("injected: the disk failed") }
+            return try inner.eraseSubject(subject)
+        }
+    }
+
+    /// Between an erasure whose vault step failed and the start that completes it, the person
+    /// is banned: the start erases what the erasure named, and keeps the key the ban is under.
+    @Test func aBanBetweenAFailedErasureAndTheStartThatCompletesItIsKept() async throws {
+        let directory = TemporaryDirectory("recorded-again"), vault = FirstErasureFails()
+        var (ledger, admin) = try await vault.openLedger(directory.path)
+        func append(_ record: JSONValue) async throws -> UInt64 {
+            try await ledger.appendRecord(try CanonicalJSON.encode(record), principal: admin, logger: ledger.logger).seq
+        }
+        let penalty = try await append(Fixtures.personalPenalty(1))
+        _ = try await append(ErasureRouteTests.revocation(target: penalty, 2))
+        let failed = await #expect(throws: Refusal.self) {
+            _ = try await ledger.erase(try CanonicalJSON.encode(ErasureRouteTests.erasure(subject: ErasureRouteTests.zhang, basis: "data_error")),
+                                       principal: admin, logger: ledger.logger)
+        }
+        #expect(failed?.kind == .unavailable)
+        let ban = try await append(Self.ban(3))
+        try await ledger.close()
+
+        (ledger, admin) = try await vault.openLedger(directory.path)
+        #expect(try ledger.sealed.isErased(ledger.log.entry(at: penalty)), "the start completes the erasure")
+        #expect(try !ledger.sealed.isErased(ledger.log.entry(at: ban)), "the ban sealed after it keeps its personal part")
+        #expect(ledger.index.isBarredOrPending(Self.zhangKey, today: LocalDate.today()))
         try await ledger.close()
     }
 }

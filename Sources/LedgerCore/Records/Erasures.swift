@@ -211,7 +211,8 @@ extension Ledger {
 
     /// At open: every erasure record's records that the vault can still open (a vault
     /// restored from a backup older than the erasure) are destroyed again. A subject erasure
-    /// also destroys the key of the one person all its records name. Answers how many.
+    /// also destroys the key of the one person all its records name, unless a committed
+    /// record sealed since is filed under it. Answers how many.
     /// The erasures are the ones `indexed` names (its snapshot's prefix of the log, whose
     /// root the snapshot was checked against) and any in the log after it: a start reads the
     /// tail, not every entry (at a million records that read was a fifth of start-up).
@@ -234,6 +235,13 @@ extension Ledger {
 
     private static func reapply(_ erasures: [Envelope], log: TransparencyLog, sealed: SealedEntries) throws -> Int {
         var count = 0
+        // Every committed commitment, read only if a subject's key might have to stay.
+        var committed: Set<Digest32>?
+        func holdsCommitted(_ commitments: [Digest32]) throws -> Bool {
+            if commitments.isEmpty { return false }
+            if committed == nil { committed = Set(try scanForErasure(log, findingSealed: true).sealed.map(\.1)) }
+            return commitments.contains { committed!.contains($0) }
+        }
         for erasure in erasures {
             let seqs = erasure.body["seqs"]?.arrayValue?.compactMap { $0.integerValue.flatMap { UInt64(exactly: $0) } } ?? []
             var common: Set<SubjectIdentifier>?
@@ -249,7 +257,11 @@ extension Ledger {
                 try sealed.vault.eraseRecord(commitment)
                 count += 1
             }
-            if let common, common.count == 1, let subject = common.first {
+            // The key goes unless a committed record is still filed under it: an erasure whose
+            // vault step failed leaves the key live until this start, and a record naming the
+            // person in between (a ban) was sealed under it and must stay readable. (What was
+            // sealed but never committed goes with the key.)
+            if let common, common.count == 1, let subject = common.first, try !holdsCommitted(sealed.vault.commitments(of: subject)) {
                 _ = try sealed.vault.eraseSubject(sealed.vault.pseudonym(subject))
             }
         }
