@@ -91,4 +91,26 @@ import Testing
         #expect(ledger.index.isBarredOrPending(Self.zhangKey, today: LocalDate.today()))
         try await ledger.close()
     }
+
+    /// What was sealed for the person but never committed (a crash before the log took it)
+    /// does not keep their key: the start that completes the erasure destroys it.
+    @Test func aFailedErasureCompletedAtStartTakesTheKeyWhenOnlyUncommittedRecordsUseIt() async throws {
+        let directory = TemporaryDirectory("recorded-again"), vault = FirstErasureFails()
+        var (ledger, admin) = try await vault.openLedger(directory.path)
+        let penalty = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.personalPenalty(1)), principal: admin, logger: ledger.logger).seq
+        _ = try await ledger.appendRecord(try CanonicalJSON.encode(ErasureRouteTests.revocation(target: penalty, 2)), principal: admin, logger: ledger.logger)
+        await #expect(throws: Refusal.self) {
+            _ = try await ledger.erase(try CanonicalJSON.encode(ErasureRouteTests.erasure(subject: ErasureRouteTests.zhang, basis: "data_error")),
+                                       principal: admin, logger: ledger.logger)
+        }
+        let never = SHA256.hash("sealed, never committed")
+        try vault.seal(Array("张三 11010519491231002X".utf8), commitment: never, owner: RecordSubjects.person(idType: .residentId, number: "11010519491231002X"),
+                       mentions: [])
+        try await ledger.close()
+
+        (ledger, admin) = try await vault.openLedger(directory.path)
+        #expect(try ledger.sealed.isErased(ledger.log.entry(at: penalty)))
+        #expect(try vault.open(never) == nil, "the key went, and the uncommitted record with it")
+        try await ledger.close()
+    }
 }
