@@ -68,7 +68,7 @@ import Testing
         vault.holdNext.store(true, ordering: .sequentiallyConsistent)
         let ban = Task { try await append(RecordedAgainAfterErasureTests.ban(3)) }
         // Bounded, so a ban that fails before the sync fails the test instead of hanging it.
-        for _ in 0..<10_000 where !vault.held.load(ordering: .sequentiallyConsistent) { try await Task.sleep(for: .milliseconds(1)) }
+        for _ in 0..<60_000 where !vault.held.load(ordering: .sequentiallyConsistent) { try await Task.sleep(for: .milliseconds(1)) }
         let reached = vault.held.load(ordering: .sequentiallyConsistent)
         try #require(reached, "the ban never reached the vault's sync")
         let erasure = Task {
