@@ -58,23 +58,17 @@ import Testing
     @Test func aBanSealedWhileThePersonIsErasedIsNeitherErasedNorLost() async throws {
         let directory = TemporaryDirectory("erasure-gate"), vault = HeldSyncVault()
         let (ledger, admin) = try await vault.openLedger(directory.path)
-        func append(_ record: JSONValue) async throws -> UInt64 {
-            try await ledger.appendRecord(try CanonicalJSON.encode(record), principal: admin, logger: ledger.logger).seq
-        }
+        let steps = RecordedAgainAfterErasureTests.Steps(ledger: ledger, admin: admin)
         // Erasable: 张三's only record was revoked as a data error.
-        let penalty = try await append(Fixtures.personalPenalty(1))
-        _ = try await append(ErasureRouteTests.revocation(target: penalty, 2))
+        _ = try await steps.erasablePenalty()
 
         vault.holdNext.store(true, ordering: .sequentiallyConsistent)
-        let ban = Task { try await append(RecordedAgainAfterErasureTests.ban(3)) }
+        let ban = Task { try await steps.append(RecordedAgainAfterErasureTests.ban(3)) }
         // Bounded, so a ban that fails before the sync fails the test instead of hanging it.
         for _ in 0..<60_000 where !vault.held.load(ordering: .sequentiallyConsistent) { try await Task.sleep(for: .milliseconds(1)) }
         let reached = vault.held.load(ordering: .sequentiallyConsistent)
         try #require(reached, "the ban never reached the vault's sync")
-        let erasure = Task {
-            try await ledger.erase(try CanonicalJSON.encode(ErasureRouteTests.erasure(subject: ErasureRouteTests.zhang, basis: "data_error")),
-                                   principal: admin, logger: ledger.logger)
-        }
+        let erasure = Task { try await steps.eraseZhang() }
         try await Task.sleep(for: .milliseconds(100))
         vault.release.signal()
         let banSeq = try await ban.value

@@ -23,37 +23,53 @@ import Testing
         return .object(ban)
     }
 
+    /// The steps these tests share, as the admin of `ledger`.
+    struct Steps {
+        let ledger: Ledger
+        let admin: Principal
+
+        func append(_ record: JSONValue) async throws -> UInt64 {
+            try await ledger.appendRecord(try CanonicalJSON.encode(record), principal: admin, logger: ledger.logger).seq
+        }
+
+        /// 张三's penalty, revoked as a data error, so that the person may be erased; its seq.
+        func erasablePenalty() async throws -> UInt64 {
+            let penalty = try await append(Fixtures.personalPenalty(1))
+            _ = try await append(ErasureRouteTests.revocation(target: penalty, 2))
+            return penalty
+        }
+
+        func eraseZhang() async throws {
+            _ = try await ledger.erase(try CanonicalJSON.encode(ErasureRouteTests.erasure(subject: ErasureRouteTests.zhang, basis: "data_error")),
+                                       principal: admin, logger: ledger.logger)
+        }
+    }
+
     @Test func aBanAfterTheErasureOfThePersonReachesChecksAfterARestart() async throws {
         let directory = TemporaryDirectory("recorded-again"), keys = VaultKeys.generate()
         let today = LocalDate.today()
         var (ledger, _, admin) = try await VaultRepairTests.open(directory, keys: keys)
-        func append(_ record: JSONValue) async throws -> UInt64 {
-            try await ledger.appendRecord(try CanonicalJSON.encode(record), principal: admin, logger: ledger.logger).seq
-        }
+        var steps = Steps(ledger: ledger, admin: admin)
         // 张三's penalty, revoked as a data error, then the person erased.
-        let penalty = try await append(Fixtures.personalPenalty(1))
-        _ = try await append(ErasureRouteTests.revocation(target: penalty, 2))
-        _ = try await ledger.erase(try CanonicalJSON.encode(ErasureRouteTests.erasure(subject: ErasureRouteTests.zhang, basis: "data_error")),
-                                   principal: admin, logger: ledger.logger)
+        let penalty = try await steps.erasablePenalty()
+        try await steps.eraseZhang()
         #expect(!ledger.index.isBarredOrPending(Self.zhangKey, today: today))
         // Then the same person abuses a child and is banned for life.
-        let ban = try await append(Self.ban(3))
+        let ban = try await steps.append(Self.ban(3))
         #expect(ledger.index.isBarredOrPending(Self.zhangKey, today: today))
         try await ledger.close()
 
         // The index is rebuilt from the log (no snapshot) and read through the file vault.
         try? FileManager.default.removeItem(atPath: ServerDataDirectory(directory.path).indexSnapshot)
         (ledger, _, admin) = try await VaultRepairTests.open(directory, keys: keys)
+        steps = Steps(ledger: ledger, admin: admin)
         #expect(ledger.index.isBarredOrPending(Self.zhangKey, today: today), "the ban was lost in the restart")
         let opened = try Envelope.decode(ledger.sealed.open(ledger.log.entry(at: ban)))
         #expect(opened.body["person"]?.objectValue?["idNumber"] == "11010519491231002X")
         // What the erasure took stays erased.
         #expect(try ledger.sealed.isErased(ledger.log.entry(at: penalty)))
         // And the ban's legal basis now keeps the person's data.
-        await #expect(throws: Refusal.self) {
-            _ = try await ledger.erase(try CanonicalJSON.encode(ErasureRouteTests.erasure(subject: ErasureRouteTests.zhang, basis: "data_error")),
-                                       principal: admin, logger: ledger.logger)
-        }
+        await #expect(throws: Refusal.self) { try await steps.eraseZhang() }
         try await ledger.close()
     }
 
@@ -72,17 +88,11 @@ import Testing
     @Test func aBanBetweenAFailedErasureAndTheStartThatCompletesItIsKept() async throws {
         let directory = TemporaryDirectory("recorded-again"), vault = FirstErasureFails()
         var (ledger, admin) = try await vault.openLedger(directory.path)
-        func append(_ record: JSONValue) async throws -> UInt64 {
-            try await ledger.appendRecord(try CanonicalJSON.encode(record), principal: admin, logger: ledger.logger).seq
-        }
-        let penalty = try await append(Fixtures.personalPenalty(1))
-        _ = try await append(ErasureRouteTests.revocation(target: penalty, 2))
-        let failed = await #expect(throws: Refusal.self) {
-            _ = try await ledger.erase(try CanonicalJSON.encode(ErasureRouteTests.erasure(subject: ErasureRouteTests.zhang, basis: "data_error")),
-                                       principal: admin, logger: ledger.logger)
-        }
+        let steps = Steps(ledger: ledger, admin: admin)
+        let penalty = try await steps.erasablePenalty()
+        let failed = await #expect(throws: Refusal.self) { try await steps.eraseZhang() }
         #expect(failed?.kind == .unavailable)
-        let ban = try await append(Self.ban(3))
+        let ban = try await steps.append(Self.ban(3))
         try await ledger.close()
 
         (ledger, admin) = try await vault.openLedger(directory.path)
@@ -97,12 +107,9 @@ import Testing
     @Test func aFailedErasureCompletedAtStartTakesTheKeyWhenOnlyUncommittedRecordsUseIt() async throws {
         let directory = TemporaryDirectory("recorded-again"), vault = FirstErasureFails()
         var (ledger, admin) = try await vault.openLedger(directory.path)
-        let penalty = try await ledger.appendRecord(try CanonicalJSON.encode(Fixtures.personalPenalty(1)), principal: admin, logger: ledger.logger).seq
-        _ = try await ledger.appendRecord(try CanonicalJSON.encode(ErasureRouteTests.revocation(target: penalty, 2)), principal: admin, logger: ledger.logger)
-        await #expect(throws: Refusal.self) {
-            _ = try await ledger.erase(try CanonicalJSON.encode(ErasureRouteTests.erasure(subject: ErasureRouteTests.zhang, basis: "data_error")),
-                                       principal: admin, logger: ledger.logger)
-        }
+        let steps = Steps(ledger: ledger, admin: admin)
+        let penalty = try await steps.erasablePenalty()
+        await #expect(throws: Refusal.self) { try await steps.eraseZhang() }
         let never = SHA256.hash("sealed, never committed")
         try vault.seal(Array("张三 11010519491231002X".utf8), commitment: never, owner: RecordSubjects.person(idType: .residentId, number: "11010519491231002X"),
                        mentions: [])
