@@ -19,7 +19,7 @@ extension FileVault {
             if let failure = s.failure { throw .io(failure) }
             try dropOpenIndex(&s)
             // The subject's newest generation: the older ones were destroyed before.
-            let i = Int(s.subject(Pseudonym.newestGeneration(of: subject) { s.destroyed($0) }.0))
+            let i = Int(s.subject(Pseudonym.newestGeneration(of: subject) { s.destroyed($0) }))
             do {
                 switch s.subjects[i].key {
                 case .destroyed:

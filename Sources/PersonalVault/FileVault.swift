@@ -433,7 +433,7 @@ public final class FileVault: PersonalVault {
 
     public func commitments(of subject: Pseudonym) -> [Digest32] {
         state.withReadLock { s in
-            guard let i = s.subjectNumber(Pseudonym.newestGeneration(of: subject) { s.destroyed($0) }.0) else { return [] }
+            guard let i = s.subjectNumber(Pseudonym.newestGeneration(of: subject) { s.destroyed($0) }) else { return [] }
             if case .destroyed = s.subjects[Int(i)].key { return [] }
             return s.records(of: i).compactMap { r in
                 let record = s.records[Int(r)]
@@ -500,7 +500,7 @@ extension FileVault {
     /// files for it; nil when it has none or it was destroyed.
     package func liveDataKey(of subject: Pseudonym) -> [UInt8]? {
         state.withLock { s in
-            guard let i = s.subjectNumber(Pseudonym.newestGeneration(of: subject) { s.destroyed($0) }.0),
+            guard let i = s.subjectNumber(Pseudonym.newestGeneration(of: subject) { s.destroyed($0) }),
                   case .live(let key) = s.subjects[Int(i)].key else { return nil }
             return key.bytes
         }

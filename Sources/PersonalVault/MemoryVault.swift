@@ -64,7 +64,7 @@ public final class MemoryVault: PersonalVault {
 
     public func eraseSubject(_ subject: Pseudonym) throws -> [Digest32] {
         state.withLock { s in
-            let subject = Pseudonym.newestGeneration(of: subject, destroyed: s.destroyed).0
+            let subject = Pseudonym.newestGeneration(of: subject, destroyed: s.destroyed)
             s.destroyedKeys.insert(subject)
             let gone = s.subjects.removeValue(forKey: subject) ?? []
             for commitment in gone {
@@ -84,7 +84,7 @@ public final class MemoryVault: PersonalVault {
 
     public func commitments(of subject: Pseudonym) -> [Digest32] {
         state.withLock { s in
-            let newest = Pseudonym.newestGeneration(of: subject, destroyed: s.destroyed).0
+            let newest = Pseudonym.newestGeneration(of: subject, destroyed: s.destroyed)
             return (s.subjects[newest] ?? []).filter { s.plaintexts[$0] != nil }.sorted { $0.hex < $1.hex }
         }
     }

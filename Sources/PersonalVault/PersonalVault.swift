@@ -27,18 +27,24 @@ public struct Pseudonym: Hashable, Sendable {
     /// nil (never filed), else whether its key was destroyed. Answers the name to seal under:
     /// the newest generation unless it was destroyed, else the one after it.
     static func generationForSealing(of base: Pseudonym, destroyed: (Pseudonym) -> Bool?) -> Pseudonym {
-        let (newest, n) = newestGeneration(of: base, destroyed: destroyed)
-        return destroyed(newest) == true ? base.generation(n + 1) : newest
+        let newest = generations(of: base, destroyed: destroyed)
+        return newest.destroyed ? base.generation(newest.number + 1) : newest.name
     }
 
     /// The newest generation the vault has filed of `base` (`base` itself, generation 1, when
-    /// there is no other) and its number: what an erasure destroys, and whose records a
-    /// subject's lookups answer (the older ones were all destroyed). A generation is made only
-    /// after the one before it was destroyed, so a subject never erased costs one lookup.
-    static func newestGeneration(of base: Pseudonym, destroyed: (Pseudonym) -> Bool?) -> (Pseudonym, Int) {
-        var newest = (base, 1)
-        while destroyed(newest.0) == true, destroyed(base.generation(newest.1 + 1)) != nil {
-            newest = (base.generation(newest.1 + 1), newest.1 + 1)
+    /// there is no other): what an erasure destroys, and whose records a subject's lookups
+    /// answer (the older ones were all destroyed).
+    static func newestGeneration(of base: Pseudonym, destroyed: (Pseudonym) -> Bool?) -> Pseudonym {
+        generations(of: base, destroyed: destroyed).name
+    }
+
+    /// The newest generation, its number and whether its key was destroyed. A generation is
+    /// made only after the one before it was destroyed, so a subject never erased costs one
+    /// lookup.
+    private static func generations(of base: Pseudonym, destroyed: (Pseudonym) -> Bool?) -> (name: Pseudonym, number: Int, destroyed: Bool) {
+        var newest = (name: base, number: 1, destroyed: destroyed(base) == true)
+        while newest.destroyed, let next = destroyed(base.generation(newest.number + 1)) {
+            newest = (base.generation(newest.number + 1), newest.number + 1, next)
         }
         return newest
     }
