@@ -164,17 +164,15 @@ package final class IndexFeeder: Sendable {
     /// How many envelopes are filed (tests: none is left behind).
     package var underWayCount: Int { underWay.withLock { $0.count } }
 
-    /// Applies every committed entry below `size`; `known` is one of them already decoded.
-    package func catchUp(to size: UInt64, known: (seq: UInt64, envelope: Envelope)? = nil) throws {
+    /// Applies every committed entry below `size`.
+    package func catchUp(to size: UInt64) throws {
         let due = try state.withLock { state -> Bool in
             if state.applied < size {
-                // The caller's own record is already decoded, and so are those of appends
-                // under way; any other is read back.
+                // The records of appends under way (the caller's own among them) are already
+                // decoded; any other is read back.
                 try log.forEachEntry(in: state.applied..<size) { seq, entry in
                     if let filed = underWay.withLock({ $0.removeValue(forKey: entry) }) {
                         index.apply(seq: seq, envelope: filed)
-                    } else if let known, known.seq == seq {
-                        index.apply(seq: seq, envelope: known.envelope)
                     } else {
                         index.apply(seq: seq, entry: try sealed.open(entry))
                     }

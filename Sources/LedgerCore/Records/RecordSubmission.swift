@@ -148,7 +148,7 @@ extension Ledger {
         metrics.appendLatency.record(duration: ContinuousClock.now - started)
         metrics.appends.increment()
         do {
-            try indexFeeder.catchUp(to: appended.seq + 1, known: (appended.seq, envelope))
+            try indexFeeder.catchUp(to: appended.seq + 1)
         } catch {
             // Committed all the same: the next catch-up (any check or append) retries.
             logger.error("could not bring the background index up to date", metadata: ["error": "\(error)"])
