@@ -33,9 +33,10 @@ import Testing
         }
 
         /// 张三's penalty, revoked as a data error, so that the person may be erased; its seq.
-        func erasablePenalty() async throws -> UInt64 {
-            let penalty = try await append(Fixtures.personalPenalty(1))
-            _ = try await append(ErasureRouteTests.revocation(target: penalty, 2))
+        /// Their decision numbers are made from `n` and `n + 1`.
+        func erasablePenalty(_ n: Int = 1) async throws -> UInt64 {
+            let penalty = try await append(Fixtures.personalPenalty(n))
+            _ = try await append(ErasureRouteTests.revocation(target: penalty, n + 1))
             return penalty
         }
 

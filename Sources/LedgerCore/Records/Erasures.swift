@@ -43,7 +43,7 @@ extension Ledger {
         let receipt = try await appendPrepared(envelope, kind: .erasure, principal: principal, logger: logger)
         do {
             switch plan.subject {
-            case .some(let subject): _ = try vault.eraseSubject(vault.pseudonym(subject))
+            case .some(let subject): _ = try vault.eraseSubject(subject)
             case .none: for commitment in plan.commitments { try vault.eraseRecord(commitment) }
             }
         } catch {
@@ -107,7 +107,7 @@ extension Ledger {
                                        slug: "erasure-live-ban", errors: [Refusal.Item(pointer: "/subject", code: "erasure_live_ban", message: "the person is barred today")])
             }
             let subject = RecordSubjects.person(idType: type, number: number)
-            let commitments = Set(vault.commitments(of: vault.pseudonym(subject)))
+            let commitments = Set(vault.commitments(of: subject))
             guard !commitments.isEmpty else {
                 throw Refusal.notFound("The vault holds nothing of this person (never recorded, or already erased).")
             }
@@ -149,7 +149,7 @@ extension Ledger {
             // A person whose every personal part goes with these records is forgotten too.
             let owners = Set(pending.compactMap { RecordSubjects.owner(kind: $0.1.kind, body: $0.1.body) })
             for case .person(let type, let number) in owners {
-                let left = Set(vault.commitments(of: vault.pseudonym(.person(idType: type, idNumber: number)))).subtracting(plan.commitments)
+                let left = Set(vault.commitments(of: SubjectIdentifier.person(idType: type, idNumber: number))).subtracting(plan.commitments)
                 if left.isEmpty, let idType = IdType(rawValue: type) { plan.forget.append(PersonKey(idType: idType, number: number)) }
             }
         }
@@ -262,7 +262,7 @@ extension Ledger {
             // person in between (a ban) was sealed under it and must stay readable. (What was
             // sealed but never committed goes with the key.)
             if let common, common.count == 1, let subject = common.first, try !holdsCommitted(sealed.vault.commitments(of: subject)) {
-                _ = try sealed.vault.eraseSubject(sealed.vault.pseudonym(subject))
+                _ = try sealed.vault.eraseSubject(subject)
             }
         }
         return count

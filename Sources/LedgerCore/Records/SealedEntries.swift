@@ -88,9 +88,10 @@ package struct SealedEntries: Sendable {
         // sealing would let a body of any size the request allows into the vault whenever its
         // public view is small.
         guard plaintext.count - Self.saltSize <= TransparencyLog.maxEntrySize else { throw TooLarge(size: plaintext.count - Self.saltSize) }
-        let ownerPseudonym = vault.pseudonym(owner)
-        let others = mentions.filter { $0 != owner }.map(vault.pseudonym)
-        try vault.seal(plaintext, commitment: commitment, owner: ownerPseudonym, mentions: others)
+        // By identifier: the vault files it under the pseudonym it already knows each subject
+        // by, under whichever index key, so a person recorded before an index-key rotation
+        // keeps one data key, and their erasure takes every record (docs/operations.md).
+        try vault.seal(plaintext, commitment: commitment, owner: owner, mentions: mentions.filter { $0 != owner })
         return Sealed(leaf: leaf.canonicalBytes(encodedBody: viewBytes), commitment: commitment)
     }
 
