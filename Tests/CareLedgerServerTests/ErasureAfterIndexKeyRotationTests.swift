@@ -62,4 +62,20 @@ import Testing
         #expect(vault.liveDataKey(of: older) == nil, "the restored key under the older pseudonym was left live")
         try await ledger.close()
     }
+
+    /// A person banned before the rotation is still barred after it, whether the start reads
+    /// the index snapshot written under the older key or rebuilds the index from the log.
+    @Test(arguments: [true, false]) func aBanFromBeforeTheRotationStillBars(keepingTheSnapshot: Bool) async throws {
+        let directory = TemporaryDirectory("rotation-ban"), keys = VaultKeys.generate()
+        var (ledger, _, admin) = try await VaultRepairTests.open(directory, keys: keys)
+        _ = try await RecordedAgainAfterErasureTests.Steps(ledger: ledger, admin: admin).append(RecordedAgainAfterErasureTests.ban(3))
+        #expect(ledger.index.isBarredOrPending(RecordedAgainAfterErasureTests.zhangKey, today: LocalDate.today()))
+        try await ledger.close()
+        if !keepingTheSnapshot { try? FileManager.default.removeItem(atPath: ServerDataDirectory(directory.path).indexSnapshot) }
+
+        (ledger, _, admin) = try await VaultRepairTests.open(directory, keys: keys.rotatingIndexKey())
+        #expect(ledger.index.isBarredOrPending(RecordedAgainAfterErasureTests.zhangKey, today: LocalDate.today()),
+                "a ban recorded before the index-key rotation no longer bars the person")
+        try await ledger.close()
+    }
 }
