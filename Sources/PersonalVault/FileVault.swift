@@ -158,9 +158,14 @@ public final class FileVault: PersonalVault {
     /// Seals under the pseudonyms the vault already knows the subjects by, under any index
     /// key, so a rotation neither gives a subject a second data key nor revives an erased one.
     public func seal(_ plaintext: [UInt8], commitment: Digest32, owner: SubjectIdentifier, mentions: [SubjectIdentifier]) throws {
+        // Every append comes here: the HMACs outside the lock, and with one index key (no
+        // rotation yet) there is only one name to file a subject under.
+        let candidates = ([owner] + mentions).map { keys.pseudonyms($0) }
+        if candidates.allSatisfy({ $0.count == 1 }) {
+            return try seal(plaintext, commitment: commitment, owner: candidates[0][0], mentions: candidates.dropFirst().map { $0[0] })
+        }
         let known = state.withReadLock { s in
-            ([owner] + mentions).map { subject -> Pseudonym in
-                let all = keys.pseudonyms(subject)
+            candidates.map { all -> Pseudonym in
                 // The pseudonym with a key frame (live or destroyed) first, then one the vault
                 // has seen mentioned, else the current key's.
                 return all.first { s.subjectNumber($0).map { s.subjects[Int($0)].keySecretOffset != nil } ?? false }
