@@ -164,15 +164,14 @@ public final class FileVault: PersonalVault {
         if candidates.allSatisfy({ $0.count == 1 }) {
             return try seal(plaintext, commitment: commitment, owner: candidates[0][0], mentions: candidates.dropFirst().map { $0[0] })
         }
-        let known = state.withReadLock { s in
-            candidates.map { all -> Pseudonym in
-                // The pseudonym with a key frame (live or destroyed) first, then one the vault
-                // has seen mentioned, else the current key's.
-                return all.first { s.subjectNumber($0).map { s.subjects[Int($0)].keySecretOffset != nil } ?? false }
-                    ?? all.first { s.subjectNumber($0) != nil } ?? all[0]
-            }
-        }
+        let known = state.withReadLock { s in candidates.map { s.filingName(among: $0) } }
         try seal(plaintext, commitment: commitment, owner: known[0], mentions: Array(known.dropFirst()))
+    }
+
+    public func filingPseudonym(_ subject: SubjectIdentifier) -> Pseudonym {
+        let all = keys.pseudonyms(subject)
+        if all.count == 1 { return all[0] }
+        return state.withReadLock { $0.filingName(among: all) }
     }
 
     public func seal(_ plaintext: [UInt8], commitment: Digest32, owner: Pseudonym, mentions: [Pseudonym]) throws {

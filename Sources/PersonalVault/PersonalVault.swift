@@ -118,6 +118,9 @@ public protocol PersonalVault: AnyObject, Sendable {
     /// `seal` by identifier: the vault files it under the pseudonym it already knows the
     /// subject by, under whichever index key, so a rotation makes no second data key.
     func seal(_ plaintext: [UInt8], commitment: Digest32, owner: SubjectIdentifier, mentions: [SubjectIdentifier]) throws
+    /// The pseudonym that `seal` by identifier files the subject under: for a writer that
+    /// keeps a pseudonym to seal under later without the identifier (an objection's reply).
+    func filingPseudonym(_ subject: SubjectIdentifier) -> Pseudonym
 
     // Added for recovery from a failed sync (defaults in VaultSubjects.swift).
 

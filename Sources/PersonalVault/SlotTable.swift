@@ -96,6 +96,13 @@ extension FileVault.State {
         subjectNumber(p).map { if case .destroyed = subjects[Int($0)].key { true } else { false } }
     }
 
+    /// Of a subject's pseudonyms (the current key's first), the one it is filed under: the
+    /// one with a key frame (live or destroyed), then one seen mentioned, else the current.
+    func filingName(among all: [Pseudonym]) -> Pseudonym {
+        all.first { subjectNumber($0).map { subjects[Int($0)].keySecretOffset != nil } ?? false }
+            ?? all.first { subjectNumber($0) != nil } ?? all[0]
+    }
+
     /// The subject's number, filing it (with no key and no records) when it is new.
     mutating func subject(_ p: Pseudonym) -> Int32 {
         if let i = subjectNumber(p) { return i }

@@ -11,6 +11,8 @@ extension PersonalVault {
         try seal(plaintext, commitment: commitment, owner: pseudonym(owner), mentions: mentions.map { pseudonym($0) })
     }
 
+    public func filingPseudonym(_ subject: SubjectIdentifier) -> Pseudonym { pseudonym(subject) }
+
     /// Erases the subject under every pseudonym it may have been filed under.
     public func eraseSubject(_ subject: SubjectIdentifier) throws -> [Digest32] {
         var gone = Set<Digest32>()

@@ -78,4 +78,20 @@ import Testing
                 "a ban recorded before the index-key rotation no longer bars the person")
         try await ledger.close()
     }
+
+    /// An objection filed after the rotation, and the authority's reply, which is sealed under
+    /// the pseudonym stored with the objection: the person's one data key, not a second one.
+    @Test func anObjectionsReplyAfterTheRotationJoinsThePersonsOneKey() async throws {
+        let directory = TemporaryDirectory("rotation-objection"), keys = VaultKeys.generate()
+        var (ledger, vault, admin) = try await VaultRepairTests.open(directory, keys: keys)
+        let penalty = try await RecordedAgainAfterErasureTests.Steps(ledger: ledger, admin: admin).append(Fixtures.personalPenalty(1))
+        try await ledger.close()
+
+        (ledger, vault, admin) = try await VaultRepairTests.open(directory, keys: keys.rotatingIndexKey())
+        let filed = try ledger.fileObjection(ObjectionTests.zhangSan, seq: penalty, text: "该记录中的违法事实与实际不符。", contact: "")
+        _ = try ledger.answerObjection(id: filed.id, try CanonicalJSON.encode(["reply": "经复核，记录无误。"]), principal: admin)
+        #expect(try ledger.objections(of: ObjectionTests.zhangSan).first?.reply == "经复核，记录无误。")
+        #expect(vault.liveDataKey(of: vault.pseudonym(Self.zhangID)) == nil, "the reply made the person a second data key")
+        try await ledger.close()
+    }
 }

@@ -83,7 +83,9 @@ extension Ledger {
         if !contact.isEmpty { content["contact"] = .string(contact) }
         let owner = RecordSubjects.person(idType: who.idType, number: who.idNumber)
         let commitment = try sealText(.object(content), owner: .identifier(owner))
-        let pseudonym = vault.pseudonym(owner)
+        // The name the person's records are filed under, so the reply (sealed under it
+        // without the identifier) joins their one data key, also after an index-key rotation.
+        let pseudonym = vault.filingPseudonym(owner)
         let stored = StoredObjection(id: Hex.encode(SecureRandom.bytes(16)), seq: record.seq, kind: record.kind.rawValue,
                                      decisionNo: record.decisionNo, authority: record.authorityUSCC, authorityName: record.authorityName,
                                      subject: "\(pseudonym.keyID):\(pseudonym.digest.hex)", filedAt: Timestamp.format(epochSeconds: now),
