@@ -33,4 +33,30 @@ import LedgerCrypto
         #expect(a.hex == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
         #expect(a != HMACSHA256.authenticationCode(for: [UInt8](), key: [UInt8(1)]))
     }
+
+    /// Each thread keeps one context and keys it per call: a call must never inherit the key
+    /// of the thread's previous call (an empty key is the case where OpenSSL would), and
+    /// threads must not share a context.
+    @Test func aCallNeverInheritsTheThreadsPreviousKey() {
+        _ = HMACSHA256.authenticationCode(for: Array("x".utf8), key: Self.largeKey)
+        #expect(HMACSHA256.authenticationCode(for: [UInt8](), key: [UInt8]()).hex
+                == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
+    }
+
+    @Test func concurrentCallersEachGetTheirOwnAnswer() async {
+        let wrong = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var wrong = 0
+                    for round in 0..<2_000 {
+                        let c = Self.cases[(task + round) % Self.cases.count]
+                        if HMACSHA256.authenticationCode(for: c.data, key: c.key).hex != c.mac { wrong += 1 }
+                    }
+                    return wrong
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(wrong == 0)
+    }
 }
