@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Durable appends over HTTP for two (or more) careledger binaries, alternately (A, B, A, B, …) on fresh
 # data directories, each under wrk (`tools/wrk/append.lua`, the ~1 KiB penalty of
-# tools/bench-http.sh, 64 connections): rate, p50/p99 and server CPU per append. For a
+# tools/bench-http.sh, 64 connections by default): rate, p50/p99 and server CPU per append. For a
 # before/after of one change on a machine whose rounds vary (BENCHMARKS.md says which).
 # Usage: tools/bench-appends-ab.sh BINARY_A BINARY_B [BINARY_C …] [rounds=3] [seconds=10]
 #   e.g. git worktree add /tmp/before 3fc0c1d && (cd /tmp/before && swift build -c release --product careledger)
@@ -9,20 +9,22 @@
 #   Binaries are the arguments that are not plain numbers; each round runs them in order.
 #   CARELEDGER_BENCH_PEOPLE=1: penalties against a new person each (tools/wrk/append-body.py
 #   --people), so every append also makes the vault a data key.
+#   CARELEDGER_BENCH_CONNECTIONS=N: N connections instead of 64 (e.g. 2, for what a change to
+#   group commit does to appends that are not queued behind others).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bins=(); numbers=()
 for arg in "$@"; do
   if [[ $arg =~ ^[0-9]+$ ]]; then numbers+=("$arg"); else bins+=("$arg"); fi
 done
-[ ${#bins[@]} -ge 2 ] || { sed -n 2,10p "$0"; exit 2; }
-rounds=${numbers[0]:-3}; seconds=${numbers[1]:-10}
+[ ${#bins[@]} -ge 2 ] || { sed -n 2,13p "$0"; exit 2; }
+rounds=${numbers[0]:-3}; seconds=${numbers[1]:-10}; connections=${CARELEDGER_BENCH_CONNECTIONS:-64}
 sides=(A B C D E F G H)
 port=18090
 work=$(mktemp -d /tmp/careledger-appends-ab.XXXX); chmod 700 "$work"
 trap 'rm -rf "$work"' EXIT
 python3 tools/wrk/append-body.py ${CARELEDGER_BENCH_PEOPLE:+--people} "$work/body.json" >/dev/null
-echo "## tools/bench-appends-ab.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds rounds of ${seconds}s; $(for i in "${!bins[@]}"; do printf '%s=%s ' "${sides[$i]}" "${bins[$i]}"; done)"
+echo "## tools/bench-appends-ab.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds rounds of ${seconds}s, $connections connections; $(for i in "${!bins[@]}"; do printf '%s=%s ' "${sides[$i]}" "${bins[$i]}"; done)"
 for round in $(seq "$rounds"); do
   for i in "${!bins[@]}"; do
     side=${sides[$i]}; cli=${bins[$i]}
@@ -39,7 +41,7 @@ for round in $(seq "$rounds"); do
     load=$(cut -d' ' -f1 /proc/loadavg)
     ticks_before=$(awk '{print $14 + $15}' /proc/$pid/stat)
     CARELEDGER_TOKEN=$token CARELEDGER_BODY=$work/body.json \
-      wrk -t2 -c64 -d${seconds}s --latency -s tools/wrk/append.lua http://127.0.0.1:$port > "$work/wrk.out"
+      wrk -t2 -c"$connections" -d${seconds}s --latency -s tools/wrk/append.lua http://127.0.0.1:$port > "$work/wrk.out"
     ticks_after=$(awk '{print $14 + $15}' /proc/$pid/stat)
     answered=$(awk '/requests in/{print $1}' "$work/wrk.out")
     grep -q "Non-2xx" "$work/wrk.out" && { echo "round $round $side: refused answers"; grep "Non-2xx" "$work/wrk.out"; }
