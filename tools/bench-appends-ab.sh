@@ -41,7 +41,7 @@ for round in $(seq "$rounds"); do
     load=$(cut -d' ' -f1 /proc/loadavg)
     ticks_before=$(awk '{print $14 + $15}' /proc/$pid/stat)
     CARELEDGER_TOKEN=$token CARELEDGER_BODY=$work/body.json \
-      wrk -t2 -c"$connections" -d${seconds}s --latency -s tools/wrk/append.lua http://127.0.0.1:$port > "$work/wrk.out"
+      wrk -t$(( connections < 2 ? 1 : 2 )) -c"$connections" -d${seconds}s --latency -s tools/wrk/append.lua http://127.0.0.1:$port > "$work/wrk.out"
     ticks_after=$(awk '{print $14 + $15}' /proc/$pid/stat)
     answered=$(awk '/requests in/{print $1}' "$work/wrk.out")
     grep -q "Non-2xx" "$work/wrk.out" && { echo "round $round $side: refused answers"; grep "Non-2xx" "$work/wrk.out"; }
