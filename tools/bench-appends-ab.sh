@@ -11,6 +11,8 @@
 #   --people), so every append also makes the vault a data key.
 #   CARELEDGER_BENCH_CONNECTIONS=N: N connections instead of 64 (e.g. 2, for what a change to
 #   group commit does to appends that are not queued behind others).
+#   CARELEDGER_BENCH_WARMUP=S: S seconds of the same load before the measured run, not counted,
+#   so the figure is the running service's and not its first seconds (new files, growing tables).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bins=(); numbers=()
@@ -24,7 +26,7 @@ port=18090
 work=$(mktemp -d /tmp/careledger-appends-ab.XXXX); chmod 700 "$work"
 trap 'if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 python3 tools/wrk/append-body.py ${CARELEDGER_BENCH_PEOPLE:+--people} "$work/body.json" >/dev/null
-echo "## tools/bench-appends-ab.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds rounds of ${seconds}s, $connections connections; $(for i in "${!bins[@]}"; do printf '%s=%s ' "${sides[$i]}" "${bins[$i]}"; done)"
+echo "## tools/bench-appends-ab.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds rounds of ${seconds}s, $connections connections, ${CARELEDGER_BENCH_WARMUP:-0}s warm-up; $(for i in "${!bins[@]}"; do printf '%s=%s ' "${sides[$i]}" "${bins[$i]}"; done)"
 for round in $(seq "$rounds"); do
   for i in "${!bins[@]}"; do
     side=${sides[$i]}; cli=${bins[$i]}
@@ -38,6 +40,11 @@ for round in $(seq "$rounds"); do
       -H 'Content-Type: application/json' \
       -d '{"id":"insp-bench","role":"inspector","authority":{"name":"温州市瓯海区卫生健康局","uscc":"113303040025997855","region":"330304"}}' |
       python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    if [ "${CARELEDGER_BENCH_WARMUP:-0}" -gt 0 ]; then
+      CARELEDGER_THREAD_BASE=8 CARELEDGER_TOKEN=$token CARELEDGER_BODY=$work/body.json \
+        wrk -t$(( connections < 2 ? 1 : 2 )) -c"$connections" -d${CARELEDGER_BENCH_WARMUP}s -s tools/wrk/append.lua http://127.0.0.1:$port > "$work/warmup.out"
+      grep -q "Non-2xx" "$work/warmup.out" && { echo "round $round $side: refused answers in the warm-up"; grep "Non-2xx" "$work/warmup.out"; }
+    fi
     load=$(cut -d' ' -f1 /proc/loadavg)
     ticks_before=$(awk '{print $14 + $15}' /proc/$pid/stat)
     CARELEDGER_TOKEN=$token CARELEDGER_BODY=$work/body.json \

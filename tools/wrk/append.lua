@@ -3,9 +3,12 @@
 -- CARELEDGER_BODY (a file with @N@ where the number goes); the token from CARELEDGER_TOKEN.
 local counter = 0
 local threads = {}
+-- CARELEDGER_THREAD_BASE: numbers threads from base + 1, so a second run against the same
+-- server (tools/bench-appends-ab.sh's warm-up) uses decision numbers and IDs of its own.
+local threadBase = tonumber(os.getenv("CARELEDGER_THREAD_BASE") or "0")
 
 function setup(thread)
-  thread:set("tid", #threads + 1)
+  thread:set("tid", threadBase + #threads + 1)
   table.insert(threads, thread)
 end
 
