@@ -15,7 +15,7 @@
 #   CARELEDGER_BENCH_WARMUP=S: S seconds of the same load first, not counted (default 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 2 ] || { sed -n 2,14p "$0"; exit 2; }
+[ $# -ge 2 ] || { sed -n 2,15p "$0"; exit 2; }
 bin_a=$1; bin_b=$2; rounds=${3:-6}; seconds=${4:-10}
 connections=${CARELEDGER_BENCH_CONNECTIONS:-32}; warmup=${CARELEDGER_BENCH_WARMUP:-5}
 work=$(mktemp -d /tmp/careledger-appends-paired.XXXX); chmod 700 "$work"
