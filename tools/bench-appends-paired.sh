@@ -81,10 +81,4 @@ for round in $(seq "$rounds"); do
   kill -TERM "$(cat "$work/a.pid")" "$(cat "$work/b.pid")"; wait "$(cat "$work/a.pid")" "$(cat "$work/b.pid")" || true
   pids=()
 done
-printf '%s\n' "${ratios[@]}" | python3 -c '
-import sys, statistics
-pairs = [tuple(map(float, l.split())) for l in sys.stdin if l.strip()]
-r = [b / a - 1 for a, b in pairs]
-se = statistics.stdev(r) / len(r) ** 0.5 if len(r) > 1 else float("nan")
-print(f"B against A: mean {statistics.mean(r):+.1%} (standard error {se:.1%}), median {statistics.median(r):+.1%}, "
-      f"of sums {sum(b for _, b in pairs) / sum(a for a, _ in pairs) - 1:+.1%}")'
+printf '%s\n' "${ratios[@]}" | python3 tools/paired-summary.py "B against A"
