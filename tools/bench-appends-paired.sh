@@ -2,8 +2,8 @@
 # Durable appends over HTTP for two careledger binaries at the same time: both servers run side
 # by side, each under its own wrk (`tools/wrk/append.lua`, the ~1 KiB penalty, 32 connections
 # each by default), so both meet the same moment of a machine whose speed drifts from one
-# minute to the next (BENCHMARKS.md: the same binary gave 4,045 and 6,609 appends/s in two
-# rounds). The per-round ratio B/A is then paired: each round's drift cancels out.
+# minute to the next (BENCHMARKS.md: the same binary gave 4,045 and 5,276 appends/s in two
+# rounds of the same load). The per-round ratio B/A is then paired: each round's drift cancels out.
 #
 # What it measures is which binary does more appends with an equal share of the CPU (the
 # kernel shares it between the two servers' threads), not either binary's rate alone; for
