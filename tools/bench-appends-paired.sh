@@ -45,6 +45,9 @@ load() {
     wrk -t1 -c"$connections" -d"$3"s --latency -s tools/wrk/append.lua http://127.0.0.1:"$2" > "$4"
 }
 
+# ticks SIDE: the server's CPU so far (user + system, in clock ticks).
+ticks() { awk '{print $14 + $15}' /proc/"$(cat "$work/$1.pid")"/stat; }
+
 echo "## tools/bench-appends-paired.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds rounds of ${seconds}s, $connections connections per server, ${warmup}s warm-up; A=$bin_a B=$bin_b"
 ratios=()
 for round in $(seq "$rounds"); do
@@ -61,7 +64,7 @@ for round in $(seq "$rounds"); do
     load "$token_b" $port_b "$warmup" "$work/wb.out" 8 & wb=$!
     wait $wa $wb
   fi
-  ticks_a=$(awk '{print $14 + $15}' /proc/$(cat "$work/a.pid")/stat); ticks_b=$(awk '{print $14 + $15}' /proc/$(cat "$work/b.pid")/stat)
+  ticks_a=$(ticks a); ticks_b=$(ticks b)
   if [ $((round % 2)) -eq 1 ]; then
     load "$token_a" $port_a "$seconds" "$work/a.out" 0 & la=$!
     load "$token_b" $port_b "$seconds" "$work/b.out" 0 & lb=$!
@@ -70,8 +73,7 @@ for round in $(seq "$rounds"); do
     load "$token_a" $port_a "$seconds" "$work/a.out" 0 & la=$!
   fi
   wait $la $lb
-  ticks_a=$(( $(awk '{print $14 + $15}' /proc/$(cat "$work/a.pid")/stat) - ticks_a ))
-  ticks_b=$(( $(awk '{print $14 + $15}' /proc/$(cat "$work/b.pid")/stat) - ticks_b ))
+  ticks_a=$(( $(ticks a) - ticks_a )); ticks_b=$(( $(ticks b) - ticks_b ))
   for side in a b; do grep -q "Non-2xx" "$work/$side.out" && { echo "round $round $side: refused answers"; grep "Non-2xx" "$work/$side.out"; }; done
   rate_a=$(awk '/Requests\/sec/{print $2}' "$work/a.out"); rate_b=$(awk '/Requests\/sec/{print $2}' "$work/b.out")
   n_a=$(awk '/requests in/{print $1}' "$work/a.out"); n_b=$(awk '/requests in/{print $1}' "$work/b.out")

@@ -41,6 +41,7 @@ load() {
     wrk -t1 -c32 -d"$3"s --latency -s tools/wrk/check.lua http://127.0.0.1:"$2" > "$4"
 }
 
+# ticks KIND: the server's CPU so far (user + system, in clock ticks).
 ticks() { awk '{print $14 + $15}' /proc/"$(cat "$work/$1.pid")"/stat; }
 
 echo "## tools/bench-vault-checks-paired.sh $(date -u +%FT%TZ), $(nproc) cores, $rounds rounds of ${seconds}s, 32 connections per server"
