@@ -19,7 +19,7 @@ bins=(); numbers=()
 for arg in "$@"; do
   if [[ $arg =~ ^[0-9]+$ ]]; then numbers+=("$arg"); else bins+=("$arg"); fi
 done
-[ ${#bins[@]} -ge 2 ] || { sed -n 2,13p "$0"; exit 2; }
+[ ${#bins[@]} -ge 2 ] || { sed -n 2,15p "$0"; exit 2; }
 rounds=${numbers[0]:-3}; seconds=${numbers[1]:-10}; connections=${CARELEDGER_BENCH_CONNECTIONS:-64}
 sides=(A B C D E F G H)
 port=18090
