@@ -120,6 +120,7 @@ import Testing
         Route(method: .get, template: "/log", success: .ok) { _ in ("/log", nil) },
         // No receipt with this id: the page says so, to everyone alike.
         Route(method: .get, template: "/receipts/{seq}/{checkId}", success: .notFound) { _ in ("/receipts/0/00000000000000000000000000000000", nil) },
+        Route(method: .get, template: "/receipts", success: .ok) { _ in ("/receipts", nil) },
         Route(method: .get, template: "/static/site.css", success: .ok) { _ in ("/static/site.css", nil) },
         Route(method: .get, template: "/signin", success: .ok) { _ in ("/signin", nil) },
         // Without the sign-in form's cookie a sign-in is refused, whoever asks (CSRF).

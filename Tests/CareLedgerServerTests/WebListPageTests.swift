@@ -121,6 +121,41 @@ import Testing
         try await test.close()
     }
 
+    /// Closures are listed a few per status on the overview and paged per status, so the list
+    /// stays readable (and within 100 KB) however many institutions close.
+    @Test func closuresArePagedPerStatus() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let admin = test.adminToken
+        let closed = LedgerServer.closuresOverviewRows + 3
+        try await test.test { client in
+            var codes: [String] = []
+            for n in 0..<closed {
+                let record = try WebPageSizeTests.closure(company: n)
+                codes.append(record.objectValue!["body"]!.objectValue!["party"]!.objectValue!["uscc"]!.stringValue!)
+                #expect(try await client.send(.post, "/v1/records", token: admin, json: record).status == .created)
+            }
+            codes.sort()
+            func listed(_ text: String) -> [String] { codes.filter { text.contains("/institutions/\($0)") } }
+            let overview = try await W.get(client, "/public/closures")
+            #expect(overview.status == .ok)
+            #expect(listed(overview.text) == Array(codes.prefix(LedgerServer.closuresOverviewRows)))
+            #expect(overview.text.contains("href=\"/public/closures?status=closed\""))
+            let all = try await W.get(client, "/public/closures?status=closed")
+            #expect(listed(all.text) == codes)
+            #expect(!all.text.contains("下一页"), "one page holds them all")
+            let rest = try await W.get(client, "/public/closures?status=closed&after=\(codes[9])")
+            #expect(listed(rest.text) == Array(codes.dropFirst(10)))
+            let district = try await W.get(client, "/public/closures?status=closed&region=330305")
+            #expect(listed(district.text).isEmpty && district.text.contains("无。"))
+            for query in ["status=open", "status=closed&region=33", "status=closed&after=" + String(repeating: "9", count: 41)] {
+                let bad = try await W.get(client, "/public/closures?\(query)")
+                #expect(bad.status == .badRequest && bad.text.contains("role=\"alert\""), "\(query)")
+            }
+        }
+        try await test.close()
+    }
+
     @Test func publicPenaltiesListLivePenaltiesByDistrict() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }

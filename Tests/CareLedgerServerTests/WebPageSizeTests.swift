@@ -13,6 +13,20 @@ import Testing
     /// One more than a list page holds, so every list is full and has a next page.
     static let rows = Ledger.recordListPage + 5
 
+    /// A closure penalty against the `n`th of many made-up companies in 330304.
+    static func closure(company n: Int) throws -> JSONValue {
+        let first17 = "91330304MA2J7" + String(format: "%04d", n)
+        let check = try #require(USCC.checkCharacter(for: first17))
+        var record = InstitutionStatusRouteTests.closure(10_000 + n).objectValue!
+        var body = record["body"]!.objectValue!
+        var party = body["party"]!.objectValue!
+        party["name"] = .string("温州市瓯海区第\(n)托育有限公司")
+        party["uscc"] = .string(first17 + String(check))
+        body["party"] = .object(party)
+        record["body"] = .object(body)
+        return .object(record)
+    }
+
     @Test func everyPageTypeIsAtMost100KB() async throws {
         let test = try await TestServer.start()
         defer { test.remove() }
@@ -24,6 +38,11 @@ import Testing
             for n in 0..<Self.rows {
                 #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.penalty(100 + n)).status == .created)
                 _ = try await client.createPrincipal(admin: admin, ["id": .string("page-auditor-\(n)"), "role": "auditor"])
+            }
+            // More closed institutions than a page of one status holds.
+            for n in 0..<(LedgerServer.closuresPageRows + 5) {
+                let closed = try await client.send(.post, "/v1/records", token: admin, json: try Self.closure(company: n))
+                #expect(closed.status == .created, "\(closed.summary)")
             }
             let hr = try await W.signIn(client, token: roles[.institution])
             var receipt = ""
@@ -40,7 +59,8 @@ import Testing
             let administrator = try await W.signIn(client, token: admin)
             let pages: [(String, String?)] = [
                 ("/", nil), ("/institutions?q=%E6%89%98%E8%82%B2", nil), ("/institutions/\(Fixtures.xiaoxingxing.uscc)", nil),
-                ("/public/closures", nil), ("/public/penalties", nil), ("/log", nil), ("/signin", nil), (receipt, nil),
+                ("/public/closures", nil), ("/public/closures?status=closed", nil), ("/institutions?q=&region=330304", nil),
+                ("/receipts", nil), ("/public/penalties", nil), ("/log", nil), ("/signin", nil), (receipt, nil),
                 ("/hr/check", hr), ("/hr/checks", hr), ("/records", inspector), ("/records/new", inspector), ("/records/new/penalty", inspector),
                 ("/records/new/inspection", inspector), ("/admin/principals", administrator), ("/admin/principals/new", administrator),
                 ("/admin/principals/page-auditor-1/revoke", administrator),
@@ -57,6 +77,8 @@ import Testing
             #expect(try await W.get(client, "/hr/checks", cookie: hr).text.contains("/hr/checks?before="))
             #expect(try await W.get(client, "/records", cookie: inspector).text.contains("/records?before="))
             #expect(try await W.get(client, "/public/penalties").text.contains("page=1"))
+            #expect(try await W.get(client, "/public/closures?status=closed").text.contains("&amp;after="))
+            #expect(try await W.get(client, "/institutions/\(Fixtures.xiaoxingxing.uscc)").text.contains("仅显示最近 \(LedgerServer.institutionListRows) 条"))
             #expect(try await W.get(client, "/admin/principals", cookie: administrator).text.contains("after="))
             print("web page sizes (bytes): \(sizes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
         }

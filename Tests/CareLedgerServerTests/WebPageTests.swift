@@ -93,6 +93,18 @@ import Testing
             let byCode = try await Self.get(client, "/institutions?q=\(Fixtures.xiaoxingxing.uscc)")
             #expect(byCode.status == .seeOther)
             #expect(byCode.headers[.location] == "/institutions/\(Fixtures.xiaoxingxing.uscc)")
+            // A district alone lists that district's institutions and no other's.
+            let byDistrict = try await Self.get(client, "/institutions?q=&region=330304")
+            #expect(byDistrict.status == .ok)
+            #expect(byDistrict.text.contains("/institutions/\(Fixtures.xiaoxingxing.uscc)"))
+            let otherDistrict = try await Self.get(client, "/institutions?q=&region=330305")
+            #expect(otherDistrict.status == .ok)
+            #expect(!otherDistrict.text.contains("/institutions/\(Fixtures.xiaoxingxing.uscc)"))
+            #expect(otherDistrict.text.contains("共找到 0 家机构"))
+            // Neither a name nor a district: asked for one, in words.
+            let nothing = try await Self.get(client, "/institutions?q=")
+            #expect(nothing.status == .badRequest)
+            #expect(nothing.text.contains("请输入机构名称、统一社会信用代码或区县代码"))
             #expect(try await Self.get(client, "/institutions/91330304MA2J7K8L11").status == .badRequest)
             #expect(try await Self.get(client, "/institutions/\(Fixtures.aixin.uscc)").status == .notFound)
             #expect(try await Self.get(client, "/public/closures?region=33").status == .badRequest)
@@ -177,6 +189,17 @@ import Testing
             let forgedReceipt = String(receiptPath.dropLast()) + (receiptPath.hasSuffix("0") ? "1" : "0")
             #expect(try await Self.get(client, forgedReceipt).status == .notFound)
             #expect(try await Self.get(client, "/receipts/999999/" + receiptPath.split(separator: "/").last!).status == .notFound)
+            // Typed in by hand from the two printed numbers (upper case and spaces as a person
+            // may type them): the same confirmation page.
+            let parts = receiptPath.split(separator: "/")
+            let typed = try await Self.get(client, "/receipts?seq=%20\(parts[1])&check=\(parts[2].uppercased())")
+            #expect(typed.status == .seeOther)
+            #expect(typed.headers[.location] == receiptPath)
+            #expect(try await Self.get(client, "/receipts").text.contains("id=\"check\""))
+            let mistyped = try await Self.get(client, "/receipts?seq=x&check=\(parts[2].dropLast())")
+            #expect(mistyped.status == .badRequest)
+            #expect(mistyped.text.contains("id=\"seq-error\"") && mistyped.text.contains("id=\"check-error\""))
+            #expect(mistyped.text.contains("aria-invalid=\"true\""))
 
             // Recorded in the access log like an API check.
             let audit = try await client.send(.post, "/v1/audit/checks", token: roles[.auditor], json: ["idType": "resident_id", "idNumber": "330381199211083443", "purpose": "audit"])

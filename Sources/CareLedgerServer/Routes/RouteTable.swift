@@ -68,6 +68,8 @@ extension LedgerServer {
         // A printed check receipt's QR code: what was recorded (institution, time, purpose,
         // outcome) and its proof, never whom; the check id in the path is the capability.
         RouteRule(method: .get, template: "/receipts/{seq}/{checkId}", part: nil, access: .publicRoute),
+        // The same, typed in by hand from the two numbers a receipt prints.
+        RouteRule(method: .get, template: "/receipts", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/static/site.css", part: nil, access: .publicRoute),
         RouteRule(method: .get, template: "/signin", part: nil, access: .publicRoute),
         RouteRule(method: .post, template: "/signin", part: nil, access: .publicRoute),

@@ -19,7 +19,7 @@ final class WebState: Sendable {
             ("layout", WebTemplates.layout), ("message", WebTemplates.message), ("home", WebTemplates.home),
             ("search", WebTemplates.search), ("institution", WebTemplates.institution), ("closures", WebTemplates.closures),
             ("log", WebTemplates.logPage), ("signin", WebTemplates.signIn), ("check-form", WebTemplates.checkForm),
-            ("check-result", WebTemplates.checkResult), ("receipt", WebTemplates.receipt),
+            ("check-result", WebTemplates.checkResult), ("receipt", WebTemplates.receipt), ("receipt-lookup", WebTemplates.receiptLookup),
             ("record-kinds", WebTemplates.recordKinds), ("record-form", WebTemplates.recordForm), ("record-created", WebTemplates.recordCreated),
             ("confirmations", WebTemplates.confirmations), ("confirmation-done", WebTemplates.confirmationDone),
             // Administrators, password sign-in, and the paged lists (WebAdminPages, WebListPages).

@@ -6,6 +6,8 @@ import LedgerCore
 /// The public pages' answers (issue 18 part 1): what `GET /v1/institutions/{uscc}` and
 /// `GET /v1/institutions` answer, in Chinese; nothing beyond the public allow-list.
 extension LedgerServer {
+    static let institutionListRows = 50
+
     func institutionPage(code: String, caller: WebCaller?) throws -> Response {
         guard USCC.validate(code) == nil else {
             return WebPage.message(web, heading: "代码有误", text: "统一社会信用代码应为 18 位且校验位正确，请核对后重新查询。",
@@ -47,7 +49,7 @@ extension LedgerServer {
         let reviews: [[String: Any]] = records("annualReviews", newestBy: "reviewedAt").map { r in
             ["year": text(r, "year"), "result": WebLabels.label(WebLabels.reviewResult, r["result"]?.stringValue), "reviewedAt": text(r, "reviewedAt")]
         }
-        let context: [String: Any] = [
+        var context: [String: Any] = [
             "name": institution["name"]?.stringValue ?? code, "uscc": code, "region": text(institution, "region"),
             "address": text(institution, "address"), "type": WebLabels.label(WebLabels.institutionType, institution["type"]?.stringValue),
             "capacity": text(institution, "capacity"), "legalRepresentative": text(institution["legalRepresentative"]?.objectValue, "name"),
@@ -58,6 +60,12 @@ extension LedgerServer {
             "reviews": reviews, "has_reviews": !reviews.isEmpty,
             "treeSize": text(object["asOf"]?.objectValue, "treeSize"),
         ]
+        // The newest rows of each list keep the page within issue 18's 100 KB; the JSON
+        // disclosure has them all, and the page says so.
+        for (key, rows) in [("penalties", penalties), ("inspections", inspections), ("reviews", reviews)] where rows.count > Self.institutionListRows {
+            context[key] = Array(rows.prefix(Self.institutionListRows))
+            context[key + "Cut"] = ["shown": Self.institutionListRows, "total": rows.count]
+        }
         let page = WebPageCache.Page(title: institution["name"]?.stringValue ?? "机构详情",
                                      content: web.templates.render(context, withTemplate: "institution") ?? "")
         if let size = object["asOf"]?.objectValue?["treeSize"]?.integerValue, size >= 0 {
@@ -66,30 +74,59 @@ extension LedgerServer {
         return WebPage.frame(web, content: page.content, title: page.title, caller: caller)
     }
 
+    /// Rows of each closure status on the overview, and on a page of one status: both keep the
+    /// page within issue 18's 100 KB (about 190 bytes a row) however many institutions close.
+    static let closuresOverviewRows = 20
+    static let closuresPageRows = 200
+
     func closuresPage(_ request: Request, caller: WebCaller?) throws -> Response {
         let regionText = request.uri.queryParameters["region"].map(String.init) ?? ""
+        let statusText = request.uri.queryParameters["status"].map(String.init) ?? ""
+        let after = request.uri.queryParameters["after"].map(String.init)
         var context: [String: Any] = ["region": regionText]
+        func refused(_ problem: String) -> Response {
+            context["problem"] = problem
+            return WebPage.render(web, "closures", title: "关停公示", context: context, caller: caller, status: .badRequest)
+        }
         var region: RegionFilter?
         if !regionText.isEmpty {
             region = RegionFilter(regionText)
-            if region == nil {
-                context["problem"] = "区县代码应为 6 位数字，例如 330304（区县）、330300（地市）或 330000（省）。"
-                return WebPage.render(web, "closures", title: "关停公示", context: context, caller: caller, status: .badRequest)
-            }
+            if region == nil { return refused("区县代码应为 6 位数字，例如 330304（区县）、330300（地市）或 330000（省）。") }
         }
+        // One status, paged; else every status's first rows.
+        let statuses: [String]
+        if statusText.isEmpty {
+            statuses = WebLabels.closureStatuses
+        } else if WebLabels.closureStatuses.contains(statusText) {
+            statuses = [statusText]
+        } else {
+            return refused("没有这种公示类别。")
+        }
+        if let after, after.utf8.count > 40 { return refused("翻页参数有误，请从第一页重新查看。") }
+        let limit = statuses.count == 1 ? Self.closuresPageRows : Self.closuresOverviewRows
         var groups: [[String: Any]] = []
         var treeSize = ""
-        for status in WebLabels.closureStatuses {
-            let list = try ledger.institutions(status: InstitutionStatus(rawValue: status), region: region, after: nil,
-                                               limit: Ledger.maxInstitutionPage).objectValue ?? JSONObject()
+        let regionQuery = region == nil ? "" : "&region=\(regionText)"
+        for status in statuses {
+            let list = try ledger.institutions(status: InstitutionStatus(rawValue: status), region: region, after: statuses.count == 1 ? after : nil,
+                                               limit: limit).objectValue ?? JSONObject()
             let rows: [[String: Any]] = (list["institutions"]?.arrayValue ?? []).compactMap(\.objectValue).map { row in
                 ["uscc": row["uscc"]?.stringValue ?? "", "name": row["name"]?.stringValue ?? "（未备案名称）", "region": row["region"]?.stringValue ?? ""]
             }
             treeSize = list["asOf"]?.objectValue?["treeSize"]?.integerValue.map(String.init) ?? treeSize
-            groups.append(["status": WebLabels.label(WebLabels.institutionStatus, status), "count": rows.count, "rows": rows, "has_rows": !rows.isEmpty])
+            var group: [String: Any] = ["status": WebLabels.label(WebLabels.institutionStatus, status), "count": rows.count, "rows": rows, "has_rows": !rows.isEmpty]
+            if let next = list["next"]?.stringValue {
+                // The codes are ASCII letters and digits: safe in a query as they are.
+                group["more"] = statuses.count == 1
+                    ? "/public/closures?status=\(status)\(regionQuery)&after=\(next)"
+                    : "/public/closures?status=\(status)\(regionQuery)"
+                group["moreLabel"] = statuses.count == 1 ? "下一页" : "查看全部"
+            }
+            groups.append(group)
         }
         context["groups"] = groups
         context["treeSize"] = treeSize
+        if statuses.count == 1 { context["all"] = "/public/closures" + (region == nil ? "" : "?region=\(regionText)") }
         return WebPage.render(web, "closures", title: "关停公示", context: context, caller: caller)
     }
 
@@ -100,6 +137,25 @@ extension LedgerServer {
             "accessSize": String(access.log.latestCheckpoint.checkpoint.size),
         ]
         return WebPage.render(web, "log", title: "日志核验", context: context, caller: caller)
+    }
+
+    /// The receipt's two printed numbers typed in: each checked for its form (the error at its
+    /// field), then the same confirmation page the QR code opens.
+    func receiptLookupPage(_ request: Request, caller: WebCaller?) -> Response {
+        let seqText = (request.uri.queryParameters["seq"].map(String.init) ?? "").trimmingWhiteSpace()
+        let checkText = (request.uri.queryParameters["check"].map(String.init) ?? "").trimmingWhiteSpace().lowercased()
+        var context: [String: Any] = ["seq": seqText, "check": checkText]
+        guard !seqText.isEmpty || !checkText.isEmpty else {
+            return WebPage.render(web, "receipt-lookup", title: "核验查询回执", context: context, caller: caller)
+        }
+        if UInt64(seqText) == nil { context["err_seq"] = "请填写回执上的访问日志序号（数字）。" }
+        if checkText.utf8.count != 32 || !checkText.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
+            context["err_check"] = "查询编号应为回执上印的 32 位数字和字母（0–9、a–f）。"
+        }
+        guard context["err_seq"] == nil, context["err_check"] == nil else {
+            return WebPage.render(web, "receipt-lookup", title: "核验查询回执", context: context, caller: caller, status: .badRequest)
+        }
+        return WebPage.redirect(to: "/receipts/\(seqText)/\(checkText)")
     }
 
     func receiptPage(seqText: String, checkId: String, caller: WebCaller?) -> Response {

@@ -23,6 +23,9 @@ extension LedgerServer {
         page(router, .get, "/public/closures") { web in
             try self.closuresPage(web.request, caller: web.caller)
         }
+        page(router, .get, "/receipts") { web in
+            self.receiptLookupPage(web.request, caller: web.caller)
+        }
         page(router, .get, "/receipts/:seq/:checkId") { web in
             self.receiptPage(seqText: web.context.parameters.get("seq") ?? "", checkId: web.context.parameters.get("checkId") ?? "",
                              caller: web.caller)
@@ -105,7 +108,7 @@ extension LedgerServer {
             region = RegionFilter(regionText)
             if region == nil { context["problem"] = "区县代码应为 6 位数字，例如 330304。" }
         }
-        if trimmed.isEmpty { context["problem"] = "请输入机构名称或统一社会信用代码。" }
+        if trimmed.isEmpty, regionText.isEmpty { context["problem"] = "请输入机构名称、统一社会信用代码或区县代码。" }
         if trimmed.count > 60 { context["problem"] = "查询内容过长。" }
         if context["problem"] == nil {
             let (matches, more) = try ledger.searchInstitutions(name: trimmed, region: region)

@@ -17,19 +17,21 @@ extension Ledger {
 
     /// Institutions whose current filing's name contains `text` (after trimming white space),
     /// optionally in `region`, in USCC order, at most `limit`; `more` when others matched too.
+    /// An empty name with a region lists the region's filed institutions (a parent looking for
+    /// care near home knows the district, not a name); an empty name alone matches nothing.
     /// Names come from the filings once and are then kept in memory (public data, one string
     /// per filing), so a search costs one pass over the index's institutions.
     public func searchInstitutions(name text: String, region: RegionFilter?, limit: Int = maxSearchResults)
         throws(Refusal) -> (matches: [InstitutionMatch], more: Bool) {
         let needle = text.trimmingWhiteSpace()
-        guard !needle.isEmpty else { return ([], false) }
+        guard !needle.isEmpty || region != nil else { return ([], false) }
         var matches: [InstitutionMatch] = []
         do {
             try indexFeeder.catchUp(to: log.size)
             let all = index.institutions(status: nil, region: region, after: nil, limit: Int.max, today: LocalDate.today()).items
             for item in all {
                 guard let seq = item.filingSeq, let name = try institutionNames.name(filing: seq, source: envelopes),
-                      name.contains(needle) else { continue }
+                      needle.isEmpty || name.contains(needle) else { continue }
                 if matches.count == limit { return (matches, true) }
                 matches.append(InstitutionMatch(uscc: item.uscc, name: name, region: item.region, status: item.status))
             }
