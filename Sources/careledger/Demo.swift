@@ -58,11 +58,19 @@ struct Demo: AsyncParsableCommand {
                   INSTITUTION=\(institution.token)   # inst-demo, a childcare centre's HR
                   (\(load.tokens.count - 3) more: one inspector per district bureau, an exporter)
 
-                pages (in Chinese):
-                  \(base)/                  public search, institution pages
-                  \(base)/public/closures   关停公示
-                  \(base)/log               verify the log
-                  \(base)/signin            sign in with the INSTITUTION token above, then 从业人员查询 (/hr/check)
+                pages (in Chinese; docs/web.md):
+                  anyone:
+                    \(base)/                    search institutions by name, code or district (e.g. 330304)
+                    \(base)/public/penalties    行政处罚公示
+                    \(base)/public/closures     关停公示
+                    \(base)/receipts            check a printed 查询回执 by its two numbers
+                    \(base)/log                 verify the log
+                  sign in at \(base)/signin with a token above:
+                    INSTITUTION   /hr/check (从业人员查询, printable receipt), /hr/checks (本机构查询记录)
+                    INSPECTOR     /records/new (录入记录), /records (本机关记录), /confirmations (待确认的终身禁入), /objections (异议)
+                    admin.token   /admin/principals (账号管理: create, rotate, revoke; passwords for sign-in by id)
+                  the person checked: an inspector issues a one-time code (POST /v1/subject-codes, docs/http.md),
+                    then \(base)/me shows the person their records and who checked them
 
                 try:
                   curl -s \(base)/log/checkpoint
