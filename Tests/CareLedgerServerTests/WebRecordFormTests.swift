@@ -38,6 +38,12 @@ import Testing
                 #expect(page.text.contains("name=\"\(name)\""), "the form has no input \(name)")
             }
             #expect(!page.text.contains("name=\"authority"), "the authority is the inspector's, not an input")
+            // A fresh form shows no field as wrong, and a required box group is marked required.
+            for kind in WebRecordLabels.kinds {
+                let fresh = try await WebPageTests.get(client, "/records/new/\(kind)", cookie: session)
+                #expect(!fresh.text.contains("invalid") && !fresh.text.contains("class=\"error\""), "a fresh \(kind) form shows an error")
+            }
+            #expect(page.text.contains("<legend>检查领域 *</legend>"))
             let csrf = try #require(WebPageTests.hidden("csrf", in: page.text))
             let key = try #require(WebPageTests.hidden("idempotencyKey", in: page.text))
 

@@ -61,7 +61,11 @@ struct WebRecordForm {
                 ["name": "\(key).\(option)", "label": WebRecordLabels.value(key, option), "checked": values["\(key).\(option)"] != nil,
                  "id": Self.id("\(key).\(option)")]
             }
-            return ["label": label, "isChecks": true, "checks": checks, "error": errors[key] ?? "", "hasError": errors[key] != nil]
+            // No "error" key without an error: Mustache takes an empty string as true, and a fresh
+            // form's group showed as invalid.
+            var out: [String: Any] = ["label": label, "isChecks": true, "checks": checks, "required": field.required]
+            if let error = errors[key] { out["error"] = error }
+            return out
         case .organization:
             inputs = [input("\(key).name", label: "\(label)名称"), input("\(key).uscc", label: "统一社会信用代码"),
                       input("\(key).region", label: "行政区划代码（6 位）")]

@@ -42,7 +42,7 @@ enum WebStyle {
     pre.code { white-space: pre-wrap; margin: 0 0 .8rem; }
     dl.facts { display: grid; grid-template-columns: 8rem 1fr; gap: .3rem .8rem; }
     dl.facts dt { color: var(--muted); }
-    dl.facts dd { margin: 0; }
+    dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
     .status { display: inline-block; padding: .05rem .5rem; border-radius: 3px; font-size: .9rem; }
     .status.ok, .result.ok { background: var(--ok-bg); color: var(--ok); }
     .status.warn, .result.warn { background: var(--warn-bg); color: var(--warn); }
@@ -53,7 +53,10 @@ enum WebStyle {
     pre.note { white-space: pre-wrap; word-break: break-all; background: #f0f3f7; padding: .6rem; font-size: .8rem; }
     .crumbs, .asof { color: var(--muted); font-size: .85rem; }
     ul.links { padding-left: 1.2rem; }
-    .receipt-grid { display: grid; grid-template-columns: 9rem 1fr; gap: 1rem; align-items: start; }
+    /* One column on a phone: the QR code above the facts, whose long lines (a name and its
+       code in brackets) would otherwise push the page sideways at 390 px. */
+    .receipt-grid { display: grid; grid-template-columns: 1fr; gap: 1rem; align-items: start; }
+    .receipt-grid > * { min-width: 0; }
     .qr svg { width: 9rem; height: 9rem; display: block; }
     ol.proof { font-size: .75rem; padding-left: 2rem; }
     fieldset.group { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 1rem; padding: .4rem 1rem .8rem; }
@@ -68,6 +71,7 @@ enum WebStyle {
       .inline-search { grid-template-columns: 1fr 8rem auto; align-items: end; }
       .inline-search label { grid-row: 1; }
       .inline-search input, .inline-search button { grid-row: 2; margin-top: 0; }
+      .receipt-grid { grid-template-columns: 9rem 1fr; }
     }
     @media print {
       header.site nav, .print-hide, footer.site { display: none; }
@@ -76,6 +80,7 @@ enum WebStyle {
       html { background: #fff; font-size: 11pt; }
       main { max-width: none; padding: 0; }
       @page { size: A4; margin: 15mm; }
+      .receipt-grid { grid-template-columns: 9rem 1fr; }
     }
     /* A link-styled button inside the page (the principal list's 更换令牌), not the white header's. */
     main button.link { color: var(--brand); margin-right: .6rem; }
