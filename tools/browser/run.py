@@ -3,11 +3,36 @@
 `careledger demo` on a free loopback port. Each step asserts what a user would see; the run
 exits non-zero on the first failure and prints what failed (never an ID number).
 
+  1. Public: the home page, a search by part of a name, the institution's page (no ID number
+     or banned person's name on it), closures, the log page.
+  2. Institution HR: a wrong token refused in Chinese; sign-in (HttpOnly, SameSite=Strict
+     cookie); a wrong ID check character shown at its input; a banned demo person's check
+     answered 禁止从业 in red with the ID number masked. Printed to PDF: one A4 page whose
+     text (pdftotext) has the check id and the masked, never the full, ID number, and whose QR
+     code (pdftoppm -r 150, zbarimg) is the on-screen QR's receipt URL; that URL's page says
+     回执有效. A cross-site page (another loopback port: same-site, so the session cookie goes
+     along) auto-posts the check form without the CSRF token: 403 页面已过期, the access log
+     does not grow. Sign-out ends the session.
+  3. Inspector: an annual review with a bad USCC, and a penalty on a person (自然人) with a
+     wrong ID check character: the Chinese error at that input (aria-invalid), the records
+     log unchanged; fixed, each is written (the log grows by one). A cross-site post of a
+     penalty without the CSRF token is refused and writes nothing.
+  4. The subject-code flow: /me with a one-time code, the ban and the HR check on the
+     person, an objection, the inspector's answer.
+  5. A lifetime ban confirmed by a second inspector (careledger sign) on /confirmations.
+  6. An admin creates a principal with a password; it signs in with it and finds its check
+     in the history.
+  The browser logs no CSP violation (checked along the way). At a phone's 390 × 844 the
+  home, institution, check-result and /me pages do not scroll sideways. With --screenshots
+  DIR every step's screenshot is saved there (desktop 1280 px; *-phone.png at 390 px).
+
   python3 tools/browser/run.py --binary .build/debug/careledger [--screenshots docs/screenshots]
 
-Needs chromium, chromium-driver (Debian) and `pip3 install selenium`; .ci/run installs them.
+Needs chromium, chromium-driver, zbar-tools, poppler-utils (Debian) and `pip3 install
+selenium`; .ci/run installs them.
 """
-import argparse, base64, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, base64, datetime, glob, html, http.server, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -37,6 +62,57 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def tree_size(base, path):
+    """The size of a log by its public signed checkpoint (C2SP: origin, size, root hash)."""
+    with urllib.request.urlopen(base + path, timeout=10) as response:
+        return int(response.read().decode().split("\n")[1])
+
+
+def resident_id(first17):
+    """An 18-character resident ID number: `first17` and its ISO 7064 MOD 11-2 check character."""
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+
+
+class CrossSite:
+    """Pages on another origin (a second loopback port) that post a form to CareLedger as soon as
+    they load, as a malicious site would. Another port is cross-origin but same-site, so the
+    SameSite=Strict session cookie still goes along and only the CSRF token can stop the post."""
+    def __init__(self):
+        pages = self.pages = {}
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                page = pages.get(self.path)
+                if page is None:
+                    self.send_error(404)
+                    return
+                body = page.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.origin = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def page(self, name, action, fields):
+        inputs = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in fields)
+        self.pages["/" + name] = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>领取奖品</title>'
+                                  f'<form method="post" action="{html.escape(action)}">{inputs}</form>'
+                                  f'<script>document.forms[0].submit()</script></html>')
+        return self.origin + "/" + name
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def api(base, path, token=None):
@@ -72,6 +148,33 @@ class Run:
             os.makedirs(self.shots, exist_ok=True)
             self.driver.save_screenshot(os.path.join(self.shots, name + ".png"))
 
+    def phone(self, name, what):
+        """At a phone's width (390 × 844) the current page does not scroll sideways; its
+        screenshot is `name`. The window is desktop-sized again afterwards."""
+        self.driver.set_window_size(390, 844)
+        try:
+            width = self.driver.execute_script("return window.innerWidth")
+            self.check(width <= 400, "the window did not narrow to a phone's width (%s px)" % width)
+            self.check(self.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"),
+                       "%s scrolls sideways at 390 px" % what)
+            self.shot(name)
+        finally:
+            self.driver.set_window_size(1280, 1400)
+
+    def cross_site_post(self, attacker, name, action, fields, log, what):
+        """A page of `attacker` posts `fields` (no CSRF token) to `action` while signed in: the
+        browser lands on the 403 "页面已过期" page and the log at `log` does not grow."""
+        driver = self.driver
+        before = tree_size(self.base, log)
+        driver.get(attacker.page(name, self.base + action, fields))
+        WebDriverWait(driver, 20).until(lambda d: d.current_url == self.base + action
+                                        and d.execute_script("return document.readyState") == "complete")
+        status = driver.execute_script("return performance.getEntriesByType('navigation')[0].responseStatus")
+        self.check(status == 403, "a cross-site post to %s answered %s, not 403" % (action, status))
+        heading = driver.find_element(By.TAG_NAME, "h1").text
+        self.check(heading == "页面已过期", "a cross-site post to %s shows %r, not the refusal" % (action, heading))
+        self.check(tree_size(self.base, log) == before, "a cross-site post without the CSRF token %s" % what)
+
     def csp_violations(self):
         return [entry["message"] for entry in self.driver.get_log("browser") if "Content Security Policy" in entry["message"]]
 
@@ -90,7 +193,7 @@ def main():
     out = open(os.path.join(data, "..", os.path.basename(data) + ".out"), "w+")
     server = subprocess.Popen([os.path.abspath(args.binary), "demo", "--data", os.path.join(data, "demo"), "--listen", f"127.0.0.1:{port}"],
                               stdout=out, stderr=subprocess.STDOUT, cwd=data)
-    driver = None
+    driver = attacker = None
     try:
         for _ in range(600):
             out.seek(0)
@@ -130,12 +233,14 @@ def main():
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         driver = webdriver.Chrome(service=Service(args.driver), options=options)
         run = Run(base, driver, args.screenshots)
+        attacker = CrossSite()
 
         # 1. Public: the home page, a search by part of a name, the institution's page.
         run.open("/")
         run.check(driver.execute_script("return document.documentElement.lang") == "zh-CN", "home page is not lang=zh-CN")
         run.check("托育机构信用信息查询" in run.text(), "home page heading missing")
         run.shot("home")
+        run.phone("home-phone", "the home page")
         fragment = scene["name"][3:9]
         driver.find_element(By.ID, "q").send_keys(fragment)
         run.submit("form.search button")
@@ -150,12 +255,7 @@ def main():
         run.check(person["idNumber"] not in driver.page_source, "an ID number on a public page")
         run.check(person["name"] not in driver.page_source, "a banned person's name on a public page")
         run.shot("institution")
-
-        # A phone's width: nothing wider than the screen.
-        driver.set_window_size(390, 844)
-        run.open(f"/institutions/{scene['uscc']}")
-        run.check(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), "institution page scrolls sideways at 390 px")
-        driver.set_window_size(1280, 1400)
+        run.phone("institution-phone", "the institution page")
 
         run.open("/public/closures")
         run.check("关停、吊销与查封公示" in run.text(), "closures page")
@@ -199,27 +299,54 @@ def main():
         colour = driver.execute_script("return getComputedStyle(document.querySelector('.result')).color")
         run.check(colour.startswith("rgb(179, 38, 30"), "the barred verdict is not shown in red: %s" % colour)
         run.check(person["idNumber"] not in driver.page_source, "the full ID number is on the result page")
-        run.check(person["idNumber"][:6] + "********" + person["idNumber"][-4:] in run.text(), "the masked ID number is missing")
+        masked = person["idNumber"][:6] + "********" + person["idNumber"][-4:]
+        run.check(masked in run.text(), "the masked ID number is missing")
         run.check(len(driver.find_elements(By.CSS_SELECTOR, "table.list tbody tr")) >= 2, "the findings are not listed")
         run.shot("check-result")
-        # Printed, the result fits one A4 page.
-        pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True})["data"])
-        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-        run.check(pages == 1, "the printed result takes %d pages" % pages)
-        run.check(not run.csp_violations(), "CSP violations: %s" % run.csp_violations())
-
-        # The receipt's QR code, read from the rendered page as a phone would, opens the public
-        # confirmation, which names neither the person nor the number.
         receipt_id = driver.find_element(By.ID, "check-id").text
+        run.check(re.fullmatch(r"[0-9a-f]{32}", receipt_id) is not None, "the check id reads %r" % receipt_id)
+
+        # The receipt's QR code, read from the rendered page as a phone would.
         qr_png = os.path.join(data, "qr.png")
         driver.find_element(By.CSS_SELECTOR, ".qr svg").screenshot(qr_png)
         scanned = subprocess.run(["zbarimg", "--raw", "-q", qr_png], capture_output=True, text=True).stdout.strip()
         run.check(scanned.startswith(base + "/receipts/") and scanned.endswith("/" + receipt_id), "the QR code reads %r" % scanned)
-        driver.get(scanned)
+
+        # Printed, the result fits one A4 page; the paper names the check, shows the ID number
+        # only masked, and its QR code (scanned from the rendered PDF) is the same receipt URL.
+        pdf_path = os.path.join(data, "check-result.pdf")
+        with open(pdf_path, "wb") as f:
+            f.write(base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True})["data"]))
+        with open(pdf_path, "rb") as f:
+            pages = len(re.findall(rb"/Type\s*/Page[^s]", f.read()))
+        run.check(pages == 1, "the printed result takes %d pages" % pages)
+        printed = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf_path, "-"], capture_output=True, text=True, check=True).stdout
+        run.check(receipt_id in printed, "pdftotext does not find the check id in the printed result")
+        run.check(person["idNumber"] not in printed, "the printed result carries the full ID number")
+        run.check(masked in printed, "the printed result does not carry the masked ID number")
+        run.check("禁止从业" in printed, "the printed result does not carry the verdict")
+        subprocess.run(["pdftoppm", "-r", "150", "-png", pdf_path, os.path.join(data, "printed")], check=True)
+        images = sorted(glob.glob(os.path.join(data, "printed*.png")))
+        run.check(len(images) == 1, "pdftoppm rendered %d pages" % len(images))
+        printed_qr = subprocess.run(["zbarimg", "--raw", "-q", images[0]], capture_output=True, text=True).stdout.strip()
+        run.check(printed_qr == scanned, "the printed QR code reads %r, the screen's %r" % (printed_qr, scanned))
+        run.check(not run.csp_violations(), "CSP violations: %s" % run.csp_violations())
+        run.phone("check-result-phone", "the check result")
+
+        # The printed QR code opens the public confirmation, which names neither the person
+        # nor the number.
+        driver.get(printed_qr)
         run.check(driver.find_element(By.ID, "receipt-verdict").text == "回执有效", "the receipt page does not confirm the receipt")
         run.check(driver.find_element(By.ID, "receipt-status").text == "禁止从业", "the receipt page shows another outcome")
         run.check(person["idNumber"] not in driver.page_source and person["name"] not in driver.page_source, "the receipt page names the person")
         run.shot("receipt")
+
+        # A cross-site form post without the CSRF token, with the session cookie present, is
+        # refused and makes no check (the access log, where every check is entered, stays put).
+        run.cross_site_post(attacker, "hr-check", "/hr/check",
+                            [("idType", "resident_id"), ("idNumber", person["idNumber"]), ("name", person["name"]),
+                             ("purpose", "hiring"), ("consentRef", "SQ-XSITE-1")],
+                            "/access-log/checkpoint", "made a check")
         run.open("/hr/check")
 
         # Signing out ends the session.
@@ -250,6 +377,7 @@ def main():
         type_into("f-institution-uscc", scene["uscc"])
         run.submit("form.record-form button")
         run.check(re.match(r"第 \d+ 条记录", driver.find_element(By.ID, "record-seq").text) is not None, "the annual review was not recorded")
+        penalty_form(run, attacker, body["authority"])
 
         subject_flow(run, base, tokens, person, ban_seq)
         # 4. Bans need two people: a second inspector confirms a signed lifetime ban on its page.
@@ -260,13 +388,78 @@ def main():
     finally:
         if driver:
             driver.quit()
+        if attacker:
+            attacker.close()
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
         out.close()
+        os.remove(out.name)  # the demo's output lists its tokens
         shutil.rmtree(data, ignore_errors=True)
+
+
+def penalty_form(run, attacker, authority):
+    """The issue's case: an inspector records a penalty on a person (自然人) whose ID number has a
+    wrong check character. The Chinese error is shown at that input, marked invalid, and the
+    records log does not grow; with the number fixed the penalty is written (the log grows by
+    one). The same fields posted from another site without the CSRF token write nothing."""
+    driver = run.driver
+    decided = datetime.date.today() - datetime.timedelta(days=10)
+    valid = resident_id("33030419900101" + "357")
+    wrong = valid[:-1] + ("1" if valid[-1] != "1" else "2")
+
+    def type_into(element_id, value):
+        element = driver.find_element(By.ID, element_id)
+        element.clear()
+        element.send_keys(value)
+
+    run.open("/records/new/penalty")
+    # A fresh form marks nothing as wrong.
+    run.check(not driver.find_elements(By.CSS_SELECTOR, ".invalid, [aria-invalid='true']")
+              and not [e for e in driver.find_elements(By.CSS_SELECTOR, "p.error") if e.is_displayed()],
+              "a fresh penalty form shows a field as wrong")
+    Select(driver.find_element(By.ID, "f-party-category")).select_by_value("person")
+    type_into("f-party-name", "测试人甲")
+    Select(driver.find_element(By.ID, "f-party-idType")).select_by_value("resident_id")
+    type_into("f-party-idNumber", wrong)
+    type_into("f-decisionNo", f"浏览器罚〔{decided.year}〕1号")
+    type_into("f-violationType", "未取得相应资格从事婴幼儿保健工作")
+    type_into("f-facts", "当事人未取得保健人员培训合格证明，在托育机构从事保健工作。")
+    type_into("f-basis", "《托育机构管理规范（试行）》第二十一条")
+    driver.find_element(By.ID, "f-categories-warning").click()
+    type_into("f-content", "警告")
+    driver.execute_script("document.getElementById('f-decidedAt').value = arguments[0]", decided.isoformat())
+    type_into("f-dataSource-name", authority["name"])
+    type_into("f-dataSource-uscc", authority["uscc"])
+    type_into("f-dataSource-region", authority["region"])
+    before = tree_size(run.base, "/log/checkpoint")
+    run.submit("form.record-form button")
+    errors = driver.find_elements(By.ID, "f-party-idNumber-error")
+    run.check(len(errors) == 1 and "证件号码校验位不正确" in errors[0].text,
+              "a bad ID number's check character was not shown at its input: %r" % [e.text for e in errors])
+    run.check(driver.find_element(By.ID, "f-party-idNumber").get_attribute("aria-invalid") == "true", "the bad ID number input is not marked invalid")
+    # The wrong check character is the only problem the form reports.
+    others = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "p.error") if e.get_attribute("id") != "f-party-idNumber-error" and e.text.strip()]
+    run.check(not others and not driver.find_elements(By.ID, "form-errors"), "the penalty form reports other problems: %r" % others)
+    run.check(tree_size(run.base, "/log/checkpoint") == before, "a refused penalty was written to the records log")
+    type_into("f-party-idNumber", valid)
+    run.submit("form.record-form button")
+    done = driver.find_elements(By.ID, "record-seq")
+    run.check(len(done) == 1 and done[0].text == "第 %d 条记录" % before, "the fixed penalty was not recorded: %r" % run.text()[:300])
+    run.check(tree_size(run.base, "/log/checkpoint") == before + 1, "the records log did not grow by the one penalty")
+    run.check(valid not in driver.page_source, "the written page shows the ID number")
+
+    run.cross_site_post(attacker, "penalty", "/records/new/penalty",
+                        [("party.category", "person"), ("party.name", "测试人乙"), ("party.idType", "resident_id"),
+                         ("party.idNumber", valid), ("decisionNo", f"浏览器罚〔{decided.year}〕2号"),
+                         ("violationType", "未取得相应资格从事婴幼儿保健工作"), ("facts", "当事人未取得保健人员培训合格证明。"),
+                         ("basis", "《托育机构管理规范（试行）》第二十一条"), ("categories.warning", "on"), ("content", "警告"),
+                         ("decidedAt", decided.isoformat()), ("dataSource.name", authority["name"]),
+                         ("dataSource.uscc", authority["uscc"]), ("dataSource.region", authority["region"]),
+                         ("idempotencyKey", "a" * 64)],
+                        "/log/checkpoint", "wrote a record")
 
 
 def subject_flow(run, base, tokens, person, ban_seq):
@@ -304,10 +497,7 @@ def subject_flow(run, base, tokens, person, ban_seq):
     run.check("已答复" in run.text(), "the objection was not closed by the reply")
     run.open("/me")
     run.check("经复核，记录属实，维持原决定。" in run.text(), "/me does not show the authority's reply")
-    driver.set_window_size(390, 844)
-    run.check(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), "/me scrolls sideways at 390 px")
-    run.shot("me-phone")
-    driver.set_window_size(1280, 1400)
+    run.phone("me-phone", "/me")
 
 
 def check_ban_confirmation(run, base, binary, demo, ban):
