@@ -44,6 +44,12 @@ import Testing
                 #expect(!fresh.text.contains("invalid") && !fresh.text.contains("class=\"error\""), "a fresh \(kind) form shows an error")
             }
             #expect(page.text.contains("<legend>检查领域 *</legend>"))
+            // Rules a label cannot say are said under it.
+            #expect(page.text.contains(WebRecordLabels.help["rectifyBy"]!))
+            let penalty = try await WebPageTests.get(client, "/records/new/penalty", cookie: session)
+            for key in ["decisionNo", "fineAmount", "publicUntil", "procedure"] {
+                #expect(penalty.text.contains(WebRecordLabels.help[key]!), "no help for \(key)")
+            }
             let csrf = try #require(WebPageTests.hidden("csrf", in: page.text))
             let key = try #require(WebPageTests.hidden("idempotencyKey", in: page.text))
 

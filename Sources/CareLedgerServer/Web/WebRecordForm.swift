@@ -65,6 +65,7 @@ struct WebRecordForm {
             // form's group showed as invalid.
             var out: [String: Any] = ["label": label, "isChecks": true, "checks": checks, "required": field.required]
             if let error = errors[key] { out["error"] = error }
+            if let help = WebRecordLabels.help[key] { out["help"] = help }
             return out
         case .organization:
             inputs = [input("\(key).name", label: "\(label)名称"), input("\(key).uscc", label: "统一社会信用代码"),
@@ -89,6 +90,7 @@ struct WebRecordForm {
         }
         var out: [String: Any] = ["label": label, "isInputs": true, "inputs": inputs, "required": field.required]
         if let error = errors[key] { out["error"] = error }
+        if let help = WebRecordLabels.help[key] { out["help"] = help }
         return out
     }
 

@@ -19,6 +19,35 @@ enum WebRecordLabels {
         "decidedBy": "修复决定方",
     ]
 
+    /// A line of help under a member's label, where the label alone leaves a rule unsaid (the
+    /// rules themselves are the validator's; docs/records.md states them in full).
+    static let help = [
+        "decisionNo": "决定书或文书编号，如“瓯卫罚〔2026〕12号”；本机关内不得重复。",
+        "inspectionNo": "检查记录编号；本机关内不得重复。",
+        "facts": "违法事实或事由，仅供监管部门和本人查阅，不公示。",
+        "publicSummary": "对外公示的简要说明。不得写入姓名、身份证号、手机号等个人信息，否则不予保存。",
+        "decidedAt": "作出决定的日期，不得晚于今天。",
+        "validUntil": "处罚（如限制从业、暂扣许可证件）的执行期限届满日，不得早于决定日期。",
+        "publicUntil": "公示截止日期；不填则按处罚的情节类别和程序确定公示期限。不得早于决定日期。",
+        "fineAmount": "以万元为单位，如 0.2 表示 2000 元；处罚类别含罚款时必填。",
+        "confiscatedAmount": "以万元为单位；处罚类别含没收时必填。",
+        "license": "处罚类别含暂扣或吊销许可证件时必填。",
+        "class": "违法情节轻重，决定公示期限的范围。",
+        "procedure": "简易程序作出的处罚不向信用平台报送。",
+        "rectifyBy": "结果为“需整改”或“不合格”时必填，不得早于检查日期；合格时不填。",
+        "findings": "结果为合格时可不填。",
+        "followUpOf": "本次检查是对哪条记录的复查（如整改复查），填该记录的序号。",
+        "lifts": "解除查封、扣押等强制措施时，填原强制措施记录的序号。",
+        "scope": "终身禁入，或禁入至指定日期。",
+        "until": "禁入期限为“至指定日期”时必填，须晚于决定日期；终身禁入时不填。",
+        "managerOf": "仅用于直接负责的主管人员：填其所对应的处罚或禁入记录序号。",
+        "practiceBanUntil": "人民法院判决从业禁止的，填禁止期限届满日，须晚于判决日期。",
+        "target": "要撤销、更正或修复的原记录序号。",
+        "conditions": "本机关认定已满足的信用修复条件。",
+        "decidedBy": "由“信用中国”等平台作出的修复，由本机关录入并在文书号中注明平台的决定。",
+        "person": "当事人的姓名和身份证件，供用人单位查询时核对；不公示。",
+    ]
+
     static let enumValues: [String: [String: String]] = [
         "type": WebLabels.inspectionType,
         "result": WebLabels.inspectionResult,

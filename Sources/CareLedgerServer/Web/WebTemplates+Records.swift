@@ -20,6 +20,7 @@ extension WebTemplates {
       {{#groups}}
       <fieldset class="group{{#error}} invalid{{/error}}">
         <legend>{{label}}{{#required}} *{{/required}}</legend>
+        {{#help}}<p class="help">{{help}}</p>{{/help}}
         {{#error}}<p class="error">{{error}}</p>{{/error}}
         {{#isInputs}}
         {{#inputs}}
