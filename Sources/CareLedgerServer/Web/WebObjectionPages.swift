@@ -33,13 +33,21 @@ extension LedgerServer {
         }
     }
 
+    /// Answered objections shown below the open ones (all of which stay, each waiting for a
+    /// reply): the newest, so an authority's page stays within 100 KB over the years.
+    static let answeredObjectionRows = 20
+
     func objectionsPage(caller: WebCaller, problem: String?, status: HTTPResponse.Status) throws -> Response {
-        let items = try ledger.objectionTasks(principal: caller.principal).reversed().map { o -> [String: Any] in
+        let newestFirst = try ledger.objectionTasks(principal: caller.principal).reversed()
+        let answered = newestFirst.filter { $0.state != "open" }
+        let shown = newestFirst.filter { $0.state == "open" } + answered.prefix(Self.answeredObjectionRows)
+        let items = shown.map { o -> [String: Any] in
             var row = Self.objectionRow(o)
             row["csrf"] = caller.csrf
             return row
         }
-        var context: [String: Any] = ["items": Array(items), "has_items": !items.isEmpty]
+        var context: [String: Any] = ["items": items, "has_items": !items.isEmpty]
+        if answered.count > Self.answeredObjectionRows { context["answeredCut"] = ["shown": Self.answeredObjectionRows, "total": answered.count] }
         if let problem { context["problem"] = problem }
         return WebPage.render(web, "objections", title: "异议处理", context: context, caller: caller, status: status)
     }

@@ -28,7 +28,9 @@ extension LedgerServer {
             guard let found = self.subjectSession(web.request) else {
                 return self.codePage(problem: nil, caller: web.caller, status: .ok)
             }
-            return try await self.mePage(found.session, sessionID: found.id, form: nil, errors: [:], formProblem: nil, caller: web.caller, status: .ok)
+            let everything = web.request.uri.queryParameters["all"] == "1"
+            return try await self.mePage(found.session, sessionID: found.id, form: nil, errors: [:], formProblem: nil, caller: web.caller,
+                                         status: .ok, everything: everything)
         }
         page(router, .post, "/me") { web in
             let form = web.form(CodeForm.self)
@@ -100,8 +102,15 @@ extension LedgerServer {
         return response
     }
 
+    /// What /me lists unless asked for everything (`?all=1`): the newest records, checks and
+    /// objections, so the page stays within issue 18's 100 KB for, say, a carer checked at
+    /// every job they applied for. The page says what it left out and links to all of it.
+    static let meRecordRows = 50
+    static let meCheckRows = 50
+    static let meObjectionRows = 20
+
     func mePage(_ session: SubjectSessions.Session, sessionID: String, form: ObjectionForm?, errors: [String: String], formProblem: String?,
-                caller: WebCaller?, status: HTTPResponse.Status) async throws -> Response {
+                caller: WebCaller?, status: HTTPResponse.Status, everything: Bool = false) async throws -> Response {
         let who = session.owner
         let (records, checks, objections) = try await ledger.subjectPage(who, logger: ledger.logger)
         let selected = form?.seq.flatMap { UInt64($0) }
@@ -117,11 +126,20 @@ extension LedgerServer {
                     "decidedAt": r.decidedAt, "decisionNo": r.decisionNo, "state": state.0, "stateClass": state.1,
                     "details": r.body.map { Self.detailRows($0, shown: Self.shownApart(r.kind)) } ?? [], "erased": r.body == nil, "selected": r.seq == selected]
         }
-        context["checks"] = checks.map { c -> [String: Any] in
+        // The newest of each, oldest first as the lists are (the form offers every record).
+        func newest<T>(_ all: [T], _ rows: Int, _ key: String) -> ArraySlice<T> {
+            let shown = everything ? all[...] : all.suffix(rows)
+            if shown.count < all.count { context[key] = ["shown": shown.count, "total": all.count] }
+            return shown
+        }
+        let shownSeqs = Set(newest(records, Self.meRecordRows, "recordsCut").map(\.seq))
+        context["shownRecords"] = (context["records"] as? [[String: Any]] ?? []).filter { shownSeqs.contains($0["seq"] as? UInt64 ?? 0) }
+        let shownChecks = newest(checks, Self.meCheckRows, "checksCut")
+        context["checks"] = shownChecks.map { c -> [String: Any] in
             ["at": WebLabels.beijingTime(c.at), "by": c.checkedBy ?? WebLabels.label(WebLabels.role, c.role.rawValue),
              "purpose": WebLabels.label(WebLabels.purpose, c.purpose), "status": WebLabels.label(WebLabels.accessStatus, c.status)]
         }
-        context["objections"] = objections.map(Self.objectionRow)
+        context["objections"] = newest(objections, Self.meObjectionRows, "objectionsCut").map(Self.objectionRow)
         for (field, message) in errors { context["err_" + field] = message }
         if let formProblem { context["formProblem"] = formProblem }
         return WebPage.render(web, "me", title: "本人信息", context: context, caller: caller, status: status)

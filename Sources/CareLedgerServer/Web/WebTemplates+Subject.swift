@@ -28,7 +28,8 @@ extension WebTemplates {
     </form>
     <h2>关于我的记录</h2>
     {{#has_records}}
-    {{#records}}
+    {{#recordsCut}}<p class="more" id="records-cut">共 {{total}} 条记录，以下为最近 {{shown}} 条。<a href="/me?all=1">查看全部</a></p>{{/recordsCut}}
+    {{#shownRecords}}
     <section class="card record" id="record-{{seq}}">
       <h3>{{kind}}（第 {{seq}} 条） <span class="status {{stateClass}}">{{state}}</span></h3>
       <dl class="facts">
@@ -39,7 +40,7 @@ extension WebTemplates {
         {{#erased}}<dt>个人信息</dt><dd>已依法删除</dd>{{/erased}}
       </dl>
     </section>
-    {{/records}}
+    {{/shownRecords}}
     {{/has_records}}
     {{^has_records}}<p class="notice info" id="no-records">本服务中没有关于您本人的记录。</p>{{/has_records}}
     <h2>谁查询过我</h2>
@@ -50,10 +51,12 @@ extension WebTemplates {
       {{#checks}}<tr><td>{{at}}</td><td>{{by}}</td><td>{{purpose}}</td><td>{{status}}</td></tr>{{/checks}}
       </tbody>
     </table>
+    {{#checksCut}}<p class="more" id="checks-cut">共被查询 {{total}} 次，以上为最近 {{shown}} 次。<a href="/me?all=1#checks">查看全部</a></p>{{/checksCut}}
     {{/has_checks}}
     {{^has_checks}}<p class="notice info" id="no-checks">尚无机构查询过您。</p>{{/has_checks}}
     <h2 id="objections">我的异议</h2>
     {{#has_objections}}
+    {{#objectionsCut}}<p class="more" id="objections-cut">共 {{total}} 条异议，以下为最近 {{shown}} 条。<a href="/me?all=1#objections">查看全部</a></p>{{/objectionsCut}}
     {{#objections}}
     <section class="card objection">
       <p><strong>对第 {{seq}} 条记录（{{kind}} {{decisionNo}}）</strong> · 提出于 {{filedAt}} · <span class="status {{stateClass}}">{{state}}</span></p>
@@ -116,6 +119,7 @@ extension WebTemplates {
       {{/open}}
     </section>
     {{/items}}
+    {{#answeredCut}}<p class="more" id="answered-cut">已答复的异议仅显示最近 {{shown}} 条（共 {{total}} 条）；全部见接口 <span class="code">GET /v1/tasks</span>。</p>{{/answeredCut}}
     {{/has_items}}
     {{^has_items}}<p class="notice info" id="no-objections">暂无异议。</p>{{/has_items}}
     """#
