@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import LedgerCore
+import Synchronization
 import Testing
 @testable import CareLedgerServer
 
@@ -9,33 +10,47 @@ import Testing
 @Suite struct WebSessionTests {
     typealias W = WebPageTests
 
-    @Test func aSessionEndsAfterItsIdleTimeAndAfterItsLifetimeInAnyCase() async throws {
-        let table = SessionTable<String>(idleTimeout: .milliseconds(400), absoluteTimeout: .milliseconds(1_500), maxSessions: 10)
+    /// A clock the test moves by hand.
+    final class Clock: Sendable {
+        private let instant = Mutex(ContinuousClock.now)
+        var now: ContinuousClock.Instant { instant.withLock { $0 } }
+        func advance(_ duration: Duration) { instant.withLock { $0 += duration } }
+    }
+
+    @Test func aSessionEndsAfterItsIdleTimeAndAfterItsLifetimeInAnyCase() {
+        let clock = Clock()
+        let table = SessionTable<String>(idleTimeout: .seconds(30 * 60), absoluteTimeout: .seconds(8 * 3600), maxSessions: 10,
+                                         now: { clock.now })
         let idle = table.create("idle")
         let busy = table.create("busy")
         #expect(table.session(id: idle.id)?.owner == "idle")
-        // Used every 200 ms, the busy one outlives the idle one…
-        for _ in 0..<4 {
-            try await Task.sleep(for: .milliseconds(200))
+        // Used every 20 minutes, the busy one outlives the idle one…
+        for _ in 0..<2 {
+            clock.advance(.seconds(20 * 60))
             #expect(table.session(id: busy.id)?.owner == "busy")
         }
-        #expect(table.session(id: idle.id) == nil, "unused for 800 ms against a 400 ms idle time")
-        // …until its lifetime ends, however often it is used.
-        for _ in 0..<4 {
-            try await Task.sleep(for: .milliseconds(200))
-            _ = table.session(id: busy.id)
+        #expect(table.session(id: idle.id) == nil, "unused for 40 minutes against 30 minutes idle")
+        // …until eight hours after sign-in, however often it is used.
+        for _ in 0..<21 {
+            clock.advance(.seconds(20 * 60))
+            #expect(table.session(id: busy.id)?.owner == "busy")
         }
-        #expect(table.session(id: busy.id) == nil, "1.6 s old against a 1.5 s lifetime")
-        // An expired id stays expired: it is not brought back by another lookup.
+        clock.advance(.seconds(20 * 60))
+        #expect(table.session(id: busy.id) == nil, "8 h 20 min after sign-in")
+        // An expired id stays expired.
+        clock.advance(.seconds(1))
         #expect(table.session(id: idle.id) == nil)
     }
 
-    @Test func theOldestSessionGivesWayWhenTheTableIsFull() async throws {
-        let table = SessionTable<String>(idleTimeout: .seconds(60), absoluteTimeout: .seconds(60), maxSessions: 3)
+    @Test func theOldestSessionGivesWayWhenTheTableIsFull() {
+        let clock = Clock()
+        let table = SessionTable<String>(idleTimeout: .seconds(60), absoluteTimeout: .seconds(600), maxSessions: 3, now: { clock.now })
         let first = table.create("a")
-        try await Task.sleep(for: .milliseconds(5))
-        let others = (0..<2).map { table.create("b\($0)") }
-        try await Task.sleep(for: .milliseconds(5))
+        clock.advance(.seconds(1))
+        let others = (0..<2).map { _ in
+            defer { clock.advance(.seconds(1)) }
+            return table.create("b")
+        }
         // Using the first makes the second-made the least recently seen.
         #expect(table.session(id: first.id) != nil)
         _ = table.create("c")

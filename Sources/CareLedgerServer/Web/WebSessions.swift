@@ -25,17 +25,21 @@ final class SessionTable<Owner: Sendable>: Sendable {
     let maxSessions: Int
 
     private let sessions = Mutex<[Digest32: Session]>([:])
+    /// The time (tests move it by hand, so expiry is tested without sleeping).
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(idleTimeout: Duration, absoluteTimeout: Duration, maxSessions: Int) {
+    init(idleTimeout: Duration, absoluteTimeout: Duration, maxSessions: Int,
+         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
         self.maxSessions = maxSessions
+        self.now = now
     }
 
     /// A new session for `owner`: the cookie value and the session's CSRF token.
     func create(_ owner: Owner) -> (id: String, csrf: String) {
         let id = randomToken(), csrf = randomToken()
-        let now = ContinuousClock.now
+        let now = now()
         sessions.withLock { table in
             if table.count >= maxSessions {
                 table = table.filter { isLive($0.value, now: now) }
@@ -51,7 +55,7 @@ final class SessionTable<Owner: Sendable>: Sendable {
     /// The live session behind a cookie value (its last use refreshed), or nil.
     func session(id: String) -> Session? {
         guard id.utf8.count == 64 else { return nil }
-        let key = SHA256.hash(id), now = ContinuousClock.now
+        let key = SHA256.hash(id), now = now()
         return sessions.withLock { table in
             guard var session = table[key] else { return nil }
             guard isLive(session, now: now) else {
