@@ -111,7 +111,7 @@ import Testing
              ["/authority/region"]),
             (["id": "aud-2", "role": "auditor", "publicKey": "not base64"], ["/publicKey"]),
             (["id": "aud-3", "role": "auditor", "publicKey": .string(Base64.encode([UInt8](repeating: 1, count: 31)))], ["/publicKey"]),
-            (["id": "aud-4", "role": "auditor", "token": "mine"], ["/token"]),
+            (["id": "aud-4", "role": "auditor", "token": "mine"], [""]),
             ("auditor", [""]),
         ]
         try await test.test { client in

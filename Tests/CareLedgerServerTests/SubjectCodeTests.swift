@@ -130,7 +130,7 @@ import Testing
             let phone = try await client.send(.post, "/v1/subject-codes", token: roles[.inspector],
                                               json: ["person": Fixtures.zhangSan, "caseRef": "13812345678", "extra": 1])
             #expect(phone.status == .badRequest)
-            #expect(Set(try phone.problemPointers()) == ["/caseRef", "/extra"])
+            #expect(Set(try phone.problemPointers()) == ["/caseRef", ""])
             #expect(!phone.text.contains("13812345678"))
             let missing = try await client.send(.post, "/v1/subject-codes", token: roles[.inspector], json: [:])
             #expect(Set(try missing.problemPointers()) == ["/person", "/caseRef"])

@@ -43,7 +43,7 @@ enum ProblemText {
         "required": "此项必填。",
         "enum": "请从列表中选择。",
         "type": "格式不正确。",
-        "unknown_field": "不接受此字段。",
+        "unknown_field": "此处含有格式未定义的字段（字段名不在此重复，请对照格式说明）。",
         "unknown_parameter": "不接受此参数。",
         "id_format": "证件号码格式不正确。",
         "id_checksum": "证件号码校验位不正确，请核对。",

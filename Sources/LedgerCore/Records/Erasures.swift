@@ -284,7 +284,7 @@ struct ErasureRequest {
         }
         var errors = [Refusal.Item]()
         for at in UnknownMember.pointers(object.keys, allowed: { ["subject", "seqs", "basis", "authority", "publicSummary"].contains($0) }, in: "") {
-            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "this member is not part of an erasure request"))
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "this object has a member an erasure request does not define (not named here; the schema lists every member)"))
         }
         var subject: (IdType, String)?
         var seqs = [UInt64]()

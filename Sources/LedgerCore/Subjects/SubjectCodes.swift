@@ -98,8 +98,8 @@ extension Ledger {
             throw CheckRequest.problem([Refusal.Item(pointer: "", code: "type", message: "a request is a JSON object {person, caseRef}")])
         }
         var errors = [Refusal.Item]()
-        for key in object.keys where !["person", "caseRef"].contains(key) {
-            errors.append(Refusal.Item(pointer: UnknownMember.pointer(key, in: ""), code: "unknown_field", message: "unknown field"))
+        for at in UnknownMember.pointers(object.keys, allowed: { ["person", "caseRef"].contains($0) }, in: "") {
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "this object has a member the format does not define (not named here; the schema lists every member)"))
         }
         var person: (IdType, String, String)?
         switch object["person"] {
