@@ -10,11 +10,15 @@ public protocol BatchTarget: Sendable {
 }
 
 /// `PUT <base>/<batchId>/<file>`; any 2xx is success. 4xx other than 408/429 is permanent.
+/// HTTPS, or plain HTTP to this machine only: the token and the records travel in every PUT.
 public struct HTTPBatchTarget: BatchTarget {
     public let base: URL
     public let token: String?
 
-    public init(base: URL, token: String? = nil) {
+    /// Throws `ExportError.configuration` for a URL the clients refuse (`ServiceClient.refusal`),
+    /// so no caller can push in clear off the machine whatever it checked before.
+    public init(base: URL, token: String? = nil) throws {
+        if let reason = ServiceClient.refusal(url: base.absoluteString, option: "the push URL") { throw ExportError.configuration(reason) }
         self.base = base
         self.token = token
     }

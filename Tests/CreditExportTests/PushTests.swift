@@ -42,7 +42,7 @@ final class Receiver: Sendable {
         let receiver = Receiver(failures: 3)
         try await receiver.application().test(.live) { client in
             let port = try #require(client.port)
-            let target = HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(port)")!)
+            let target = try HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(port)")!)
             let report = try await log.exporter(target: target).run()
             let batch = try #require(report.built)
             #expect(report.pushed == [batch])
@@ -67,7 +67,7 @@ final class Receiver: Sendable {
         try await log.append(ExportFixtures.mixed)
         let receiver = Receiver(failures: 1000)
         try await receiver.application().test(.live) { client in
-            let target = HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(client.port!)")!)
+            let target = try HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(client.port!)")!)
             await #expect(throws: ExportError.self) { try await log.exporter(target: target, pushAttempts: 2).run() }
             #expect(log.batches().count == 1)
             receiver.state.withLock { $0.failuresLeft = 0 }
