@@ -161,6 +161,43 @@ import Testing
         try await test.close()
     }
 
+    /// Entry bundles are admitted like every authenticated route: failed authentications
+    /// count there, and an address refused there is refused on the access log's too.
+    @Test func entryBundlesCountFailedAuthentications() async throws {
+        let test = try await TestServer.start(configure: { $0.failedAuthenticationRate = RateLimit(burst: 2, perSecond: 0.0001) })
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.filing(1)).status == .created)
+            #expect(try await client.send(.get, "/log/tile/entries/000.p/1", token: admin).status == .ok)
+            let wrong = String(repeating: "A", count: BearerToken.textLength)
+            for _ in 0..<2 { #expect(try await client.send(.get, "/log/tile/entries/000.p/1", token: wrong).status == .unauthorized) }
+            let limited = try await client.send(.get, "/log/tile/entries/000.p/1", token: wrong)
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] != nil)
+            #expect(try await client.send(.get, "/log/tile/entries/000.p/1", token: admin).status == .tooManyRequests)
+            #expect(try await client.send(.get, "/access-log/tile/entries/000.p/1", token: admin).status == .tooManyRequests)
+            // Hash tiles stay public.
+            #expect(try await client.send(.get, "/log/tile/0/000.p/1").status == .ok)
+        }
+        try await test.close()
+    }
+
+    @Test func entryBundlesCountAgainstThePrincipalsRate() async throws {
+        let test = try await TestServer.start(configure: { $0.principalRate = RateLimit(burst: 3, perSecond: 0.0001) })
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.filing(1)).status == .created)
+            for _ in 0..<2 { #expect(try await client.send(.get, "/log/tile/entries/000.p/1", token: admin).status == .ok) }
+            let limited = try await client.send(.get, "/log/tile/entries/000.p/1", token: admin)
+            #expect(limited.status == .tooManyRequests)
+            #expect(try limited.json()["type"] == "https://careledger.example/problems/rate-limited")
+            #expect(try await client.send(.get, "/access-log/tile/entries/000.p/1", token: admin).status == .tooManyRequests)
+        }
+        try await test.close()
+    }
+
     @Test func aTokenBucketRefillsAtItsRate() {
         let limiter = RateLimiter(RateLimit(burst: 2, perSecond: 0.5))
         #expect(limiter.take("a", now: 0) == nil)
