@@ -116,6 +116,12 @@ struct Serve: AsyncParsableCommand {
             if after > before { say("open-file limit raised from \(before) to \(after) (the hard limit)") }
             if after < 4096 { logger.warning("open-file limit \(after): each connection holds one; raise the hard limit (ulimit -Hn, LimitNOFILE=)") }
         }
+        if checkpointWitness == nil {
+            // The log is stderr; written there directly when --log-level hides warnings.
+            let warning = "no --checkpoint-witness: a fork of the records log (a restored backup, a second writer) is then caught only " +
+                "by clients that remember checkpoints (careledger check, careledger export); see docs/operations.md \"Forks\""
+            if logger.logLevel <= .warning { logger.warning("\(warning)") } else { FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8)) }
+        }
         say("serving the records log \(server.log.origin) (size \(server.log.size)) on \(configuration.scheme)://\(listen) from \(data)")
         guard let every = exportEvery.flatMap(ExportSchedule.parseDuration), let exportTo else {
             try await server.run()
