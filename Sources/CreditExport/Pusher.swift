@@ -10,11 +10,15 @@ public protocol BatchTarget: Sendable {
 }
 
 /// `PUT <base>/<batchId>/<file>`; any 2xx is success. 4xx other than 408/429 is permanent.
+/// HTTPS, or plain HTTP to this machine only: the token and the records travel in every PUT.
 public struct HTTPBatchTarget: BatchTarget {
     public let base: URL
     public let token: String?
 
-    public init(base: URL, token: String? = nil) {
+    /// Throws `ExportError.configuration` for a URL the clients refuse (`ServiceClient.refusal`),
+    /// so no caller can push in clear off the machine whatever it checked before.
+    public init(base: URL, token: String? = nil) throws {
+        if let reason = ServiceClient.refusal(url: base.absoluteString, option: "the push URL") { throw ExportError.configuration(reason) }
         self.base = base
         self.token = token
     }
@@ -40,9 +44,9 @@ public struct PushFailure: Error, CustomStringConvertible {
     public var description: String { "PUT \(file) answered \(status)" }
 }
 
-/// Pushes one batch: data files, then manifest.sig, then manifest.json last (a receiver
-/// treats the manifest as "the batch is complete"). Each PUT is retried with exponential
-/// backoff and full jitter.
+/// Pushes one batch: every file its manifest lists (in the manifest's order, whatever the
+/// profile), then manifest.sig, then manifest.json last (a receiver treats the manifest as
+/// "the batch is complete"). Each PUT is retried with exponential backoff and full jitter.
 public struct Pusher: Sendable {
     public var target: BatchTarget
     public var attempts = 8
@@ -54,12 +58,17 @@ public struct Pusher: Sendable {
     public init(target: BatchTarget) { self.target = target }
 
     public func push(directory: String, batchId: String) async throws {
-        // The manifest says which optional families the batch holds (it was verified when built).
+        // The manifest was verified when the batch was built; its list is the batch.
         guard let data = FileManager.default.contents(atPath: directory + "/" + Manifest.fileName),
-              let manifest = try? JSONDecoder().decode(Manifest.self, from: data), let mapping = manifest.mappingOptions else {
+              let manifest = try? JSONDecoder().decode(Manifest.self, from: data) else {
             throw ExportError.push("\(batchId)/\(Manifest.fileName) is missing from the spool or unreadable")
         }
-        for file in Manifest.dataFileNames(mapping) + [Manifest.signatureFileName, Manifest.fileName] {
+        let names = manifest.files.map(\.name)
+        // Each name becomes one URL path segment.
+        if let odd = names.first(where: { $0.isEmpty || $0.hasPrefix(".") || $0.contains("/") || $0 == Manifest.fileName || $0 == Manifest.signatureFileName }) {
+            throw ExportError.push("\(batchId)/\(Manifest.fileName) lists a file named \(odd), which is not a batch file")
+        }
+        for file in names + [Manifest.signatureFileName, Manifest.fileName] {
             guard let data = FileManager.default.contents(atPath: directory + "/" + file) else {
                 throw ExportError.push("\(batchId)/\(file) is missing from the spool")
             }

@@ -64,6 +64,7 @@ struct ExportRun: AsyncParsableCommand {
         }
         if caFile != nil && server == nil { throw ValidationError("--ca-file goes with --server") }
         if repushFrom != nil && push == nil { throw ValidationError("--repush-from needs --push") }
+        if let push, let reason = ServiceClient.refusal(url: push, option: "--push") { throw ValidationError(reason) }
         _ = try Self.mappingOptions(include, flag: "--include")
         if let profile { _ = try Self.loadProfile(profile, flag: "--profile") }
     }
@@ -147,9 +148,9 @@ struct ExportRun: AsyncParsableCommand {
         }
         var target: BatchTarget?
         if let push {
-            guard let url = URL(string: push), url.scheme == "http" || url.scheme == "https" else { throw ValidationError("--push must be an http(s) URL") }
+            guard let url = URL(string: push), ServiceClient.refusal(url: push, option: "--push") == nil else { throw ValidationError("--push must be an https:// URL") }
             let token = try pushTokenFile.map { try Self.readFile($0, what: "--push-token-file").trimmingCharacters(in: .whitespacesAndNewlines) }
-            target = HTTPBatchTarget(base: url, token: token)
+            target = try HTTPBatchTarget(base: url, token: token)
         }
         var options = Exporter.Options(source: source, verifier: verifier, signingKey: key, spool: out, target: target, progress: progress)
         options.repushFrom = repushFrom

@@ -48,7 +48,7 @@ struct ExportSchedule: Service {
                 let pem = try String(contentsOfFile: FileManager.default.fileExists(atPath: exportKey) ? exportKey : logDirectory + "/signing-key.pem",
                                      encoding: .utf8)
                 var options = Exporter.Options(source: source, verifier: source.log.verifier, signingKey: try Ed25519PrivateKey(pemRepresentation: pem),
-                                               spool: spool, target: pushURL.map { HTTPBatchTarget(base: $0) })
+                                               spool: spool, target: try pushURL.map { try HTTPBatchTarget(base: $0) })
                 options.mapping = mapping
                 options.open = open
                 options.profile = profile

@@ -68,11 +68,15 @@ struct Serve: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         if let exportEvery, ExportSchedule.parseDuration(exportEvery) == nil { throw ValidationError("--export-every must be a number and s, m, h or d, e.g. 15m") }
         guard (exportEvery == nil) == (exportTo == nil) else { throw ValidationError("--export-every and --export-to go together") }
+        if let exportTo, Self.isURL(exportTo), let reason = ServiceClient.refusal(url: exportTo, option: "--export-to") { throw ValidationError(reason) }
         if !exportInclude.isEmpty && exportEvery == nil { throw ValidationError("--export-include needs --export-every and --export-to") }
         _ = try ExportRun.mappingOptions(exportInclude, flag: "--export-include")
         if exportProfile != nil && exportEvery == nil { throw ValidationError("--export-profile needs --export-every and --export-to") }
         if let exportProfile { _ = try ExportRun.loadProfile(exportProfile, flag: "--export-profile") }
     }
+
+    /// `--export-to` is a push URL (else a spool directory).
+    static func isURL(_ exportTo: String) -> Bool { let lower = exportTo.lowercased(); return lower.hasPrefix("http://") || lower.hasPrefix("https://") }
 
     /// The listen address and TLS settings, checked by `validate()` before anything opens.
     var transport: ServerConfiguration {
@@ -112,12 +116,18 @@ struct Serve: AsyncParsableCommand {
             if after > before { say("open-file limit raised from \(before) to \(after) (the hard limit)") }
             if after < 4096 { logger.warning("open-file limit \(after): each connection holds one; raise the hard limit (ulimit -Hn, LimitNOFILE=)") }
         }
+        if checkpointWitness == nil {
+            // The log is stderr; written there directly when --log-level hides warnings.
+            let warning = "no --checkpoint-witness: a fork of the records log (a restored backup, a second writer) is then caught only " +
+                "by clients that remember checkpoints (careledger check, careledger export); see docs/operations.md \"Forks\""
+            if logger.logLevel <= .warning { logger.warning("\(warning)") } else { FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8)) }
+        }
         say("serving the records log \(server.log.origin) (size \(server.log.size)) on \(configuration.scheme)://\(listen) from \(data)")
         guard let every = exportEvery.flatMap(ExportSchedule.parseDuration), let exportTo else {
             try await server.run()
             return
         }
-        let push = exportTo.hasPrefix("http://") || exportTo.hasPrefix("https://") ? URL(string: exportTo) : nil
+        let push = Self.isURL(exportTo) ? URL(string: exportTo) : nil
         let spool = push == nil ? exportTo : exportSpool
         let schedule = ExportSchedule(every: every, logDirectory: DataDirectory.logDirectory(data: data, log: .records),
                                       spool: spool, pushURL: push,

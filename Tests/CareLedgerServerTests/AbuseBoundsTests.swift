@@ -126,6 +126,29 @@ import Testing
         try await test.close()
     }
 
+    @Test func aDeregisteredInstitutionsPrincipalCannotCheck() async throws {
+        let test = try await TestServer.start()
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            let roles = try await client.makeRoles(admin: admin)
+            #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.filing(1)).status == .created)
+            #expect(try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check()).status == .ok)
+            var deregistration = Fixtures.filing(2).objectValue!
+            var body = deregistration["body"]!.objectValue!
+            body["action"] = "deregistered"
+            deregistration["body"] = .object(body)
+            let filed = try await client.send(.post, "/v1/records", token: admin, json: .object(deregistration))
+            #expect(filed.status == .created, "\(filed.summary)")
+            let before = test.server.access.log.size
+            let refused = try await client.send(.post, "/v1/checks", token: roles[.institution], json: Fixtures.check())
+            #expect(refused.status == .forbidden, "\(refused.summary)")
+            #expect(try refused.json()["type"] == "https://careledger.example/problems/institution-not-open")
+            #expect(test.server.access.log.size == before)
+        }
+        try await test.close()
+    }
+
     // MARK: rate limits
 
     @Test func aPrincipalOverItsRateIsRefused429WithRetryAfter() async throws {
@@ -157,6 +180,65 @@ import Testing
             #expect(limited.headers[.retryAfter] != nil)
             // The address is refused before any token is looked at, a valid one too.
             #expect(try await client.send(.get, "/v1/tasks", token: admin).status == .tooManyRequests)
+        }
+        try await test.close()
+    }
+
+    /// One client address, two principals: the address's bucket is shared, whoever calls.
+    @Test func anAddressOverItsRateIsRefused429AcrossPrincipals() async throws {
+        let test = try await TestServer.start(configure: { $0.addressRate = RateLimit(burst: 3, perSecond: 0.0001) })
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            let inspector = try await client.createPrincipal(admin: admin, [
+                "id": "insp-ouhai-01", "role": "inspector", "authority": Fixtures.authority(Fixtures.ouhaiHealth),
+            ])
+            #expect(try await client.send(.get, "/v1/tasks", token: admin).status == .ok)
+            #expect(try await client.send(.get, "/v1/tasks", token: inspector).status == .ok)
+            let limited = try await client.send(.get, "/v1/tasks", token: inspector)
+            #expect(limited.status == .tooManyRequests)
+            #expect(try limited.json()["type"] == "https://careledger.example/problems/rate-limited")
+            #expect((try #require(limited.headers[.retryAfter].flatMap { Int($0) })) >= 1)
+            #expect(try await client.send(.get, "/v1/tasks", token: admin).status == .tooManyRequests)
+            // Public routes are not limited by it.
+            #expect(try await client.send(.get, "/log/checkpoint").status == .ok)
+        }
+        try await test.close()
+    }
+
+    /// Entry bundles are admitted like every authenticated route: failed authentications
+    /// count there, and an address refused there is refused on the access log's too.
+    @Test func entryBundlesCountFailedAuthentications() async throws {
+        let test = try await TestServer.start(configure: { $0.failedAuthenticationRate = RateLimit(burst: 2, perSecond: 0.0001) })
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.filing(1)).status == .created)
+            #expect(try await client.send(.get, "/log/tile/entries/000.p/1", token: admin).status == .ok)
+            let wrong = String(repeating: "A", count: BearerToken.textLength)
+            for _ in 0..<2 { #expect(try await client.send(.get, "/log/tile/entries/000.p/1", token: wrong).status == .unauthorized) }
+            let limited = try await client.send(.get, "/log/tile/entries/000.p/1", token: wrong)
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] != nil)
+            #expect(try await client.send(.get, "/log/tile/entries/000.p/1", token: admin).status == .tooManyRequests)
+            #expect(try await client.send(.get, "/access-log/tile/entries/000.p/1", token: admin).status == .tooManyRequests)
+            // Hash tiles stay public.
+            #expect(try await client.send(.get, "/log/tile/0/000.p/1").status == .ok)
+        }
+        try await test.close()
+    }
+
+    @Test func entryBundlesCountAgainstThePrincipalsRate() async throws {
+        let test = try await TestServer.start(configure: { $0.principalRate = RateLimit(burst: 3, perSecond: 0.0001) })
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            #expect(try await client.send(.post, "/v1/records", token: admin, json: Fixtures.filing(1)).status == .created)
+            for _ in 0..<2 { #expect(try await client.send(.get, "/log/tile/entries/000.p/1", token: admin).status == .ok) }
+            let limited = try await client.send(.get, "/log/tile/entries/000.p/1", token: admin)
+            #expect(limited.status == .tooManyRequests)
+            #expect(try limited.json()["type"] == "https://careledger.example/problems/rate-limited")
+            #expect(try await client.send(.get, "/access-log/tile/entries/000.p/1", token: admin).status == .tooManyRequests)
         }
         try await test.close()
     }

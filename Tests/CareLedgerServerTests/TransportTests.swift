@@ -81,6 +81,30 @@ import Testing
         #expect(String(decoding: run.stderr, as: UTF8.self).contains("--server: refusing plain http://"))
     }
 
+    /// The push clients carry a push token and whole batches of records: the same rule.
+    @Test func pushClientsRefusePlainHTTPOffTheMachine() async throws {
+        #expect(throws: ExportError.self) { _ = try HTTPBatchTarget(base: URL(string: "http://192.0.2.1:8080/in")!) }
+        _ = try HTTPBatchTarget(base: URL(string: "http://127.0.0.1:8080/in")!)
+        _ = try HTTPBatchTarget(base: URL(string: "https://platform.example.org/in")!)
+
+        let binary = try #require(BuiltExecutable.path("careledger"))
+        let directory = TestServer.makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let export = try await ChildProcess.capture(binary, ["export", "--data", directory + "/data", "--out", directory + "/spool",
+                                                             "--push", "http://192.0.2.1:8080/in"])
+        #expect(export.outcome == .exited(64))
+        #expect(String(decoding: export.stderr, as: UTF8.self).contains("--push: refusing plain http://"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/spool"))
+
+        // A bad profile, validated after --export-to, so a regression exits instead of serving.
+        let serve = try await ChildProcess.capture(binary, ["serve", "--data", directory + "/data", "--listen", "127.0.0.1:0",
+                                                            "--export-every", "15m", "--export-to", "HTTP://platform.example.org/in",
+                                                            "--export-profile", directory + "/no-such-profile.json"])
+        #expect(serve.outcome == .exited(64))
+        #expect(String(decoding: serve.stderr, as: UTF8.self).contains("--export-to: refusing plain http://"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/data"))
+    }
+
     /// A self-signed certificate for localhost and 127.0.0.1, made with the openssl CLI.
     static func makeCertificate(in directory: String) async throws -> (cert: String, key: String) {
         let cert = directory + "/cert.pem", key = directory + "/key.pem"

@@ -42,7 +42,7 @@ final class Receiver: Sendable {
         let receiver = Receiver(failures: 3)
         try await receiver.application().test(.live) { client in
             let port = try #require(client.port)
-            let target = HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(port)")!)
+            let target = try HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(port)")!)
             let report = try await log.exporter(target: target).run()
             let batch = try #require(report.built)
             #expect(report.pushed == [batch])
@@ -62,12 +62,35 @@ final class Receiver: Sendable {
         }
     }
 
+    /// The default profile's batch (workbooks, bookkeeping, profile.json): the receiver gets
+    /// exactly the batch directory's files, byte for byte, the manifest last.
+    @Test func aNational20BatchIsPushedWhole() async throws {
+        let log = try TestLog()
+        try await log.append(ExportFixtures.mixed)
+        let receiver = Receiver(failures: 0)
+        try await receiver.application().test(.live) { client in
+            let target = try HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(client.port!)")!)
+            let report = try await log.exporter(target: target, profile: ExportProfile.builtin("national-2.0")!).run()
+            let batch = try #require(report.built)
+            #expect(report.pushed == [batch])
+            let manifest = try JSONDecoder().decode(Manifest.self, from: Data(log.file(batch, Manifest.fileName)))
+            #expect(manifest.profile == "national-2.0")
+            #expect(manifest.files.contains { $0.name.hasSuffix(".xlsx") })
+            let onDisk = try FileManager.default.contentsOfDirectory(atPath: log.spool + "/" + batch).sorted()
+            #expect(Set(onDisk) == Set(manifest.files.map(\.name) + [Manifest.fileName, Manifest.signatureFileName]))
+            let state = receiver.state.withLock { $0 }
+            #expect(state.order.map { String($0.dropFirst(batch.count + 1)) }.sorted() == onDisk)
+            for name in onDisk { #expect(state.files[batch + "/" + name] == log.file(batch, name), "\(name)") }
+            #expect(state.order.last == batch + "/" + Manifest.fileName)
+        }
+    }
+
     @Test func aBatchThatCouldNotBePushedIsPushedOnTheNextRun() async throws {
         let log = try TestLog()
         try await log.append(ExportFixtures.mixed)
         let receiver = Receiver(failures: 1000)
         try await receiver.application().test(.live) { client in
-            let target = HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(client.port!)")!)
+            let target = try HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(client.port!)")!)
             await #expect(throws: ExportError.self) { try await log.exporter(target: target, pushAttempts: 2).run() }
             #expect(log.batches().count == 1)
             receiver.state.withLock { $0.failuresLeft = 0 }
@@ -77,8 +100,8 @@ final class Receiver: Sendable {
     }
 }
 
-/// SIGKILL during a push, in an `export-crash-child --push` child: before and after the
-/// first data file and the manifest, and at the cursor. The re-run (the real `careledger
+/// SIGKILL during a push, in an `export-crash-child --push` child: before and after a data
+/// file and the manifest, and at the cursor. The re-run (the real `careledger
 /// export --push`) pushes the batch again and then moves on; the receiver ends with every
 /// batch complete and manifest last.
 @Suite(.tags(.slow)) struct PushCrashTests {

@@ -32,7 +32,7 @@ do {
     var target: BatchTarget?
     if let push = arguments["--push"] {
         guard let url = URL(string: push) else { fail("--push must be a URL") }
-        target = HTTPBatchTarget(base: url, token: nil)
+        target = try HTTPBatchTarget(base: url, token: nil)
     }
     var options = Exporter.Options(source: source, verifier: source.log.verifier, signingKey: key, spool: spool, target: target)
     // Without --profile: the library's default, csv-2.0.

@@ -33,8 +33,8 @@ extension LedgerServer {
         on(router, .get, "/access-log/checkpoint") { _, _ in
             self.checkpoint(of: self.access.log)
         }
-        on(router, .get, "/access-log/tile/**") { request, _ in
-            try self.tile(request, log: self.access.log, route: "/access-log/tile/**")
+        on(router, .get, "/access-log/tile/**") { request, context in
+            try self.tile(request, context, log: self.access.log, route: "/access-log/tile/**")
         }
     }
 }

@@ -10,8 +10,8 @@ extension LedgerServer {
         on(router, .get, "/log/checkpoint") { _, _ in
             self.checkpoint(of: self.log)
         }
-        on(router, .get, "/log/tile/**") { request, _ in
-            try self.tile(request, log: self.log, route: "/log/tile/**")
+        on(router, .get, "/log/tile/**") { request, context in
+            try self.tile(request, context, log: self.log, route: "/log/tile/**")
         }
         on(router, .get, "/v1/log/proof/inclusion") { request, _ in
             try self.inclusionProof(request)
@@ -31,15 +31,15 @@ extension LedgerServer {
 
     /// Hash tiles are public and immutable (partial ones cached briefly, as the log grows past
     /// them); entry bundles name people, so they need a token of a role the table's `entries`
-    /// row of the route admits.
-    func tile(_ request: Request, log: TransparencyLog, route: String) throws -> Response {
+    /// row of the route admits, admitted (rate limits included) as every authenticated route.
+    func tile(_ request: Request, _ context: LedgerRequestContext, log: TransparencyLog, route: String) throws -> Response {
         let prefix = String(route.dropLast("tile/**".count))
         let full = request.uri.path
         guard full.hasPrefix(prefix) else { throw Problem.notFound("There is no such tile.") }
         let path = String(full.dropFirst(prefix.count))
         let isBundle = path == "tile/entries" || path.hasPrefix("tile/entries/")
         if isBundle, case .roles(let readers) = Self.rule(.get, route, part: "entries").access {
-            _ = try principals.require(request, readers)
+            _ = try admit(request, roles: readers, address: context.clientAddress)
         }
 
         let tile: TilePath
