@@ -31,16 +31,31 @@ public struct HTTPBatchTarget: BatchTarget {
         request.setValue(file.hasSuffix(".csv") ? "text/csv; charset=utf-8" : file.hasSuffix(".json") ? "application/json" : "application/octet-stream",
                          forHTTPHeaderField: "Content-Type")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (_, response) = try await URLSession.shared.data(for: request)
+        let (_, response) = try await Self.session.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else { throw PushFailure(status: status, file: file) }
+    }
+
+    /// A session that follows no redirect: every PUT carries the token and the records, and a
+    /// redirect would send them where the operator did not configure (another host, plain
+    /// http). A target that moved answers 3xx, which fails the push until the URL is changed.
+    private static let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
+}
+
+/// Declines every redirect (no state, so sharing it is safe).
+private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }
 
 public struct PushFailure: Error, CustomStringConvertible {
     public let status: Int
     public let file: String
-    public var permanent: Bool { (400..<500).contains(status) && status != 408 && status != 429 }
+    /// A redirect (not followed) or a client error other than timeout and rate limit: trying
+    /// again cannot help.
+    public var permanent: Bool { (300..<500).contains(status) && status != 408 && status != 429 }
     public var description: String { "PUT \(file) answered \(status)" }
 }
 

@@ -85,6 +85,28 @@ final class Receiver: Sendable {
         }
     }
 
+    /// A target that answers with a redirect is not followed: the token and the records go
+    /// only where the operator pointed them, and a 3xx fails the push without retries.
+    @Test func aRedirectIsNotFollowed() async throws {
+        let log = try TestLog()
+        try await log.append(ExportFixtures.mixed)
+        let elsewhere = Receiver(failures: 0)
+        let redirects = Mutex(0)
+        try await elsewhere.application().test(.live) { other in
+            let router = Router()
+            router.put("/:batch/:file") { request, context -> Response in
+                redirects.withLock { $0 += 1 }
+                return Response(status: .temporaryRedirect, headers: [.location: "http://127.0.0.1:\(other.port!)\(request.uri.path)"])
+            }
+            try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { client in
+                let target = try HTTPBatchTarget(base: URL(string: "http://127.0.0.1:\(client.port!)")!, token: "push-secret")
+                await #expect(throws: ExportError.self) { try await log.exporter(target: target, pushAttempts: 4).run() }
+            }
+        }
+        #expect(redirects.withLock { $0 } == 1, "a redirect is permanent: not retried")
+        #expect(elsewhere.state.withLock { $0.attempts } == 0, "the redirect's target got nothing")
+    }
+
     @Test func aBatchThatCouldNotBePushedIsPushedOnTheNextRun() async throws {
         let log = try TestLog()
         try await log.append(ExportFixtures.mixed)
