@@ -51,6 +51,8 @@ public final class LedgerServer: Sendable {
         // Outermost, so problems (401, 403, 4xx) from authenticated routes are marked too.
         router.add(middleware: NoStoreMiddleware<LedgerRequestContext>(table: Self.routeTable))
         router.add(middleware: ProblemMiddleware(metrics: metrics))
+        // Before any route reads the client's address (the rate limits).
+        if !configuration.trustedProxies.isEmpty { router.add(middleware: TrustedProxyMiddleware(proxies: configuration.trustedProxies)) }
         addRecordRoutes(to: router)
         addLogRoutes(to: router)
         addPrincipalRoutes(to: router)

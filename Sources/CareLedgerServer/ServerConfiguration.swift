@@ -1,5 +1,6 @@
 import CreditRecords
 import LedgerCore
+import NIOCore
 import PersonalVault
 
 /// How `careledger serve` runs. Defaults: 127.0.0.1:8080, ./careledger-data.
@@ -50,6 +51,12 @@ public struct ServerConfiguration: Sendable {
     public var principalRate = RateLimit(burst: 60, perSecond: 20)
     public var addressRate = RateLimit(burst: 400, perSecond: 200)
     public var failedAuthenticationRate = RateLimit(burst: 20, perSecond: 0.2)
+    /// Peers whose `X-Forwarded-For` names the client (`--trusted-proxy`): the rate limits
+    /// then key on the client, not on the proxy all clients share.
+    public var trustedProxies: Set<String> = []
+
+    /// Whether `text` is an IPv4 or IPv6 address as a peer's address is written.
+    public static func isIPAddress(_ text: String) -> Bool { (try? SocketAddress(ipAddress: text, port: 0)) != nil }
 
     public init() {}
 

@@ -38,6 +38,9 @@ struct Serve: AsyncParsableCommand {
     var addressRate: Double = 200
     @Option(name: .customLong("failed-auth-rate"), help: "Failed authentications per second per client address (bursts of 100x, at least 20).")
     var failedAuthRate: Double = 0.2
+    @Option(name: .customLong("trusted-proxy"), parsing: .singleValue,
+            help: "The IP address of a reverse proxy in front (repeatable): its X-Forwarded-For names the client the rate limits key on.")
+    var trustedProxies: [String] = []
     @Option(name: .customLong("checkpoint-witness"),
             help: "A file outside the data directory that keeps the records log's latest checkpoint (compare-and-swap): a restored backup or second writer is refused.")
     var checkpointWitness: String?
@@ -62,6 +65,9 @@ struct Serve: AsyncParsableCommand {
         do { try transport.checkTLSFiles() } catch { throw ValidationError("--tls-cert/--tls-key: cannot load the PEM certificate and key (\(error))") }
         guard checkQuota >= 0 else { throw ValidationError("--check-quota must not be negative") }
         guard readQuota >= 0, bulkReadQuota >= 0 else { throw ValidationError("--read-quota and --bulk-read-quota must not be negative") }
+        for proxy in trustedProxies where !ServerConfiguration.isIPAddress(proxy) {
+            throw ValidationError("--trusted-proxy must be an IP address as the service sees the proxy (e.g. 127.0.0.1 or ::1), not \"\(proxy)\"")
+        }
         guard principalRate > 0, addressRate > 0, failedAuthRate > 0 else {
             throw ValidationError("--principal-rate, --address-rate and --failed-auth-rate must be positive")
         }
@@ -105,6 +111,7 @@ struct Serve: AsyncParsableCommand {
         configuration.principalRate = RateLimit(burst: principalRate * 3, perSecond: principalRate)
         configuration.addressRate = RateLimit(burst: addressRate * 2, perSecond: addressRate)
         configuration.failedAuthenticationRate = RateLimit(burst: max(20, failedAuthRate * 100), perSecond: failedAuthRate)
+        configuration.trustedProxies = Set(trustedProxies)
         configuration.preschoolBars = preschoolBars
         try vaultKeys.configure(&configuration, defaultPath: VaultKeySource.defaultPath(besideDataDirectory: data), say: say)
 

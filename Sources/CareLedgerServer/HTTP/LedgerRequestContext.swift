@@ -6,9 +6,10 @@ import LedgerCore
 public struct LedgerRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
-    /// The peer's IP address (the proxy's behind one), the key of the per-address rate
-    /// limits; "unknown" when the transport has none (the router tests).
-    public let clientAddress: String
+    /// The peer's IP address, the key of the per-address rate limits; behind a trusted proxy
+    /// the client's as that proxy forwarded it (`TrustedProxyMiddleware`); "unknown" when the
+    /// transport has none (the router tests).
+    public internal(set) var clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
