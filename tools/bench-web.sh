@@ -24,7 +24,14 @@ base=http://127.0.0.1:$port
 
 # 200 institutions of the loaded set, each page once to warm it, then wrk over them at random.
 curl -sf "$base/v1/institutions?limit=200" | python3 -c 'import json,sys; [print("/institutions/" + i["uscc"]) for i in json.load(sys.stdin)["institutions"]]' > "$work/paths"
-while read -r p; do curl -sf -o /dev/null "$base$p"; done < "$work/paths"
+# The first fetch of each is uncached (every record about the institution read back from the
+# log): timed one at a time, as the first visitor after an append would wait.
+while read -r p; do curl -sf -o /dev/null -w '%{time_total}\n' "$base$p"; done < "$work/paths" > "$work/uncached"
+python3 - "$work/uncached" <<'PY'
+import sys
+t = sorted(float(x) * 1000 for x in open(sys.argv[1]) if x.strip())
+print("## uncached first fetch of the 200 pages, one at a time: p50 %.1f ms, p99 %.1f ms, max %.1f ms" % (t[len(t) // 2], t[int(len(t) * 0.99) - 1], t[-1]))
+PY
 echo "## GET /institutions/{uscc} (200 institutions at random), 64 connections, ${seconds}s"
 CARELEDGER_PATHS=$work/paths wrk -t2 -c64 -d${seconds}s --latency -s tools/wrk/pages.lua "$base" | tee "$work/wrk-page.out"
 
