@@ -53,7 +53,7 @@ struct ObjectReader {
     func allow(_ allowed: [String]) {
         // Field-name-shaped names are echoed (a typo); others are the client's text (UnknownMember).
         for at in UnknownMember.pointers(object.keys, allowed: { allowed.contains($0) }, in: pointer) {
-            sink.add(at, "unknown_field", "this object has a member the record format does not define (not named here; the schema lists every member)")
+            sink.add(at, "unknown_field", UnknownMember.message)
         }
     }
 

@@ -4,6 +4,9 @@
 /// (issue 17), so it cannot reach the client's logs from there. The client finds the stray
 /// member by comparing the object with the format (the schema names every member).
 public enum UnknownMember {
+    /// What every such problem item says (code `unknown_field`).
+    public static let message = "this object has a member the format does not define (not named here; the schema lists every member)"
+
     /// The pointer for an unknown member of the object at `parent`: `parent` itself.
     public static func pointer(_ key: String, in parent: String) -> String { parent }
 

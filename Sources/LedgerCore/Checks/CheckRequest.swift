@@ -34,7 +34,7 @@ package struct CheckRequest: Sendable {
         }
         var errors = [Refusal.Item]()
         for at in UnknownMember.pointers(object.keys, allowed: { ["person", "purpose", "consentRef"].contains($0) }, in: "") {
-            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "this object has a member the format does not define (not named here; the schema lists every member)"))
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: UnknownMember.message))
         }
         var person: (IdType, String, String)?
         switch object["person"] {
@@ -77,7 +77,7 @@ package struct CheckRequest: Sendable {
     package static func readPerson(_ object: JSONObject, errors: inout [Refusal.Item], today: LocalDate) -> (IdType, String, String)? {
         let before = errors.count
         for at in UnknownMember.pointers(object.keys, allowed: { ["idType", "idNumber", "name"].contains($0) }, in: "/person") {
-            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "this object has a member the format does not define (not named here; the schema lists every member)"))
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: UnknownMember.message))
         }
         var idType: IdType?
         switch object["idType"] {

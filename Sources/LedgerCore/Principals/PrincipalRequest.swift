@@ -36,7 +36,7 @@ package struct PrincipalRequest {
         }
         var errors = [Refusal.Item]()
         for at in UnknownMember.pointers(object.keys, allowed: { ["id", "role", "authority", "institution", "publicKey", "password"].contains($0) }, in: "") {
-            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "this object has a member the format does not define (not named here; the schema lists every member)"))
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: UnknownMember.message))
         }
 
         var id: String?
@@ -111,7 +111,7 @@ package struct PrincipalRequest {
         }
         let before = errors.count
         for at in UnknownMember.pointers(object.keys, allowed: { ["name", "uscc", "region"].contains($0) }, in: pointer) {
-            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "this object has a member the format does not define (not named here; the schema lists every member)"))
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: UnknownMember.message))
         }
         let name = object["name"]?.stringValue
         if object["name"] == nil {

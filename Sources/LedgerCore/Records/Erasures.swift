@@ -284,7 +284,7 @@ struct ErasureRequest {
         }
         var errors = [Refusal.Item]()
         for at in UnknownMember.pointers(object.keys, allowed: { ["subject", "seqs", "basis", "authority", "publicSummary"].contains($0) }, in: "") {
-            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "this object has a member an erasure request does not define (not named here; the schema lists every member)"))
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: UnknownMember.message))
         }
         var subject: (IdType, String)?
         var seqs = [UInt64]()

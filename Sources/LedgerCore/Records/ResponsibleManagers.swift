@@ -87,7 +87,7 @@ extension Ledger {
         let unknown = request.keys.filter { !allowed.contains($0) }
         guard unknown.isEmpty else {
             throw Refusal.invalidInput(UnknownMember.pointers(unknown, allowed: { _ in false }, in: "").map {
-                Refusal.Item(pointer: $0, code: "unknown_field", message: "this object has a member the format does not define (not named here; the schema lists every member)") },
+                Refusal.Item(pointer: $0, code: "unknown_field", message: UnknownMember.message) },
                                        detail: "The request has members this route does not take.")
         }
         var body = JSONObject()

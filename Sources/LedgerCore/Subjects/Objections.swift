@@ -118,7 +118,7 @@ extension Ledger {
         }
         var errors = [Refusal.Item]()
         for at in UnknownMember.pointers(object.keys, allowed: { $0 == "reply" }, in: "") {
-            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "this object has a member the format does not define (not named here; the schema lists every member)"))
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: UnknownMember.message))
         }
         var reply = ""
         switch object["reply"] {

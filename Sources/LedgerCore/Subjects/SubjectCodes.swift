@@ -99,7 +99,7 @@ extension Ledger {
         }
         var errors = [Refusal.Item]()
         for at in UnknownMember.pointers(object.keys, allowed: { ["person", "caseRef"].contains($0) }, in: "") {
-            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: "this object has a member the format does not define (not named here; the schema lists every member)"))
+            errors.append(Refusal.Item(pointer: at, code: "unknown_field", message: UnknownMember.message))
         }
         var person: (IdType, String, String)?
         switch object["person"] {
