@@ -19,11 +19,10 @@ struct TrustedProxyMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The last address of the last `X-Forwarded-For` line, if it reads as an IP address.
+    /// The last address of the last `X-Forwarded-For` line, if it is an IP address.
     static func forwardedClient(_ lines: [String]) -> String? {
-        guard let last = lines.last?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty,
-              last.utf8.count <= 45, last.utf8.allSatisfy({ $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") || ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x66) })
-        else { return nil }
+        guard let last = lines.last?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+              last.utf8.count <= 45, ServerConfiguration.isIPAddress(last) else { return nil }
         return last
     }
 }

@@ -148,14 +148,15 @@ extension LedgerServer {
         guard !seqText.isEmpty || !checkText.isEmpty else {
             return WebPage.render(web, "receipt-lookup", title: "核验查询回执", context: context, caller: caller)
         }
-        if UInt64(seqText) == nil { context["err_seq"] = "请填写回执上的访问日志序号（数字）。" }
+        let seq = seqText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? UInt64(seqText) : nil
+        if seq == nil { context["err_seq"] = "请填写回执上的访问日志序号（数字）。" }
         if checkText.utf8.count != 32 || !checkText.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
             context["err_check"] = "查询编号应为回执上印的 32 位数字和字母（0–9、a–f）。"
         }
-        guard context["err_seq"] == nil, context["err_check"] == nil else {
+        guard let seq, context["err_check"] == nil else {
             return WebPage.render(web, "receipt-lookup", title: "核验查询回执", context: context, caller: caller, status: .badRequest)
         }
-        return WebPage.redirect(to: "/receipts/\(seqText)/\(checkText)")
+        return WebPage.redirect(to: "/receipts/\(seq)/\(checkText)")
     }
 
     func receiptPage(seqText: String, checkId: String, caller: WebCaller?) -> Response {

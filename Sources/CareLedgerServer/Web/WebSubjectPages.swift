@@ -120,7 +120,7 @@ extension LedgerServer {
             "has_records": !records.isEmpty, "has_checks": !checks.isEmpty, "has_objections": !objections.isEmpty,
             "text": form?.text ?? "", "contact": form?.contact ?? "",
         ]
-        context["records"] = records.map { r -> [String: Any] in
+        let recordRows = records.map { r -> [String: Any] in
             let state = r.revoked ? ("已撤销", "warn") : r.repaired ? ("已信用修复", "warn") : ("有效", "bad")
             return ["seq": r.seq, "kind": WebLabels.label(WebLabels.kind, r.kind.rawValue), "authority": r.authorityName,
                     "decidedAt": r.decidedAt, "decisionNo": r.decisionNo, "state": state.0, "stateClass": state.1,
@@ -132,8 +132,8 @@ extension LedgerServer {
             if shown.count < all.count { context[key] = ["shown": shown.count, "total": all.count] }
             return shown
         }
-        let shownSeqs = Set(newest(records, Self.meRecordRows, "recordsCut").map(\.seq))
-        context["shownRecords"] = (context["records"] as? [[String: Any]] ?? []).filter { shownSeqs.contains($0["seq"] as? UInt64 ?? 0) }
+        context["records"] = recordRows
+        context["shownRecords"] = Array(newest(recordRows, Self.meRecordRows, "recordsCut"))
         let shownChecks = newest(checks, Self.meCheckRows, "checksCut")
         context["checks"] = shownChecks.map { c -> [String: Any] in
             ["at": WebLabels.beijingTime(c.at), "by": c.checkedBy ?? WebLabels.label(WebLabels.role, c.role.rawValue),
