@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LedgerTestSupport
+import Synchronization
 import Testing
 @testable import CareLedgerServer
 @testable import LedgerCore
@@ -24,15 +25,17 @@ import Testing
 
         /// One check through the command against `server`, remembering checkpoints in root/memory.
         func check(_ server: TestServer) async throws -> (status: Int32?, stderr: String) {
-            try await server.server.application().test(.live) { (client: any TestClientProtocol) async throws -> (Int32?, String) in
+            let result = Mutex<(Int32?, String)>((nil, ""))
+            try await TrustedProxyTests.live(server) { port in
                 let run = try await ChildProcess.capture(binary, [
-                    "check", "--server", "http://127.0.0.1:\(client.port!)", "--token-file", root + "/token",
+                    "check", "--server", "http://127.0.0.1:\(port)", "--token-file", root + "/token",
                     "--id-type", "resident_id", "--id", "330381199211083443", "--name", "林晓燕", "--purpose", "hiring",
                     "--consent-ref", "SQ-2026-7", "--vkey-file", root + "/vkey", "--checkpoints", root + "/memory",
                 ])
-                guard case .exited(let status) = run.outcome else { return (nil, "") }
-                return (status, String(decoding: run.stderr, as: UTF8.self))
+                guard case .exited(let status) = run.outcome else { return }
+                result.withLock { $0 = (status, String(decoding: run.stderr, as: UTF8.self)) }
             }
+            return result.withLock { $0 }
         }
         func append(_ server: TestServer, _ record: JSONValue) async throws {
             let status = try await server.test { client in try await client.send(.post, "/v1/records", token: admin, json: record).status }
