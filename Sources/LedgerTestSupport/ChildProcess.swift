@@ -118,7 +118,10 @@ public final class ChildProcess: Sendable {
     public func wait() -> ChildOutcome {
         if let outcome = ended.withLock({ $0 }) { return outcome }
         var status: Int32 = 0
-        while waitpid(processIdentifier, &status, 0) < 0 && errno == EINTR {}
+        var reaped: pid_t
+        repeat { reaped = waitpid(processIdentifier, &status, 0) } while reaped < 0 && errno == EINTR
+        // `isRunning` on another thread may have reaped it first (ECHILD here): its outcome.
+        if reaped < 0, let outcome = ended.withLock({ $0 }) { return outcome }
         let outcome = Self.outcome(status)
         ended.withLock { $0 = outcome }
         return outcome

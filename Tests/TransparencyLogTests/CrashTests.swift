@@ -64,6 +64,9 @@ import Testing
         for iteration in 0..<Self.iterations {
             let process = try ChildProcess.launch(binary, ["--data", data, "--acks", acksPath, "--appenders", "8"],
                                                   output: .inherit, error: .file(stderrPath))
+            // Killed on a clock of its own too, in case other suites keep this task waiting
+            // for the cooperative pool long past its sleep (it is SIGKILL either way).
+            DispatchQueue.global().asyncAfter(deadline: .now() + 10) { if process.isRunning { process.kill(SIGKILL) } }
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...250)))
             process.kill(SIGKILL)
             let outcome = await process.exit()
