@@ -26,7 +26,7 @@ import Testing
         /// One check through the command against `server`, remembering checkpoints in root/memory.
         func check(_ server: TestServer) async throws -> (status: Int32?, stderr: String) {
             let result = Mutex<(Int32?, String)>((nil, ""))
-            try await TrustedProxyTests.live(server) { port in
+            try await server.live { port in
                 let run = try await ChildProcess.capture(binary, [
                     "check", "--server", "http://127.0.0.1:\(port)", "--token-file", root + "/token",
                     "--id-type", "resident_id", "--id", "330381199211083443", "--name", "林晓燕", "--purpose", "hiring",

@@ -10,15 +10,6 @@ import Testing
 @Suite struct TrustedProxyTests {
     static let wrong = String(repeating: "A", count: BearerToken.textLength)
 
-    /// The service on a live loopback port, its tasks on threads of their own (as in
-    /// ServerLimitsTests): under the full suite, crash tests and exports keep the cooperative
-    /// pool busy for minutes, and a request waiting for it would time out.
-    static func live(_ test: TestServer, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
-        try await withTaskExecutorPreference(ServerThreads.shared) {
-            try await test.server.application().test(.live) { client in try await body(try #require(client.port)) }
-        }
-    }
-
     /// GET /v1/tasks through async-http-client, as the service's own clients connect.
     static func tasks(port: Int, token: String, from address: String) async throws -> Int {
         try await ServiceClient().send("GET", url: "http://127.0.0.1:\(port)/v1/tasks",
@@ -33,7 +24,7 @@ import Testing
         })
         defer { test.remove() }
         let admin = test.adminToken
-        try await Self.live(test) { (port: Int) async throws -> Void in
+        try await test.live { (port: Int) async throws -> Void in
             for _ in 0..<2 { #expect(try await Self.tasks(port: port, token: Self.wrong, from: "203.0.113.5") == 401) }
             #expect(try await Self.tasks(port: port, token: Self.wrong, from: "203.0.113.5") == 429)
             // Another client behind the same proxy is not locked out.
@@ -51,7 +42,7 @@ import Testing
         let test = try await TestServer.start(configure: { $0.failedAuthenticationRate = RateLimit(burst: 2, perSecond: 0.0001) })
         defer { test.remove() }
         let admin = test.adminToken
-        try await Self.live(test) { (port: Int) async throws -> Void in
+        try await test.live { (port: Int) async throws -> Void in
             for n in 0..<2 { #expect(try await Self.tasks(port: port, token: Self.wrong, from: "203.0.113.\(n)") == 401) }
             #expect(try await Self.tasks(port: port, token: admin, from: "203.0.113.77") == 429)
         }

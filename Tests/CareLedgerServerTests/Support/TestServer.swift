@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Synchronization
+import Testing
 @testable import CareLedgerServer
 @testable import LedgerCore
 import PersonalVault
@@ -86,6 +87,15 @@ final class TestServer: Sendable {
     }
 
     func close() async throws { try await server.close() }
+
+    /// The service on a live loopback port (`body` gets the port), its tasks on threads of
+    /// their own (`ServerThreads`): under the full suite, crash tests and exports keep the
+    /// cooperative pool busy for minutes, and a request waiting for it would time out.
+    func live(_ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+        try await withTaskExecutorPreference(ServerThreads.shared) {
+            try await server.application().test(.live) { client in try await body(try #require(client.port)) }
+        }
+    }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
