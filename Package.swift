@@ -40,6 +40,13 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // Raw deflate and CRC-32 for the export's own streaming xlsx writer (docs/export.md
+        // "Excel writers"): libxlsxwriter cannot reach the rate on two cores.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // QR codes on printed check receipts (libqrencode from Debian, as COpenSSL is).
         .systemLibrary(
             name: "CQREncode",
@@ -67,7 +74,7 @@ let package = Package(
         .target(
             name: "CreditExport",
             dependencies: [
-                "CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage", "CXlsxWriter", "TransportPolicy",
+                "CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage", "CXlsxWriter", "CZlib", "TransportPolicy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]

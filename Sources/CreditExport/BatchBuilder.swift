@@ -267,15 +267,25 @@ struct BatchBuilder {
     /// upload file of a list profile (the 2.0 record has no field for it).
     private mutating func withdraw(_ entry: [UInt8], target: UInt64, _ withdrawal: Withdrawal, seq: UInt64, kind: RecordKind,
                                    into sink: ProfileSink) throws {
-        let envelope = try Envelope.decode(entry)
-        let record = try Record(kind: envelope.kind, validated: envelope.body)
-        guard case .row(let row) = RecordMapper.map(record, seq: target, options: mapping) else {
-            throw ExportError.state("seq \(target) is marked exported but no longer maps to a row")
+        // The target is mapped again by the path its 新增 row took, as for csv-2.0 below.
+        let row: ExportRow, summary: Bool
+        if !revalidate, case .added(var fast)? = FastRecordMapper.map(entry, seq: target, notExported: fastNotExported, scratch: &withdrawScratch) {
+            row = ExportRow(family: fast.family, values: fast.strings(), sourceSeq: target)
+            withdrawScratch.recycle(&fast)
+            summary = row.family == .xzcf && ProfileMapper.isSummaryProcedure(entry)
+        } else {
+            let envelope = try Envelope.decode(entry)
+            let record = try Record(kind: envelope.kind, validated: envelope.body)
+            guard case .row(let full) = RecordMapper.map(record, seq: target, options: mapping) else {
+                throw ExportError.state("seq \(target) is marked exported but no longer maps to a row")
+            }
+            row = full
+            if case .penalty(let p) = record { summary = p.procedure == .summary } else { summary = false }
         }
         if case .list = sink.profile.withdrawals {
             try sink.withdraw(row.family, cells: WithdrawalList.cells(original: row, withdrawal, kind: kind), sourceSeq: target, withdrawnBy: seq)
         } else {
-            guard case .row(let profiled) = ProfileMapper.map(row, record: record, profile: sink.profile) else {
+            guard case .row(let profiled) = ProfileMapper.map(row, summaryProcedure: summary, profile: sink.profile) else {
                 throw ExportError.state("seq \(target) is marked exported but no longer maps to a row of profile \(sink.profile.name)")
             }
             try sink.add(ProfileMapper.flagged(profiled, profile: sink.profile), operation: .withdraw, withdrawnBy: seq)

@@ -12,13 +12,24 @@ public struct ExportProfile: Sendable, Equatable {
         /// Today's layout: `<family>.csv` and `.jsonl` with the bookkeeping columns and 撤回
         /// rows inside (the project's own receivers). Takes no templates.
         case csvJSONLines = "csv+jsonl"
-        /// One workbook per template (libxlsxwriter, constant-memory mode).
+        /// One workbook per template (`XLSXWriter` says which code writes it).
         case xlsx
         /// One UTF-8 CSV (BOM, CRLF) per template.
         case csv
         /// One JSON Lines file per template, for a JSON intake: keys the column codes, amounts
         /// as numbers, empty fields `null`.
         case jsonl
+    }
+
+    /// Which code writes an xlsx profile's workbooks. The cells are the same either way
+    /// (`XLSXWriterTests` compares them through openpyxl).
+    public enum XLSXWriter: String, Sendable, CaseIterable {
+        /// The export's own writer (`StreamingXLSXWriter`): rows formatted into the sheet's
+        /// XML and deflated on another core. The default: it meets the export's rate.
+        case streaming
+        /// Debian's libxlsxwriter in constant-memory mode, about a third of the rate: for a
+        /// platform whose reader turns out to take only that library's files.
+        case libxlsxwriter
     }
 
     /// How withdrawals (revocations, credit repairs of exported rows) reach the platform.
@@ -37,6 +48,27 @@ public struct ExportProfile: Sendable, Equatable {
         public let code: String
         public let header: String
         public let type: CellType
+    }
+
+    /// A template column resolved against its family once per profile: where its value is in
+    /// the family's row and what the profile does to it, so mapping a million rows looks
+    /// nothing up by name.
+    struct ColumnPlan: Sendable, Equatable {
+        enum Source: Sendable, Equatable {
+            /// The value at this index of the family's columns.
+            case value(Int)
+            /// The withdrawal flag column.
+            case flag
+            /// A code outside the family's columns (`ExportRow`'s subscript answers it).
+            case named(String)
+        }
+        let source: Source
+        let number: Bool
+        /// `CF_YXQ`: empty takes the profile's no-end date.
+        let noEnd: Bool
+        /// A legal representative's ID column the profile leaves empty.
+        let cleared: Bool
+        let map: ValueMap?
     }
 
     public struct Template: Sendable, Equatable {
@@ -72,6 +104,7 @@ public struct ExportProfile: Sendable, Equatable {
     public let name: String
     public let modelledOn: String
     public let format: Format
+    public let xlsxWriter: XLSXWriter
     public let noEndDate: String
     public let legalRepresentativeID: Bool
     public let excludeSummaryProcedure: Bool
@@ -82,6 +115,33 @@ public struct ExportProfile: Sendable, Equatable {
     /// The bytes the profile was read from (copied into every batch as `profile.json`, so
     /// a batch says how it was made and `verify-batch` knows its files).
     public let source: [UInt8]
+    /// Each template's columns resolved once (`ColumnPlan`), in `families`' order.
+    let plans: [ExportFamily: [[ColumnPlan]]]
+
+    init(name: String, modelledOn: String, format: Format, xlsxWriter: XLSXWriter, noEndDate: String, legalRepresentativeID: Bool,
+         excludeSummaryProcedure: Bool, withdrawals: WithdrawalChannel, families: [ExportFamily: [Template]], values: [String: ValueMap],
+         feedback: Feedback?, source: [UInt8]) {
+        (self.name, self.modelledOn, self.format, self.xlsxWriter, self.noEndDate, self.legalRepresentativeID) =
+            (name, modelledOn, format, xlsxWriter, noEndDate, legalRepresentativeID)
+        (self.excludeSummaryProcedure, self.withdrawals, self.families, self.values, self.feedback, self.source) =
+            (excludeSummaryProcedure, withdrawals, families, values, feedback, source)
+        plans = Dictionary(uniqueKeysWithValues: families.map { family, templates in
+            (family, templates.map { t in
+                t.columns.map { c in
+                    let source: ColumnPlan.Source
+                    if c.code == ProfileFiles.flagCode {
+                        source = .flag
+                    } else if let i = family.columns.firstIndex(where: { $0.code == c.code }) {
+                        source = .value(i)
+                    } else {
+                        source = .named(c.code)
+                    }
+                    return ColumnPlan(source: source, number: c.type == .number, noEnd: c.code == "CF_YXQ",
+                                      cleared: ProfileMapper.representativeID.contains(c.code) && !legalRepresentativeID, map: values[c.code])
+                }
+            })
+        })
+    }
 
     /// Today's layout, and what a spool made before profiles existed was exported with.
     public var isLegacy: Bool { format == .csvJSONLines }

@@ -1,4 +1,5 @@
 import CreditRecords
+import Glibc
 
 /// One cell of a profile's upload file: text (codes, ID numbers and dates stay text, so a
 /// spreadsheet never turns them into numbers), a number (amounts in 万元, kept as the
@@ -51,17 +52,20 @@ public enum ProfileMapper {
               let index = templates.firstIndex(where: { t in t.parties == nil || (party != nil && t.parties!.contains(party!)) }) else {
             return .reject("profile \(profile.name) has no template for this \(row.family.rawValue) row")
         }
-        let cells = templates[index].columns.map { column -> ProfileCell in
-            if column.code == ProfileFiles.flagCode {
+        let cells = profile.plans[row.family]![index].map { column -> ProfileCell in
+            var value: String
+            switch column.source {
+            case .flag:
                 guard case .flag(_, let add, _) = profile.withdrawals else { return .empty }
                 return .text(add)
+            case .value(let i): value = row.values[i]
+            case .named(let code): value = row[code] ?? ""
             }
-            var value = row[column.code] ?? ""
-            if column.code == "CF_YXQ", value.isEmpty { value = profile.noEndDate }
-            if representativeID.contains(column.code), !profile.legalRepresentativeID { value = "" }
-            if let map = profile.values[column.code] { value = map.apply(value) }
+            if column.noEnd, value.isEmpty { value = profile.noEndDate }
+            if column.cleared { value = "" }
+            if let map = column.map { value = map.apply(value) }
             if value.isEmpty { return .empty }
-            return column.type == .number ? .number(value) : .text(value)
+            return column.number ? .number(value) : .text(value)
         }
         return .row(ProfiledRow(family: row.family, template: index, cells: cells, sourceSeq: row.sourceSeq))
     }
@@ -79,12 +83,18 @@ public enum ProfileMapper {
 
     static func partyCategory(_ row: ExportRow) -> PartyCategory? {
         switch row.family {
-        case .xzcf: return category(row["CF_XDR_LB"])
-        case .xzqz: return category(row["QZ_XDR_LB"])
+        case .xzcf: return category(row.values[Self.xzcfCategory])
+        case .xzqz: return category(row.values[Self.xzqzCategory])
         case .xzjc: return .organization
         default: return nil
         }
     }
+
+    /// Where the party's category and credit code are in a row (looked up once, not per row).
+    private static let xzcfCategory = ExportFamily.xzcf.columns.firstIndex { $0.code == "CF_XDR_LB" }!
+    private static let xzqzCategory = ExportFamily.xzqz.columns.firstIndex { $0.code == "QZ_XDR_LB" }!
+    private static let xzcfCode = ExportFamily.xzcf.columns.firstIndex { $0.code == "CF_XDR_SHXYM" }!
+    private static let xzqzCode = ExportFamily.xzqz.columns.firstIndex { $0.code == "QZ_XDR_SHXYM" }!
 
     private static func category(_ nationalName: String?) -> PartyCategory? {
         PartyCategory.allCases.first { $0.nationalName == nationalName }
@@ -94,29 +104,32 @@ public enum ProfileMapper {
     /// string, so these bytes occur only as the member itself, and the fast path has already
     /// checked that no nested object of a penalty has a `procedure` member.
     static func isSummaryProcedure(_ entry: [UInt8]) -> Bool {
-        let needle: [UInt8] = Array(#""procedure":"summary""#.utf8)
-        guard entry.count >= needle.count else { return false }
-        return entry.withUnsafeBufferPointer { hay in
-            var i = 0
-            while i <= hay.count - needle.count {
-                if hay[i] == 0x22, hay[i + 1] == 0x70, needle.indices.allSatisfy({ hay[i + $0] == needle[$0] }) { return true }
-                i += 1
+        // memchr to each quote, then one memcmp (memmem is not in Glibc's Swift module).
+        entry.withUnsafeBytes { hay in
+            summaryNeedle.withUnsafeBytes { needle in
+                guard var at = hay.baseAddress, hay.count >= needle.count else { return false }
+                let last = hay.baseAddress! + (hay.count - needle.count)
+                while at <= last, let quote = memchr(at, 0x22, last - at + 1) {
+                    if memcmp(quote, needle.baseAddress!, needle.count) == 0 { return true }
+                    at = UnsafeRawPointer(quote) + 1
+                }
+                return false
             }
-            return false
         }
     }
+
+    private static let summaryNeedle: [UInt8] = Array(#""procedure":"summary""#.utf8)
 
     /// A `92…` credit code is an individual business's (GB 32100: 登记管理部门 9, 机构类别 2),
     /// and platforms refuse the upload otherwise (信用宝鸡's checks). Validation enforces it
     /// at append; records appended before the rule are held back here, naming the column.
     static func creditCodeProblem(_ row: ExportRow, _ party: PartyCategory?) -> String? {
-        let column: String
+        let column: String, uscc: String
         switch row.family {
-        case .xzcf: column = "CF_XDR_SHXYM"
-        case .xzqz: column = "QZ_XDR_SHXYM"
+        case .xzcf: (column, uscc) = ("CF_XDR_SHXYM", row.values[Self.xzcfCode])
+        case .xzqz: (column, uscc) = ("QZ_XDR_SHXYM", row.values[Self.xzqzCode])
         default: return nil
         }
-        let uscc = row[column] ?? ""
         switch party {
         case .organization? where uscc.hasPrefix("92"):
             return "\(column) (行政相对人代码_1): a credit code starting 92 belongs to a 个体工商户, but the party category is 法人及非法人组织"

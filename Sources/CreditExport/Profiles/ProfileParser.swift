@@ -13,7 +13,7 @@ extension ExportProfile {
         let p = ProfileReader()
         let top = try p.object(root, at: "")
         try p.only(top, ["profile", "description", "modelledOn", "format", "noEndDate", "legalRepresentativeId",
-                         "excludeSummaryProcedure", "withdrawals", "families", "values", "feedback"], at: "")
+                         "excludeSummaryProcedure", "withdrawals", "families", "values", "feedback", "xlsxWriter"], at: "")
         let name = try p.string(top["profile"], at: "/profile")
         guard name.range(of: "^[A-Za-z0-9._-]{1,64}$", options: .regularExpression) != nil else {
             throw p.bad("/profile", "is not a name of letters, digits, '.', '_' or '-'")
@@ -27,6 +27,17 @@ extension ExportProfile {
         guard LocalDate(iso: noEnd) != nil else { throw p.bad("/noEndDate", "is not a YYYY-MM-DD date") }
         let repID = try top["legalRepresentativeId"].map { try p.bool($0, at: "/legalRepresentativeId") } ?? false
         let excludeSummary = try top["excludeSummaryProcedure"].map { try p.bool($0, at: "/excludeSummaryProcedure") } ?? false
+
+        let xlsxWriter: XLSXWriter
+        if let w = top["xlsxWriter"] {
+            guard format == .xlsx else { throw p.bad("/xlsxWriter", "is allowed only with format xlsx") }
+            guard let choice = XLSXWriter(rawValue: try p.string(w, at: "/xlsxWriter")) else {
+                throw p.bad("/xlsxWriter", "is not one of \(XLSXWriter.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            xlsxWriter = choice
+        } else {
+            xlsxWriter = .streaming
+        }
 
         var channel = WithdrawalChannel.list
         if let w = top["withdrawals"] {
@@ -92,7 +103,7 @@ extension ExportProfile {
                 throw p.bad("/families/\(family.rawValue)", "is missing (every national family needs a template)")
             }
         }
-        self.init(name: name, modelledOn: modelledOn, format: format, noEndDate: noEnd, legalRepresentativeID: repID,
+        self.init(name: name, modelledOn: modelledOn, format: format, xlsxWriter: xlsxWriter, noEndDate: noEnd, legalRepresentativeID: repID,
                   excludeSummaryProcedure: excludeSummary, withdrawals: channel, families: families, values: values,
                   feedback: feedback, source: bytes)
     }

@@ -24,7 +24,9 @@ final class ProfileSink {
         func open(_ name: String, sheet: String, headers: [String], keys: [String]) throws -> TableWriter {
             stepHook?("open:\(name)")
             switch profile.format {
-            case .xlsx: return try XLSXTableWriter(directory: directory, fileName: name, sheet: sheet, headers: headers)
+            case .xlsx where profile.xlsxWriter == .libxlsxwriter:
+                return try XLSXTableWriter(directory: directory, fileName: name, sheet: sheet, headers: headers)
+            case .xlsx: return try StreamingXLSXWriter(directory: directory, fileName: name, sheet: sheet, headers: headers)
             case .jsonl: return try JSONLinesTableWriter(directory: directory, fileName: name, keys: keys)
             case .csv, .csvJSONLines: return try CSVTableWriter(directory: directory, fileName: name, sheet: sheet, headers: headers)
             }
