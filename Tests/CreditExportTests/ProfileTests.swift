@@ -75,9 +75,19 @@ import Testing
         return PartyCategory.allCases.first { $0.nationalName == text }
     }
 
-    @Test(arguments: ["national-2.0", "national-2.0-split"])
+    /// A shipped profile, or `NAME+libxlsxwriter`: the same with the library writing the workbooks.
+    static func profile(_ name: String) throws -> ExportProfile {
+        let parts = name.split(separator: "+").map(String.init)
+        guard parts.count == 2 else { return try #require(ExportProfile.builtin(name)) }
+        let text = String(decoding: try #require(ExportProfile.builtin(parts[0])).source, as: UTF8.self).replacingOccurrences(of: "\"format\": \"xlsx\",", with: "\"format\": \"xlsx\", \"xlsxWriter\": \"\(parts[1])\",")
+        let profile = try ExportProfile(json: Array(text.utf8))
+        #expect(profile.xlsxWriter == .libxlsxwriter)
+        return profile
+    }
+
+    @Test(arguments: ["national-2.0", "national-2.0-split", "national-2.0+libxlsxwriter", "national-2.0-split+libxlsxwriter"])
     func workbooksHoldExactlyTheExpectedCells(profileName: String) async throws {
-        let profile = try #require(ExportProfile.builtin(profileName))
+        let profile = try Self.profile(profileName)
         let log = try TestLog()
         try await log.append(Self.entries)
         let report = try await log.exporter(profile: profile).run()
@@ -91,7 +101,7 @@ import Testing
         let present = Set(try FileManager.default.contentsOfDirectory(atPath: directory)).subtracting([Manifest.fileName, Manifest.signatureFileName])
         #expect(Set(manifest.files.map(\.name)) == present)
         #expect(present.contains(ProfileFiles.bookkeeping) && present.contains("xzcf-withdrawals.xlsx") && present.contains(ProfileFiles.profile))
-        #expect(manifest.profile == profileName)
+        #expect(manifest.profile == profile.name)
         // The 简易程序 penalty (13) and the revocation of it (15) are not reported.
         #expect(manifest.counts.notExported == 3 + 2)
 
@@ -306,6 +316,10 @@ import Testing
         #expect(Self.refusal { $0 = $0.replacingOccurrences(of: "\"xlsx\"", with: "\"xls\"") }?.contains("/format") == true)
         #expect(Self.refusal { $0 = $0.replacingOccurrences(of: "\"excludeSummaryProcedure\": true", with: "\"excludeSummaryProcedure\": 1") }?
             .contains("/excludeSummaryProcedure is not true or false") == true)
+        #expect(Self.refusal { $0 = $0.replacingOccurrences(of: "\"format\": \"xlsx\",", with: "\"format\": \"xlsx\", \"xlsxWriter\": \"poi\",") }?
+            .contains("/xlsxWriter is not one of streaming, libxlsxwriter") == true)
+        #expect(Self.refusal { $0 = $0.replacingOccurrences(of: "\"format\": \"xlsx\",", with: "\"format\": \"csv\", \"xlsxWriter\": \"streaming\",") }?
+            .contains("/xlsxWriter is allowed only with format xlsx") == true)
         #expect(Self.refusal { _ in } == nil)
         #expect(throws: ExportError.self) { try ExportProfile.load("national-3.0") }
     }
