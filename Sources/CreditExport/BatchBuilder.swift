@@ -103,6 +103,10 @@ struct BatchBuilder {
                         if case .added(let family, let csvRange, let jsonlRange) = item.outcome {
                             state.marks[seq] = .exported
                             try write(family, .add, csv: slice.bytes[csvRange], jsonl: slice.bytes[jsonlRange])
+                        } else if case .profiledBytes(let family, let template, let cells) = item.outcome {
+                            try sink!.add(encoded: slice.bytes[cells], family: family, template: template, sourceSeq: seq)
+                            familyCounts[family.ordinal].added += 1
+                            state.marks[seq] = .exported
                         } else {
                             try await handle(seq: seq, item.outcome, revocationUnderRule: item.confirmation == .revocationUnderRule)
                         }
@@ -134,7 +138,7 @@ struct BatchBuilder {
         case .notARecord:
             state.marks[seq] = .rejected
             return try reject(seq: seq, kind: nil, code: "not_a_record", reason: "the entry is not a record envelope")
-        case .added:
+        case .added, .profiledBytes:
             preconditionFailure("新增 rows are written by the loop")
         case .profiled(let row):
             try sink!.add(row, operation: .add, withdrawnBy: nil)

@@ -95,9 +95,22 @@ struct ChunkReader: Sendable {
             // the summary procedure read from the bytes (ProfileTests compares with --revalidate).
             switch fast {
             case .added(var row):
+                let summary = row.family == .xzcf && ProfileMapper.isSummaryProcedure(entry)
+                if profile.format == .xlsx && profile.xlsxWriter == .streaming {
+                    // Straight to cell bytes for the streaming writer (no String per field).
+                    let start = bytes.count, family = row.family
+                    let outcome = ProfileByteMapper.map(row, summaryProcedure: summary, profile: profile, into: &bytes)
+                    switch outcome {
+                    case .row(let template):
+                        scratch.recycle(&row)
+                        return .profiledBytes(family, template: template, cells: start..<bytes.count)
+                    case .excluded: scratch.recycle(&row); return .mapped(.notExported, .penalty)
+                    case .reject(let reason): scratch.recycle(&row); return .mapped(.reject(reason), Self.kind(of: family))
+                    case .unsupported: break
+                    }
+                }
                 let exportRow = ExportRow(family: row.family, values: row.strings(), sourceSeq: seq)
                 scratch.recycle(&row)
-                let summary = exportRow.family == .xzcf && ProfileMapper.isSummaryProcedure(entry)
                 switch ProfileMapper.map(exportRow, summaryProcedure: summary, profile: profile) {
                 case .row(let profiled): return .profiled(profiled)
                 case .excluded: return .mapped(.notExported, .penalty)
@@ -181,6 +194,8 @@ struct MappedEntry: Sendable {
         case mapped(MappedRecord, RecordKind)
         /// A 新增 row of a target profile's template.
         case profiled(ProfiledRow)
+        /// The same, its cells encoded in the slice's buffer (`CellBytes`): the fast path.
+        case profiledBytes(ExportFamily, template: Int, cells: Range<Int>)
         case invalid(String)
         /// A sealed record whose personal part is gone (or no vault was given).
         case erased(RecordKind?)

@@ -29,6 +29,30 @@ import Testing
 
     func rows(_ log: TestLog, _ batch: String) -> [JSONObject] { log.rows(batch, .sxmd) }
 
+    /// The scanner's note (the export's fast way) and the decoder's agree on every shape the
+    /// rule looks at; where the scanner cannot tell, it leaves the entry to the decoder.
+    @Test func theScannedNoteIsTheDecodedNote() {
+        let revocation = ExportFixtures.revocation(target: 0, n: 1)
+        let entries: [[UInt8]] = [true, false].flatMap { inspector in
+            ["2026-12-06T09:00:00Z", "2026-12-05T23:59:59Z"].flatMap { at in
+                [Self.entry(Self.lifetimeBan, inspector: inspector, at: at), Self.entry(ExportFixtures.example("ban-until-manager"), inspector: inspector, at: at),
+                 Self.entry(revocation, inspector: inspector, at: at)]
+            }
+        } + [Self.confirmation(of: 3), ExportFixtures.entry(ExportFixtures.example("penalty-organization"))]
+        var notes = [ConfirmationNote?]()
+        for entry in entries {
+            let decoded = ConfirmationNote.decoded(entry)
+            if let scanned = ConfirmationNote.scanned(entry) { #expect(scanned == decoded) }
+            notes.append(decoded)
+        }
+        // The fixtures reach every note (and none).
+        #expect(notes.contains(.banAwaitsConfirmation) && notes.contains(.revocationUnderRule) && notes.contains(.confirms(3)) && notes.contains(nil))
+        #expect(ConfirmationNote.scanned(Self.entry(Self.lifetimeBan, inspector: true)) == .some(.banAwaitsConfirmation))
+        #expect(ConfirmationNote.scanned(Self.entry(Self.lifetimeBan, inspector: false)) == .some(nil))
+        // A confirmation, and a kind outside the rule, go to the decoder.
+        #expect(ConfirmationNote.scanned(Self.confirmation(of: 3)) == nil)
+    }
+
     @Test func aPendingBanWaitsForItsConfirmationAndIsAddedOnce() async throws {
         let log = try TestLog()
         try await log.append([Self.entry(Self.lifetimeBan, inspector: true), ExportFixtures.entry(ExportFixtures.example("penalty-organization"))])

@@ -91,10 +91,10 @@ public enum ProfileMapper {
     }
 
     /// Where the party's category and credit code are in a row (looked up once, not per row).
-    private static let xzcfCategory = ExportFamily.xzcf.columns.firstIndex { $0.code == "CF_XDR_LB" }!
-    private static let xzqzCategory = ExportFamily.xzqz.columns.firstIndex { $0.code == "QZ_XDR_LB" }!
-    private static let xzcfCode = ExportFamily.xzcf.columns.firstIndex { $0.code == "CF_XDR_SHXYM" }!
-    private static let xzqzCode = ExportFamily.xzqz.columns.firstIndex { $0.code == "QZ_XDR_SHXYM" }!
+    static let xzcfCategory = ExportFamily.xzcf.columns.firstIndex { $0.code == "CF_XDR_LB" }!
+    static let xzqzCategory = ExportFamily.xzqz.columns.firstIndex { $0.code == "QZ_XDR_LB" }!
+    static let xzcfCode = ExportFamily.xzcf.columns.firstIndex { $0.code == "CF_XDR_SHXYM" }!
+    static let xzqzCode = ExportFamily.xzqz.columns.firstIndex { $0.code == "QZ_XDR_SHXYM" }!
 
     private static func category(_ nationalName: String?) -> PartyCategory? {
         PartyCategory.allCases.first { $0.nationalName == nationalName }

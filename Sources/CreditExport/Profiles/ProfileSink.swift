@@ -63,6 +63,13 @@ final class ProfileSink {
         try note(writer.fileName, at, operation, row.sourceSeq, withdrawnBy)
     }
 
+    /// A 新增 row from the fast path, its cells as `CellBytes`.
+    func add(encoded: ArraySlice<UInt8>, family: ExportFamily, template: Int, sourceSeq: UInt64) throws {
+        let writer = uploads[family]![template]
+        let at = try encoded.withUnsafeBufferPointer { try writer.write(encoded: $0) }
+        try note(writer.fileName, at, .add, sourceSeq, nil)
+    }
+
     /// A line of the family's withdrawals list.
     func withdraw(_ family: ExportFamily, cells: [ProfileCell], sourceSeq: UInt64, withdrawnBy: UInt64) throws {
         let writer = withdrawals[family]!

@@ -8,8 +8,16 @@ protocol TableWriter: AnyObject {
     var fileName: String { get }
     /// Writes a row; returns its sheet and row number there (header = 1), for the sidecar.
     func write(_ cells: [ProfileCell]) throws -> (sheet: String, row: Int)
+    /// Writes a row given as `CellBytes` (the fast path's profile rows).
+    func write(encoded: UnsafeBufferPointer<UInt8>) throws -> (sheet: String, row: Int)
     /// Closes, fsyncs and hashes the file.
     func finish() throws -> Manifest.File
+}
+
+extension TableWriter {
+    func write(encoded: UnsafeBufferPointer<UInt8>) throws -> (sheet: String, row: Int) {
+        try write(CellBytes.cells(encoded))
+    }
 }
 
 /// UTF-8 with BOM, CRLF, RFC 4180 quoting (as the csv-2.0 files), through the batch's

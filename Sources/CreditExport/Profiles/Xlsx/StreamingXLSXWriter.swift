@@ -64,6 +64,40 @@ final class StreamingXLSXWriter: TableWriter {
             throw ExportError.state("\(fileName): an amount is not a number")
         }
         put(cells)
+        return try rowWritten()
+    }
+
+    /// The fast path's row (`CellBytes`), written as `write(_:)` writes its cells.
+    func write(encoded: UnsafeBufferPointer<UInt8>) throws -> (sheet: String, row: Int) {
+        if row == maxRows {
+            try endSheet()
+            sheetNumber += 1
+            spool = try DeflateSpool(directory: directory)
+            startSheet()
+        }
+        var bad = false
+        CellBytes.forEach(encoded) { type, bytes in
+            if type == .number, Double(String(decoding: bytes, as: UTF8.self)) == nil { bad = true }
+        }
+        if bad { throw ExportError.state("\(fileName): an amount is not a number") }
+        startRow()
+        number.withUnsafeBufferPointer { number in
+            var i = 0
+            CellBytes.forEach(encoded) { type, bytes in
+                defer { i += 1 }
+                if i >= columnPrefixes.count { columnPrefixes.append(Array(#"<c r=""#.utf8) + Self.columnLetters(i)) }
+                switch type {
+                case .empty: return
+                case .text: putText(bytes, column: i, number: number)
+                case .number: putNumber(bytes, column: i, number: number)
+                }
+            }
+        }
+        xml.append("</row>")
+        return try rowWritten()
+    }
+
+    private func rowWritten() throws -> (sheet: String, row: Int) {
         rows += 1
         if xml.count >= Self.pieceSize {
             try spool.add(xml.bytes)
@@ -72,41 +106,51 @@ final class StreamingXLSXWriter: TableWriter {
         return (sheetName, row)
     }
 
+    private func startRow() {
+        row += 1
+        number.removeAll(keepingCapacity: true)
+        Self.appendDecimal(row, to: &number)
+        xml.append(#"<row r=""#)
+        number.withUnsafeBufferPointer { xml.append($0) }
+        xml.append(#"">"#)
+    }
+
+    private func putText(_ bytes: UnsafeBufferPointer<UInt8>, column: Int, number: UnsafeBufferPointer<UInt8>) {
+        columnPrefixes[column].withUnsafeBufferPointer { xml.append($0) }
+        xml.append(number)
+        let preserve = bytes.first.map(Self.isXMLSpace) == true || bytes.last.map(Self.isXMLSpace) == true
+        xml.append(preserve ? #"" t="inlineStr"><is><t xml:space="preserve">"# : #"" t="inlineStr"><is><t>"#)
+        xml.appendEscaped(bytes)
+        xml.append("</t></is></c>")
+    }
+
+    /// The record's decimal text (checked to be a number before the row starts): exact, as typed.
+    private func putNumber(_ bytes: UnsafeBufferPointer<UInt8>, column: Int, number: UnsafeBufferPointer<UInt8>) {
+        columnPrefixes[column].withUnsafeBufferPointer { xml.append($0) }
+        xml.append(number)
+        xml.append(#""><v>"#)
+        xml.append(bytes)
+        xml.append("</v></c>")
+    }
+
     /// The current row's number in decimal (reused, so a row allocates nothing).
     private var number = [UInt8]()
 
     /// One `<row>`: an empty cell is left out (the next cell's `r` says where it is). Written
     /// through `XMLBuffer`'s raw appends: this loop runs for every cell of a million rows.
     private func put(_ cells: [ProfileCell]) {
-        row += 1
-        number.removeAll(keepingCapacity: true)
-        Self.appendDecimal(row, to: &number)
+        startRow()
         while columnPrefixes.count < cells.count { columnPrefixes.append(Array(#"<c r=""#.utf8) + Self.columnLetters(columnPrefixes.count)) }
         number.withUnsafeBufferPointer { number in
-            xml.append(#"<row r=""#); xml.append(number); xml.append(#"">"#)
             for i in cells.indices {
                 switch cells[i] {
                 case .empty: continue
-                case .text(let s):
-                    columnPrefixes[i].withUnsafeBufferPointer { xml.append($0) }
-                    xml.append(number)
-                    Self.withUTF8(s) { bytes in
-                        let preserve = bytes.first.map(Self.isXMLSpace) == true || bytes.last.map(Self.isXMLSpace) == true
-                        xml.append(preserve ? #"" t="inlineStr"><is><t xml:space="preserve">"# : #"" t="inlineStr"><is><t>"#)
-                        xml.appendEscaped(bytes)
-                    }
-                    xml.append("</t></is></c>")
-                case .number(let s):
-                    // The record's decimal text (checked to be a number in `write`): exact, as typed.
-                    columnPrefixes[i].withUnsafeBufferPointer { xml.append($0) }
-                    xml.append(number)
-                    xml.append(#""><v>"#)
-                    Self.withUTF8(s) { xml.append($0) }
-                    xml.append("</v></c>")
+                case .text(let s): Self.withUTF8(s) { putText($0, column: i, number: number) }
+                case .number(let s): Self.withUTF8(s) { putNumber($0, column: i, number: number) }
                 }
             }
-            xml.append("</row>")
         }
+        xml.append("</row>")
     }
 
     private static func withUTF8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {

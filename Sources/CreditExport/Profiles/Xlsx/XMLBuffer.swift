@@ -1,3 +1,4 @@
+import CreditRecords
 import Glibc
 
 /// The sheet XML being built: raw memory grown by doubling, appended to with memcpy. An
@@ -53,10 +54,8 @@ struct XMLBuffer: ~Copyable {
     /// U+FFFE/U+FFFF, as Excel's `_xHHHH_`; and a literal `_xHHHH_` with its underscore so
     /// escaped (`_x005F_`), so Excel does not read it as an escape.
     mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var plain = true
-        for b in bytes where b < 0x20 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x5F || b == 0xEF { plain = false; break }
-        if plain { append(bytes); return }
-        var i = 0
+        var i = Self.firstSpecial(bytes)
+        append(UnsafeBufferPointer(rebasing: bytes[0..<i]))
         while i < bytes.count {
             let b = bytes[i]
             switch b {
@@ -73,6 +72,24 @@ struct XMLBuffer: ~Copyable {
             }
             i += 1
         }
+    }
+
+    /// The index of the first byte `appendEscaped` may have to change, eight bytes at a
+    /// time (most cells are Chinese text or codes, which hold none).
+    static func firstSpecial(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var j = 0
+        while j + 8 <= bytes.count {
+            let x = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+            if SWAR.hasLess(x, 0x20) || SWAR.has(x, 0x26) || SWAR.has(x, 0x3C) || SWAR.has(x, 0x3E) || SWAR.has(x, 0x5F) || SWAR.has(x, 0xEF) { break }
+            j += 8
+        }
+        while j < bytes.count {
+            let b = bytes[j]
+            if b < 0x20 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x5F || b == 0xEF { return j }
+            j += 1
+        }
+        return j
     }
 
     private static func isExcelEscape(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
