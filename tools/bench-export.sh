@@ -4,6 +4,8 @@
 # against the signed checkpoint, map, write the profile's files, hash, sign), reporting
 # records/s and peak RSS side by side. Release build.
 # Usage: [PROFILES="csv-2.0 national-2.0"] [SCRATCH=dir] tools/bench-export.sh [records=1000000] [workdir=/tmp/careledger-export-bench]
+# A profile written NAME+libxlsxwriter is the shipped NAME with its workbooks written by
+# libxlsxwriter instead of the export's own streaming writer (docs/export.md "Excel writers").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-1000000}
@@ -28,10 +30,15 @@ echo "log: $(du -sh "$work/data/records" | cut -f1) for $records records"
 # the project's CSV beside the national Excel template).
 for profile in ${PROFILES:-csv-2.0 national-2.0}; do
   spool="$work/spool-$profile"
+  use="$profile"
+  if [[ "$profile" == *+libxlsxwriter ]]; then
+    use="$work/${profile%+libxlsxwriter}-libxlsxwriter.json"
+    sed 's/"format": "xlsx",/"format": "xlsx", "xlsxWriter": "libxlsxwriter",/' "schemas/export/profiles/${profile%+libxlsxwriter}.json" > "$use"
+  fi
   rm -rf "$spool"
   sync
   echo "== $profile (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
-  /usr/bin/time -v "$bin/careledger" export --data "$work/data" --out "$spool" --profile "$profile" 2> "$work/time.txt" | tee "$work/export.txt"
+  /usr/bin/time -v "$bin/careledger" export --data "$work/data" --out "$spool" --profile "$use" 2> "$work/time.txt" | tee "$work/export.txt"
   elapsed=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
   seconds=$(echo "$elapsed" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
