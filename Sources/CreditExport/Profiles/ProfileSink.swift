@@ -77,19 +77,44 @@ final class ProfileSink {
         try note(writer.fileName, at, .withdraw, sourceSeq, withdrawnBy)
     }
 
+    /// `{"file":…,"sheet":…,"row":` of the last file and sheet noted: a million lines share a
+    /// handful, so each line is that prefix and a few numbers (this ran once per row on the
+    /// ordered stage).
+    private var prefixKey: (file: String, sheet: String) = ("", "")
+    private var prefix = [UInt8]()
+
     private func note(_ file: String, _ at: (sheet: String, row: Int), _ operation: ExportOperation, _ seq: UInt64, _ by: UInt64?) throws {
+        if prefix.isEmpty || prefixKey.file != file || prefixKey.sheet != at.sheet {
+            prefixKey = (file, at.sheet)
+            prefix.removeAll(keepingCapacity: true)
+            prefix.append(contentsOf: "{\"file\":".utf8)
+            JSONLinesEncoding.appendString(file, to: &prefix)
+            prefix.append(contentsOf: ",\"sheet\":".utf8)
+            JSONLinesEncoding.appendString(at.sheet, to: &prefix)
+            prefix.append(contentsOf: ",\"row\":".utf8)
+        }
         line.removeAll(keepingCapacity: true)
-        line.append(contentsOf: "{\"file\":".utf8)
-        JSONLinesEncoding.appendString(file, to: &line)
-        line.append(contentsOf: ",\"sheet\":".utf8)
-        JSONLinesEncoding.appendString(at.sheet, to: &line)
-        line.append(contentsOf: ",\"row\":\(at.row),\"operation\":".utf8)
-        JSONLinesEncoding.appendString(operation.rawValue, to: &line)
-        line.append(contentsOf: ",\"sourceSeq\":\(seq)".utf8)
-        if let by { line.append(contentsOf: ",\"withdrawnBy\":\(by)".utf8) }
+        line.append(contentsOf: prefix)
+        Self.appendDecimal(UInt64(at.row), to: &line)
+        line.append(contentsOf: operation == .add ? Self.addOperation : Self.withdrawOperation)
+        Self.appendDecimal(seq, to: &line)
+        if let by {
+            line.append(contentsOf: ",\"withdrawnBy\":".utf8)
+            Self.appendDecimal(by, to: &line)
+        }
         line.append(contentsOf: "}\n".utf8)
         try sidecar.write(line)
         sidecar.rows += 1
+    }
+
+    private static let addOperation = Array(#","operation":"新增","sourceSeq":"#.utf8)
+    private static let withdrawOperation = Array(#","operation":"撤回","sourceSeq":"#.utf8)
+
+    private static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        let start = out.count
+        var v = value
+        repeat { out.append(UInt8(ascii: "0") + UInt8(v % 10)); v /= 10 } while v > 0
+        out[start...].reverse()
     }
 
     /// Closes and fsyncs every file; their manifest entries.

@@ -61,29 +61,27 @@ final class DeflateSpool: @unchecked Sendable {
         close(fd)
     }
 
-    /// Hands `bytes` to the deflating queue (waiting while two pieces are already queued).
-    func add(_ bytes: [UInt8]) throws {
+    /// Hands `piece` to the deflating queue (waiting while two pieces are already queued).
+    func add(_ piece: OwnedBytes) throws {
         if let failure = queue.sync(execute: { self.failure }) { throw failure }
         inFlight.wait()
-        let piece = Piece(bytes: bytes)
         queue.async { [self] in
             defer { inFlight.signal() }
             guard failure == nil else { return }
-            do { try deflate(piece.bytes, last: false) } catch { failure = error }
+            do { try deflate(piece.buffer, last: false) } catch { failure = error }
         }
     }
 
     /// Ends the stream with `last` and waits for every piece.
-    func finish(last: [UInt8]) throws {
-        let piece = Piece(bytes: last)
+    func finish(last: OwnedBytes) throws {
         try queue.sync {
             if let failure { throw failure }
-            try deflate(piece.bytes, last: true)
+            try deflate(last.buffer, last: true)
             finished = true
         }
     }
 
-    private func deflate(_ bytes: [UInt8], last: Bool) throws {
+    private func deflate(_ bytes: UnsafeBufferPointer<UInt8>, last: Bool) throws {
         uncompressed += bytes.count
         crc = Self.crc32(bytes, crc)
         try out.withUnsafeMutableBufferPointer { out in
@@ -93,9 +91,9 @@ final class DeflateSpool: @unchecked Sendable {
 
     /// Feeds `bytes` to `stream`, handing each part of the output written to `out` to
     /// `emit`; `last` ends the stream.
-    private static func run(_ stream: UnsafeMutablePointer<isal_zstream>, _ bytes: [UInt8], last: Bool, out: UnsafeMutableBufferPointer<UInt8>,
-                            emit: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        try bytes.withUnsafeBufferPointer { input in
+    private static func run(_ stream: UnsafeMutablePointer<isal_zstream>, _ input: UnsafeBufferPointer<UInt8>, last: Bool,
+                            out: UnsafeMutableBufferPointer<UInt8>, emit: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        do {
             stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
             stream.pointee.avail_in = UInt32(input.count)
             stream.pointee.end_of_stream = last ? 1 : 0
@@ -143,21 +141,20 @@ final class DeflateSpool: @unchecked Sendable {
         }
     }
 
-    /// A piece handed to the queue: only the queue reads it.
-    private struct Piece: @unchecked Sendable { let bytes: [UInt8] }
-
     /// Deflates small parts (the package's own XML) in one stream.
     static func deflate(_ bytes: [UInt8]) throws -> [UInt8] {
         let (stream, buffer) = makeStream()
         defer { stream.deallocate(); buffer.deallocate() }
         var out = [UInt8](repeating: 0, count: 1 << 16), result = [UInt8]()
         try out.withUnsafeMutableBufferPointer { out in
-            try run(stream, bytes, last: true, out: out) { result += $0 }
+            try bytes.withUnsafeBufferPointer { input in
+                try run(stream, input, last: true, out: out) { result += $0 }
+            }
         }
         return result
     }
 
-    static func crc32(_ bytes: [UInt8], _ crc: UInt32 = 0) -> UInt32 {
-        bytes.withUnsafeBufferPointer { crc32_gzip_refl(crc, $0.baseAddress, UInt64($0.count)) }
+    static func crc32(_ bytes: UnsafeBufferPointer<UInt8>, _ crc: UInt32 = 0) -> UInt32 {
+        crc32_gzip_refl(crc, bytes.baseAddress, UInt64(bytes.count))
     }
 }

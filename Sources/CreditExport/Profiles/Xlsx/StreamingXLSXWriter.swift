@@ -100,8 +100,7 @@ final class StreamingXLSXWriter: TableWriter {
     private func rowWritten() throws -> (sheet: String, row: Int) {
         rows += 1
         if xml.count >= Self.pieceSize {
-            try spool.add(xml.bytes)
-            xml.removeAll()
+            try spool.add(xml.take())
         }
         return (sheetName, row)
     }
@@ -161,8 +160,7 @@ final class StreamingXLSXWriter: TableWriter {
 
     private func endSheet() throws {
         xml.append(#"</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>"#)
-        try spool.finish(last: xml.bytes)
-        xml.removeAll()
+        try spool.finish(last: xml.take())
         finishedSheets.append((sheetName, spool))
     }
 

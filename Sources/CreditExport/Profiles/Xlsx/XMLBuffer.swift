@@ -19,7 +19,14 @@ struct XMLBuffer: ~Copyable {
     /// A copy of what is written so far.
     var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    mutating func removeAll() { count = 0 }
+    /// What is written so far, handed over without a copy; the buffer starts again empty.
+    mutating func take() -> OwnedBytes {
+        let taken = OwnedBytes(base: base, count: count)
+        base = .allocate(capacity: capacity)
+        count = 0
+        return taken
+    }
+
 
     private mutating func reserve(_ n: Int) {
         guard count + n > capacity else { return }
@@ -106,4 +113,17 @@ struct XMLBuffer: ~Copyable {
         for shift in stride(from: 12, through: 0, by: -4) { append(byte: hex.utf8Start[Int((value >> UInt16(shift)) & 0xF)]) }
         append(byte: 0x5F)
     }
+}
+
+/// Bytes handed from the ordered stage to a deflating queue: only that queue reads them, and
+/// they are freed with the last reference.
+final class OwnedBytes: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt8>
+    let count: Int
+
+    init(base: UnsafeMutablePointer<UInt8>, count: Int) { (self.base, self.count) = (base, count) }
+
+    deinit { base.deallocate() }
+
+    var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 }

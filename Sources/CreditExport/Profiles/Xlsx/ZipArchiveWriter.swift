@@ -19,7 +19,7 @@ struct ZipArchiveWriter {
     /// A small entry deflated in memory.
     mutating func add(_ name: String, _ bytes: [UInt8]) throws {
         let deflated = try DeflateSpool.deflate(bytes), writer = self.writer
-        try addEntry(name, crc: DeflateSpool.crc32(bytes), compressed: deflated.count, uncompressed: bytes.count) {
+        try addEntry(name, crc: bytes.withUnsafeBufferPointer { DeflateSpool.crc32($0) }, compressed: deflated.count, uncompressed: bytes.count) {
             try writer.write(deflated)
         }
     }
