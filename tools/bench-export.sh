@@ -4,6 +4,9 @@
 # against the signed checkpoint, map, write the profile's files, hash, sign), reporting
 # records/s and peak RSS side by side. Release build.
 # Usage: [PROFILES="csv-2.0 national-2.0"] [SCRATCH=dir] tools/bench-export.sh [records=1000000] [workdir=/tmp/careledger-export-bench]
+# ROUNDS=N repeats the profiles N times, one after the other each round, and ends with each
+# profile's median rate and its ratio to the first profile's in the same round: this machine's
+# speed drifts by a third within minutes, so only figures taken side by side compare.
 # A profile written NAME+libxlsxwriter is the shipped NAME with its workbooks written by
 # libxlsxwriter instead of the export's own streaming writer (docs/export.md "Excel writers").
 set -euo pipefail
@@ -28,7 +31,11 @@ echo "log: $(du -sh "$work/data/records" | cut -f1) for $records records"
 
 # One export per profile, into its own spool, one after the other on the same data (issue 16:
 # the project's CSV beside the national Excel template).
-for profile in ${PROFILES:-csv-2.0 national-2.0}; do
+profiles=(${PROFILES:-csv-2.0 national-2.0})
+results="$work/rounds.txt"
+: > "$results"
+for round in $(seq 1 "${ROUNDS:-1}"); do
+for profile in "${profiles[@]}"; do
   spool="$work/spool-$profile"
   use="$profile"
   if [[ "$profile" == *+libxlsxwriter ]]; then
@@ -43,9 +50,27 @@ for profile in ${PROFILES:-csv-2.0 national-2.0}; do
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
   seconds=$(echo "$elapsed" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   echo "wall: ${seconds}s, user: $(awk -F': ' '/User time/ {print $2}' "$work/time.txt")s, sys: $(awk -F': ' '/System time/ {print $2}' "$work/time.txt")s"
-  echo "rate: $(awk -v n="$records" -v s="$seconds" 'BEGIN { printf "%.0f", n/s }') records/s"
+  rate=$(awk -v n="$records" -v s="$seconds" 'BEGIN { printf "%.0f", n/s }')
+  echo "rate: $rate records/s"
+  echo "$round $profile $rate" >> "$results"
   echo "peak RSS: $((rss / 1024)) MB"
   echo "batch: $(du -sh "$spool" | cut -f1)"
   batch=$(ls "$spool" | grep -v cursor.json | head -1)
   "$bin/careledger" export verify-batch "$spool/$batch" --vkey "$vkey"
 done
+done
+
+if [ "${ROUNDS:-1}" -gt 1 ]; then
+  echo "== ${ROUNDS} rounds (rate records/s; ratio to ${profiles[0]} in the same round)"
+  python3 - "$results" "${profiles[@]}" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+first = sys.argv[2]
+base = {r: float(rate) for r, p, rate in rows if p == first}
+for profile in sys.argv[2:]:
+    rates = {r: float(rate) for r, p, rate in rows if p == profile}
+    ratios = [rates[r] / base[r] for r in rates]
+    print(f"{profile}: median {statistics.median(rates.values()):.0f} (from {min(rates.values()):.0f} to {max(rates.values()):.0f}),"
+          f" ratio median {statistics.median(ratios):.2f} (from {min(ratios):.2f} to {max(ratios):.2f})")
+PY
+fi
