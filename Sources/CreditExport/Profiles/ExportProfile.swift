@@ -27,7 +27,7 @@ public struct ExportProfile: Sendable, Equatable {
         /// The export's own writer (`StreamingXLSXWriter`): rows formatted into the sheet's
         /// XML and deflated on another core. The default: it meets the export's rate.
         case streaming
-        /// Debian's libxlsxwriter in constant-memory mode, about a third of the rate: for a
+        /// Debian's libxlsxwriter in constant-memory mode, about a quarter of the rate: for a
         /// platform whose reader turns out to take only that library's files.
         case libxlsxwriter
     }
