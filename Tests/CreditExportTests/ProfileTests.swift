@@ -211,6 +211,28 @@ import Testing
 
     /// A province's flag channel and a JSON intake: no withdrawals list; the withdrawal is the
     /// row again with the withdraw flag; amounts are JSON numbers and empty fields null.
+    /// On a flag channel a sheet mixes the fast path's rows (新增, from cell bytes) and the
+    /// withdrawals' rows (the string path, flag turned): both land in one workbook, the
+    /// withdrawal repeating its row cell for cell.
+    @Test func aFlagChannelWorkbookRepeatsTheRowWithTheFlag() async throws {
+        var text = ShippedProfileText.national.replacingOccurrences(of: "\"profile\": \"national-2.0\"", with: "\"profile\": \"flag-xlsx\"")
+            .replacingOccurrences(of: "\"columns\": [", with: "\"columns\": [{\"code\": \"OPERATION_FLAG\", \"header\": \"OPT_TYPE\"},")
+        text = text.replacingOccurrences(of: "\"channel\": \"list\"", with: "\"channel\": \"flag\", \"header\": \"OPT_TYPE\", \"add\": \"I\", \"withdraw\": \"D\"")
+        let profile = try ExportProfile(json: Array(text.utf8))
+        let log = try TestLog()
+        try await log.append(Self.entries)
+        let batch = try #require(try await log.exporter(profile: profile).run().built)
+        try BatchVerifier.verify(directory: log.spool + "/" + batch, verifier: log.verifier)
+        let rows = try #require(try await Self.readBack([log.spool + "/" + batch + "/xzcf.xlsx"])["xzcf.xlsx"]?.first?.rows)
+        #expect(rows.first?.first == Cell(number: false, value: "OPT_TYPE"))
+        let added = rows.dropFirst().filter { $0.first == Cell(number: false, value: "I") }
+        let withdrawn = rows.dropFirst().filter { $0.first == Cell(number: false, value: "D") }
+        #expect(added.count + withdrawn.count == rows.count - 1 && !withdrawn.isEmpty)
+        for row in withdrawn {
+            #expect(added.contains { Array($0.dropFirst()) == Array(row.dropFirst()) }, "a withdrawal repeats its row")
+        }
+    }
+
     @Test func aFlagChannelJSONProfileRepeatsTheRowWithTheFlag() async throws {
         var text = ShippedProfileText.national.replacingOccurrences(of: "\"profile\": \"national-2.0\"", with: "\"profile\": \"flag-test\"")
             .replacingOccurrences(of: "\"format\": \"xlsx\"", with: "\"format\": \"jsonl\"")
