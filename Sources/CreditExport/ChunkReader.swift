@@ -100,13 +100,11 @@ struct ChunkReader: Sendable {
                     // Straight to cell bytes for the streaming writer (no String per field).
                     let start = bytes.count, family = row.family
                     let outcome = ProfileByteMapper.map(row, summaryProcedure: summary, profile: profile, into: &bytes)
+                    scratch.recycle(&row)
                     switch outcome {
-                    case .row(let template):
-                        scratch.recycle(&row)
-                        return .profiledBytes(family, template: template, cells: start..<bytes.count)
-                    case .excluded: scratch.recycle(&row); return .mapped(.notExported, .penalty)
-                    case .reject(let reason): scratch.recycle(&row); return .mapped(.reject(reason), Self.kind(of: family))
-                    case .unsupported: break
+                    case .row(let template): return .profiledBytes(family, template: template, cells: start..<bytes.count)
+                    case .excluded: return .mapped(.notExported, .penalty)
+                    case .reject(let reason): return .mapped(.reject(reason), Self.kind(of: family))
                     }
                 }
                 let exportRow = ExportRow(family: row.family, values: row.strings(), sourceSeq: seq)

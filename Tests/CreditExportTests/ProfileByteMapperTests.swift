@@ -2,8 +2,9 @@
 import CreditRecords
 import Testing
 
-/// The fast path's byte mapping against `ProfileMapper.map` (the string path the full
-/// decoder and `--revalidate` take): the same outcome and the same cells for every fixture
+/// The fast path's byte mapping of a record's `ByteRow` against `ProfileMapper.map` of its
+/// `ExportRow` (the string path the full decoder, `--revalidate` and confirmations take,
+/// which rebuilds the bytes from the strings): the same outcome and cells for every fixture
 /// record, under every shipped xlsx profile and under profiles that turn on each rule (the
 /// representative's ID, summary penalties kept, a flag channel).
 @Suite struct ProfileByteMapperTests {

@@ -121,10 +121,11 @@ import Testing
 
     @Test func textIsEscapedAsExcelReadsIt() {
         func escaped(_ s: String) -> String {
-            var out = [UInt8]()
+            var buffer = XMLBuffer(capacity: 16)
             var text = s
-            text.withUTF8 { StreamingXLSXWriter.appendEscaped($0, to: &out) }
-            return String(decoding: out, as: UTF8.self)
+            text.withUTF8 { buffer.appendEscaped($0) }
+            let written = buffer.take()
+            return withExtendedLifetime(written) { String(decoding: written.buffer, as: UTF8.self) }
         }
         #expect(escaped("托育 & <园>") == "托育 &amp; &lt;园&gt;")
         #expect(escaped("a\u{1}b\u{1F}") == "a_x0001_b_x001F_")

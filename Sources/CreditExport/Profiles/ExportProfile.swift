@@ -59,8 +59,6 @@ public struct ExportProfile: Sendable, Equatable {
             case value(Int)
             /// The withdrawal flag column.
             case flag
-            /// A code outside the family's columns (`ExportRow`'s subscript answers it).
-            case named(String)
         }
         let source: Source
         let number: Bool
@@ -128,14 +126,9 @@ public struct ExportProfile: Sendable, Equatable {
         plans = Dictionary(uniqueKeysWithValues: families.map { family, templates in
             (family, templates.map { t in
                 t.columns.map { c in
-                    let source: ColumnPlan.Source
-                    if c.code == ProfileFiles.flagCode {
-                        source = .flag
-                    } else if let i = family.columns.firstIndex(where: { $0.code == c.code }) {
-                        source = .value(i)
-                    } else {
-                        source = .named(c.code)
-                    }
+                    // The parser admits only the family's own codes and the flag.
+                    let source: ColumnPlan.Source = c.code == ProfileFiles.flagCode
+                        ? .flag : .value(family.columns.firstIndex { $0.code == c.code }!)
                     return ColumnPlan(source: source, number: c.type == .number, noEnd: c.code == "CF_YXQ",
                                       cleared: ProfileMapper.representativeID.contains(c.code) && !legalRepresentativeID, map: values[c.code])
                 }

@@ -1,10 +1,11 @@
 import CreditRecords
 
-/// `ProfileMapper.map` on the fast path's `ByteRow`, writing the template row's cells into
-/// the slice's buffer instead of a `String` per field: at a million rows the strings, their
-/// arrays and their release were a third of the xlsx export's CPU (perf, BENCHMARKS.md
-/// "Export profiles at 1M"). The rules are `ProfileMapper.map`'s, and
-/// `ProfileByteMapperTests` holds the two to the same cells for every fixture record.
+/// A profile's rules for one row (`ProfileMapper` calls it for the string path too): the
+/// template, the no-end date, the representative's ID left out, the vocabularies, the
+/// credit-code check. It works on the fast path's `ByteRow` and writes the template row's
+/// cells into the slice's buffer instead of a `String` per field: at a million rows the
+/// strings, their arrays and their release were a third of the xlsx export's CPU (perf,
+/// BENCHMARKS.md "Export profiles at 1M").
 ///
 /// A cell is encoded as one type byte (`CellBytes`), a 4-byte little-endian length and the
 /// UTF-8 bytes.
@@ -14,8 +15,6 @@ enum ProfileByteMapper {
         case row(template: Int)
         case excluded
         case reject(String)
-        /// A column this path does not resolve (a bookkeeping code): take the string path.
-        case unsupported
     }
 
     static func map(_ row: ByteRow, summaryProcedure: Bool, profile: ExportProfile, into out: inout [UInt8]) -> Outcome {
@@ -42,9 +41,7 @@ enum ProfileByteMapper {
                   let index = templates.firstIndex(where: { t in t.parties == nil || (party != nil && t.parties!.contains(party!)) }) else {
                 return .reject("profile \(profile.name) has no template for this \(row.family.rawValue) row")
             }
-            let plan = plans[index]
-            let start = out.count
-            for column in plan {
+            for column in plans[index] {
                 switch column.source {
                 case .flag:
                     guard case .flag(_, let add, _) = profile.withdrawals else {
@@ -53,9 +50,6 @@ enum ProfileByteMapper {
                     }
                     var flag = add
                     flag.withUTF8 { CellBytes.append(.text, $0, to: &out) }
-                case .named:
-                    out.removeSubrange(start...)
-                    return .unsupported
                 case .value(let i):
                     var bytes = value(i)
                     if column.cleared { bytes = UnsafeBufferPointer(start: nil, count: 0) }

@@ -44,30 +44,18 @@ public enum ProfileMapper {
 
     /// The same from the row alone (party category and credit code are columns of it) and
     /// whether the penalty was decided under the 简易程序, so the fast path needs no record.
+    /// The rules are `ProfileByteMapper`'s, on the row's bytes.
     static func map(_ row: ExportRow, summaryProcedure: Bool, profile: ExportProfile) -> ProfileMapping {
-        if profile.excludeSummaryProcedure, summaryProcedure { return .excluded }
-        let party = partyCategory(row)
-        if let problem = creditCodeProblem(row, party) { return .reject(problem) }
-        guard let templates = profile.families[row.family],
-              let index = templates.firstIndex(where: { t in t.parties == nil || (party != nil && t.parties!.contains(party!)) }) else {
-            return .reject("profile \(profile.name) has no template for this \(row.family.rawValue) row")
+        var bytes = ByteRow(family: row.family, sourceSeq: row.sourceSeq)
+        for value in row.values { bytes.append(value) }
+        var cells = [UInt8]()
+        switch ProfileByteMapper.map(bytes, summaryProcedure: summaryProcedure, profile: profile, into: &cells) {
+        case .row(let template):
+            let decoded = cells.withUnsafeBufferPointer { CellBytes.cells($0) }
+            return .row(ProfiledRow(family: row.family, template: template, cells: decoded, sourceSeq: row.sourceSeq))
+        case .excluded: return .excluded
+        case .reject(let reason): return .reject(reason)
         }
-        let cells = profile.plans[row.family]![index].map { column -> ProfileCell in
-            var value: String
-            switch column.source {
-            case .flag:
-                guard case .flag(_, let add, _) = profile.withdrawals else { return .empty }
-                return .text(add)
-            case .value(let i): value = row.values[i]
-            case .named(let code): value = row[code] ?? ""
-            }
-            if column.noEnd, value.isEmpty { value = profile.noEndDate }
-            if column.cleared { value = "" }
-            if let map = column.map { value = map.apply(value) }
-            if value.isEmpty { return .empty }
-            return column.number ? .number(value) : .text(value)
-        }
-        return .row(ProfiledRow(family: row.family, template: index, cells: cells, sourceSeq: row.sourceSeq))
     }
 
     /// The row withdrawing `original` on a flag channel: the same cells, the flag turned.
@@ -81,24 +69,11 @@ public enum ProfileMapper {
         return row
     }
 
-    static func partyCategory(_ row: ExportRow) -> PartyCategory? {
-        switch row.family {
-        case .xzcf: return category(row.values[Self.xzcfCategory])
-        case .xzqz: return category(row.values[Self.xzqzCategory])
-        case .xzjc: return .organization
-        default: return nil
-        }
-    }
-
     /// Where the party's category and credit code are in a row (looked up once, not per row).
     static let xzcfCategory = ExportFamily.xzcf.columns.firstIndex { $0.code == "CF_XDR_LB" }!
     static let xzqzCategory = ExportFamily.xzqz.columns.firstIndex { $0.code == "QZ_XDR_LB" }!
     static let xzcfCode = ExportFamily.xzcf.columns.firstIndex { $0.code == "CF_XDR_SHXYM" }!
     static let xzqzCode = ExportFamily.xzqz.columns.firstIndex { $0.code == "QZ_XDR_SHXYM" }!
-
-    private static func category(_ nationalName: String?) -> PartyCategory? {
-        PartyCategory.allCases.first { $0.nationalName == nationalName }
-    }
 
     /// `"procedure":"summary"` in a stored entry: canonical JSON escapes every quote inside a
     /// string, so these bytes occur only as the member itself, and the fast path has already

@@ -95,12 +95,12 @@ final class ProfileSink {
         }
         line.removeAll(keepingCapacity: true)
         line.append(contentsOf: prefix)
-        Self.appendDecimal(UInt64(at.row), to: &line)
+        line.put(decimal: UInt64(at.row))
         line.append(contentsOf: operation == .add ? Self.addOperation : Self.withdrawOperation)
-        Self.appendDecimal(seq, to: &line)
+        line.put(decimal: seq)
         if let by {
             line.append(contentsOf: ",\"withdrawnBy\":".utf8)
-            Self.appendDecimal(by, to: &line)
+            line.put(decimal: by)
         }
         line.append(contentsOf: "}\n".utf8)
         try sidecar.write(line)
@@ -109,13 +109,6 @@ final class ProfileSink {
 
     private static let addOperation = Array(#","operation":"新增","sourceSeq":"#.utf8)
     private static let withdrawOperation = Array(#","operation":"撤回","sourceSeq":"#.utf8)
-
-    private static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
-        let start = out.count
-        var v = value
-        repeat { out.append(UInt8(ascii: "0") + UInt8(v % 10)); v /= 10 } while v > 0
-        out[start...].reverse()
-    }
 
     /// Closes and fsyncs every file; their manifest entries.
     func finish() throws -> [Manifest.File] {

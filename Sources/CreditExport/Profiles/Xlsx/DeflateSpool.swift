@@ -1,5 +1,6 @@
 import CISAL
 import Dispatch
+import DurableStorage
 import Foundation
 import Glibc
 
@@ -112,15 +113,7 @@ final class DeflateSpool: @unchecked Sendable {
     }
 
     private func writeOut(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ExportError.io("write", path: path, errno: errno)
-            }
-            done += n
-        }
+        try ExportError.reportingStorage { try PosixIO().writeAll(fd, UnsafeRawBufferPointer(bytes), offset: Int64(compressed)) }
         compressed += bytes.count
     }
 

@@ -54,12 +54,7 @@ final class StreamingXLSXWriter: TableWriter {
     }
 
     func write(_ cells: [ProfileCell]) throws -> (sheet: String, row: Int) {
-        if row == maxRows {
-            try endSheet()
-            sheetNumber += 1
-            spool = try DeflateSpool(directory: directory)
-            startSheet()
-        }
+        try continueIfFull()
         if cells.contains(where: { if case .number(let s) = $0 { return Double(s) == nil } else { return false } }) {
             throw ExportError.state("\(fileName): an amount is not a number")
         }
@@ -69,12 +64,7 @@ final class StreamingXLSXWriter: TableWriter {
 
     /// The fast path's row (`CellBytes`), written as `write(_:)` writes its cells.
     func write(encoded: UnsafeBufferPointer<UInt8>) throws -> (sheet: String, row: Int) {
-        if row == maxRows {
-            try endSheet()
-            sheetNumber += 1
-            spool = try DeflateSpool(directory: directory)
-            startSheet()
-        }
+        try continueIfFull()
         var bad = false
         CellBytes.forEach(encoded) { type, bytes in
             if type == .number, Double(String(decoding: bytes, as: UTF8.self)) == nil { bad = true }
@@ -97,6 +87,15 @@ final class StreamingXLSXWriter: TableWriter {
         return try rowWritten()
     }
 
+    /// A sheet at Excel's row limit ends; the next row starts `<sheet>-N`.
+    private func continueIfFull() throws {
+        guard row == maxRows else { return }
+        try endSheet()
+        sheetNumber += 1
+        spool = try DeflateSpool(directory: directory)
+        startSheet()
+    }
+
     private func rowWritten() throws -> (sheet: String, row: Int) {
         rows += 1
         if xml.count >= Self.pieceSize {
@@ -108,7 +107,7 @@ final class StreamingXLSXWriter: TableWriter {
     private func startRow() {
         row += 1
         number.removeAll(keepingCapacity: true)
-        Self.appendDecimal(row, to: &number)
+        number.put(decimal: UInt64(row))
         xml.append(#"<row r=""#)
         number.withUnsafeBufferPointer { xml.append($0) }
         xml.append(#"">"#)
@@ -180,20 +179,6 @@ final class StreamingXLSXWriter: TableWriter {
     // MARK: bytes
 
     static func isXMLSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-
-    /// Text content escaped as `XMLBuffer.appendEscaped` does (for tests).
-    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var buffer = XMLBuffer(capacity: bytes.count * 7 + 16)
-        buffer.appendEscaped(bytes)
-        out += buffer.bytes
-    }
-
-    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        let start = out.count
-        var v = value
-        repeat { out.append(UInt8(ascii: "0") + UInt8(v % 10)); v /= 10 } while v > 0
-        out[start...].reverse()
-    }
 
     /// 0 → A, 25 → Z, 26 → AA, ….
     static func columnLetters(_ index: Int) -> [UInt8] {

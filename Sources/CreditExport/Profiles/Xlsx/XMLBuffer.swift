@@ -16,9 +16,6 @@ struct XMLBuffer: ~Copyable {
 
     deinit { base.deallocate() }
 
-    /// A copy of what is written so far.
-    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
-
     /// What is written so far, handed over without a copy; the buffer starts again empty.
     mutating func take() -> OwnedBytes {
         let taken = OwnedBytes(base: base, count: count)
@@ -125,5 +122,6 @@ final class OwnedBytes: @unchecked Sendable {
 
     deinit { base.deallocate() }
 
+    /// Valid only while this object lives (the caller holds it across the use).
     var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 }
