@@ -50,19 +50,21 @@ final class StreamingXLSXWriter: TableWriter {
         xml.append(#"<sheetViews><sheetView "#)
         if sheetNumber == 1 { xml.append(#"tabSelected="1" "#) }
         xml.append(#"workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/><sheetData>"#)
-        put(headers.map(ProfileCell.text))
+        // Its own buffer: a string-path row may be holding `encoded` when a sheet fills.
+        var header = [UInt8]()
+        Self.encode(headers.map(ProfileCell.text), into: &header)
+        header.withUnsafeBufferPointer { putRow($0) }
     }
 
+    /// A row from the string path (the full decoder, confirmations): encoded as the fast
+    /// path's rows are, and written by the same code.
     func write(_ cells: [ProfileCell]) throws -> (sheet: String, row: Int) {
-        try continueIfFull()
-        if cells.contains(where: { if case .number(let s) = $0 { return Double(s) == nil } else { return false } }) {
-            throw ExportError.state("\(fileName): an amount is not a number")
-        }
-        put(cells)
-        return try rowWritten()
+        Self.encode(cells, into: &encoded)
+        return try encoded.withUnsafeBufferPointer { try write(encoded: $0) }
     }
 
-    /// The fast path's row (`CellBytes`), written as `write(_:)` writes its cells.
+    /// The fast path's row (`CellBytes`). An amount that is not a number is refused before
+    /// anything of the row is written.
     func write(encoded: UnsafeBufferPointer<UInt8>) throws -> (sheet: String, row: Int) {
         try continueIfFull()
         var bad = false
@@ -70,6 +72,13 @@ final class StreamingXLSXWriter: TableWriter {
             if type == .number, Double(String(decoding: bytes, as: UTF8.self)) == nil { bad = true }
         }
         if bad { throw ExportError.state("\(fileName): an amount is not a number") }
+        putRow(encoded)
+        return try rowWritten()
+    }
+
+    /// One `<row>`: an empty cell is left out (the next cell's `r` says where it is). Written
+    /// through `XMLBuffer`'s raw appends: this loop runs for every cell of a million rows.
+    private func putRow(_ encoded: UnsafeBufferPointer<UInt8>) {
         startRow()
         number.withUnsafeBufferPointer { number in
             var i = 0
@@ -84,7 +93,17 @@ final class StreamingXLSXWriter: TableWriter {
             }
         }
         xml.append("</row>")
-        return try rowWritten()
+    }
+
+    private static func encode(_ cells: [ProfileCell], into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        for cell in cells {
+            switch cell {
+            case .empty: CellBytes.append(.empty, UnsafeBufferPointer(start: nil, count: 0), to: &out)
+            case .text(var s): s.withUTF8 { CellBytes.append(.text, $0, to: &out) }
+            case .number(var s): s.withUTF8 { CellBytes.append(.number, $0, to: &out) }
+            }
+        }
     }
 
     /// A sheet at Excel's row limit ends; the next row starts `<sheet>-N`.
@@ -133,29 +152,8 @@ final class StreamingXLSXWriter: TableWriter {
 
     /// The current row's number in decimal (reused, so a row allocates nothing).
     private var number = [UInt8]()
-
-    /// One `<row>`: an empty cell is left out (the next cell's `r` says where it is). Written
-    /// through `XMLBuffer`'s raw appends: this loop runs for every cell of a million rows.
-    private func put(_ cells: [ProfileCell]) {
-        startRow()
-        while columnPrefixes.count < cells.count { columnPrefixes.append(Array(#"<c r=""#.utf8) + Self.columnLetters(columnPrefixes.count)) }
-        number.withUnsafeBufferPointer { number in
-            for i in cells.indices {
-                switch cells[i] {
-                case .empty: continue
-                case .text(let s): Self.withUTF8(s) { putText($0, column: i, number: number) }
-                case .number(let s): Self.withUTF8(s) { putNumber($0, column: i, number: number) }
-                }
-            }
-        }
-        xml.append("</row>")
-    }
-
-    private static func withUTF8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
-        var copy = s
-        return copy.withUTF8(body)
-    }
+    /// The string path's row as `CellBytes` (reused).
+    private var encoded = [UInt8]()
 
     private func endSheet() throws {
         xml.append(#"</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>"#)
