@@ -128,7 +128,7 @@ package final class IndexFeeder: Sendable {
     /// it again (issue 15: the catch-up opened about half of all appends a second time).
     /// An append files its envelope before the log takes its leaf and withdraws it if the
     /// log refuses; applying it takes it out.
-    private let underWay = Mutex<[[UInt8]: Envelope]>([:])
+    private let underWay = Mutex<[LeafKey: Envelope]>([:])
     private let logger: Logger
     /// Snapshot writes are blocking file I/O: they run on this queue, off the cooperative pool.
     private let snapshots = DispatchQueue(label: "careledger.index-snapshots")
@@ -153,12 +153,12 @@ package final class IndexFeeder: Sendable {
 
     /// Files the full envelope of a leaf about to be appended (`underWay`).
     package func expect(_ leaf: [UInt8], envelope: Envelope) {
-        underWay.withLock { $0[leaf] = envelope }
+        underWay.withLock { $0[LeafKey(leaf)] = envelope }
     }
 
     /// Withdraws it: the log did not take the leaf.
     package func withdraw(_ leaf: [UInt8]) {
-        _ = underWay.withLock { $0.removeValue(forKey: leaf) }
+        _ = underWay.withLock { $0.removeValue(forKey: LeafKey(leaf)) }
     }
 
     /// How many envelopes are filed (tests: none is left behind).
@@ -171,7 +171,7 @@ package final class IndexFeeder: Sendable {
                 // The records of appends under way (the caller's own among them) are already
                 // decoded; any other is read back.
                 try log.forEachEntry(in: state.applied..<size) { seq, entry in
-                    if let filed = underWay.withLock({ $0.removeValue(forKey: entry) }) {
+                    if let filed = underWay.withLock({ $0.removeValue(forKey: LeafKey(entry)) }) {
                         index.apply(seq: seq, envelope: filed)
                     } else {
                         index.apply(seq: seq, entry: try sealed.open(entry))
@@ -248,6 +248,25 @@ package final class IndexFeeder: Sendable {
                 state.snapshotAt = state.applied
                 state.writing = false
             }
+        }
+    }
+}
+
+/// A leaf's bytes as a dictionary key, hashed as one buffer. `[UInt8]`'s own `Hashable`
+/// feeds the hasher a byte at a time: at two lookups of a ~600-byte leaf per append that was
+/// about 5 % of an append's CPU (perf, 7 December 2026).
+private struct LeafKey: Hashable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func == (lhs: LeafKey, rhs: LeafKey) -> Bool {
+        lhs.bytes.count == rhs.bytes.count && lhs.bytes.withUnsafeBytes { a in
+            rhs.bytes.withUnsafeBytes { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
         }
     }
 }
