@@ -1,4 +1,5 @@
 import CreditRecords
+import Foundation
 import LedgerCore
 import NIOCore
 import PersonalVault
@@ -54,6 +55,11 @@ public struct ServerConfiguration: Sendable {
     /// Peers whose `X-Forwarded-For` names the client (`--trusted-proxy`): the rate limits
     /// then key on the client, not on the proxy all clients share.
     public var trustedProxies: Set<String> = []
+    /// `--public-url`: the scheme and host people reach the service at, e.g.
+    /// `https://tuoyu.example.gov.cn`, normalised by `parsePublicURL`. Printed receipts' QR
+    /// codes point there. Without it they take the request's Host (when it is a plain host
+    /// and port), which behind a proxy may be an address no one outside can open.
+    public var publicURL: String?
 
     /// Whether `text` is an IPv4 or IPv6 address as a peer's address is written.
     public static func isIPAddress(_ text: String) -> Bool { (try? SocketAddress(ipAddress: text, port: 0)) != nil }
@@ -76,6 +82,47 @@ public struct ServerConfiguration: Sendable {
         core.checkpointWitness = checkpointWitness
         core.tokenLifetimeSeconds = tokenLifetimeSeconds
         return core
+    }
+
+    /// `--public-url`'s value as `scheme://host[:port]`, lower-cased scheme and host, no
+    /// trailing slash. Nil unless it is an http(s) URL with a host and nothing after it: no
+    /// user, path, query or fragment (the routes are served at the root).
+    public static func parsePublicURL(_ text: String) -> String? {
+        guard let parts = URLComponents(string: text), let scheme = parts.scheme?.lowercased(), scheme == "https" || scheme == "http",
+              parts.user == nil, parts.password == nil, parts.query == nil, parts.fragment == nil,
+              parts.path.isEmpty || parts.path == "/", let host = parts.host, !host.isEmpty else { return nil }
+        // An IPv6 address is written in brackets, whether or not URLComponents kept them.
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let written = (bare.contains(":") ? "[\(bare)]" : bare) + (parts.port.map { ":\($0)" } ?? "")
+        guard isAuthority(written) else { return nil }
+        return "\(scheme)://\(written.lowercased())"
+    }
+
+    /// Whether a Host header (or a URL's authority) is a plain host name or address with an
+    /// optional port: anything else (a path, `@`, spaces, a second host) is not put in a URL
+    /// this service hands out.
+    public static func isAuthority(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 261 else { return false }
+        var host = Substring(text)
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return false }
+            let address = text[text.index(after: text.startIndex)..<close]
+            guard !address.isEmpty, address.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+            host = text[text.index(after: close)...]
+            guard host.isEmpty || host.hasPrefix(":") else { return false }
+            return host.isEmpty || isPort(host.dropFirst())
+        }
+        if let colon = text.lastIndex(of: ":") {
+            guard isPort(text[text.index(after: colon)...]) else { return false }
+            host = text[..<colon]
+        }
+        return !host.isEmpty && host.utf8.count <= 253 && host.utf8.allSatisfy { byte in
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2E
+        }
+    }
+
+    private static func isPort(_ text: Substring) -> Bool {
+        !text.isEmpty && text.count <= 5 && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && Int(text).map { $0 <= 65535 } == true
     }
 
     /// Parses `HOST:PORT` (`[v6addr]:PORT` for IPv6). Nil when malformed.

@@ -27,6 +27,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("secure-cookies"),
           help: "Mark the web pages' cookies Secure although this process speaks plain HTTP (a TLS proxy in front; under --tls-cert they always are).")
     var secureCookies = false
+    @Option(name: .customLong("public-url"),
+            help: "The address people reach the service at, e.g. https://tuoyu.example.gov.cn: printed check receipts' QR codes point there (default: the request's Host).")
+    var publicURL: String?
     @Option(help: "The records log's origin (checkpoint and key name), used when the log is created.")
     var origin = DataDirectory.defaultOrigin
     @Option(name: .customLong("check-quota"), help: "Background checks per principal (an institution's principals together) and day.") var checkQuota = 500
@@ -61,6 +64,9 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080") }
+        if let publicURL, ServerConfiguration.parsePublicURL(publicURL) == nil {
+            throw ValidationError("--public-url must be an http(s) URL with a host and nothing after it, e.g. https://tuoyu.example.gov.cn")
+        }
         if let refusal = transport.transportRefusal() { throw ValidationError(refusal) }
         do { try transport.checkTLSFiles() } catch { throw ValidationError("--tls-cert/--tls-key: cannot load the PEM certificate and key (\(error))") }
         guard checkQuota >= 0 else { throw ValidationError("--check-quota must not be negative") }
@@ -92,6 +98,7 @@ struct Serve: AsyncParsableCommand {
         configuration.tlsKeyPath = tlsKey
         configuration.insecurePlaintext = insecurePlaintext
         configuration.secureCookiesBehindProxy = secureCookies
+        configuration.publicURL = publicURL.flatMap(ServerConfiguration.parsePublicURL)
         return configuration
     }
 

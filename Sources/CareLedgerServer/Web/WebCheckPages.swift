@@ -58,10 +58,14 @@ extension LedgerServer {
         }
     }
 
-    /// Where the QR code points: this service as the browser reached it (the scheme is https
-    /// under TLS or behind a TLS proxy, `--secure-cookies`).
+    /// Where the QR code points: `--public-url` when set; else this service as the browser
+    /// reached it, if its Host is a plain host and port (a forged Host must not turn a printed
+    /// receipt into a link elsewhere), else the listen address. The scheme is https under TLS
+    /// or behind a TLS proxy (`--secure-cookies`).
     func receiptURL(_ request: Request, seq: UInt64, checkId: String) -> String {
-        let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
+        if let base = configuration.publicURL { return "\(base)/receipts/\(seq)/\(checkId)" }
+        let listen = configuration.host.contains(":") ? "[\(configuration.host)]:\(configuration.port)" : "\(configuration.host):\(configuration.port)"
+        let host = request.head.authority.flatMap { ServerConfiguration.isAuthority($0) ? $0 : nil } ?? listen
         return "\(configuration.secureCookies ? "https" : "http")://\(host)/receipts/\(seq)/\(checkId)"
     }
 
