@@ -91,11 +91,16 @@ public struct ServerConfiguration: Sendable {
         guard let parts = URLComponents(string: text), let scheme = parts.scheme?.lowercased(), scheme == "https" || scheme == "http",
               parts.user == nil, parts.password == nil, parts.query == nil, parts.fragment == nil,
               parts.path.isEmpty || parts.path == "/", let host = parts.host, !host.isEmpty else { return nil }
-        // An IPv6 address is written in brackets, whether or not URLComponents kept them.
+        // URLComponents may or may not keep an IPv6 address's brackets.
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        let written = (bare.contains(":") ? "[\(bare)]" : bare) + (parts.port.map { ":\($0)" } ?? "")
+        let written = authority(host: bare, port: parts.port)
         guard isAuthority(written) else { return nil }
         return "\(scheme)://\(written.lowercased())"
+    }
+
+    /// `host[:port]` as a URL writes it: an IPv6 address in brackets.
+    public static func authority(host: String, port: Int?) -> String {
+        (host.contains(":") ? "[\(host)]" : host) + (port.map { ":\($0)" } ?? "")
     }
 
     /// Whether a Host header (or a URL's authority) is a plain host name or address with an
@@ -107,7 +112,7 @@ public struct ServerConfiguration: Sendable {
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else { return false }
             let address = text[text.index(after: text.startIndex)..<close]
-            guard !address.isEmpty, address.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+            guard address.contains(":"), isIPAddress(String(address)) else { return false }
             host = text[text.index(after: close)...]
             guard host.isEmpty || host.hasPrefix(":") else { return false }
             return host.isEmpty || isPort(host.dropFirst())

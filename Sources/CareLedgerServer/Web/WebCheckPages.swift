@@ -64,7 +64,7 @@ extension LedgerServer {
     /// or behind a TLS proxy (`--secure-cookies`).
     func receiptURL(_ request: Request, seq: UInt64, checkId: String) -> String {
         if let base = configuration.publicURL { return "\(base)/receipts/\(seq)/\(checkId)" }
-        let listen = configuration.host.contains(":") ? "[\(configuration.host)]:\(configuration.port)" : "\(configuration.host):\(configuration.port)"
+        let listen = ServerConfiguration.authority(host: configuration.host, port: configuration.port)
         let host = request.head.authority.flatMap { ServerConfiguration.isAuthority($0) ? $0 : nil } ?? listen
         return "\(configuration.secureCookies ? "https" : "http")://\(host)/receipts/\(seq)/\(checkId)"
     }
