@@ -1,4 +1,5 @@
 import CCRC32C
+import DurableStorage
 import LedgerCrypto
 
 /// The byte layout of the vault's two files (docs/log-format.md "Vault files").
@@ -97,13 +98,7 @@ extension VaultFormat {
     }
 }
 
-/// Appends little-endian fields.
-struct ByteWriter {
-    var out: [UInt8] = []
-    mutating func u8(_ v: UInt8) { out.append(v) }
-    mutating func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-    mutating func bytes(_ b: [UInt8]) { out += b }
+extension ByteWriter {
     mutating func digest(_ d: Digest32) { d.withUnsafeBytes { out += $0 } }
 }
 

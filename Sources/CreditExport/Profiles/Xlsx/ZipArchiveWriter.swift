@@ -1,3 +1,5 @@
+import DurableStorage
+
 /// A zip archive (PKWARE APPNOTE 6.3) written front to back through the batch's hashing,
 /// fsyncing writer: each entry's local header with its CRC-32 and sizes already known (no
 /// data descriptors, which some intake readers mishandle), then the central directory.
@@ -9,7 +11,7 @@ struct ZipArchiveWriter {
     let zip64Limit: Int
     private let writer: HashingFileWriter
     private var offset = 0
-    private var central = [UInt8]()
+    private var central = ByteWriter()
     private var entries = 0
 
     init(writer: HashingFileWriter, zip64Limit: Int = 0xFFFF_FFFF) {
@@ -38,51 +40,51 @@ struct ZipArchiveWriter {
         let bigOffset = offset >= zip64Limit
         let version: UInt16 = bigSizes || bigOffset ? 45 : 20
 
-        var local = [UInt8]()
-        local.le32(0x0403_4B50)
-        local.le16(version)
-        local.le16(0)        // flags: none (sizes known; names are ASCII)
-        local.le16(8)        // deflate
-        local.le16(0)        // 00:00
-        local.le16(0x21)     // 1980-01-01
-        local.le32(crc)
-        local.le32(bigSizes ? 0xFFFF_FFFF : UInt32(compressed))
-        local.le32(bigSizes ? 0xFFFF_FFFF : UInt32(uncompressed))
-        local.le16(UInt16(nameBytes.count))
-        local.le16(bigSizes ? 20 : 0)
-        local += nameBytes
+        var local = ByteWriter()
+        local.u32(0x0403_4B50)
+        local.u16(version)
+        local.u16(0)        // flags: none (sizes known; names are ASCII)
+        local.u16(8)        // deflate
+        local.u16(0)        // 00:00
+        local.u16(0x21)     // 1980-01-01
+        local.u32(crc)
+        local.u32(bigSizes ? 0xFFFF_FFFF : UInt32(compressed))
+        local.u32(bigSizes ? 0xFFFF_FFFF : UInt32(uncompressed))
+        local.u16(UInt16(nameBytes.count))
+        local.u16(bigSizes ? 20 : 0)
+        local.bytes(nameBytes)
         if bigSizes {
             // In a local header ZIP64 holds both sizes.
-            local.le16(0x0001); local.le16(16)
-            local.le64(UInt64(uncompressed)); local.le64(UInt64(compressed))
+            local.u16(0x0001); local.u16(16)
+            local.u64(UInt64(uncompressed)); local.u64(UInt64(compressed))
         }
-        try writer.write(local)
+        try writer.write(local.out)
 
         // The central directory's ZIP64 field holds only what overflowed, in this order.
-        var extra = [UInt8]()
-        if bigSizes { extra.le64(UInt64(uncompressed)); extra.le64(UInt64(compressed)) }
-        if bigOffset { extra.le64(UInt64(offset)) }
-        central.le32(0x0201_4B50)
-        central.le16(version)  // made by: MS-DOS attributes, this version
-        central.le16(version)
-        central.le16(0)
-        central.le16(8)
-        central.le16(0)
-        central.le16(0x21)
-        central.le32(crc)
-        central.le32(bigSizes ? 0xFFFF_FFFF : UInt32(compressed))
-        central.le32(bigSizes ? 0xFFFF_FFFF : UInt32(uncompressed))
-        central.le16(UInt16(nameBytes.count))
-        central.le16(extra.isEmpty ? 0 : UInt16(4 + extra.count))
-        central.le16(0)        // comment
-        central.le16(0)        // disk
-        central.le16(0)        // internal attributes
-        central.le32(0)        // external attributes
-        central.le32(bigOffset ? 0xFFFF_FFFF : UInt32(offset))
-        central += nameBytes
-        if !extra.isEmpty { central.le16(0x0001); central.le16(UInt16(extra.count)); central += extra }
+        var extra = ByteWriter()
+        if bigSizes { extra.u64(UInt64(uncompressed)); extra.u64(UInt64(compressed)) }
+        if bigOffset { extra.u64(UInt64(offset)) }
+        central.u32(0x0201_4B50)
+        central.u16(version)  // made by: MS-DOS attributes, this version
+        central.u16(version)
+        central.u16(0)
+        central.u16(8)
+        central.u16(0)
+        central.u16(0x21)
+        central.u32(crc)
+        central.u32(bigSizes ? 0xFFFF_FFFF : UInt32(compressed))
+        central.u32(bigSizes ? 0xFFFF_FFFF : UInt32(uncompressed))
+        central.u16(UInt16(nameBytes.count))
+        central.u16(extra.out.isEmpty ? 0 : UInt16(4 + extra.out.count))
+        central.u16(0)        // comment
+        central.u16(0)        // disk
+        central.u16(0)        // internal attributes
+        central.u32(0)        // external attributes
+        central.u32(bigOffset ? 0xFFFF_FFFF : UInt32(offset))
+        central.bytes(nameBytes)
+        if !extra.out.isEmpty { central.u16(0x0001); central.u16(UInt16(extra.out.count)); central.bytes(extra.out) }
 
-        offset += local.count
+        offset += local.out.count
         try data()
         offset += compressed
         entries += 1
@@ -90,32 +92,26 @@ struct ZipArchiveWriter {
 
     /// Writes the central directory and its end records. The caller finishes the writer.
     mutating func close() throws {
-        let start = offset, size = central.count
+        let start = offset, size = central.out.count
         var end = central
         if start >= zip64Limit || size >= zip64Limit || entries >= 0xFFFF {
             let record = start + size
-            end.le32(0x0606_4B50)     // ZIP64 end of central directory record
-            end.le64(44)
-            end.le16(45); end.le16(45)
-            end.le32(0); end.le32(0)
-            end.le64(UInt64(entries)); end.le64(UInt64(entries))
-            end.le64(UInt64(size)); end.le64(UInt64(start))
-            end.le32(0x0706_4B50)     // its locator
-            end.le32(0); end.le64(UInt64(record)); end.le32(1)
+            end.u32(0x0606_4B50)     // ZIP64 end of central directory record
+            end.u64(44)
+            end.u16(45); end.u16(45)
+            end.u32(0); end.u32(0)
+            end.u64(UInt64(entries)); end.u64(UInt64(entries))
+            end.u64(UInt64(size)); end.u64(UInt64(start))
+            end.u32(0x0706_4B50)     // its locator
+            end.u32(0); end.u64(UInt64(record)); end.u32(1)
         }
-        end.le32(0x0605_4B50)
-        end.le16(0); end.le16(0)
-        end.le16(UInt16(min(entries, 0xFFFF))); end.le16(UInt16(min(entries, 0xFFFF)))
-        end.le32(size >= zip64Limit ? 0xFFFF_FFFF : UInt32(size))
-        end.le32(start >= zip64Limit ? 0xFFFF_FFFF : UInt32(start))
-        end.le16(0)
-        try writer.write(end)
-        offset += end.count
+        end.u32(0x0605_4B50)
+        end.u16(0); end.u16(0)
+        end.u16(UInt16(min(entries, 0xFFFF))); end.u16(UInt16(min(entries, 0xFFFF)))
+        end.u32(size >= zip64Limit ? 0xFFFF_FFFF : UInt32(size))
+        end.u32(start >= zip64Limit ? 0xFFFF_FFFF : UInt32(start))
+        end.u16(0)
+        try writer.write(end.out)
+        offset += end.out.count
     }
-}
-
-private extension Array where Element == UInt8 {
-    mutating func le16(_ v: UInt16) { append(UInt8(v & 0xFF)); append(UInt8(v >> 8)) }
-    mutating func le32(_ v: UInt32) { for s in stride(from: 0, to: 32, by: 8) { append(UInt8((v >> UInt32(s)) & 0xFF)) } }
-    mutating func le64(_ v: UInt64) { for s in stride(from: 0, to: 64, by: 8) { append(UInt8((v >> UInt64(s)) & 0xFF)) } }
 }
