@@ -24,7 +24,6 @@ struct XMLBuffer: ~Copyable {
         return taken
     }
 
-
     private mutating func reserve(_ n: Int) {
         guard count + n > capacity else { return }
         var grown = capacity * 2
