@@ -171,6 +171,8 @@ let package = Package(
                 "CreditExport", "CreditRecords", "TransparencyLog", "LedgerCrypto", "DurableStorage", "LedgerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // PushTests' receiver over HTTPS, for the pushes' private-CA option.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Where batches are pushed. `put` must be idempotent: after a crash a batch is pushed again
 /// from its first file, with the same bytes under the same names.
@@ -11,42 +8,33 @@ public protocol BatchTarget: Sendable {
 
 /// `PUT <base>/<batchId>/<file>`; any 2xx is success. 4xx other than 408/429 is permanent.
 /// HTTPS, or plain HTTP to this machine only: the token and the records travel in every PUT.
+/// It goes through `ServiceClient`'s async-http-client, so the push and the other clients share
+/// one transport: TLS 1.2 or later, the system's roots plus an optional private CA (a provincial
+/// front end often has one), and no redirect followed.
 public struct HTTPBatchTarget: BatchTarget {
     public let base: URL
     public let token: String?
+    private let client: ServiceClient
 
     /// Throws `ExportError.configuration` for a URL the clients refuse (`ServiceClient.refusal`),
-    /// so no caller can push in clear off the machine whatever it checked before.
-    public init(base: URL, token: String? = nil) throws {
+    /// so no caller can push in clear off the machine whatever it checked before. `caFile`: PEM
+    /// certificates trusted beside the system's roots.
+    public init(base: URL, token: String? = nil, caFile: String? = nil) throws {
         if let reason = ServiceClient.refusal(url: base.absoluteString, option: "the push URL") { throw ExportError.configuration(reason) }
         self.base = base
         self.token = token
+        client = try ServiceClient(caFile: caFile)
     }
 
     public func put(batchId: String, file: String, bytes: [UInt8]) async throws {
-        var request = URLRequest(url: base.appendingPathComponent(batchId).appendingPathComponent(file))
-        request.httpMethod = "PUT"
-        request.httpBody = Data(bytes)
-        request.timeoutInterval = 60
-        request.setValue(file.hasSuffix(".csv") ? "text/csv; charset=utf-8" : file.hasSuffix(".json") ? "application/json" : "application/octet-stream",
-                         forHTTPHeaderField: "Content-Type")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (_, response) = try await Self.session.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else { throw PushFailure(status: status, file: file) }
-    }
-
-    /// A session that follows no redirect: every PUT carries the token and the records, and a
-    /// redirect would send them where the operator did not configure (another host, plain
-    /// http). A target that moved answers 3xx, which fails the push until the URL is changed.
-    private static let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
-}
-
-/// Declines every redirect (no state, so sharing it is safe).
-private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
+        let url = base.appendingPathComponent(batchId).appendingPathComponent(file).absoluteString
+        var headers = [("Content-Type", file.hasSuffix(".csv") ? "text/csv; charset=utf-8" : file.hasSuffix(".json") ? "application/json" : "application/octet-stream")]
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        // A redirect is not followed (the client disallows them): every PUT carries the token and
+        // the records, and a target that moved answers 3xx, which fails the push until the URL
+        // is changed. The answer's body (up to 1 MiB, an error page) is read and dropped.
+        let answer = try await client.send("PUT", url: url, headers: headers, body: bytes, timeoutSeconds: 60, limit: 1 << 20)
+        guard (200..<300).contains(answer.status) else { throw PushFailure(status: answer.status, file: file) }
     }
 }
 

@@ -32,7 +32,7 @@ public struct ServiceClient: Sendable {
     /// A client trusting the system's roots, plus the PEM certificates in `caFile`.
     public init(caFile: String? = nil) throws {
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw ExportError.source("cannot read the CA file given with --ca-file")
+            throw ExportError.source("cannot read the CA file \(caFile)")
         }
         http = Self.clients.withLock { clients in
             if let client = clients[caFile ?? ""] { return client }

@@ -42,6 +42,8 @@ struct ExportRun: AsyncParsableCommand {
     @Option(help: "The spool directory: batches and the cursor.") var out = "./careledger-export"
     @Option(help: "Push batches to PUT URL/<batchId>/<file> after building them in the spool.") var push: String?
     @Option(name: .customLong("push-token-file"), help: "Bearer token for --push.") var pushTokenFile: String?
+    @Option(name: .customLong("push-ca-file"), help: "PEM file of a private CA to trust for --push's https://, beside the system's roots.")
+    var pushCAFile: String?
     @Option(name: .customLong("repush-from"), help: "With --push: push again every batch holding this seq or later.") var repushFrom: UInt64?
     @Option(help: "The log's verifier key (string or file). Default: the data directory's own key.") var vkey: String?
     @Flag(help: "Run every entry through the full record validator (slower), e.g. after the validation rules changed.") var revalidate = false
@@ -65,6 +67,9 @@ struct ExportRun: AsyncParsableCommand {
         if caFile != nil && server == nil { throw ValidationError("--ca-file goes with --server") }
         if repushFrom != nil && push == nil { throw ValidationError("--repush-from needs --push") }
         if let push, let reason = ServiceClient.refusal(url: push, option: "--push") { throw ValidationError(reason) }
+        if pushTokenFile != nil && push == nil { throw ValidationError("--push-token-file goes with --push") }
+        if pushCAFile != nil && push == nil { throw ValidationError("--push-ca-file goes with --push") }
+        if let pushCAFile, !FileManager.default.isReadableFile(atPath: pushCAFile) { throw ValidationError("cannot read --push-ca-file \(pushCAFile)") }
         _ = try Self.mappingOptions(include, flag: "--include")
         if let profile { _ = try Self.loadProfile(profile, flag: "--profile") }
     }
@@ -150,7 +155,7 @@ struct ExportRun: AsyncParsableCommand {
         if let push {
             guard let url = URL(string: push), ServiceClient.refusal(url: push, option: "--push") == nil else { throw ValidationError("--push must be an https:// URL") }
             let token = try pushTokenFile.map { try Self.readFile($0, what: "--push-token-file").trimmingCharacters(in: .whitespacesAndNewlines) }
-            target = try HTTPBatchTarget(base: url, token: token)
+            target = try HTTPBatchTarget(base: url, token: token, caFile: pushCAFile)
         }
         var options = Exporter.Options(source: source, verifier: verifier, signingKey: key, spool: out, target: target, progress: progress)
         options.repushFrom = repushFrom

@@ -14,7 +14,8 @@ struct ExportSchedule: Service {
     let every: Duration
     let logDirectory: String
     let spool: String
-    let pushURL: URL?
+    /// `--export-to URL` with its token and CA file; nil: batches stay in the spool.
+    let target: HTTPBatchTarget?
     /// `--export-include`: the optional kinds every scheduled batch maps.
     var mapping = MappingOptions()
     /// `--export-profile`: the target profile of every scheduled batch.
@@ -48,7 +49,7 @@ struct ExportSchedule: Service {
                 let pem = try String(contentsOfFile: FileManager.default.fileExists(atPath: exportKey) ? exportKey : logDirectory + "/signing-key.pem",
                                      encoding: .utf8)
                 var options = Exporter.Options(source: source, verifier: source.log.verifier, signingKey: try Ed25519PrivateKey(pemRepresentation: pem),
-                                               spool: spool, target: try pushURL.map { try HTTPBatchTarget(base: $0) })
+                                               spool: spool, target: target)
                 options.mapping = mapping
                 options.open = open
                 options.profile = profile

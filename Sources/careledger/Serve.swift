@@ -51,6 +51,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("export-every"), help: "Run the national-platform export on this schedule, e.g. 15m, 1h, 1d.") var exportEvery: String?
     @Option(name: .customLong("export-to"), help: "Where scheduled exports go: a spool directory, or an http(s) URL to push to.") var exportTo: String?
     @Option(name: .customLong("export-spool"), help: "The spool directory when --export-to is a URL.") var exportSpool = "./careledger-export"
+    @Option(name: .customLong("export-token-file"), help: "Bearer token for the pushes when --export-to is a URL (as `export --push-token-file`).")
+    var exportTokenFile: String?
+    @Option(name: .customLong("export-ca-file"), help: "PEM file of a private CA to trust for --export-to's https://, beside the system's roots.")
+    var exportCAFile: String?
     @Option(name: .customLong("export-include"), parsing: .singleValue,
             help: "Scheduled exports also export these kinds, comma-separated: judgment, institution_filing, annual_review (as `export --include`).")
     var exportInclude: [String] = []
@@ -81,6 +85,10 @@ struct Serve: AsyncParsableCommand {
         if let exportEvery, ExportSchedule.parseDuration(exportEvery) == nil { throw ValidationError("--export-every must be a number and s, m, h or d, e.g. 15m") }
         guard (exportEvery == nil) == (exportTo == nil) else { throw ValidationError("--export-every and --export-to go together") }
         if let exportTo, Self.isURL(exportTo), let reason = ServiceClient.refusal(url: exportTo, option: "--export-to") { throw ValidationError(reason) }
+        if exportTokenFile != nil || exportCAFile != nil, !(exportTo.map(Self.isURL) ?? false) {
+            throw ValidationError("--export-token-file and --export-ca-file go with an http(s) URL in --export-to")
+        }
+        if let exportCAFile, !FileManager.default.isReadableFile(atPath: exportCAFile) { throw ValidationError("cannot read --export-ca-file \(exportCAFile)") }
         if !exportInclude.isEmpty && exportEvery == nil { throw ValidationError("--export-include needs --export-every and --export-to") }
         _ = try ExportRun.mappingOptions(exportInclude, flag: "--export-include")
         if exportProfile != nil && exportEvery == nil { throw ValidationError("--export-profile needs --export-every and --export-to") }
@@ -108,6 +116,12 @@ struct Serve: AsyncParsableCommand {
         // Straight to the descriptor: print() is buffered when stdout is a file or a pipe, and
         // the operator (or a supervisor's log) must see this now, not at exit.
         func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        // The scheduled push's token and trust, read before anything opens: a missing file is
+        // an error at start, not at the first tick an hour later.
+        let pushTarget = try exportTo.flatMap { Self.isURL($0) ? URL(string: $0) : nil }.map { url in
+            let token = try exportTokenFile.map { try ExportRun.readFile($0, what: "--export-token-file").trimmingCharacters(in: .whitespacesAndNewlines) }
+            return try HTTPBatchTarget(base: url, token: token, caFile: exportCAFile)
+        }
         var configuration = transport
         configuration.dataDirectory = data
         configuration.origin = origin
@@ -141,10 +155,9 @@ struct Serve: AsyncParsableCommand {
             try await server.run()
             return
         }
-        let push = Self.isURL(exportTo) ? URL(string: exportTo) : nil
-        let spool = push == nil ? exportTo : exportSpool
+        let spool = Self.isURL(exportTo) ? exportSpool : exportTo
         let schedule = ExportSchedule(every: every, logDirectory: DataDirectory.logDirectory(data: data, log: .records),
-                                      spool: spool, pushURL: push,
+                                      spool: spool, target: pushTarget,
                                       mapping: try ExportRun.mappingOptions(exportInclude, flag: "--export-include"),
                                       profile: try ExportRun.resolveProfile(exportProfile, spool: spool, flag: "--export-profile"), logger: logger,
                                       open: { [ledger = server.ledger] in try ledger.openEntry($0) })

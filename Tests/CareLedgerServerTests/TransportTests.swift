@@ -105,23 +105,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory + "/data"))
     }
 
-    /// A self-signed certificate for localhost and 127.0.0.1, made with the openssl CLI.
-    static func makeCertificate(in directory: String) async throws -> (cert: String, key: String) {
-        let cert = directory + "/cert.pem", key = directory + "/key.pem"
-        let openssl = try #require(["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) })
-        let outcome = try await ChildOutcome.run(openssl, [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout", key, "-out", cert,
-        ])
-        #expect(outcome == .exited(0))
-        return (cert, key)
-    }
-
     @Test func tlsRoundTripWithASelfSignedCertificate() async throws {
         let directory = TestServer.makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (cert, key) = try await Self.makeCertificate(in: directory)
+        let (cert, key) = try await TestCertificate.make(in: directory)
         let test = try await TestServer.start(directory: directory) {
             $0.host = "127.0.0.1"
             $0.port = 0

@@ -4,9 +4,6 @@ import Foundation
 import LedgerCrypto
 import LedgerTestSupport
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,30 +36,27 @@ import Glibc
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// One request to the service under test, through the clients' own transport.
     static func request(_ method: String, _ url: String, token: String?, body: [UInt8]? = nil) async throws -> (Int, [UInt8]) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.timeoutInterval = 30
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = Data(body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, Array(data))
+        var headers = [(String, String)]()
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        let answer = try await ServiceClient().send(method, url: url, headers: headers, body: body, timeoutSeconds: 30)
+        return (answer.status, answer.body)
     }
 
-    /// `careledger serve` on a fresh data directory; stopped with SIGTERM.
+    /// `careledger serve` on a fresh data directory (with `options` after the usual ones);
+    /// stopped with SIGTERM.
     final class Service {
         let process: ChildProcess
         let url: String
         let data: String
 
-        init(binary: String, data: String) async throws {
+        init(binary: String, data: String, options: [String] = []) async throws {
             self.data = data
             let port = try CommandLineExportTests.freePort()
             url = "http://127.0.0.1:\(port)"
-            process = try ChildProcess.launch(binary, ["serve", "--data", data, "--listen", "127.0.0.1:\(port)", "--log-level", "error"])
+            process = try ChildProcess.launch(binary, ["serve", "--data", data, "--listen", "127.0.0.1:\(port)", "--log-level", "error"] + options)
             for _ in 0..<600 {
                 if let (status, _) = try? await CommandLineExportTests.request("GET", url + "/healthz", token: nil), status == 200 { return }
                 guard process.isRunning else { break }

@@ -2,6 +2,7 @@ import CreditExport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HummingbirdTLS
 import LedgerCrypto
 import Synchronization
 import LedgerTestSupport
@@ -15,7 +16,8 @@ final class Receiver: Sendable {
 
     init(failures: Int) { state = Mutex(State(failuresLeft: failures)) }
 
-    func application() -> some ApplicationProtocol {
+    /// Plain HTTP, or HTTPS with `tls` (a server configuration).
+    func application(tls: TLSConfiguration? = nil) throws -> some ApplicationProtocol {
         let router = Router()
         router.put("/:batch/:file") { request, context -> Response in
             let batch = try context.parameters.require("batch"), file = try context.parameters.require("file")
@@ -31,7 +33,8 @@ final class Receiver: Sendable {
             }
             return Response(status: fail ? .serviceUnavailable : .created)
         }
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return Application(router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+                           configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }
 
