@@ -63,11 +63,7 @@ import Testing
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
             let session = try await WebPageTests.signIn(client, token: roles[.institution])
-            let form = try await WebPageTests.get(client, "/hr/check", cookie: session)
-            let csrf = try #require(WebPageTests.hidden("csrf", in: form.text))
-            let result = try await WebPageTests.post(client, "/hr/check", cookie: session, [("csrf", csrf), ("idType", "resident_id"),
-                                                     ("idNumber", "330381199211083443"), ("name", "林晓燕"), ("purpose", "hiring"),
-                                                     ("consentRef", "c-1")])
+            let result = try await WebPageTests.submit(client, "/hr/check", cookie: session, WebPageTests.checkFields(consentRef: "c-1"))
             #expect(result.status == .ok)
             #expect(result.text.range(of: #"https://tuoyu\.example\.gov\.cn/receipts/\d+/[0-9a-f]+"#, options: .regularExpression) != nil)
         }

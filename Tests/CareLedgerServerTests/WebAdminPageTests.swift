@@ -14,11 +14,7 @@ import Testing
 
     /// Signs in with an id and a password; the whole answer.
     static func passwordSignIn(_ client: any TestClientProtocol, id: String, password: String) async throws -> TestResponse {
-        let page = try await W.get(client, "/signin")
-        let csrf = try #require(W.hidden("csrf", in: page.text))
-        let formCookie = try #require(W.cookies(page).values[WebPage.signInCookie])
-        return try await W.post(client, "/signin", cookie: "\(WebPage.signInCookie)=\(formCookie)",
-                                [("csrf", csrf), ("principalId", id), ("password", password)])
+        try await W.submit(client, "/signin", formCookie: WebPage.signInCookie, [("principalId", id), ("password", password)])
     }
 
     @Test func aPasswordSetAtCreationSignsInAndIsNeverShown() async throws {

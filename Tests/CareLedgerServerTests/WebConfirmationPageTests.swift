@@ -61,10 +61,9 @@ import Testing
             let seq = try #require(try await client.send(.post, "/v1/records", token: roles[.inspector],
                                                          json: TestKeys.sign(Fixtures.ban(1))).json()["seq"]?.integerValue)
             let session = try await WebPageTests.signIn(client, token: roles[.inspector])
-            let csrf = try #require(WebPageTests.hidden("csrf", in: try await WebPageTests.get(client, "/confirmations", cookie: session).text))
             let own = String(decoding: try CanonicalJSON.encode(TestKeys.sign(TestKeys.confirmation(of: UInt64(seq), decidedAt: LocalDate.today().description))),
                              as: UTF8.self)
-            let refused = try await WebPageTests.post(client, "/confirmations/\(seq)", cookie: session, [("csrf", csrf), ("signed", own)])
+            let refused = try await WebPageTests.submit(client, "/confirmations", cookie: session, [("signed", own)], to: "/confirmations/\(seq)")
             #expect(refused.status == .forbidden && refused.text.contains("不能自己确认"))
         }
         try await test.close()

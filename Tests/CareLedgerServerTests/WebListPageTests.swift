@@ -11,10 +11,7 @@ import Testing
     typealias W = WebPageTests
 
     static func check(_ client: any TestClientProtocol, session: String, consentRef: String) async throws -> String {
-        let form = try await W.get(client, "/hr/check", cookie: session)
-        let csrf = try #require(W.hidden("csrf", in: form.text))
-        let answer = try await W.post(client, "/hr/check", cookie: session, [("csrf", csrf), ("idType", "resident_id"),
-                                      ("idNumber", "330381199211083443"), ("name", "林晓燕"), ("purpose", "hiring"), ("consentRef", consentRef)])
+        let answer = try await W.submit(client, "/hr/check", cookie: session, W.checkFields(consentRef: consentRef))
         #expect(answer.status == .ok)
         return try #require(answer.text.range(of: #"/receipts/\d+/[0-9a-f]{32}"#, options: .regularExpression).map { String(answer.text[$0]) })
     }

@@ -48,10 +48,7 @@ import Testing
             var receipt = ""
             var result: TestResponse?
             for n in 0..<Self.rows {
-                let form = try await W.get(client, "/hr/check", cookie: hr)
-                let csrf = try #require(W.hidden("csrf", in: form.text))
-                let answer = try await W.post(client, "/hr/check", cookie: hr, [("csrf", csrf), ("idType", "resident_id"),
-                                              ("idNumber", "330381199211083443"), ("name", "林晓燕"), ("purpose", "hiring"), ("consentRef", "HR-\(n)")])
+                let answer = try await W.submit(client, "/hr/check", cookie: hr, W.checkFields(consentRef: "HR-\(n)"))
                 receipt = answer.text.range(of: #"/receipts/\d+/[0-9a-f]{32}"#, options: .regularExpression).map { String(answer.text[$0]) } ?? receipt
                 result = answer
             }

@@ -52,12 +52,32 @@ import Testing
         return try await client.execute(uri: uri, method: .get, headers: headers)
     }
 
+    /// Opens `page` as a browser would (with `cookie`) and posts its form to `action` (the page
+    /// itself by default): the page's CSRF token and `fields`.
+    static func submit(_ client: any TestClientProtocol, _ page: String, cookie: String?, _ fields: [(String, String)],
+                       to action: String? = nil) async throws -> TestResponse {
+        let form = try await get(client, page, cookie: cookie)
+        let csrf = try #require(hidden("csrf", in: form.text), "\(page) has no CSRF token")
+        return try await post(client, action ?? page, cookie: cookie, [("csrf", csrf)] + fields)
+    }
+
+    /// The same for a form that sets its own cookie (the sign-in forms): the cookie named
+    /// `formCookie` goes back with the post.
+    static func submit(_ client: any TestClientProtocol, _ page: String, formCookie: String, _ fields: [(String, String)]) async throws -> TestResponse {
+        let form = try await get(client, page)
+        let csrf = try #require(hidden("csrf", in: form.text), "\(page) has no CSRF token")
+        let value = try #require(cookies(form).values[formCookie], "\(page) set no \(formCookie)")
+        return try await post(client, page, cookie: "\(formCookie)=\(value)", [("csrf", csrf)] + fields)
+    }
+
+    /// The check form's fields for the fixtures' banned person (林晓燕), hiring.
+    static func checkFields(consentRef: String) -> [(String, String)] {
+        [("idType", "resident_id"), ("idNumber", "330381199211083443"), ("name", "林晓燕"), ("purpose", "hiring"), ("consentRef", consentRef)]
+    }
+
     /// Signs in with `token` through the form; answers the session cookie header value.
     static func signIn(_ client: any TestClientProtocol, token: String) async throws -> String {
-        let page = try await get(client, "/signin")
-        let csrf = try #require(hidden("csrf", in: page.text))
-        let formCookie = try #require(cookies(page).values[WebPage.signInCookie])
-        let response = try await post(client, "/signin", cookie: "\(WebPage.signInCookie)=\(formCookie)", [("csrf", csrf), ("token", token)])
+        let response = try await submit(client, "/signin", formCookie: WebPage.signInCookie, [("token", token)])
         #expect(response.status == .seeOther)
         let session = try #require(cookies(response).values[WebPage.sessionCookie])
         return "\(WebPage.sessionCookie)=\(session)"

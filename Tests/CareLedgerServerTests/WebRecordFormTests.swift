@@ -89,10 +89,8 @@ import Testing
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
             let session = try await WebPageTests.signIn(client, token: roles[.inspector])
-            let page = try await WebPageTests.get(client, "/records/new/inspection", cookie: session)
-            let csrf = try #require(WebPageTests.hidden("csrf", in: page.text))
-            let response = try await WebPageTests.post(client, "/records/new/inspection", cookie: session,
-                                                       [("csrf", csrf)] + Self.inspection + [("publicSummary", "保育员张三（身份证号11010519491231002X）被发现殴打幼儿")])
+            let response = try await WebPageTests.submit(client, "/records/new/inspection", cookie: session,
+                                                         Self.inspection + [("publicSummary", "保育员张三（身份证号11010519491231002X）被发现殴打幼儿")])
             #expect(response.status == .badRequest)
             #expect(response.text.contains("id=\"f-publicSummary-error\""))
             #expect(response.text.contains("个人信息"))

@@ -12,10 +12,7 @@ import Testing
 
     /// Enters `code` at /me; answers the response and the subject cookie header, if any.
     static func enter(_ client: any TestClientProtocol, code: String) async throws -> (TestResponse, String?) {
-        let page = try await W.get(client, "/me")
-        let csrf = try #require(W.hidden("csrf", in: page.text))
-        let formCookie = try #require(W.cookies(page).values[LedgerServer.subjectFormCookie])
-        let response = try await W.post(client, "/me", cookie: "\(LedgerServer.subjectFormCookie)=\(formCookie)", [("csrf", csrf), ("code", code)])
+        let response = try await W.submit(client, "/me", formCookie: LedgerServer.subjectFormCookie, [("code", code)])
         return (response, W.cookies(response).values[LedgerServer.subjectCookie].map { "\(LedgerServer.subjectCookie)=\($0)" })
     }
 
