@@ -25,8 +25,8 @@ struct ExportRun: AsyncParsableCommand {
         commandName: "run",
         abstract: "Export the next batch to the national credit platform's format (spool directory or HTTP push).",
         discussion: """
-            Reads the records log from a data directory (read-only; works while the service runs) \
-            or from a running service with an exporter token, verifies it against the log's key and \
+            Reads the records log from a data directory (read-only, with the service stopped: its \
+            vault is opened too) or from a running service with an exporter token, verifies it against the log's key and \
             the checkpoint exported last, and writes one batch covering everything up to the latest \
             signed checkpoint. Exit status 3 is an alarm: the log is not consistent with what was \
             exported before (see docs/export.md).
