@@ -60,6 +60,35 @@ import Testing
         #expect(closed.isValid && closed.warnings.isEmpty, "\(closed.problems) \(closed.warnings)")
     }
 
+    /// A copy made as docs/operations.md "Backup" says (log.json, the key and segments/, no
+    /// caches) opens for writing with every entry and checkpoint, and verifies after.
+    @Test func aBackupWithoutItsCachesOpensAndRebuildsThem() async throws {
+        let dir = TemporaryDirectory()
+        _ = try TransparencyLog.create(directory: dir.path, origin: "test.example/log", signingKey: testSigningKey, entriesPerSegment: 64)
+        let log = try TransparencyLog.open(directory: dir.path)
+        for start in stride(from: 0, to: 300, by: 30) { _ = try await log.append(contentsOf: (start..<(start + 30)).map { testEntry($0) }) }
+        let latest = log.latestCheckpoint
+        let checkpoints = log.checkpointCount
+        try await log.close()
+
+        let copy = TemporaryDirectory("backup")
+        try FileManager.default.createDirectory(atPath: copy.path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        for item in ["log.json", "signing-key.pem", "segments"] { try FileManager.default.copyItem(atPath: dir.path + "/" + item, toPath: copy.path + "/" + item) }
+
+        let restored = try TransparencyLog.open(directory: copy.path)
+        #expect(restored.size == 300)
+        #expect(restored.latestCheckpoint == latest)
+        #expect(restored.checkpointCount == checkpoints)
+        #expect(try restored.entries(from: 0, count: 300) == (0..<300).map { testEntry($0) })
+        let proof = try restored.inclusionProof(seq: 123, size: 300)
+        #expect(MerkleTree.verifyInclusion(leafHash: MerkleHashing.leafHash(testEntry(123)), index: 123, size: 300, proof: proof,
+                                           root: latest.checkpoint.rootHash))
+        #expect(try await restored.append(testEntry(300)).seq == 300)
+        try await restored.close()
+        let verified = LogVerifier.verify(directory: copy.path)
+        #expect(verified.isValid && verified.warnings.isEmpty, "\(verified.problems) \(verified.warnings)")
+    }
+
     @Test func oversizedEntryIsRefused() async throws {
         let dir = TemporaryDirectory()
         try TransparencyLog.create(directory: dir.path, origin: "test.example/log", signingKey: testSigningKey)

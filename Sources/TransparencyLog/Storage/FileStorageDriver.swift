@@ -87,6 +87,11 @@ package final class FileStorageDriver: LogStorageDriver, @unchecked Sendable {
         let layout = LogLayout(directory: directory)
         _ = try LogConfig.load(layout)
         let lock = try DirectoryLock(path: layout.lock)
+        // tree/ holds caches only, so a backup may leave it out (docs/operations.md "Backup"):
+        // made again empty, it is re-derived from the segments like any missing cache file.
+        if !FileManager.default.fileExists(atPath: layout.tree) {
+            try FileManager.default.createDirectory(atPath: layout.tree, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        }
         return FileStorageDriver(files: try LogFiles(layout: layout, io: io), io: io, lock: lock, policy: policy)
     }
 
