@@ -89,6 +89,30 @@ import Testing
         #expect(verified.isValid && verified.warnings.isEmpty, "\(verified.problems) \(verified.warnings)")
     }
 
+    /// Replacing the key in log.json and signing-key.pem (a rotation in place, which
+    /// docs/operations.md "Key rotation" says not to do) is refused at open, and verify names
+    /// the key, not a crash's leftovers.
+    @Test func aLogWhoseKeyWasReplacedIsRefusedAndVerifyNamesTheKey() async throws {
+        let dir = TemporaryDirectory()
+        _ = try TransparencyLog.create(directory: dir.path, origin: "test.example/log", signingKey: testSigningKey, entriesPerSegment: 64)
+        let log = try TransparencyLog.open(directory: dir.path)
+        for start in stride(from: 0, to: 40, by: 10) { _ = try await log.append(contentsOf: (start..<(start + 10)).map { testEntry($0) }) }
+        try await log.close()
+
+        let other = Ed25519PrivateKey()
+        let config = dir.path + "/log.json"
+        var text = try String(contentsOfFile: config, encoding: .utf8)
+        text = text.replacingOccurrences(of: Base64.encode(testSigningKey.publicKey.rawRepresentation), with: Base64.encode(other.publicKey.rawRepresentation))
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+        try other.pemRepresentation.write(toFile: dir.path + "/signing-key.pem", atomically: true, encoding: .utf8)
+
+        #expect(throws: LogError.self) { try TransparencyLog.open(directory: dir.path) }
+        let report = LogVerifier.verify(directory: dir.path)
+        #expect(!report.isValid)
+        #expect(report.problems.contains { $0.message.contains("verifies under the origin and public key in log.json") }, "\(report.problems)")
+        #expect(report.warnings.isEmpty, "\(report.warnings)")
+    }
+
     @Test func oversizedEntryIsRefused() async throws {
         let dir = TemporaryDirectory()
         try TransparencyLog.create(directory: dir.path, origin: "test.example/log", signingKey: testSigningKey)

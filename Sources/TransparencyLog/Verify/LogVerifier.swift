@@ -190,7 +190,10 @@ public enum LogVerifier {
                                          message: "none of the \(signatureFailures) checkpoints in the segments verifies under the origin and public key in log.json"))
         }
         if checkpointNumber == 0 { report.problems.append(.init(seq: nil, file: files.layout.segments, offset: nil, message: "no checkpoint found")) }
-        if entries > committed {
+        // Entries past the last checkpoint that verifies are a crash's leftovers only when no
+        // checkpoint failed its signature: otherwise a checkpoint covers them, and the problem
+        // is the key (a replaced one, or a forged checkpoint), reported above.
+        if entries > committed && signatureFailures == 0 {
             report.warnings.append("\(entries - committed) entries after the last checkpoint were never acknowledged; the next open cuts them")
         }
         if let torn = tornAt {
