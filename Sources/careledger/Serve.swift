@@ -123,6 +123,14 @@ struct Serve: AsyncParsableCommand {
             return try HTTPBatchTarget(base: url, token: token, caFile: exportCAFile)
         }
         var configuration = transport
+        if exportEvery != nil, let exportTo {
+            // Erasing a data-error record waits for its 撤回 to leave in a batch of this spool.
+            let spool = Self.isURL(exportTo) ? exportSpool : exportTo
+            configuration.onNationalPlatform = { seqs in
+                guard let state = try ExportState.load(directory: spool) else { return [] }
+                return Set(seqs.filter { state.marks[$0] == .exported })
+            }
+        }
         configuration.dataDirectory = data
         configuration.origin = origin
         configuration.checkQuota = checkQuota

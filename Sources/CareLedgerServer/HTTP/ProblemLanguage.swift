@@ -34,6 +34,7 @@ enum ProblemText {
         "erasure-live-ban": ("禁止从业仍在有效期内", "此人的从业禁止仍然有效，其法定依据长于删除请求，个人信息予以保留。"),
         "already-erased": ("已经删除", "所列记录的个人信息均已删除。"),
         "retention-not-ended": ("保存期限未届满", "部分记录的保存期限尚未届满，且未因数据错误被撤销，详见 errors。"),
+        "erasure-withdrawal-not-exported": ("撤回尚未报送", "因数据错误被撤销的记录已报送至全国平台，其撤回尚未导出；请在下一次导出报送撤回后再删除，详见 errors。"),
         "objection-answered": ("异议已答复", "此异议已经答复，不能再次答复。"),
         "read-quota-exceeded": ("今日查阅次数已用完", "今日查阅含个人信息记录的次数已达上限，请明日再试。"),
     ]
@@ -91,6 +92,7 @@ enum ProblemText {
         "target_mismatch": "所指记录与路径中的序号不一致。",
         "barred": "此人被禁止从事婴幼儿照护工作，不能登记为机构负责人。",
         "retention_not_ended": "该记录的保存期限尚未届满，且未因数据错误被撤销。",
+        "withdrawal_not_exported": "该记录仍在全国平台上，其撤回尚未导出。",
         "erasure_live_ban": "此人的从业禁止仍然有效，个人信息予以保留。",
         "nothing_to_erase": "该记录没有可删除的个人信息。",
         "date": "日期应为真实的日期，格式为 年-月-日（YYYY-MM-DD）。",

@@ -12,6 +12,8 @@ import TransparencyLog
 /// Rules, each refused with a problem naming it: records revoked as `data_error` may always be
 /// erased; a subject with a live ban (or any bar) may not be (`erasure-live-ban`); anything
 /// else only once its retention ended (`retention-not-ended`, `LedgerConfiguration.retentionYears`).
+/// A data-error record the service's export put on the national platform waits for its
+/// withdrawal to be exported (`erasure-withdrawal-not-exported`).
 extension Ledger {
     /// `POST /v1/erasures`: `{"subject": {idType, idNumber}} | {"seqs": [...]}`, plus `basis`,
     /// `authority` (unless the principal has one with a region) and optional `publicSummary`.
@@ -138,6 +140,20 @@ extension Ledger {
                let t = UInt64(exactly: target), scan.dataErrors.contains(t) { continue }
             if let end = retentionEnd(envelope), end < today { continue }
             open.append(seq)
+        }
+        // A wrong record on the national platform is withdrawn first: its 撤回 row names the
+        // person, which an erasure would leave the export unable to write (target_erased).
+        let onPlatform: Set<UInt64>
+        do { onPlatform = try configuration.onNationalPlatform?(plan.seqs.filter { scan.dataErrors.contains($0) }) ?? [] } catch {
+            logger.error("an erasure could not read the export's state", metadata: ["error": "\(error)"])
+            throw Refusal.unavailable("The export's state could not be read, so whether the record is on the national platform is unknown. Nothing was erased.")
+        }
+        guard onPlatform.isEmpty else {
+            throw Refusal.conflict("\(onPlatform.count) record(s) revoked as a data error are on the national platform and their withdrawal has not been exported yet; " +
+                                   "erase after the next export run has sent it.",
+                                   slug: "erasure-withdrawal-not-exported",
+                                   errors: onPlatform.sorted().map { Refusal.Item(pointer: request.subject == nil ? "/seqs" : "/subject", code: "withdrawal_not_exported",
+                                                                                  message: "record \($0) is on the national platform until its withdrawal is exported") })
         }
         guard open.isEmpty else {
             throw Refusal.conflict("The retention of \(open.count) record(s) has not ended and none was revoked as a data error.",

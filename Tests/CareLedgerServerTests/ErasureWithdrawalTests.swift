@@ -1,0 +1,71 @@
+import CreditRecords
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+@testable import CareLedgerServer
+@testable import LedgerCore
+
+/// A record revoked as a data error that the service's export put on the national platform
+/// is erased only once its 撤回 has been exported (docs/operations.md "Erasure"): erased
+/// first, its withdrawal could not name the person, and the wrong row would stay published.
+@Suite struct ErasureWithdrawalTests {
+    typealias E = ErasureRouteTests
+
+    @Test func aDataErrorRecordOnThePlatformWaitsForItsWithdrawal() async throws {
+        let onPlatform = Mutex<Set<UInt64>>([])
+        let asked = Mutex<[[UInt64]]>([])
+        let test = try await TestServer.start(configure: { configuration in
+            configuration.onNationalPlatform = { seqs in
+                asked.withLock { $0.append(seqs) }
+                return onPlatform.withLock { exported in Set(seqs.filter { exported.contains($0) }) }
+            }
+        })
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            let roles = try await client.makeRoles(admin: admin)
+            let wrong = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.personalPenalty(1)))
+            _ = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: E.revocation(target: wrong, 2)))
+            onPlatform.withLock { $0 = [wrong] }
+
+            let refused = try await client.send(.post, "/v1/erasures", token: admin, json: E.erasure(seqs: [wrong], basis: "data_error"))
+            #expect(refused.status == .conflict, "\(refused.summary)")
+            #expect(refused.text.contains("erasure-withdrawal-not-exported") && refused.text.contains("withdrawal_not_exported"), "\(refused.text)")
+            #expect(refused.text.contains("\"/seqs\""))
+            #expect(!refused.text.contains(E.zhang.0) && !refused.text.contains(E.zhang.1))
+            // Nothing was erased or recorded: the record still opens, and no erasure was appended.
+            let record = try await client.send(.get, "/v1/records/\(wrong)?purpose=audit", token: roles[.auditor])
+            #expect(record.text.contains(E.zhang.1))
+            #expect(try await client.send(.get, "/v1/records/2?purpose=audit", token: roles[.auditor]).status == .notFound)
+            // The same for the person as a whole.
+            let bySubject = try await client.send(.post, "/v1/erasures", token: admin, json: E.erasure(subject: E.zhang, basis: "data_error"))
+            #expect(bySubject.status == .conflict && bySubject.text.contains("\"/subject\""), "\(bySubject.summary)")
+
+            // Once the export has sent the withdrawal, the erasure goes through.
+            onPlatform.withLock { $0 = [] }
+            let erased = try await client.send(.post, "/v1/erasures", token: admin, json: E.erasure(seqs: [wrong], basis: "data_error"))
+            #expect(erased.status == .created, "\(erased.summary)")
+            #expect(!(try await client.send(.get, "/v1/records/\(wrong)?purpose=audit", token: roles[.auditor]).text.contains(E.zhang.1)))
+            // Only data-error targets are asked about: the revocation itself is never exported as a row.
+            #expect(asked.withLock { $0 }.allSatisfy { $0 == [wrong] }, "\(asked.withLock { $0 })")
+        }
+        try await test.close()
+    }
+
+    @Test func anUnreadableExportStateErasesNothing() async throws {
+        struct Unreadable: Error {}
+        let test = try await TestServer.start(configure: { $0.onNationalPlatform = { _ in throw Unreadable() } })
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            let roles = try await client.makeRoles(admin: admin)
+            let wrong = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.personalPenalty(1)))
+            _ = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: E.revocation(target: wrong, 2)))
+            let refused = try await client.send(.post, "/v1/erasures", token: admin, json: E.erasure(seqs: [wrong], basis: "data_error"))
+            #expect(refused.status == .serviceUnavailable, "\(refused.summary)")
+            #expect(try await client.send(.get, "/v1/records/\(wrong)?purpose=audit", token: roles[.auditor]).text.contains(E.zhang.1))
+        }
+        try await test.close()
+    }
+}
