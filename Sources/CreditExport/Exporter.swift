@@ -77,6 +77,8 @@ public struct Exporter: Sendable {
 
     public func run() async throws -> Report {
         let spool = options.spool
+        // A profile that cannot carry the chosen kinds is refused before the spool exists.
+        if let why = options.profile.refusal(of: options.mapping) { throw ExportError.configuration(why) }
         // Batches hold ID numbers: the spool is private, and an exposed one is not used.
         try ExportError.reportingStorage { try PrivateDirectory.create(spool) }
         if let why = PrivateDirectory.exposure(of: spool, what: "export spool") { throw ExportError.configuration(why) }
@@ -91,7 +93,6 @@ public struct Exporter: Sendable {
         guard state.origin == options.verifier.name, state.vkey == options.verifier.vkey else {
             throw ExportError.alarm("the spool \(spool) was exported from \(state.vkey), not from the log key \(options.verifier.vkey)")
         }
-        if let why = options.profile.refusal(of: options.mapping) { throw ExportError.configuration(why) }
         try checkMapping(state.mapping, of: "the spool's cursor")
         try checkProfile(state.profile, of: "the spool's cursor")
         var report = Report()

@@ -20,7 +20,7 @@ public struct HTTPBatchTarget: BatchTarget {
     /// so no caller can push in clear off the machine whatever it checked before. `caFile`: PEM
     /// certificates trusted beside the system's roots.
     public init(base: URL, token: String? = nil, caFile: String? = nil) throws {
-        if let reason = ServiceClient.refusal(url: base.absoluteString, option: "the push URL") { throw ExportError.configuration(reason) }
+        if let reason = ServiceClient.refusal(url: base.absoluteString, option: "the push URL", caOption: nil) { throw ExportError.configuration(reason) }
         self.base = base
         self.token = token
         client = try ServiceClient(caFile: caFile)

@@ -12,15 +12,16 @@ public struct ServiceClient: Sendable {
     let http: HTTPClient
 
     /// Why `text` is not a service URL the clients will use (nil when it is). `option` names
-    /// the flag in the message; the URL itself is not repeated.
-    public static func refusal(url text: String, option: String) -> String? {
+    /// the flag in the message, `caOption` the flag that trusts a private CA for it; the URL
+    /// itself is not repeated.
+    public static func refusal(url text: String, option: String, caOption: String? = "--ca-file") -> String? {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty,
               scheme == "https" || scheme == "http" else {
             return "\(option) must be an https:// URL, e.g. https://ledger.example.org (http:// only to 127.0.0.1, ::1 or localhost)"
         }
         if scheme == "http" && !Loopback.isLoopback(host: host) {
             return "\(option): refusing plain http:// to a host other than 127.0.0.1, ::1 or localhost, which would send the " +
-                "bearer token and ID numbers in clear; use https:// (with --ca-file for a private CA)"
+                "bearer token and ID numbers in clear; use https://" + (caOption.map { " (with \($0) for a private CA)" } ?? "")
         }
         return nil
     }
@@ -51,7 +52,7 @@ public struct ServiceClient: Sendable {
     /// Sends one request and reads the whole answer (at most `limit` bytes): status and body.
     public func send(_ method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
                      timeoutSeconds: Int64 = 60, limit: Int = 64 << 20) async throws -> (status: Int, body: [UInt8]) {
-        if let reason = Self.refusal(url: url, option: "the service URL") { throw ExportError.source(reason) }
+        if let reason = Self.refusal(url: url, option: "the service URL", caOption: nil) { throw ExportError.source(reason) }
         var request = HTTPClientRequest(url: url)
         request.method = .init(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }

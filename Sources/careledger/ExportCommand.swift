@@ -66,7 +66,7 @@ struct ExportRun: AsyncParsableCommand {
         }
         if caFile != nil && server == nil { throw ValidationError("--ca-file goes with --server") }
         if repushFrom != nil && push == nil { throw ValidationError("--repush-from needs --push") }
-        if let push, let reason = ServiceClient.refusal(url: push, option: "--push") { throw ValidationError(reason) }
+        if let push, let reason = ServiceClient.refusal(url: push, option: "--push", caOption: "--push-ca-file") { throw ValidationError(reason) }
         if pushTokenFile != nil && push == nil { throw ValidationError("--push-token-file goes with --push") }
         if pushCAFile != nil && push == nil { throw ValidationError("--push-ca-file goes with --push") }
         if let pushCAFile, !FileManager.default.isReadableFile(atPath: pushCAFile) { throw ValidationError("cannot read --push-ca-file \(pushCAFile)") }

@@ -5,7 +5,7 @@ import TransparencyLog
 
 struct LogOptions: ParsableArguments {
     @Option(help: "The service's data directory.") var data = "./careledger-data"
-    @Option(help: "Which log: records or access.") var log: LogName = .records
+    @Option(help: "Which log: records, access or principal-log.") var log: LogName = .records
 
     var directory: String { DataDirectory.logDirectory(data: data, log: log) }
 }

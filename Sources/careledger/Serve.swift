@@ -84,7 +84,7 @@ struct Serve: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         if let exportEvery, ExportSchedule.parseDuration(exportEvery) == nil { throw ValidationError("--export-every must be a number and s, m, h or d, e.g. 15m") }
         guard (exportEvery == nil) == (exportTo == nil) else { throw ValidationError("--export-every and --export-to go together") }
-        if let exportTo, Self.isURL(exportTo), let reason = ServiceClient.refusal(url: exportTo, option: "--export-to") { throw ValidationError(reason) }
+        if let exportTo, Self.isURL(exportTo), let reason = ServiceClient.refusal(url: exportTo, option: "--export-to", caOption: "--export-ca-file") { throw ValidationError(reason) }
         if exportTokenFile != nil || exportCAFile != nil, !(exportTo.map(Self.isURL) ?? false) {
             throw ValidationError("--export-token-file and --export-ca-file go with an http(s) URL in --export-to")
         }

@@ -34,8 +34,22 @@ struct Sign: AsyncParsableCommand {
         guard let file = file ?? record, let keyID else { throw ValidationError("a record file (--file or an argument) and --key-id are required to sign") }
         guard let pem = FileManager.default.contents(atPath: key) else { throw ValidationError("cannot read \(key)") }
         let privateKey = try Ed25519PrivateKey(pemRepresentation: String(decoding: pem, as: UTF8.self))
-        let bytes = file == "-" ? Array(FileHandle.standardInput.readDataToEndOfFile()) : Array(try Data(contentsOf: URL(fileURLWithPath: file)))
-        let signed = try ClientSigning.sign(try JSONParser.parse(bytes), with: privateKey, keyId: keyID)
+        let bytes: [UInt8]
+        if file == "-" {
+            bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
+        } else {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                printError("cannot read the record file \(file)")
+                throw ExitCode(1)
+            }
+            bytes = Array(data)
+        }
+        let document: JSONValue
+        do { document = try JSONParser.parse(bytes) } catch {
+            printError("the record file \(file) is not JSON: \(error)")
+            throw ExitCode(1)
+        }
+        let signed = try ClientSigning.sign(document, with: privateKey, keyId: keyID)
         FileHandle.standardOutput.write(Data(try CanonicalJSON.encode(signed) + [0x0A]))
     }
 }

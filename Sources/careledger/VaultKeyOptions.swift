@@ -9,7 +9,8 @@ struct VaultKeyOptions: ParsableArguments {
     @Option(name: .customLong("vault-key-file"),
             help: ArgumentHelp("The vault key file, outside the data directory; created (0600) if missing.",
                                discussion: "Else $CARELEDGER_VAULT_KEY_FILE, else the file's content in $CARELEDGER_VAULT_KEY, "
-                                   + "else careledger-vault.key beside the data directory."))
+                                   + "else careledger-vault.key beside the data directory (for demo: <data directory>-vault.key, "
+                                   + "never a real directory's key)."))
     var vaultKeyFile: String?
 
     /// Loads the keys (creating the file on first use, whose notice `say` prints) and sets

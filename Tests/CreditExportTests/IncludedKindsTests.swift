@@ -215,6 +215,23 @@ import Testing
         #expect(try await log.exporter(mapping: Self.all).run().built != nil)
     }
 
+    /// A profile without a template for an included kind is refused before the spool is made,
+    /// so the refused run leaves no empty spool behind.
+    @Test func aProfileWithoutTheKindsTemplateIsRefusedBeforeTheSpoolExists() async throws {
+        let log = try TestLog()
+        try await log.append(ExportFixtures.mixed)
+        let spool = log.spool + "-national"
+        let exporter = try log.exporter(spool: spool, mapping: try MappingOptions(including: [.judgment]),
+                                        profile: ExportProfile.builtin("national-2.0")!)
+        do {
+            _ = try await exporter.run()
+            Issue.record("national-2.0 took judgments")
+        } catch let error as ExportError {
+            #expect(error.isConfiguration && error.description.contains("no template for sfpj"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: spool))
+    }
+
     @Test func parsingTheFlag() throws {
         #expect(try MappingOptions.parse([]) == MappingOptions())
         #expect(try MappingOptions.parse(["judgment,institution_filing", "annual_review"]) == Self.all)
