@@ -105,8 +105,12 @@ extension Ledger {
             let key = PersonKey(idType: type, number: number)
             // A lifetime ban awaiting its second inspector keeps the data too (docs/records.md "Bans need two people").
             if index.isBarredOrPending(key, today: today, options: barOptions) {
-                throw Refusal.conflict("This person has a ban or bar in force; its legal basis outlives the request, so their data is kept.",
-                                       slug: "erasure-live-ban", errors: [Refusal.Item(pointer: "/subject", code: "erasure_live_ban", message: "the person is barred today")])
+                // A pending lifetime ban does not bar yet (a check answers no ban), but its
+                // confirmation would need the data: the message says which case this may be.
+                throw Refusal.conflict("This person has a ban or bar in force, or a lifetime ban awaiting its second inspector; its legal basis outlives the request, so their data is kept.",
+                                       slug: "erasure-live-ban",
+                                       errors: [Refusal.Item(pointer: "/subject", code: "erasure_live_ban",
+                                                             message: "the person is barred today, or a lifetime ban of them awaits its confirmation")])
             }
             let subject = RecordSubjects.person(idType: type, number: number)
             let commitments = Set(vault.commitments(of: subject))
