@@ -44,8 +44,8 @@ public struct ServerConfiguration: Sendable {
     public var insecurePlaintext = false
     /// `LedgerConfiguration.openVault`: the personal-data vault (tests share one across restarts).
     public var openVault: @Sendable (_ dataDirectory: String) throws -> any PersonalVault = LedgerConfiguration().openVault
-    /// `LedgerConfiguration.onNationalPlatform`: set by `serve --export-every` from its spool.
-    public var onNationalPlatform: (@Sendable ([UInt64]) throws -> Set<UInt64>)?
+    /// `LedgerConfiguration.platformExport`: set by `serve --export-every` from its spool.
+    public var platformExport: PlatformExport?
     /// `LedgerConfiguration.retentionYears` (docs/operations.md "Erasure").
     public var retentionYears: [RecordKind: Int] = LedgerConfiguration.defaultRetentionYears
     /// Token-bucket limits on authenticated routes (docs/http.md "Rate limits"): per
@@ -81,7 +81,7 @@ public struct ServerConfiguration: Sendable {
         core.preschoolBars = preschoolBars
         core.openVault = openVault
         core.retentionYears = retentionYears
-        core.onNationalPlatform = onNationalPlatform
+        core.platformExport = platformExport
         core.checkpointWitness = checkpointWitness
         core.tokenLifetimeSeconds = tokenLifetimeSeconds
         return core

@@ -44,12 +44,10 @@ public struct LedgerConfiguration: Sendable {
     /// publicUntil) extends it; a lifetime ban never ends.
     public var retentionYears: [RecordKind: Int] = LedgerConfiguration.defaultRetentionYears
 
-    /// Of the seqs given, those the service's own export has put on the national platform
-    /// and not yet withdrawn (`serve --export-every`: the spool's cursor). A record revoked as
-    /// a data error is erased only after its 撤回 is exported: the withdrawal row needs the
-    /// person's identity, and an erasure first would leave the wrong row on the platform.
-    /// nil: the service does not export, so it cannot tell (docs/operations.md "Erasure").
-    public var onNationalPlatform: (@Sendable ([UInt64]) throws -> Set<UInt64>)?
+    /// The service's own export (`serve --export-every`), which a data-error record's erasure
+    /// waits for (PlatformExport.swift). nil: the service does not export, so it cannot tell
+    /// (docs/operations.md "Erasure").
+    public var platformExport: PlatformExport?
 
     /// Three years: the longest publication period of a 严重 record under 信用修复管理办法
     /// (NDRC Order 2025 No. 36) and of a penalty under SAMR Order 45 art. 13; after it the

@@ -1,5 +1,6 @@
 import CreditExport
 import Foundation
+import LedgerCore
 import LedgerCrypto
 import Logging
 import ServiceLifecycle
@@ -23,6 +24,8 @@ struct ExportSchedule: Service {
     let logger: Logger
     /// The service's own vault opens sealed entries (docs/export.md "Sealed records").
     var open: (@Sendable ([UInt8]) throws -> [UInt8])?
+    /// Held for each run, so no erasure runs beside it (LedgerCore's PlatformExport).
+    var platformExport: PlatformExport?
 
     /// "90s", "15m", "2h", "1d".
     static func parseDuration(_ text: String) -> Duration? {
@@ -54,6 +57,8 @@ struct ExportSchedule: Service {
                 options.open = open
                 options.profile = profile
                 let exporter = try Exporter(options: options)
+                await platformExport?.beginRun()
+                defer { platformExport?.endRun() }
                 let report = try await exporter.run()
                 if let built = report.built { logger.info("export: built batch \(built) (\(report.records) records)") }
                 for pushed in report.pushed { logger.info("export: pushed \(pushed)") }

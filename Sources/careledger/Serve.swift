@@ -126,7 +126,7 @@ struct Serve: AsyncParsableCommand {
         if exportEvery != nil, let exportTo {
             // Erasing a data-error record waits for its 撤回 to leave in a batch of this spool.
             let spool = Self.isURL(exportTo) ? exportSpool : exportTo
-            configuration.onNationalPlatform = { seqs in
+            configuration.platformExport = PlatformExport { seqs in
                 guard let state = try ExportState.load(directory: spool) else { return [] }
                 return Set(seqs.filter { state.marks[$0] == .exported })
             }
@@ -168,7 +168,8 @@ struct Serve: AsyncParsableCommand {
                                       spool: spool, target: pushTarget,
                                       mapping: try ExportRun.mappingOptions(exportInclude, flag: "--export-include"),
                                       profile: try ExportRun.resolveProfile(exportProfile, spool: spool, flag: "--export-profile"), logger: logger,
-                                      open: { [ledger = server.ledger] in try ledger.openEntry($0) })
+                                      open: { [ledger = server.ledger] in try ledger.openEntry($0) },
+                                      platformExport: configuration.platformExport)
         say("exporting to \(exportTo) every \(exportEvery!)")
         try await server.run(background: [schedule])
     }

@@ -16,7 +16,7 @@ import Testing
         let onPlatform = Mutex<Set<UInt64>>([])
         let asked = Mutex<[[UInt64]]>([])
         let test = try await TestServer.start(configure: { configuration in
-            configuration.onNationalPlatform = { seqs in
+            configuration.platformExport = PlatformExport { seqs in
                 asked.withLock { $0.append(seqs) }
                 return onPlatform.withLock { exported in Set(seqs.filter { exported.contains($0) }) }
             }
@@ -53,9 +53,38 @@ import Testing
         try await test.close()
     }
 
+    /// An export run under way may have opened a record its cursor does not show yet: an
+    /// erasure meanwhile is refused (503, nothing recorded), and a run waits for an erasure.
+    @Test func anErasureAndAnExportRunExcludeEachOther() async throws {
+        let export = PlatformExport { _ in [] }
+        let test = try await TestServer.start(configure: { $0.platformExport = export })
+        defer { test.remove() }
+        let admin = test.adminToken
+        try await test.test { client in
+            let roles = try await client.makeRoles(admin: admin)
+            let wrong = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.personalPenalty(1)))
+            _ = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: E.revocation(target: wrong, 2)))
+            await export.beginRun()
+            let busy = try await client.send(.post, "/v1/erasures", token: admin, json: E.erasure(seqs: [wrong], basis: "data_error"))
+            #expect(busy.status == .serviceUnavailable && busy.headers[.retryAfter] != nil, "\(busy.summary)")
+            #expect(try await client.send(.get, "/v1/records/2?purpose=audit", token: roles[.auditor]).status == .notFound, "no erasure recorded")
+            export.endRun()
+            #expect(export.beginErasure())
+            let waiting = Task { await export.beginRun(); return ContinuousClock.now }
+            try await Task.sleep(for: .milliseconds(100))
+            let released = ContinuousClock.now
+            export.endErasure()
+            #expect(await waiting.value >= released, "the run began only after the erasure ended")
+            export.endRun()
+            let erased = try await client.send(.post, "/v1/erasures", token: admin, json: E.erasure(seqs: [wrong], basis: "data_error"))
+            #expect(erased.status == .created, "\(erased.summary)")
+        }
+        try await test.close()
+    }
+
     @Test func anUnreadableExportStateErasesNothing() async throws {
         struct Unreadable: Error {}
-        let test = try await TestServer.start(configure: { $0.onNationalPlatform = { _ in throw Unreadable() } })
+        let test = try await TestServer.start(configure: { $0.platformExport = PlatformExport { _ in throw Unreadable() } })
         defer { test.remove() }
         let admin = test.adminToken
         try await test.test { client in

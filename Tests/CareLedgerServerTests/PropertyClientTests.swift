@@ -32,8 +32,10 @@ import Testing
     static let schemathesisImportable = (try? python(["-c", "import schemathesis"]).wait()).map(status) == 0
     static let ready = schemathesisImportable && careledger != nil
 
+    // The limit catches a hang, not slowness: alone the run takes about 70 s, and in CI beside
+    // every other suite on two cores it has taken from under 5 minutes to 7 (a slow VM).
     @Test(.enabled(if: PropertyClientTests.ready, "needs `pip3 install schemathesis` (as .ci/run does) and a built careledger"),
-          .timeLimit(.minutes(5)))
+          .timeLimit(.minutes(12)))
     func schemathesisReportsNoFailures() async throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("careledger-schemathesis-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: output) }

@@ -27,6 +27,11 @@ extension Ledger {
             guard await erasureGate.closeForErasure(of: person) else { throw Self.gateBusy }
         }
         defer { if let person { erasureGate.open(for: person) } }
+        // The service's export run and an erasure exclude each other (PlatformExport.swift).
+        if let export = configuration.platformExport {
+            guard export.beginErasure() else { throw Self.exportRunning }
+        }
+        defer { configuration.platformExport?.endErasure() }
         try catchUpIndex()
         let plan = try plan(request)
         // The record first: if the vault fails after it, the next start re-applies it.
@@ -60,6 +65,9 @@ extension Ledger {
         logger.info("personal data erased", metadata: ["seq": "\(receipt.seq)", "records": "\(plan.seqs.count)", "basis": "\(request.basis.rawValue)"])
         return receipt
     }
+
+    static let exportRunning = Refusal.unavailable(
+        "The export to the national platform is running. Nothing was erased; retry when it has finished.", retryAfterSeconds: 5)
 
     static let gateBusy = Refusal.unavailable(
         "Another erasure of this person, or records naming them, are being written. Nothing was erased; retry in a moment.", retryAfterSeconds: 1)
@@ -148,7 +156,7 @@ extension Ledger {
         // A wrong record on the national platform is withdrawn first: its 撤回 row names the
         // person, which an erasure would leave the export unable to write (target_erased).
         let onPlatform: Set<UInt64>
-        do { onPlatform = try configuration.onNationalPlatform?(plan.seqs.filter { scan.dataErrors.contains($0) }) ?? [] } catch {
+        do { onPlatform = try configuration.platformExport?.onPlatform(plan.seqs.filter { scan.dataErrors.contains($0) }) ?? [] } catch {
             logger.error("an erasure could not read the export's state", metadata: ["error": "\(error)"])
             throw Refusal.unavailable("The export's state could not be read, so whether the record is on the national platform is unknown. Nothing was erased.")
         }
