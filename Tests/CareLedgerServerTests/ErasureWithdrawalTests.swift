@@ -12,6 +12,13 @@ import Testing
 @Suite struct ErasureWithdrawalTests {
     typealias E = ErasureRouteTests
 
+    /// A penalty naming 张三 and its revocation as a data error: the penalty's seq.
+    static func wrongRecord(_ client: any TestClientProtocol, inspector: String) async throws -> UInt64 {
+        let wrong = try E.seq(try await client.send(.post, "/v1/records", token: inspector, json: Fixtures.personalPenalty(1)))
+        _ = try E.seq(try await client.send(.post, "/v1/records", token: inspector, json: E.revocation(target: wrong, 2)))
+        return wrong
+    }
+
     @Test func aDataErrorRecordOnThePlatformWaitsForItsWithdrawal() async throws {
         let onPlatform = Mutex<Set<UInt64>>([])
         let asked = Mutex<[[UInt64]]>([])
@@ -25,8 +32,7 @@ import Testing
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            let wrong = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.personalPenalty(1)))
-            _ = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: E.revocation(target: wrong, 2)))
+            let wrong = try await Self.wrongRecord(client, inspector: roles[.inspector])
             onPlatform.withLock { $0 = [wrong] }
 
             let refused = try await client.send(.post, "/v1/erasures", token: admin, json: E.erasure(seqs: [wrong], basis: "data_error"))
@@ -62,8 +68,7 @@ import Testing
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            let wrong = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.personalPenalty(1)))
-            _ = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: E.revocation(target: wrong, 2)))
+            let wrong = try await Self.wrongRecord(client, inspector: roles[.inspector])
             await export.beginRun()
             let busy = try await client.send(.post, "/v1/erasures", token: admin, json: E.erasure(seqs: [wrong], basis: "data_error"))
             #expect(busy.status == .serviceUnavailable && busy.headers[.retryAfter] != nil, "\(busy.summary)")
@@ -89,8 +94,7 @@ import Testing
         let admin = test.adminToken
         try await test.test { client in
             let roles = try await client.makeRoles(admin: admin)
-            let wrong = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: Fixtures.personalPenalty(1)))
-            _ = try E.seq(try await client.send(.post, "/v1/records", token: roles[.inspector], json: E.revocation(target: wrong, 2)))
+            let wrong = try await Self.wrongRecord(client, inspector: roles[.inspector])
             let refused = try await client.send(.post, "/v1/erasures", token: admin, json: E.erasure(seqs: [wrong], basis: "data_error"))
             #expect(refused.status == .serviceUnavailable, "\(refused.summary)")
             #expect(try await client.send(.get, "/v1/records/\(wrong)?purpose=audit", token: roles[.auditor]).text.contains(E.zhang.1))

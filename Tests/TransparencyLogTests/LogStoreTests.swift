@@ -60,13 +60,20 @@ import Testing
         #expect(closed.isValid && closed.warnings.isEmpty, "\(closed.problems) \(closed.warnings)")
     }
 
+    /// A new log at `dir` (64 entries a segment) holding `testEntry(0..<entries)`, appended
+    /// `batch` at a time (one checkpoint each); open for writing.
+    static func makeLog(_ dir: TemporaryDirectory, entries: Int, batch: Int) async throws -> TransparencyLog {
+        _ = try TransparencyLog.create(directory: dir.path, origin: "test.example/log", signingKey: testSigningKey, entriesPerSegment: 64)
+        let log = try TransparencyLog.open(directory: dir.path)
+        for start in stride(from: 0, to: entries, by: batch) { _ = try await log.append(contentsOf: (start..<(start + batch)).map { testEntry($0) }) }
+        return log
+    }
+
     /// A copy made as docs/operations.md "Backup" says (log.json, the key and segments/, no
     /// caches) opens for writing with every entry and checkpoint, and verifies after.
     @Test func aBackupWithoutItsCachesOpensAndRebuildsThem() async throws {
         let dir = TemporaryDirectory()
-        _ = try TransparencyLog.create(directory: dir.path, origin: "test.example/log", signingKey: testSigningKey, entriesPerSegment: 64)
-        let log = try TransparencyLog.open(directory: dir.path)
-        for start in stride(from: 0, to: 300, by: 30) { _ = try await log.append(contentsOf: (start..<(start + 30)).map { testEntry($0) }) }
+        let log = try await Self.makeLog(dir, entries: 300, batch: 30)
         let latest = log.latestCheckpoint
         let checkpoints = log.checkpointCount
         try await log.close()
@@ -94,10 +101,7 @@ import Testing
     /// the key, not a crash's leftovers.
     @Test func aLogWhoseKeyWasReplacedIsRefusedAndVerifyNamesTheKey() async throws {
         let dir = TemporaryDirectory()
-        _ = try TransparencyLog.create(directory: dir.path, origin: "test.example/log", signingKey: testSigningKey, entriesPerSegment: 64)
-        let log = try TransparencyLog.open(directory: dir.path)
-        for start in stride(from: 0, to: 40, by: 10) { _ = try await log.append(contentsOf: (start..<(start + 10)).map { testEntry($0) }) }
-        try await log.close()
+        try await Self.makeLog(dir, entries: 40, batch: 10).close()
 
         let other = Ed25519PrivateKey()
         let config = dir.path + "/log.json"
