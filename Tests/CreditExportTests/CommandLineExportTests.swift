@@ -76,12 +76,8 @@ import Glibc
     /// `careledger erase` against a running service: a data-error record is erased (its
     /// personal part gone from the answers, the log still verifying), a banned person refused.
     @Test func eraseCommandErasesADataErrorRecordAndRefusesABannedPerson() async throws {
-        guard let binary = ExactlyOnceCrashTests.careledger else {
-            Issue.record("careledger is not built next to the test binary; run 'swift build --build-tests' first")
-            return
-        }
-        let root = FileManager.default.temporaryDirectory.path + "/erase-cli-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        guard let binary = CareLedgerCommand.binary() else { return }
+        let root = try CareLedgerCommand.scratch("erase-cli")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let data = root + "/data"
         let service = try await Service(binary: binary, data: data)
@@ -111,12 +107,8 @@ import Glibc
     }
 
     @Test func exportFromARunningServiceEqualsTheDataDirectoryExport() async throws {
-        guard let binary = ExactlyOnceCrashTests.careledger else {
-            Issue.record("careledger is not built next to the test binary; run 'swift build --build-tests' first")
-            return
-        }
-        let root = FileManager.default.temporaryDirectory.path + "/export-cli-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        guard let binary = CareLedgerCommand.binary() else { return }
+        let root = try CareLedgerCommand.scratch("export-cli")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let data = root + "/data"
         let service = try await Service(binary: binary, data: data)

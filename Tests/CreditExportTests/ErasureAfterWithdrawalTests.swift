@@ -11,12 +11,8 @@ import Testing
     typealias C = CommandLineExportTests
 
     @Test func serveWaitsForTheWithdrawalBeforeErasing() async throws {
-        guard let binary = ExactlyOnceCrashTests.careledger else {
-            Issue.record("careledger is not built next to the test binary; run 'swift build --build-tests' first")
-            return
-        }
-        let root = FileManager.default.temporaryDirectory.path + "/erase-withdrawal-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        guard let binary = CareLedgerCommand.binary() else { return }
+        let root = try CareLedgerCommand.scratch("erase-withdrawal")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let data = root + "/data", spool = root + "/spool"
         let scheduled = ["--export-every", "1h", "--export-to", spool]

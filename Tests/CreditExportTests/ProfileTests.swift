@@ -266,12 +266,8 @@ import Testing
     /// The command line: a bad profile is a usage error naming the flag and the key, before
     /// anything is read; so is one for the scheduled export.
     @Test func theCommandRefusesABadProfileNamingTheKey() async throws {
-        guard let binary = ExactlyOnceCrashTests.careledger else {
-            Issue.record("careledger is not built next to the test binary")
-            return
-        }
-        let directory = FileManager.default.temporaryDirectory.path + "/profile-cli-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard let binary = CareLedgerCommand.binary() else { return }
+        let directory = try CareLedgerCommand.scratch("profile-cli")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let bad = directory + "/mine.json"
         try Data(ShippedProfileText.national.replacingOccurrences(of: "\"legalRepresentativeId\"", with: "\"legalRepresentativeID\"").utf8)

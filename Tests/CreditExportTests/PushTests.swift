@@ -131,10 +131,7 @@ final class Receiver: Sendable {
 /// batch complete and manifest last.
 @Suite(.tags(.slow)) struct PushCrashTests {
     @Test func killedWhilePushingResumesAndCompletes() async throws {
-        guard let binary = ExactlyOnceCrashTests.careledger else {
-            Issue.record("careledger is not built next to the test binary")
-            return
-        }
+        guard let binary = CareLedgerCommand.binary() else { return }
         let steps = ["before-push:sxmd.csv", "after-push:sxmd.csv", "before-push:manifest.json", "after-push:manifest.json", "before-cursor", "after-cursor"]
         for step in steps {
             let log = try TestLog()

@@ -2,6 +2,7 @@ import CreditExport
 import CreditRecords
 import Foundation
 import LedgerCrypto
+import Testing
 import TransparencyLog
 
 /// Records for the export tests: the project's valid examples (schemas/examples/valid),
@@ -116,5 +117,26 @@ final class TestLog: Sendable {
     func rows(_ batch: String, _ family: ExportFamily, spool: String? = nil) -> [JSONObject] {
         let bytes = file(batch, "\(family.rawValue).jsonl", spool: spool)
         return bytes.split(separator: 0x0A).map { try! JSONParser.parse(Array($0)).objectValue! }
+    }
+}
+
+/// The built `careledger` for the tests that run it as a child process, and their scratch
+/// directories.
+enum CareLedgerCommand {
+    /// The binary beside the test binary; nil, with the issue recorded, when it is not built
+    /// (the test then returns).
+    static func binary() -> String? {
+        guard let path = ExactlyOnceCrashTests.careledger else {
+            Issue.record("careledger is not built next to the test binary; run 'swift build --build-tests' first")
+            return nil
+        }
+        return path
+    }
+
+    /// A new empty directory `<tmp>/<prefix>-<uuid>` for one test; the test removes it.
+    static func scratch(_ prefix: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.path + "/" + prefix + "-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
     }
 }

@@ -13,12 +13,8 @@ import Testing
 /// clients' one transport, with the token on every PUT.
 @Suite(.serialized) struct TLSPushTests {
     @Test func scheduledAndOneOffPushesTrustAPrivateCAAndCarryTheToken() async throws {
-        guard let binary = ExactlyOnceCrashTests.careledger else {
-            Issue.record("careledger is not built next to the test binary; run 'swift build --build-tests' first")
-            return
-        }
-        let root = FileManager.default.temporaryDirectory.path + "/tls-push-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        guard let binary = CareLedgerCommand.binary() else { return }
+        let root = try CareLedgerCommand.scratch("tls-push")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let (cert, key) = try await TestCertificate.make(in: root)
         let tls = TLSConfiguration.makeServerConfiguration(certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
@@ -74,10 +70,7 @@ import Testing
 
     /// The trust and token options are refused where they would do nothing, before anything opens.
     @Test func pushOptionsWithoutAPushAreRefused() async throws {
-        guard let binary = ExactlyOnceCrashTests.careledger else {
-            Issue.record("careledger is not built next to the test binary; run 'swift build --build-tests' first")
-            return
-        }
+        guard let binary = CareLedgerCommand.binary() else { return }
         let root = FileManager.default.temporaryDirectory.path + "/tls-push-options-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: root) }
         let cases: [([String], String)] = [
